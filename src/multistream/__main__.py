@@ -1,0 +1,3 @@
+from multistream.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Database access: the declarative Base, the engine and session factory, and migrations."""

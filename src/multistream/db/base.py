@@ -1,0 +1,47 @@
+"""The declarative base every table derives from.
+
+Constraint names follow one convention so migrations, tests and error messages can name
+them: `ck_<table>_<name>`, `uq_<table>_<columns>`, `fk_<table>_<columns>_<referred>`,
+`pk_<table>`, `ix_<table>_<columns>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import uuid_utils
+from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> uuid.UUID:
+    """A time-ordered UUID (v7), so ids sort by creation and index well."""
+    return uuid.UUID(bytes=uuid_utils.uuid7().bytes)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        dt.datetime: DateTime(timezone=True),
+    }
+
+
+def uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(primary_key=True, default=new_id)
+
+
+def created_at_column() -> Mapped[dt.datetime]:
+    return mapped_column(server_default=func.now(), default=utcnow)

@@ -1,0 +1,37 @@
+"""Engines and sessions.
+
+The request (or the Celery task) owns the transaction: code below it receives a
+`Session` and never commits by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from multistream.settings import Settings
+
+
+def make_engine(settings: Settings, *, pool_size: int = 10) -> Engine:
+    return create_engine(
+        settings.database_url_sync,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        connect_args={"connect_timeout": 5, "application_name": "multistream"},
+    )
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit when the block succeeds, roll back when it raises."""
+    with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,149 @@
+"""RFC 9457 problem documents: the one shape every error response takes.
+
+A `Problem` raised anywhere under a request becomes an `application/problem+json`
+response. Its `type` is a stable slug clients can switch on (`validation`, `not-found`,
+`invalid-transition`, …); `detail` is a sentence a person can act on. Unexpected errors
+become `internal` problems that carry only the request id, which is in the logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+log = structlog.get_logger(__name__)
+
+# Slugs for the HTTP errors the framework raises by itself.
+_STATUS_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation", "Invalid request"),
+    429: ("rate-limited", "Too many requests"),
+    503: ("service-unavailable", "Service unavailable"),
+}
+
+
+class Problem(Exception):
+    """An error a client can act on. Raise it from services and routes."""
+
+    def __init__(
+        self,
+        status: int,
+        type_: str,
+        title: str,
+        detail: str,
+        *,
+        errors: Sequence[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.type = type_
+        self.title = title
+        self.detail = detail
+        self.errors = list(errors) if errors is not None else None
+        self.headers = headers or {}
+        self.extensions = extensions
+
+    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": self.type,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            body["instance"] = instance
+        if self.errors is not None:
+            body["errors"] = self.errors
+        body.update(self.extensions)
+        return body
+
+
+def not_found(what: str) -> Problem:
+    return Problem(
+        404, "not-found", "Not found", f"{what} does not exist or is not visible to you."
+    )
+
+
+def problem_response(problem: Problem, request: Request) -> JSONResponse:
+    return JSONResponse(
+        problem.to_dict(instance=request.url.path),
+        status_code=problem.status,
+        headers=problem.headers,
+        media_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def _request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or "")
+
+
+async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(exc, request)
+
+
+async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            # ("body", "title") → "title": where the client put the value, minus the envelope.
+            "field": ".".join(str(p) for p in error["loc"][1:]) or str(error["loc"][0]),
+            "location": str(error["loc"][0]),
+            "message": error["msg"],
+            "code": error["type"],
+        }
+        for error in exc.errors()
+    ]
+    fields = ", ".join(sorted({e["field"] for e in errors})) or "the request"
+    problem = Problem(
+        422, "validation", "Invalid request", f"Check these fields: {fields}.", errors=errors
+    )
+    return problem_response(problem, request)
+
+
+async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug, title = _STATUS_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else title + "."
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"There is nothing at {request.url.path}."
+    problem = Problem(exc.status_code, slug, title, detail, headers=dict(exc.headers or {}))
+    return problem_response(problem, request)
+
+
+async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = _request_id(request)
+    log.exception("unhandled error", request_id=request_id, path=request.url.path)
+    problem = Problem(
+        500,
+        "internal",
+        "Internal error",
+        "Something went wrong on our side. Quote the request id when you report it.",
+        request_id=request_id,
+    )
+    return problem_response(problem, request)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, _handle_problem)
+    app.add_exception_handler(RequestValidationError, _handle_validation)
+    app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(Exception, _handle_unexpected)

@@ -1,0 +1,171 @@
+"""Every knob of Multistream, in one pydantic-settings class.
+
+Values come from the environment (or a `.env` file in the working directory). Every knob
+has a development default, so a fresh checkout runs against the local services that
+`multistream services up` starts without any configuration. The connection URLs of those
+services default to the configured local ports; set `DATABASE_URL` and friends to point
+at managed services instead.
+
+In production (`MULTISTREAM_ENV=production`) the application refuses to start while any
+secret still has its development default.
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Development defaults for secrets. Known to everyone, so refused in production.
+DEV_POSTGRES_PASSWORD = "multistream-dev"  # noqa: S105
+DEV_S3_SECRET_KEY = "multistream-dev-secret"  # noqa: S105
+DEV_LIVEKIT_API_SECRET = "multistream-dev-livekit-secret-0123456789abcdef"  # noqa: S105
+DEV_SECRET_KEY = "multistream-dev-signing-key-change-me-in-production"  # noqa: S105
+
+
+class Environment(enum.StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class StorageBackend(enum.StrEnum):
+    s3 = "s3"
+    filesystem = "filesystem"
+
+
+def _env(*names: str) -> AliasChoices:
+    """Read a field from exactly these variable names, without the MULTISTREAM_ prefix."""
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MULTISTREAM_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- process -------------------------------------------------------------------
+    env: Environment = Environment.development
+    log_level: str = "INFO"
+    log_json: bool = True
+    api_host: str = "127.0.0.1"
+    api_port: Annotated[int, Field(ge=1, le=65535)] = 8470
+    public_url: str = ""
+    """Where browsers reach the api; defaults to http://{api_host}:{api_port}."""
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    """Signs short-lived URLs of the filesystem store and other server-side tokens."""
+
+    # --- local services (used by `multistream services`) ----------------------------
+    data_dir: Path = PROJECT_ROOT / ".multistream"
+    postgres_port: Annotated[int, Field(ge=1, le=65535)] = 55432
+    postgres_user: str = "multistream"
+    postgres_password: SecretStr = SecretStr(DEV_POSTGRES_PASSWORD)
+    postgres_db: str = "multistream"
+    redis_port: Annotated[int, Field(ge=1, le=65535)] = 56379
+    minio_port: Annotated[int, Field(ge=1, le=65535)] = 59000
+    minio_console_port: Annotated[int, Field(ge=1, le=65535)] = 59001
+    livekit_port: Annotated[int, Field(ge=1, le=65535)] = 57880
+    livekit_rtc_tcp_port: Annotated[int, Field(ge=1, le=65535)] = 57881
+    livekit_rtc_udp_port: Annotated[int, Field(ge=1, le=65535)] = 57882
+
+    # --- connections ----------------------------------------------------------------
+    database_url: str = Field("", validation_alias=_env("DATABASE_URL"))
+    redis_url: str = Field("", validation_alias=_env("REDIS_URL"))
+    storage_backend: StorageBackend = Field(
+        StorageBackend.s3, validation_alias=_env("STORAGE_BACKEND")
+    )
+    storage_dir: Path | None = Field(None, validation_alias=_env("STORAGE_DIR"))
+    """Root folder of the filesystem store; defaults to {data_dir}/storage."""
+    s3_endpoint_url: str = Field("", validation_alias=_env("S3_ENDPOINT_URL"))
+    s3_region: str = Field("us-east-1", validation_alias=_env("S3_REGION"))
+    s3_access_key_id: str = Field("multistream", validation_alias=_env("S3_ACCESS_KEY_ID"))
+    s3_secret_access_key: SecretStr = Field(
+        SecretStr(DEV_S3_SECRET_KEY), validation_alias=_env("S3_SECRET_ACCESS_KEY")
+    )
+    s3_bucket: str = Field("multistream", validation_alias=_env("S3_BUCKET"))
+    presigned_url_ttl_seconds: Annotated[int, Field(ge=10, le=3600)] = 300
+    livekit_url: str = Field("", validation_alias=_env("LIVEKIT_URL"))
+    """Empty string disables live media (the api reports it as `disabled`)."""
+    livekit_api_key: str = Field("multistream-dev", validation_alias=_env("LIVEKIT_API_KEY"))
+    livekit_api_secret: SecretStr = Field(
+        SecretStr(DEV_LIVEKIT_API_SECRET), validation_alias=_env("LIVEKIT_API_SECRET")
+    )
+    media_enabled: bool = True
+    """False when the machine has no LiveKit server: classes run without live media."""
+
+    # --- health -----------------------------------------------------------------------
+    readiness_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
+
+    @model_validator(mode="after")
+    def _fill_local_defaults(self) -> Self:
+        password = self.postgres_password.get_secret_value()
+        if not self.database_url:
+            self.database_url = (
+                f"postgresql+psycopg://{self.postgres_user}:{password}"
+                f"@127.0.0.1:{self.postgres_port}/{self.postgres_db}"
+            )
+        if not self.redis_url:
+            self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        if not self.s3_endpoint_url:
+            self.s3_endpoint_url = f"http://127.0.0.1:{self.minio_port}"
+        if not self.livekit_url and self.media_enabled:
+            self.livekit_url = f"ws://127.0.0.1:{self.livekit_port}"
+        if self.storage_dir is None:
+            self.storage_dir = self.data_dir / "storage"
+        if not self.public_url:
+            self.public_url = f"http://{self.api_host}:{self.api_port}"
+        if self.env is Environment.production:
+            self._refuse_development_secrets()
+        return self
+
+    def _refuse_development_secrets(self) -> None:
+        defaults: dict[str, tuple[Any, str]] = {
+            "MULTISTREAM_SECRET_KEY": (self.secret_key, DEV_SECRET_KEY),
+            "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_LIVEKIT_API_SECRET),
+        }
+        if self.storage_backend is StorageBackend.s3:
+            defaults["S3_SECRET_ACCESS_KEY"] = (self.s3_secret_access_key, DEV_S3_SECRET_KEY)
+        offending = [
+            name for name, (value, dev) in defaults.items() if value.get_secret_value() == dev
+        ]
+        if DEV_POSTGRES_PASSWORD in self.database_url:
+            offending.append("DATABASE_URL")
+        if offending:
+            raise ValueError(
+                "production mode refuses development default secrets; set "
+                + ", ".join(sorted(offending))
+            )
+
+    @property
+    def database_url_sync(self) -> str:
+        """The database URL with the psycopg 3 driver, whatever the operator wrote."""
+        url = self.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @property
+    def media_configured(self) -> bool:
+        return self.media_enabled and bool(self.livekit_url)
+
+    @property
+    def filesystem_root(self) -> Path:
+        assert self.storage_dir is not None  # filled in by the validator
+        return self.storage_dir
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
