@@ -30,6 +30,10 @@ from multistream.settings import Settings
 
 START_TIMEOUT_SECONDS = 60.0
 
+# Services started by this process. Holding the Popen objects lets `stop` reap the child
+# (no zombie left behind) and keeps Python from warning about a child still running.
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
 
 class ServiceError(RuntimeError):
     """A service could not be started or stopped; the message says which and why."""
@@ -154,6 +158,7 @@ class LocalService(ABC):
                 start_new_session=True,
             )
         self.pid_file.write_text(str(process.pid))
+        _children[process.pid] = process
 
     def stop(self) -> bool:
         """Stop the service if it runs; return True when this call stopped it."""
@@ -169,6 +174,9 @@ class LocalService(ABC):
         if _pid_alive(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        child = _children.pop(pid, None)
+        if child is not None:
+            child.wait(timeout=5)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -195,6 +203,7 @@ class Postgres(LocalService):
             # keep its cluster in a folder of the machine's instead, one per checkout.
             key = hashlib.sha256(str(settings.data_dir.resolve()).encode()).hexdigest()[:12]
             self.data_dir = Path(f"/var/lib/multistream/{key}/postgres")
+            self.log_file = self.data_dir / "postgres.log"
 
     @staticmethod
     def _system_user() -> str | None:
