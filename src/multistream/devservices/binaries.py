@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import structlog
@@ -181,7 +182,8 @@ def _go_install(module: str, version: str, target: Path) -> None:
     go = shutil.which("go")
     if go is None:
         raise InstallError("Go is not installed, so it cannot be built with `go install`")
-    build_bin = target.parent / ".go-build"
+    # One GOBIN per module: both are built at once, and livekit's binary is called `server`.
+    build_bin = target.parent / f".go-build-{target.name}"
     build_bin.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "GOBIN": str(build_bin), "CGO_ENABLED": "0"}
     log.info("go install", module=module, version=version)
@@ -191,6 +193,7 @@ def _go_install(module: str, version: str, target: Path) -> None:
         raise InstallError(f"go install {module}@{version} failed ({exc})") from exc
     built = build_bin / Path(module).name
     built.replace(target)
+    build_bin.rmdir()
 
 
 def install(data_dir: Path, only: list[str] | None = None) -> dict[str, str]:
@@ -214,13 +217,16 @@ def install(data_dir: Path, only: list[str] | None = None) -> dict[str, str]:
         "minio": (MINIO_MODULE, MINIO_VERSION, bin_dir(data_dir) / "minio"),
         "livekit": (LIVEKIT_MODULE, LIVEKIT_VERSION, bin_dir(data_dir) / "livekit-server"),
     }
-    for tool, (module, version, target) in targets.items():
-        if tool in wanted and tool in found.missing():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                _go_install(module, version, target)
-            except InstallError as exc:
-                outcome[tool] = str(exc)
+    to_build = {
+        tool: spec for tool, spec in targets.items() if tool in wanted and tool in found.missing()
+    }
+    # Both builds mostly wait on the module proxy and the linker: run them side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {tool: pool.submit(_go_install, *spec) for tool, spec in to_build.items()}
+    for tool, future in futures.items():
+        error = future.exception()
+        if error is not None:
+            outcome[tool] = str(error)
     after = find(data_dir)
     for name in wanted:
         if name in outcome:
