@@ -315,7 +315,9 @@ def _run_processes(settings: Settings, overrides: dict[str, str]) -> None:
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    # Also SIGINT: a shell that starts `up` in the background makes it ignore SIGINT.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     exit_code = 0
     try:
         while True:
@@ -330,7 +332,7 @@ def _run_processes(settings: Settings, overrides: dict[str, str]) -> None:
     finally:
         for child in children.values():
             if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+                child.terminate()
         deadline = time.monotonic() + 15
         for child in children.values():
             try:

@@ -8,8 +8,10 @@ them: `ck_<table>_<name>`, `uq_<table>_<columns>`, `fk_<table>_<columns>_<referr
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 
+import sqlalchemy as sa
 import uuid_utils
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -45,3 +47,14 @@ def uuid_pk() -> Mapped[uuid.UUID]:
 
 def created_at_column() -> Mapped[dt.datetime]:
     return mapped_column(server_default=func.now(), default=utcnow)
+
+
+def str_enum(enum_type: type[enum.StrEnum]) -> sa.Enum:
+    """A VARCHAR column holding a StrEnum's values; its CHECK constraint is declared by the
+    table (named, so errors can point at it), not generated here."""
+    return sa.Enum(
+        enum_type,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )

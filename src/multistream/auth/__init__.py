@@ -1,0 +1,1 @@
+"""People: users from Clerk or local accounts, and the credentials of local accounts."""

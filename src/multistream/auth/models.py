@@ -1,0 +1,84 @@
+"""Tables of people: users and the password credentials of local accounts.
+
+A user comes from Clerk (`external_id` is the Clerk user id) or is a local account (email
+and an argon2id password in `local_credentials`). Users are soft-deleted (`deleted_at`), so
+rows that mention them keep their history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+
+
+class AuthProvider(enum.StrEnum):
+    clerk = "clerk"
+    local = "local"
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            sa.column("auth_provider", sa.Text).in_(list(AuthProvider)), name="auth_provider"
+        ),
+        sa.CheckConstraint(
+            "auth_provider = 'local' OR external_id IS NOT NULL", name="clerk_external_id"
+        ),
+        sa.CheckConstraint("auth_provider = 'clerk' OR email IS NOT NULL", name="local_email"),
+        sa.CheckConstraint(r"email ~ '^[^@\s]+@[^@\s]+$'", name="email_format"),
+        sa.CheckConstraint(
+            r"display_name ~ '\S' AND char_length(display_name) <= 200", name="display_name_length"
+        ),
+        sa.UniqueConstraint("auth_provider", "external_id"),
+        # The target of local_credentials' composite foreign key, which is what makes a
+        # credential belong to a *local* user. Implied by the primary key.
+        sa.UniqueConstraint("id", "auth_provider"),
+        sa.Index(
+            "uq_users_local_email",
+            sa.func.lower(sa.column("email")),
+            unique=True,
+            postgresql_where=sa.text("auth_provider = 'local'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    auth_provider: Mapped[AuthProvider] = mapped_column(str_enum(AuthProvider))
+    external_id: Mapped[str | None] = mapped_column(sa.Text)
+    email: Mapped[str | None] = mapped_column(sa.Text)
+    display_name: Mapped[str] = mapped_column(sa.Text)
+    is_platform_admin: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    created_at: Mapped[dt.datetime] = created_at_column()
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class LocalCredential(Base):
+    """The password of a local user; at most one row per user, and only for local users."""
+
+    __tablename__ = "local_credentials"
+    __table_args__ = (
+        sa.CheckConstraint("auth_provider = 'local'", name="auth_provider_local"),
+        sa.CheckConstraint("left(password_hash, 10) = '$argon2id$'", name="password_hash_argon2id"),
+        sa.CheckConstraint("failed_attempts >= 0", name="failed_attempts_nonnegative"),
+        sa.ForeignKeyConstraint(
+            ["user_id", "auth_provider"],
+            ["users.id", "users.auth_provider"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    auth_provider: Mapped[AuthProvider] = mapped_column(
+        str_enum(AuthProvider),
+        server_default=AuthProvider.local.value,
+        default=AuthProvider.local,
+    )
+    password_hash: Mapped[str] = mapped_column(sa.Text)
+    failed_attempts: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    locked_until: Mapped[dt.datetime | None]

@@ -1,0 +1,1 @@
+"""Courses, their members and roles, and the invites that add members."""

@@ -1,0 +1,97 @@
+"""Tables of courses: the course, its members with their roles, and invites.
+
+Every course has exactly one owner member, and it is the user in `courses.owner_id`: a
+partial unique index allows at most one owner per course, and deferred constraint triggers
+(in the migration) check at commit that the owner member exists. Create a course and its
+owner member in the same transaction; transfer ownership by demoting the old owner,
+promoting the new one and updating `courses.owner_id`, in that order, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+
+
+class CourseRole(enum.StrEnum):
+    owner = "owner"
+    instructor = "instructor"
+    ta = "ta"
+    student = "student"
+
+
+class InviteRole(enum.StrEnum):
+    """The roles an invite can grant; owners and instructors are added by hand."""
+
+    student = "student"
+    ta = "ta"
+
+
+class Course(Base):
+    __tablename__ = "courses"
+    __table_args__ = (
+        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
+        sa.CheckConstraint("char_length(description) <= 10000", name="description_length"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    title: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = created_at_column()
+    archived_at: Mapped[dt.datetime | None]
+
+
+class CourseMember(Base):
+    __tablename__ = "course_members"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(CourseRole)), name="role"),
+        sa.Index(
+            "uq_course_members_one_owner",
+            "course_id",
+            unique=True,
+            postgresql_where=sa.text("role = 'owner'"),
+        ),
+    )
+
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[CourseRole] = mapped_column(str_enum(CourseRole))
+    added_at: Mapped[dt.datetime] = created_at_column()
+
+
+class CourseInvite(Base):
+    __tablename__ = "course_invites"
+    __table_args__ = (
+        sa.CheckConstraint("code ~ '^[A-Za-z0-9_-]{6,64}$'", name="code_format"),
+        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(InviteRole)), name="role"),
+        sa.CheckConstraint("uses >= 0", name="uses_nonnegative"),
+        sa.CheckConstraint("max_uses > 0", name="max_uses_positive"),
+        sa.CheckConstraint("uses <= max_uses", name="uses_within_max"),
+        sa.UniqueConstraint("code"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(sa.Text)
+    role: Mapped[InviteRole] = mapped_column(str_enum(InviteRole))
+    expires_at: Mapped[dt.datetime | None]
+    max_uses: Mapped[int | None]
+    """Unlimited when null."""
+    uses: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()

@@ -1,0 +1,33 @@
+"""Every table of Multistream, in one place: the import point for Alembic and tests.
+
+Each area owns its tables in its own `models.py`; importing them here registers them all on
+`Base.metadata`. Functions and triggers exist only in the migrations.
+"""
+
+from __future__ import annotations
+
+from multistream.auth import models as auth_models
+from multistream.courses import models as courses_models
+from multistream.db.base import Base
+from multistream.eventlog import models as eventlog_models
+from multistream.interactions import models as interactions_models
+from multistream.media import models as media_models
+from multistream.pipeline import models as pipeline_models
+from multistream.replay import models as replay_models
+from multistream.sessions import models as sessions_models
+from multistream.studio import models as studio_models
+
+metadata = Base.metadata
+
+__all__ = [
+    "auth_models",
+    "courses_models",
+    "eventlog_models",
+    "interactions_models",
+    "media_models",
+    "metadata",
+    "pipeline_models",
+    "replay_models",
+    "sessions_models",
+    "studio_models",
+]

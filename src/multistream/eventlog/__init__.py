@@ -1,0 +1,1 @@
+"""The per-session event log, idempotency records and webhook receipts."""

@@ -1,0 +1,133 @@
+"""Tables of the event log, idempotency records and webhook receipts.
+
+`session_events` is each session's append-only log. Appending means inserting rows whose
+`seq` continues the log: `sessions.last_seq + 1`, `+ 2`, … in one transaction (read
+`last_seq` `FOR UPDATE` first). Triggers in the migration enforce it:
+
+- before each insert, lock the session row and refuse any `seq` but the log's highest
+  plus one (`ck_session_events_seq_contiguous`);
+- after each insert, advance `sessions.last_seq`, which may hold nothing but the log's
+  highest `seq` (`ck_sessions_last_seq_matches_log`);
+- refuse updates and deletes (`ck_session_events_append_only`): rows leave only with
+  their session.
+
+Two writers racing for one session queue on the session row; the second sees the first's
+events, gets the check violation and retries. `INSERT … ON CONFLICT DO NOTHING` on the
+idempotency key is safe: a skipped row leaves no gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from multistream.db.base import Base, created_at_column, str_enum, utcnow
+
+
+class EventAudience(enum.StrEnum):
+    """Who receives an event live: everyone, staff only, only its actor, or nobody."""
+
+    all = "all"
+    staff = "staff"
+    actor = "actor"
+    none = "none"
+
+
+class WebhookProvider(enum.StrEnum):
+    livekit = "livekit"
+    clerk = "clerk"
+
+
+class SessionEvent(Base):
+    __tablename__ = "session_events"
+    __table_args__ = (
+        sa.CheckConstraint("seq >= 1", name="seq_positive"),
+        sa.CheckConstraint(
+            r"type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$' AND char_length(type) <= 100",
+            name="type_format",
+        ),
+        sa.CheckConstraint(
+            sa.column("audience", sa.Text).in_(list(EventAudience)), name="audience"
+        ),
+        sa.CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload_object"),
+        sa.CheckConstraint(
+            "char_length(idempotency_key) BETWEEN 1 AND 200", name="idempotency_key_length"
+        ),
+        sa.Index(
+            "uq_session_events_idempotency_key",
+            "session_id",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=sa.text("idempotency_key IS NOT NULL"),
+        ),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(sa.Text)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    audience: Mapped[EventAudience] = mapped_column(
+        str_enum(EventAudience),
+        server_default=EventAudience.all.value,
+        default=EventAudience.all,
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, server_default=sa.text("'{}'::jsonb"), default=dict
+    )
+    occurred_at: Mapped[dt.datetime] = created_at_column()
+    idempotency_key: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class IdempotencyRecord(Base):
+    """The stored outcome of a request sent with an `Idempotency-Key`.
+
+    `status_code` is null while the first request is still in flight. A trigger refuses to
+    delete a record younger than 24 hours (`ck_idempotency_records_retention`), so a retry
+    within a day never runs twice.
+    """
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (
+        sa.CheckConstraint("char_length(key) BETWEEN 1 AND 200", name="key_length"),
+        sa.CheckConstraint("status_code BETWEEN 100 AND 599", name="status_code"),
+        sa.CheckConstraint(
+            "response IS NULL OR status_code IS NOT NULL", name="response_has_status"
+        ),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    request_fingerprint: Mapped[str] = mapped_column(sa.Text)
+    status_code: Mapped[int | None]
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        server_default=sa.func.now(), default=utcnow, index=True
+    )
+
+
+class WebhookReceipt(Base):
+    """A webhook delivery already processed; inserting it first makes processing once-only."""
+
+    __tablename__ = "webhook_receipts"
+    __table_args__ = (
+        sa.CheckConstraint(
+            sa.column("provider", sa.Text).in_(list(WebhookProvider)), name="provider"
+        ),
+        sa.CheckConstraint("char_length(event_id) BETWEEN 1 AND 200", name="event_id_length"),
+    )
+
+    provider: Mapped[WebhookProvider] = mapped_column(str_enum(WebhookProvider), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    received_at: Mapped[dt.datetime] = created_at_column()

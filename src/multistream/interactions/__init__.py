@@ -1,0 +1,1 @@
+"""Live interactions: chat, questions, polls and reactions."""

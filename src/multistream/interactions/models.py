@@ -1,0 +1,242 @@
+"""Tables of live interactions: chat, questions, polls and reactions.
+
+Chat messages and questions reference the event that created them (`session_id`, `seq`),
+so none exists without its entry in the log. Rules that span rows live in triggers (in the
+migration), each raising with the constraint name below:
+
+- `ck_questions_upvotes_match_votes` (deferred, checked at commit): `questions.upvotes`
+  equals the number of `question_votes` rows; change both in the same transaction.
+- `ck_poll_votes_poll_open`, `ck_poll_votes_options_valid`, `ck_poll_votes_single_choice`:
+  a vote names distinct options of its poll (exactly one for a `single` poll) and is cast
+  or changed only while the poll is open.
+
+Poll options are a JSON array of 2 to 10 `{"id", "text"}` objects with distinct ids; the
+immutable SQL function `multistream_poll_option_ids(options)` returns their ids, or null
+when the array is malformed, and the CHECKs below are written with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+
+
+class QuestionStatus(enum.StrEnum):
+    open = "open"
+    answered = "answered"
+    dismissed = "dismissed"
+
+
+class PollKind(enum.StrEnum):
+    single = "single"
+    multiple = "multiple"
+    quiz = "quiz"
+
+
+class PollStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class ChatMessage(Base):
+    __tablename__ = "chat_messages"
+    __table_args__ = (
+        sa.CheckConstraint(r"body ~ '\S' AND char_length(body) <= 2000", name="body_length"),
+        sa.CheckConstraint(
+            "(deleted_at IS NULL) = (deleted_by IS NULL)", name="deleted_by_with_deleted_at"
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id", "seq"],
+            ["session_events.session_id", "session_events.seq"],
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("session_id", "seq"),
+        sa.Index("ix_chat_messages_session_id_created_at", "session_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    session_id: Mapped[uuid.UUID]
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    """The `chat.message_sent`-style event that created the message."""
+    author_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("chat_messages.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()
+    deleted_at: Mapped[dt.datetime | None]
+    deleted_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
+    pinned_at: Mapped[dt.datetime | None]
+
+
+class ChatMute(Base):
+    """A user muted in a session's chat; until null means for the rest of the session."""
+
+    __tablename__ = "chat_mutes"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    until: Mapped[dt.datetime | None]
+    muted_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.CheckConstraint(r"body ~ '\S' AND char_length(body) <= 1000", name="body_length"),
+        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(QuestionStatus)), name="status"),
+        sa.CheckConstraint("upvotes >= 0", name="upvotes_nonnegative"),
+        sa.CheckConstraint(
+            "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
+        ),
+        sa.CheckConstraint("char_length(answer_text) <= 2000", name="answer_text_length"),
+        sa.ForeignKeyConstraint(
+            ["session_id", "seq"],
+            ["session_events.session_id", "session_events.seq"],
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("session_id", "seq"),
+        sa.Index("ix_questions_session_id_status", "session_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    session_id: Mapped[uuid.UUID]
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    anonymous: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    status: Mapped[QuestionStatus] = mapped_column(
+        str_enum(QuestionStatus),
+        server_default=QuestionStatus.open.value,
+        default=QuestionStatus.open,
+    )
+    upvotes: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    answer_text: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class QuestionVote(Base):
+    __tablename__ = "question_votes"
+
+    question_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class Poll(Base):
+    __tablename__ = "polls"
+    __table_args__ = (
+        sa.CheckConstraint(
+            r"question ~ '\S' AND char_length(question) <= 500", name="question_length"
+        ),
+        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(PollKind)), name="kind"),
+        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(PollStatus)), name="status"),
+        sa.CheckConstraint(
+            "multistream_poll_option_ids(options) IS NOT NULL", name="options_valid"
+        ),
+        sa.CheckConstraint(
+            "correct_option_ids <@ multistream_poll_option_ids(options)",
+            name="correct_options_in_options",
+        ),
+        sa.CheckConstraint(
+            "(kind = 'quiz') = (cardinality(correct_option_ids) > 0)",
+            name="correct_options_for_quiz",
+        ),
+        sa.CheckConstraint("status <> 'open' OR opened_at IS NOT NULL", name="open_has_opened_at"),
+        sa.CheckConstraint(
+            "status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_closed_at"
+        ),
+        sa.Index(
+            "uq_polls_one_open",
+            "session_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind))
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    correct_option_ids: Mapped[list[str]] = mapped_column(
+        ARRAY(sa.Text), server_default=sa.text("'{}'::text[]"), default=list
+    )
+    anonymous: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    status: Mapped[PollStatus] = mapped_column(
+        str_enum(PollStatus),
+        server_default=PollStatus.draft.value,
+        default=PollStatus.draft,
+    )
+    results_visible: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    opened_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class PollVote(Base):
+    __tablename__ = "poll_votes"
+    __table_args__ = (
+        sa.CheckConstraint("cardinality(option_ids) >= 1", name="option_ids_nonempty"),
+    )
+
+    poll_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_ids: Mapped[list[str]] = mapped_column(ARRAY(sa.Text))
+    created_at: Mapped[dt.datetime] = created_at_column()
+    updated_at: Mapped[dt.datetime] = created_at_column()
+
+
+class ReactionBucket(Base):
+    """The number of one emoji reaction in one session during one second."""
+
+    __tablename__ = "reaction_buckets"
+    __table_args__ = (
+        sa.CheckConstraint("count > 0", name="count_positive"),
+        sa.CheckConstraint(
+            "date_trunc('second', second AT TIME ZONE 'UTC') = second AT TIME ZONE 'UTC'",
+            name="whole_second",
+        ),
+        sa.CheckConstraint("char_length(emoji) BETWEEN 1 AND 16", name="emoji_length"),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    second: Mapped[dt.datetime] = mapped_column(primary_key=True)
+    emoji: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    count: Mapped[int]

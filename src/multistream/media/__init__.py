@@ -1,0 +1,1 @@
+"""Live media: LiveKit rooms and the recordings of sessions."""

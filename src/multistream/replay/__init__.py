@@ -1,0 +1,1 @@
+"""Replays: transcript, chapters, highlights and the artifacts the pipeline derives."""

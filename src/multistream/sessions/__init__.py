@@ -1,0 +1,1 @@
+"""Live sessions of a course: schedule, state machine, participants and attendance."""

@@ -1,0 +1,171 @@
+"""Tables of live sessions: the session itself, its participants and their attendance.
+
+The CHECK constraints mirror the session state machine's invariants (a live session has
+started, an ended one has started and ended, in that order). `last_seq` is the sequence
+number of the session's latest event: appending to `session_events` advances it, and a
+trigger refuses any other value (`ck_sessions_last_seq_matches_log`). The ORM's copy goes
+stale when events are appended: refresh it rather than write it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+
+
+class SessionStatus(enum.StrEnum):
+    scheduled = "scheduled"
+    live = "live"
+    ended = "ended"
+    canceled = "canceled"
+
+
+class ReplayStatus(enum.StrEnum):
+    none = "none"
+    pending = "pending"
+    processing = "processing"
+    partial = "partial"
+    ready = "ready"
+    failed = "failed"
+
+
+class MediaStatus(enum.StrEnum):
+    """Whether live media (LiveKit) works for the session; classes go on without it."""
+
+    unknown = "unknown"
+    ok = "ok"
+    degraded = "degraded"
+    disabled = "disabled"
+
+
+class ParticipantRole(enum.StrEnum):
+    host = "host"
+    moderator = "moderator"
+    participant = "participant"
+
+
+class AttendanceSource(enum.StrEnum):
+    livekit = "livekit"
+    gateway = "gateway"
+
+
+class LiveSession(Base):
+    """A live class of a course (named so it does not shadow SQLAlchemy's `Session`)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
+        sa.CheckConstraint("char_length(description) <= 10000", name="description_length"),
+        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(SessionStatus)), name="status"),
+        sa.CheckConstraint(
+            sa.column("replay_status", sa.Text).in_(list(ReplayStatus)), name="replay_status"
+        ),
+        sa.CheckConstraint(
+            sa.column("media_status", sa.Text).in_(list(MediaStatus)), name="media_status"
+        ),
+        sa.CheckConstraint("scheduled_end > scheduled_start", name="scheduled_window"),
+        sa.CheckConstraint(
+            "status NOT IN ('scheduled', 'canceled') OR (started_at IS NULL AND ended_at IS NULL)",
+            name="not_started",
+        ),
+        sa.CheckConstraint(
+            "status <> 'live' OR (started_at IS NOT NULL AND ended_at IS NULL)", name="live_started"
+        ),
+        sa.CheckConstraint(
+            "status <> 'ended'"
+            " OR (started_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= started_at)",
+            name="ended_after_started",
+        ),
+        sa.CheckConstraint("last_seq >= 0", name="last_seq_nonnegative"),
+        sa.UniqueConstraint("livekit_room"),
+        sa.Index("ix_sessions_course_id_scheduled_start", "course_id", "scheduled_start"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    course_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
+    status: Mapped[SessionStatus] = mapped_column(
+        str_enum(SessionStatus),
+        server_default=SessionStatus.scheduled.value,
+        default=SessionStatus.scheduled,
+    )
+    scheduled_start: Mapped[dt.datetime]
+    scheduled_end: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    ended_at: Mapped[dt.datetime | None]
+    livekit_room: Mapped[str | None] = mapped_column(sa.Text)
+    recording_enabled: Mapped[bool] = mapped_column(server_default=sa.true(), default=True)
+    replay_status: Mapped[ReplayStatus] = mapped_column(
+        str_enum(ReplayStatus),
+        server_default=ReplayStatus.none.value,
+        default=ReplayStatus.none,
+    )
+    media_status: Mapped[MediaStatus] = mapped_column(
+        str_enum(MediaStatus),
+        server_default=MediaStatus.unknown.value,
+        default=MediaStatus.unknown,
+    )
+    last_seq: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"), default=0)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class Participant(Base):
+    """A user who joined a session at least once, with their live state and totals."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(ParticipantRole)), name="role"),
+        sa.CheckConstraint("total_seconds >= 0", name="total_seconds_nonnegative"),
+        sa.CheckConstraint("last_seen_at >= first_joined_at", name="seen_after_joined"),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[ParticipantRole] = mapped_column(str_enum(ParticipantRole))
+    first_joined_at: Mapped[dt.datetime] = created_at_column()
+    last_seen_at: Mapped[dt.datetime] = created_at_column()
+    total_seconds: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    on_stage: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    hand_raised_at: Mapped[dt.datetime | None]
+
+
+class AttendanceInterval(Base):
+    """One stretch of presence of a participant; `left_at` is null while still present."""
+
+    __tablename__ = "attendance_intervals"
+    __table_args__ = (
+        sa.CheckConstraint("left_at >= joined_at", name="left_after_joined"),
+        sa.CheckConstraint(sa.column("source", sa.Text).in_(list(AttendanceSource)), name="source"),
+        sa.ForeignKeyConstraint(
+            ["session_id", "user_id"],
+            ["participants.session_id", "participants.user_id"],
+            ondelete="CASCADE",
+        ),
+        sa.Index(
+            "ix_attendance_intervals_session_id_user_id_joined_at",
+            "session_id",
+            "user_id",
+            "joined_at",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    session_id: Mapped[uuid.UUID]
+    user_id: Mapped[uuid.UUID]
+    joined_at: Mapped[dt.datetime]
+    left_at: Mapped[dt.datetime | None]
+    source: Mapped[AttendanceSource] = mapped_column(str_enum(AttendanceSource))

@@ -1,0 +1,1 @@
+"""The studio: uploaded assets, slide pages, scenes and the live studio state."""
