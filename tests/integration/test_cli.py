@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,41 @@ def test_worker_consumes_tasks(settings: Settings, worker: subprocess.Popen[byte
     result = celery.send_task("multistream.ping")
     assert result.get(timeout=60) == "pong"
     assert worker.poll() is None
+
+
+def test_services_install_is_idempotent() -> None:
+    result = run_cli("services", "install")
+    assert result.returncode == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines() if not line.startswith("took")]
+    assert {line[0]: line[2] for line in lines} == dict.fromkeys(
+        ("postgres", "redis", "minio", "livekit"), "present"
+    )
+
+
+def test_without_go_install_says_so_and_env_falls_back(tmp_path: Path) -> None:
+    """A machine without Go: MinIO and LiveKit cannot be built, and the platform falls back."""
+    without_go = [d for d in os.environ["PATH"].split(":") if not Path(d, "go").exists()]
+    env = {
+        "PATH": ":".join(without_go),
+        "MULTISTREAM_DATA_DIR": str(tmp_path),
+        "HOME": str(tmp_path),
+    }
+    install = subprocess.run(
+        [*CLI, "services", "install", "minio", "livekit"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert install.returncode == 0, install.stderr
+    assert "minio     MISSING  Go is not installed" in install.stdout
+    assert "livekit   MISSING  Go is not installed" in install.stdout
+    assert "falls back" in install.stderr
+
+    exported = subprocess.run(
+        [*CLI, "services", "env"], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert "export STORAGE_BACKEND=filesystem" in exported
+    assert "export MULTISTREAM_MEDIA_ENABLED=false" in exported
+    assert "export LIVEKIT_URL=''" in exported

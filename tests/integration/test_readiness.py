@@ -68,3 +68,13 @@ def test_livekit_disabled_is_not_required(settings: Settings) -> None:
         response = httpx.get(f"{server.url}/readyz", timeout=10)
     assert response.status_code == 200
     assert response.json()["dependencies"]["livekit"]["status"] == "disabled"
+
+
+def test_metrics_exposes_request_latency(settings: Settings) -> None:
+    with LiveServer(settings) as server:
+        httpx.get(f"{server.url}/healthz", timeout=10)
+        response = httpx.get(f"{server.url}/metrics", timeout=10)
+    assert response.status_code == 200
+    assert 'multistream_http_request_duration_seconds_count{method="GET",route="/healthz"' in (
+        response.text
+    )
