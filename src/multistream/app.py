@@ -9,10 +9,19 @@ from contextlib import asynccontextmanager
 import redis.asyncio as aioredis
 import sqlalchemy as sa
 import structlog
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+from redis import Redis as SyncRedis
 from sqlalchemy.orm import Session, sessionmaker
 
-from multistream import problems
+from multistream import problems, webapp
+from multistream.access.dependencies import route_permission
+from multistream.auth import routes as auth_routes
+from multistream.auth.keys import LocalKeyStore
+from multistream.auth.service import UnknownEmailThrottle
+from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
+from multistream.courses import routes as course_routes
 from multistream.db.engine import make_engine, make_sessionmaker
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
@@ -33,12 +42,20 @@ class Resources:
     engine: sa.Engine
     sessions: sessionmaker[Session]
     redis: aioredis.Redis
+    redis_sync: SyncRedis
     store: ObjectStore
     url_signer: UrlSigner
+    keys: LocalKeyStore
+    verifier: TokenVerifier
+    login_throttle: UnknownEmailThrottle
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
         engine = make_engine(settings)
+        keys = LocalKeyStore(settings.keys_dir)
+        redis_sync = SyncRedis.from_url(
+            settings.redis_url, socket_connect_timeout=1, socket_timeout=2
+        )
         return cls(
             settings=settings,
             engine=engine,
@@ -49,13 +66,52 @@ class Resources:
                 socket_timeout=5,
                 health_check_interval=30,
             ),
+            redis_sync=redis_sync,
             store=make_object_store(settings),
             url_signer=UrlSigner(settings.secret_key.get_secret_value()),
+            keys=keys,
+            verifier=make_verifier(settings, keys),
+            login_throttle=UnknownEmailThrottle(
+                redis_sync,
+                max_failures=settings.login_max_failures,
+                lockout_seconds=settings.login_lockout_seconds,
+            ),
         )
 
     async def close(self) -> None:
         await self.redis.aclose()
+        self.redis_sync.close()
         self.engine.dispose()
+
+
+def make_verifier(settings: Settings, keys: LocalKeyStore) -> TokenVerifier:
+    """The one token verifier, fed by Clerk's JWKS or by the local key store."""
+    source = (
+        RemoteJwks(
+            settings.clerk_jwks_url,
+            cache_seconds=settings.jwks_cache_seconds,
+            refresh_cooldown=settings.jwks_refresh_cooldown_seconds,
+        )
+        if settings.auth_provider == "clerk"
+        else LocalJwks(keys)
+    )
+    return TokenVerifier(
+        source,
+        issuer=settings.token_issuer,
+        allowed_parties=settings.web_origins,
+        leeway_seconds=settings.jwt_leeway_seconds,
+    )
+
+
+def _document_permissions(router: APIRouter) -> APIRouter:
+    """Write each operation's required permission into the OpenAPI document."""
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            route.openapi_extra = {
+                **(route.openapi_extra or {}),
+                "x-permission": route_permission(route.dependant),
+            }
+    return router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -84,7 +140,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.web_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+    )
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(ops_routes.router)
-    app.include_router(storage_routes.router)
+    for router in (
+        ops_routes.router,
+        storage_routes.router,
+        auth_routes.local_router,
+        auth_routes.me_router,
+        auth_routes.webhook_router,
+        course_routes.router,
+    ):
+        app.include_router(_document_permissions(router))
+    webapp.mount(app, settings.web_dist_dir)
     return app

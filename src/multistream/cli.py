@@ -190,6 +190,30 @@ def services_env() -> None:
         typer.echo(f"export {name}={shlex.quote(value)}")
 
 
+contracts_app = typer.Typer(help="API contracts in docs/contracts/.", no_args_is_help=True)
+app.add_typer(contracts_app, name="contracts")
+
+
+@contracts_app.command("export")
+def contracts_export() -> None:
+    """Write the OpenAPI document and JSON Schemas to docs/contracts/."""
+    from multistream import contracts
+
+    for path in contracts.export():
+        typer.echo(f"wrote {path}")
+
+
+@contracts_app.command("check")
+def contracts_check() -> None:
+    """Fail when docs/contracts/ differs from what the code generates."""
+    from multistream import contracts
+
+    if outdated := contracts.stale():
+        _echo_err(f"stale contracts: {', '.join(outdated)}; run `multistream contracts export`")
+        raise typer.Exit(1)
+    typer.echo("contracts are up to date")
+
+
 @app.command()
 def migrate(
     to: Annotated[str, typer.Option(help="Target revision.")] = "head",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -103,6 +103,28 @@ class Settings(BaseSettings):
     media_enabled: bool = True
     """False when the machine has no LiveKit server: classes run without live media."""
 
+    # --- identity -------------------------------------------------------------------
+    auth_provider: Literal["local", "clerk"] = "local"
+    """Whose tokens the api trusts: the built-in local provider's, or Clerk's."""
+    allowed_origins: list[str] = []
+    """Origins of the web app: CORS, and the `azp` claims tokens may carry. Defaults to
+    the public URL and the Vite dev server."""
+    jwt_leeway_seconds: Annotated[int, Field(ge=0, le=300)] = 30
+    jwks_cache_seconds: Annotated[int, Field(ge=0, le=86400)] = 300
+    jwks_refresh_cooldown_seconds: Annotated[float, Field(ge=0, le=600)] = 5.0
+    """Least time between two refetches of the JWKS for an unknown key id (a flood of
+    made-up key ids must not become a flood of requests to Clerk)."""
+    access_token_ttl_seconds: Annotated[int, Field(ge=60, le=3600)] = 900
+    refresh_token_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86400)] = 30 * 86400
+    login_max_failures: Annotated[int, Field(ge=1, le=100)] = 10
+    login_lockout_seconds: Annotated[int, Field(ge=1, le=86400)] = 900
+    clerk_issuer: str = ""
+    """e.g. https://your-app.clerk.accounts.dev (required when auth_provider is clerk)."""
+    clerk_jwks_url: str = ""
+    """Defaults to {clerk_issuer}/.well-known/jwks.json."""
+    clerk_webhook_secret: SecretStr = SecretStr("")
+    """The Svix signing secret (whsec_…) of the Clerk webhook endpoint."""
+
     # --- health -----------------------------------------------------------------------
     readiness_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
 
@@ -129,6 +151,20 @@ class Settings(BaseSettings):
             self.storage_dir = self.data_dir / "storage"
         if not self.public_url:
             self.public_url = f"http://{self.api_host}:{self.api_port}"
+        self.public_url = self.public_url.rstrip("/")
+        if not self.allowed_origins:
+            self.allowed_origins = [
+                self.public_url,
+                f"http://localhost:{self.api_port}",
+                "http://127.0.0.1:5173",
+                "http://localhost:5173",
+            ]
+        if self.auth_provider == "clerk":
+            if not self.clerk_issuer:
+                raise ValueError("MULTISTREAM_CLERK_ISSUER is required when auth_provider=clerk")
+            self.clerk_issuer = self.clerk_issuer.rstrip("/")
+            if not self.clerk_jwks_url:
+                self.clerk_jwks_url = f"{self.clerk_issuer}/.well-known/jwks.json"
         if self.env is Environment.production:
             self._refuse_development_secrets()
         return self
@@ -159,6 +195,30 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @property
+    def local_issuer(self) -> str:
+        """The `iss` of tokens from the built-in provider."""
+        return f"{self.public_url}/auth/local"
+
+    @property
+    def token_issuer(self) -> str:
+        return self.clerk_issuer if self.auth_provider == "clerk" else self.local_issuer
+
+    @property
+    def web_origins(self) -> list[str]:
+        """Origins of the web app: the allowed ones and always the api's own."""
+        return list(dict.fromkeys([self.public_url, *self.allowed_origins]))
+
+    @property
+    def web_dist_dir(self) -> Path:
+        """The built web app, served by the api when it exists (`npm run build`)."""
+        return PROJECT_ROOT / "web" / "dist"
+
+    @property
+    def keys_dir(self) -> Path:
+        """Signing keys of the local provider, generated on first run."""
+        return self.data_dir / "keys"
 
     @property
     def media_configured(self) -> bool:

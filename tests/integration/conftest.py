@@ -1,4 +1,4 @@
-"""Fixtures for integration tests against the real PostgreSQL."""
+"""Fixtures for integration tests against the real services."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+
+from multistream.settings import Settings
+from tests.apiclient import ApiClient
+from tests.throwaway import LiveServer
 
 
 @pytest.fixture
@@ -17,3 +21,19 @@ def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
             yield connection
         finally:
             transaction.rollback()
+
+
+@pytest.fixture(scope="module")
+def api_settings(settings: Settings, database_url: str) -> Settings:
+    """Settings of an api on this worker's test database, with a short lockout."""
+    return settings.model_copy(
+        update={"database_url": database_url, "login_lockout_seconds": 3, "log_level": "WARNING"}
+    )
+
+
+@pytest.fixture(scope="module")
+def api(api_settings: Settings) -> Iterator[ApiClient]:
+    with LiveServer(api_settings) as server:
+        client = ApiClient(server.url)
+        yield client
+        client.close()

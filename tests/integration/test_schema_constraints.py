@@ -115,6 +115,14 @@ class Rows:
         self._default(v, "user_id", self.user)
         v.setdefault("password_hash", ARGON2_HASH)
 
+    def _fill_refresh_tokens(self, v: dict[str, Any]) -> None:
+        v.setdefault("id", new_id())
+        self._default(v, "user_id", self.user)
+        v.setdefault("family_id", new_id())
+        v.setdefault("token_hash", f"{self.serial():064x}")
+        v.setdefault("created_at", T0)
+        v.setdefault("expires_at", T0 + 60 * MINUTE)
+
     def _fill_courses(self, v: dict[str, Any]) -> None:
         v.setdefault("id", new_id())
         v.setdefault("title", "Linear algebra")
@@ -606,6 +614,11 @@ CASES: list[Case] = [
         "local_credentials",
         failed_attempts=-1,
     ),
+    # refresh_tokens
+    rejects_duplicate("pk_refresh_tokens", "refresh_tokens", "id"),
+    rejects_duplicate("uq_refresh_tokens_token_hash", "refresh_tokens", "token_hash"),
+    rejects("ck_refresh_tokens_token_hash_format", "refresh_tokens", token_hash="not-a-hash"),
+    rejects("ck_refresh_tokens_expires_after_created", "refresh_tokens", expires_at=T0 - MINUTE),
     # courses
     rejects_duplicate("pk_courses", "courses", "id"),
     rejects("ck_courses_title_length", "courses", title="   "),

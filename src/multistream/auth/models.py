@@ -82,3 +82,30 @@ class LocalCredential(Base):
     password_hash: Mapped[str] = mapped_column(sa.Text)
     failed_attempts: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
     locked_until: Mapped[dt.datetime | None]
+
+
+class RefreshToken(Base):
+    """One refresh token of the local provider, stored only as its SHA-256.
+
+    Tokens rotate: each refresh marks the presented token used and issues the next one in
+    the same family. Presenting a used token again means it leaked, and the whole family
+    is revoked.
+    """
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (
+        sa.CheckConstraint("token_hash ~ '^[0-9a-f]{64}$'", name="token_hash_format"),
+        sa.CheckConstraint("expires_at > created_at", name="expires_after_created"),
+        sa.UniqueConstraint("token_hash"),
+        sa.Index("ix_refresh_tokens_family_id", "family_id"),
+        sa.Index("ix_refresh_tokens_user_id", "user_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    family_id: Mapped[uuid.UUID]
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = created_at_column()
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]

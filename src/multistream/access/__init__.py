@@ -1,0 +1,1 @@
+"""RBAC: course roles, what each may do (the policy table), and the checks routes use."""

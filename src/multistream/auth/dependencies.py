@@ -1,0 +1,51 @@
+"""`CurrentUser`: the authenticated caller of a request, or a 401 problem."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, Request
+
+from multistream.auth import service
+from multistream.auth.models import User
+from multistream.auth.tokens import InvalidToken
+from multistream.dependencies import AppResources, DbSession
+from multistream.problems import Problem
+
+log = structlog.get_logger(__name__)
+
+
+def unauthenticated(detail: str = "Sign in to continue.") -> Problem:
+    return Problem(
+        401,
+        "unauthenticated",
+        "Authentication required",
+        detail,
+        headers={"WWW-Authenticate": 'Bearer realm="multistream"'},
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_user(request: Request, db: DbSession, resources: AppResources) -> User:
+    token = bearer_token(request)
+    if token is None:
+        raise unauthenticated()
+    try:
+        verified = resources.verifier.verify(token)
+    except InvalidToken as exc:
+        log.info("token rejected", reason=str(exc))
+        raise unauthenticated("Your session is invalid or has expired. Sign in again.") from exc
+    user = service.user_for_token(db, settings=resources.settings, token=verified)
+    if user is None:
+        raise unauthenticated("This account no longer exists.")
+    structlog.contextvars.bind_contextvars(user_id=str(user.id))
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]

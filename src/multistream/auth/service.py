@@ -1,0 +1,368 @@
+"""Accounts and sessions of people: local sign-up and sign-in, token refresh, Clerk users.
+
+Sign-in answers the same for "no such account" and "wrong password", and takes as long
+(a dummy argon2 verification). After `login_max_failures` wrong passwords in a row an
+account is locked for `login_lockout_seconds`; unknown emails are counted the same way
+in Redis, so the lockout does not reveal which emails have accounts either.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from multistream.auth import passwords
+from multistream.auth.keys import LocalKeyStore
+from multistream.auth.models import AuthProvider, LocalCredential, RefreshToken, User
+from multistream.auth.schemas import TokenPair, UserRead
+from multistream.auth.tokens import VerifiedToken, issue_access_token
+from multistream.db.base import new_id
+from multistream.problems import Problem
+from multistream.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def invalid_credentials() -> Problem:
+    return Problem(401, "invalid-credentials", "Sign-in failed", "Email or password is incorrect.")
+
+
+def too_many_attempts(retry_after: int) -> Problem:
+    minutes = max(1, round(retry_after / 60))
+    return Problem(
+        429,
+        "too-many-attempts",
+        "Too many attempts",
+        f"Too many failed sign-ins. Try again in about {minutes} minute(s).",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def invalid_refresh_token() -> Problem:
+    return Problem(
+        401,
+        "invalid-refresh-token",
+        "Session expired",
+        "Your session has expired or was signed out. Sign in again.",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Issued:
+    """What sign-up, sign-in and refresh hand out."""
+
+    tokens: TokenPair
+
+
+@dataclasses.dataclass(frozen=True)
+class Refused:
+    """A refusal whose side effects (a failure count, a revoked family) must be committed."""
+
+    problem: Problem
+
+
+# --- token issuing -----------------------------------------------------------------------
+
+
+def _hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(
+    db: Session,
+    *,
+    settings: Settings,
+    keys: LocalKeyStore,
+    user: User,
+    family_id: uuid.UUID,
+    authorized_party: str,
+) -> TokenPair:
+    now = _now()
+    refresh_token = secrets.token_urlsafe(48)
+    db.add(
+        RefreshToken(
+            user_id=user.id,
+            family_id=family_id,
+            token_hash=_hash_refresh_token(refresh_token),
+            created_at=now,
+            expires_at=now + dt.timedelta(seconds=settings.refresh_token_ttl_seconds),
+        )
+    )
+    access_token = issue_access_token(
+        keys,
+        issuer=settings.local_issuer,
+        subject=user.id,
+        session_id=family_id,
+        authorized_party=authorized_party,
+        ttl_seconds=settings.access_token_ttl_seconds,
+        now=now,
+    )
+    return TokenPair(
+        access_token=access_token,
+        refresh_token=refresh_token,
+        expires_in=settings.access_token_ttl_seconds,
+        user=UserRead.model_validate(user),
+    )
+
+
+def _find_local_user(db: Session, email: str) -> User | None:
+    return db.scalars(
+        sa.select(User).where(
+            User.auth_provider == AuthProvider.local,
+            sa.func.lower(User.email) == email.lower(),
+            User.deleted_at.is_(None),
+        )
+    ).one_or_none()
+
+
+# --- sign-up and sign-in -----------------------------------------------------------------
+
+
+def signup(
+    db: Session,
+    *,
+    settings: Settings,
+    keys: LocalKeyStore,
+    email: str,
+    password: str,
+    display_name: str,
+    authorized_party: str,
+) -> TokenPair:
+    if _find_local_user(db, email) is not None:
+        raise Problem(
+            409,
+            "email-taken",
+            "Email already registered",
+            "An account with this email already exists. Sign in instead.",
+            errors=[{"field": "email", "location": "body", "message": "already registered"}],
+        )
+    user = User(
+        id=new_id(), auth_provider=AuthProvider.local, email=email, display_name=display_name
+    )
+    db.add(user)
+    db.flush()
+    db.add(LocalCredential(user_id=user.id, password_hash=passwords.hash_password(password)))
+    return _issue(
+        db,
+        settings=settings,
+        keys=keys,
+        user=user,
+        family_id=new_id(),
+        authorized_party=authorized_party,
+    )
+
+
+class UnknownEmailThrottle:
+    """Counts failed sign-ins for emails without an account, in Redis. Fails open."""
+
+    def __init__(self, client: redis.Redis, *, max_failures: int, lockout_seconds: int) -> None:
+        self._redis = client
+        self._max = max_failures
+        self._lockout = lockout_seconds
+
+    def _key(self, email: str) -> str:
+        return "login-failures:" + hashlib.sha256(email.lower().encode()).hexdigest()
+
+    def locked_for(self, email: str) -> int:
+        try:
+            count = int(self._redis.get(self._key(email)) or 0)
+            return int(self._redis.ttl(self._key(email))) if count >= self._max else 0
+        except redis.RedisError:
+            log.warning("login throttle unavailable; failing open")
+            return 0
+
+    def record_failure(self, email: str) -> None:
+        try:
+            with self._redis.pipeline() as pipe:
+                pipe.incr(self._key(email))
+                pipe.expire(self._key(email), self._lockout)
+                pipe.execute()
+        except redis.RedisError:
+            log.warning("login throttle unavailable; failing open")
+
+
+def login(
+    db: Session,
+    *,
+    settings: Settings,
+    keys: LocalKeyStore,
+    throttle: UnknownEmailThrottle,
+    email: str,
+    password: str,
+    authorized_party: str,
+) -> Issued | Refused:
+    user = _find_local_user(db, email)
+    credential = db.get(LocalCredential, user.id, with_for_update=True) if user else None
+    now = _now()
+
+    if credential is None:
+        passwords.verify_password(None, password)  # same work as a real check
+        if locked := throttle.locked_for(email):
+            return Refused(too_many_attempts(locked))
+        throttle.record_failure(email)
+        return Refused(invalid_credentials())
+
+    assert user is not None
+    if credential.locked_until is not None and credential.locked_until > now:
+        passwords.verify_password(None, password)
+        return Refused(too_many_attempts(int((credential.locked_until - now).total_seconds())))
+
+    if not passwords.verify_password(credential.password_hash, password):
+        credential.failed_attempts += 1
+        if credential.failed_attempts >= settings.login_max_failures:
+            credential.failed_attempts = 0
+            credential.locked_until = now + dt.timedelta(seconds=settings.login_lockout_seconds)
+            log.warning("account locked after failed sign-ins", user_id=str(user.id))
+        return Refused(invalid_credentials())
+
+    credential.failed_attempts = 0
+    credential.locked_until = None
+    if passwords.needs_rehash(credential.password_hash):
+        credential.password_hash = passwords.hash_password(password)
+    tokens = _issue(
+        db,
+        settings=settings,
+        keys=keys,
+        user=user,
+        family_id=new_id(),
+        authorized_party=authorized_party,
+    )
+    return Issued(tokens)
+
+
+def refresh(
+    db: Session,
+    *,
+    settings: Settings,
+    keys: LocalKeyStore,
+    refresh_token: str,
+    authorized_party: str,
+) -> Issued | Refused:
+    """Rotate a refresh token. A token presented twice revokes its whole family."""
+    now = _now()
+    stored = db.scalars(
+        sa.select(RefreshToken)
+        .where(RefreshToken.token_hash == _hash_refresh_token(refresh_token))
+        .with_for_update()
+    ).one_or_none()
+    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+        return Refused(invalid_refresh_token())
+    if stored.used_at is not None:
+        db.execute(
+            sa.update(RefreshToken)
+            .where(RefreshToken.family_id == stored.family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        log.warning("refresh token reused; family revoked", user_id=str(stored.user_id))
+        return Refused(invalid_refresh_token())
+    user = db.get(User, stored.user_id)
+    if user is None or user.deleted_at is not None:
+        return Refused(invalid_refresh_token())
+    stored.used_at = now
+    tokens = _issue(
+        db,
+        settings=settings,
+        keys=keys,
+        user=user,
+        family_id=stored.family_id,
+        authorized_party=authorized_party,
+    )
+    return Issued(tokens)
+
+
+# --- who is calling ----------------------------------------------------------------------
+
+
+def user_for_token(db: Session, *, settings: Settings, token: VerifiedToken) -> User | None:
+    """The user a verified token speaks for; Clerk users are created on first sight."""
+    if settings.auth_provider == "local":
+        try:
+            user_id = uuid.UUID(token.subject)
+        except ValueError:
+            return None
+        user = db.get(User, user_id)
+        return user if user is not None and user.deleted_at is None else None
+
+    user = db.scalars(
+        sa.select(User).where(
+            User.auth_provider == AuthProvider.clerk, User.external_id == token.subject
+        )
+    ).one_or_none()
+    if user is None:
+        # The webhook may not have arrived yet; it fills in the profile when it does.
+        user = upsert_clerk_user(db, external_id=token.subject, data=token.claims)
+    return user if user.deleted_at is None else None
+
+
+def _clerk_profile(data: dict[str, Any]) -> tuple[str | None, str]:
+    """Email and display name from a Clerk user object (webhook) or token claims."""
+    email = data.get("email")
+    addresses = data.get("email_addresses") or []
+    primary = data.get("primary_email_address_id")
+    for address in addresses:
+        if isinstance(address, dict) and (primary is None or address.get("id") == primary):
+            email = address.get("email_address") or email
+            break
+    full_name = (
+        " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
+        or data.get("name")
+        or data.get("username")
+    )
+    display = str(full_name or (email.split("@")[0] if email else "Clerk user")).strip()
+    return email, display[:100] or "Clerk user"
+
+
+def upsert_clerk_user(db: Session, *, external_id: str, data: dict[str, Any]) -> User:
+    email, display_name = _clerk_profile(data)
+    statement = (
+        pg_insert(User)
+        .values(
+            id=new_id(),
+            auth_provider=AuthProvider.clerk,
+            external_id=external_id,
+            email=email,
+            display_name=display_name,
+        )
+        .on_conflict_do_update(
+            index_elements=[User.auth_provider, User.external_id],
+            set_={"email": email, "display_name": display_name, "deleted_at": None},
+        )
+        .returning(User.id)
+    )
+    user_id = db.execute(statement).scalar_one()
+    user = db.get(User, user_id, populate_existing=True)
+    assert user is not None
+    return user
+
+
+def apply_clerk_event(db: Session, *, event_type: str, data: dict[str, Any]) -> None:
+    """Keep `users` in step with Clerk's user.created / user.updated / user.deleted."""
+    external_id = data.get("id")
+    if not isinstance(external_id, str) or not external_id:
+        raise Problem(
+            422, "validation", "Invalid webhook", "The Clerk event has no user id.", errors=[]
+        )
+    if event_type in ("user.created", "user.updated"):
+        upsert_clerk_user(db, external_id=external_id, data=data)
+    elif event_type == "user.deleted":
+        db.execute(
+            sa.update(User)
+            .where(User.auth_provider == AuthProvider.clerk, User.external_id == external_id)
+            .values(deleted_at=_now())
+        )
+    else:
+        log.info("clerk event ignored", event_type=event_type)

@@ -1,0 +1,153 @@
+"""Verify and issue RS256 JSON Web Tokens.
+
+One verification path for both identity providers: the token's key comes from a JWKS
+(Clerk's over HTTP, cached and refetched when an unknown `kid` appears; the local
+provider's from its key store), and the same checks apply to both:
+
+- the algorithm is pinned to RS256 (`none`, HS256 and friends are refused outright);
+- `exp`, `nbf` and `iat` with a small leeway; `iss` must be the configured issuer;
+- `azp` (authorized party) must be one of the web app's allowed origins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Any, Protocol
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from multistream.auth.keys import LocalKeyStore
+
+ALGORITHM = "RS256"
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "sub"]
+
+
+class InvalidToken(Exception):
+    """The token cannot be trusted; the message says why (for logs, not for clients)."""
+
+
+class KeySource(Protocol):
+    def public_key(self, kid: str) -> rsa.RSAPublicKey: ...
+
+
+class RemoteJwks:
+    """Keys from a JWKS URL (Clerk), cached; an unknown `kid` triggers one refetch."""
+
+    def __init__(
+        self, url: str, *, cache_seconds: int, refresh_cooldown: float, timeout: float = 5.0
+    ) -> None:
+        self._client = jwt.PyJWKClient(
+            url,
+            cache_jwk_set=True,
+            lifespan=max(cache_seconds, 1),
+            timeout=int(timeout),
+            cooldown_duration=refresh_cooldown,
+        )
+
+    def public_key(self, kid: str) -> rsa.RSAPublicKey:
+        try:
+            key = self._client.get_signing_key(kid).key
+        except jwt.PyJWKClientError as exc:
+            raise InvalidToken(f"no usable key for kid {kid!r}: {exc}") from exc
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise InvalidToken(f"key {kid!r} is not an RSA key")
+        return key
+
+
+class LocalJwks:
+    """Keys of the built-in provider, read from its key store."""
+
+    def __init__(self, store: LocalKeyStore) -> None:
+        self._store = store
+
+    def public_key(self, kid: str) -> rsa.RSAPublicKey:
+        for jwk in self._store.jwks()["keys"]:
+            if jwk["kid"] == kid:
+                key = jwt.PyJWK(jwk).key
+                assert isinstance(key, rsa.RSAPublicKey)
+                return key
+        raise InvalidToken(f"unknown kid {kid!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class VerifiedToken:
+    subject: str
+    issuer: str
+    authorized_party: str
+    session_id: str | None
+    claims: dict[str, Any]
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        keys: KeySource,
+        *,
+        issuer: str,
+        allowed_parties: list[str],
+        leeway_seconds: int,
+    ) -> None:
+        self._keys = keys
+        self._issuer = issuer
+        self._allowed_parties = {party.rstrip("/") for party in allowed_parties}
+        self._leeway = leeway_seconds
+
+    def verify(self, token: str) -> VerifiedToken:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"malformed token: {exc}") from exc
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken(f"algorithm {header.get('alg')!r} is not allowed")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidToken("token has no key id")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._keys.public_key(kid),
+                algorithms=[ALGORITHM],
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": REQUIRED_CLAIMS, "verify_aud": False},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"token rejected: {exc}") from exc
+        party = claims.get("azp")
+        if not isinstance(party, str) or party.rstrip("/") not in self._allowed_parties:
+            raise InvalidToken(f"authorized party {party!r} is not an allowed origin")
+        return VerifiedToken(
+            subject=str(claims["sub"]),
+            issuer=str(claims["iss"]),
+            authorized_party=party,
+            session_id=claims.get("sid"),
+            claims=claims,
+        )
+
+
+def issue_access_token(
+    store: LocalKeyStore,
+    *,
+    issuer: str,
+    subject: uuid.UUID,
+    session_id: uuid.UUID,
+    authorized_party: str,
+    ttl_seconds: int,
+    now: dt.datetime | None = None,
+) -> str:
+    """A short-lived access token of the local provider, shaped like Clerk's."""
+    kid, private_key = store.signing_key()
+    issued = now or dt.datetime.now(dt.UTC)
+    claims = {
+        "iss": issuer,
+        "sub": str(subject),
+        "sid": str(session_id),
+        "azp": authorized_party,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + dt.timedelta(seconds=ttl_seconds),
+    }
+    return jwt.encode(claims, private_key, algorithm=ALGORITHM, headers={"kid": kid})
