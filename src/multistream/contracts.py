@@ -28,7 +28,7 @@ def generate() -> dict[str, str]:
     from multistream.app import create_app
 
     # Defaults only: the documents must not depend on the machine they are made on.
-    settings = Settings(_env_file=None, env="development", log_json=False)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, env="development", log_json=False)
     openapi = create_app(settings).openapi()
     schemas = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
