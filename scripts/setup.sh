@@ -21,4 +21,21 @@ fi
 echo "python    ok  $(.venv/bin/python --version) with multistream and its dev tools"
 
 .venv/bin/multistream services install
+
+# Debian's Chromium for the end-to-end tests (Playwright's own browser download cannot work here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+             --no-install-recommends chromium; }
+  else
+    echo "chromium  MISSING  install Debian's chromium to run the end-to-end tests" >&2
+  fi
+fi
+[ -x /usr/bin/chromium ] && echo "chromium  ok  $(/usr/bin/chromium --version 2>/dev/null)"
+
+# The web app: exact dependencies from the lock file, then the production build.
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix web ci --no-audit --no-fund --loglevel=error
+npm --prefix web run --silent build >/dev/null
+echo "web       ok  built into web/dist"
 echo "setup took $(( $(date +%s) - started ))s"

@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Test: start the services the tests need, point the tests at them, then run the linters,
-# the type checker and the test suite (in parallel across the machine's cores).
+# Test: start the services the tests need, point the tests at them, then the linters and
+# type checkers, pytest (in parallel across the cores), Vitest, and Playwright end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 .venv/bin/multistream services up
 eval "$(.venv/bin/multistream services env)"
 
+# Static checks, and the contracts the web app is typed from.
 .venv/bin/ruff check src tests
 .venv/bin/ruff format --check src tests
 .venv/bin/mypy
+.venv/bin/multistream contracts check
+npm --prefix web run --silent contracts:check
+npm --prefix web run --silent typecheck
+
+# Unit and integration tests (pytest, against the real services), then the web's own.
 .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"
+npm --prefix web test --silent
+
+# End to end in Chromium against the built app.
+npm --prefix web run --silent build >/dev/null
+bash scripts/e2e.sh

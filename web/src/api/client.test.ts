@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import { REFRESH_TOKEN_KEY, createTokenStore } from "../auth/token-store";
+import { ApiClient, REFRESH_PATH, type SessionEvent } from "./client";
+import { NETWORK_PROBLEM, ProblemError } from "./problem";
+import { FakeFetch, json, networkDown, noContent, problem } from "./testing/fake-fetch";
+import { aTokenPair, aUser } from "./testing/fixtures";
+import { MemoryStorage } from "./testing/memory-storage";
+
+function setup() {
+  const fake = new FakeFetch();
+  const storage = new MemoryStorage();
+  const tokens = createTokenStore(storage);
+  const client = new ApiClient({ tokens, fetch: fake.fetch });
+  const events: SessionEvent[] = [];
+  client.subscribe((event) => events.push(event));
+  return { fake, storage, tokens, client, events };
+}
+
+describe("ApiClient", () => {
+  it("sends the access token and returns parsed JSON", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair(aUser(), { access_token: "access-a" }));
+    fake.on("GET", "/api/v1/me", json(200, aUser()));
+
+    const me = await client.get("/api/v1/me");
+
+    expect(me).toEqual(aUser());
+    expect(fake.requests[0]?.headers.get("Authorization")).toBe("Bearer access-a");
+  });
+
+  it("sends JSON bodies and returns undefined for 204", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair());
+    fake.on("DELETE", "/api/v1/courses/c1/members/u2", noContent());
+    fake.on("POST", "/api/v1/courses", json(201, { id: "c1" }));
+
+    await expect(client.delete("/api/v1/courses/c1/members/u2")).resolves.toBeUndefined();
+    await client.post("/api/v1/courses", { title: "Optics" });
+
+    const create = fake.calls("POST", "/api/v1/courses")[0];
+    expect(create?.body).toEqual({ title: "Optics" });
+    expect(create?.headers.get("Content-Type")).toBe("application/json");
+  });
+
+  it("does not send a token on unauthenticated calls", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair());
+    fake.on("POST", "/auth/local/login", json(200, aTokenPair()));
+
+    await client.post("/auth/local/login", { email: "a@b.c", password: "x" }, { auth: false });
+
+    expect(fake.requests[0]?.headers.has("Authorization")).toBe(false);
+  });
+
+  it("refreshes once on 401, keeps the rotated refresh token and retries", async () => {
+    const { fake, client, storage, events } = setup();
+    client.startSession(aTokenPair(aUser(), { access_token: "stale", refresh_token: "refresh-1" }));
+    const rotated = aTokenPair(aUser(), { access_token: "fresh", refresh_token: "refresh-2" });
+    fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."), json(200, aUser()));
+    fake.on("POST", REFRESH_PATH, json(200, rotated));
+
+    await expect(client.get("/api/v1/me")).resolves.toEqual(aUser());
+
+    expect(fake.calls("POST", REFRESH_PATH)[0]?.body).toEqual({ refresh_token: "refresh-1" });
+    expect(fake.calls("GET", "/api/v1/me").map((r) => r.headers.get("Authorization"))).toEqual([
+      "Bearer stale",
+      "Bearer fresh",
+    ]);
+    expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe("refresh-2");
+    expect(events).toEqual([{ type: "refreshed", pair: rotated }]);
+  });
+
+  it("refreshes before the first call when only a stored refresh token exists", async () => {
+    const { fake, storage, client } = setup();
+    storage.setItem(REFRESH_TOKEN_KEY, "refresh-from-last-visit");
+    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
+    fake.on("GET", "/api/v1/me", json(200, aUser()));
+
+    await client.get("/api/v1/me");
+
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST ${REFRESH_PATH}`,
+      "GET /api/v1/me",
+    ]);
+    expect(fake.requests[1]?.headers.get("Authorization")).toBe("Bearer fresh");
+  });
+
+  it("shares one refresh between concurrent 401s", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
+    fake.on("GET", "/api/v1/courses", (request) =>
+      request.headers.get("Authorization") === "Bearer fresh"
+        ? json(200, { items: [], next_cursor: null })(request)
+        : problem(401, "unauthorized", "Token expired.")(request),
+    );
+    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
+
+    await Promise.all([
+      client.get("/api/v1/courses"),
+      client.get("/api/v1/courses"),
+      client.get("/api/v1/courses"),
+    ]);
+
+    expect(fake.calls("POST", REFRESH_PATH)).toHaveLength(1);
+  });
+
+  it("signs out when the refresh token is refused", async () => {
+    const { fake, client, storage, events } = setup();
+    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
+    fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."));
+    fake.on("POST", REFRESH_PATH, problem(401, "invalid-refresh-token", "Please sign in again."));
+
+    const error = await client.get("/api/v1/me").catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ProblemError);
+    expect((error as ProblemError).type).toBe("invalid-refresh-token");
+    expect(storage.values.size).toBe(0);
+    expect(events.map((event) => event.type)).toEqual(["signed-out"]);
+    expect(fake.calls("GET", "/api/v1/me")).toHaveLength(1);
+  });
+
+  it("retries the refresh with a token another tab rotated in the meantime", async () => {
+    const { fake, client, storage } = setup();
+    client.startSession(aTokenPair(aUser(), { access_token: "stale", refresh_token: "old" }));
+    fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."), json(200, aUser()));
+    fake.on(
+      "POST",
+      REFRESH_PATH,
+      (request) => {
+        storage.setItem(REFRESH_TOKEN_KEY, "rotated-by-other-tab");
+        return problem(401, "invalid-refresh-token", "Used.")(request);
+      },
+      json(200, aTokenPair(aUser(), { access_token: "fresh" })),
+    );
+
+    await expect(client.get("/api/v1/me")).resolves.toEqual(aUser());
+    expect(fake.calls("POST", REFRESH_PATH).map((r) => r.body)).toEqual([
+      { refresh_token: "old" },
+      { refresh_token: "rotated-by-other-tab" },
+    ]);
+  });
+
+  it("does not retry more than once when the fresh token is refused too", async () => {
+    const { fake, client, events } = setup();
+    client.startSession(aTokenPair());
+    fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "No."));
+    fake.on("POST", REFRESH_PATH, json(200, aTokenPair()));
+
+    await expect(client.get("/api/v1/me")).rejects.toBeInstanceOf(ProblemError);
+    expect(fake.calls("GET", "/api/v1/me")).toHaveLength(2);
+    expect(events.map((event) => event.type)).toEqual(["refreshed", "signed-out"]);
+  });
+
+  it("keeps the session when the refresh fails for lack of network", async () => {
+    const { fake, client, storage, events } = setup();
+    client.startSession(aTokenPair(aUser(), { refresh_token: "keep-me" }));
+    fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."));
+    fake.on("POST", REFRESH_PATH, networkDown());
+
+    const error = await client.get("/api/v1/me").catch((e: unknown) => e);
+
+    expect((error as ProblemError).type).toBe(NETWORK_PROBLEM);
+    expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe("keep-me");
+    expect(events).toEqual([]);
+  });
+
+  it("turns problem documents into ProblemErrors carrying Retry-After", async () => {
+    const { fake, client } = setup();
+    fake.on(
+      "POST",
+      "/auth/local/login",
+      problem(429, "too-many-attempts", "Account locked for 5 minutes.", {}, { "Retry-After": "300" }),
+    );
+
+    const error = (await client
+      .post("/auth/local/login", {}, { auth: false })
+      .catch((e: unknown) => e)) as ProblemError;
+
+    expect(error.type).toBe("too-many-attempts");
+    expect(error.status).toBe(429);
+    expect(error.message).toBe("Account locked for 5 minutes.");
+    expect(error.retryAfterSeconds).toBe(300);
+  });
+
+  it("lets an abort through as an abort", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair());
+    fake.on("GET", "/api/v1/me", json(200, aUser()));
+    const controller = new AbortController();
+    controller.abort();
+
+    const error = await client.get("/api/v1/me", { signal: controller.signal }).catch((e: unknown) => e);
+
+    expect(error).not.toBeInstanceOf(ProblemError);
+    expect((error as Error).name).toBe("AbortError");
+  });
+});

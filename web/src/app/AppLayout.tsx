@@ -1,0 +1,18 @@
+import { Outlet } from "react-router";
+import { OfflineBanner } from "../shared/components/OfflineBanner";
+import { AppHeader } from "./AppHeader";
+
+export function AppLayout() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppHeader />
+      <OfflineBanner />
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+/** The local provider's sign-in and sign-up calls (refresh lives in the api client). */
+import type { ApiClient } from "../api/client";
+import type { LoginRequest, SignupRequest, TokenPair, User } from "../api/types";
+
+export function login(api: ApiClient, credentials: LoginRequest): Promise<TokenPair> {
+  return api.post<TokenPair>("/auth/local/login", credentials, { auth: false });
+}
+
+export function signup(api: ApiClient, account: SignupRequest): Promise<TokenPair> {
+  return api.post<TokenPair>("/auth/local/signup", account, { auth: false });
+}
+
+export function getMe(api: ApiClient, signal?: AbortSignal): Promise<User> {
+  return api.get<User>("/api/v1/me", signal ? { signal } : {});
+}
