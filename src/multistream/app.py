@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import redis.asyncio as aioredis
 import sqlalchemy as sa
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Teaching-first live classes: sessions, studio, interactions and replay.",
         lifespan=lifespan,
+        responses=problems.PROBLEM_RESPONSES,
     )
     problems.install(app)
     app.add_middleware(
@@ -158,4 +160,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(_document_permissions(router))
     webapp.mount(app, settings.web_dist_dir)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problems.problem_media_type(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

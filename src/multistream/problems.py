@@ -15,6 +15,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -36,6 +37,55 @@ _STATUS_SLUGS = {
     429: ("rate-limited", "Too many requests"),
     503: ("service-unavailable", "Service unavailable"),
 }
+
+
+class FieldError(BaseModel):
+    field: str
+    location: str
+    message: str
+    code: str | None = None
+
+
+class ProblemDocument(BaseModel):
+    """The body of every error response (RFC 9457), as `application/problem+json`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    """A stable slug to switch on: validation, not-found, forbidden, invalid-transition…"""
+    title: str
+    status: int
+    detail: str
+    """A sentence a person can act on."""
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+    """Field-level problems of a `validation` problem."""
+    request_id: str | None = None
+    """Only on `internal` problems: quote it when reporting the error."""
+
+
+# Declared on every operation, so generated clients know the error shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ProblemDocument, "description": description}
+    for status, description in {
+        401: "Not signed in, or the token is invalid (`unauthenticated`)",
+        403: "Signed in, but not allowed (`forbidden`)",
+        404: "No such resource, or not visible to the caller (`not-found`)",
+        422: "The request is invalid (`validation`, with `errors`)",
+        500: "A bug on our side (`internal`, with `request_id`)",
+    }.items()
+}
+
+
+def problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Label error responses as application/problem+json in an OpenAPI document."""
+    for methods in openapi.get("paths", {}).values():
+        for operation in methods.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return openapi
 
 
 class Problem(Exception):

@@ -24,7 +24,7 @@ const validation: ProblemDocument = {
 describe("describeProblem", () => {
   it("prefers detail, then title", () => {
     expect(describeProblem(validation)).toBe("Check these fields: password, display_name.");
-    expect(describeProblem({ type: "x", title: "Not found", status: 404, detail: null })).toBe("Not found");
+    expect(describeProblem({ type: "x", title: "Not found", status: 404, detail: "" })).toBe("Not found");
   });
 });
 

@@ -8,25 +8,7 @@
  */
 import type { components } from "./schema";
 
-/**
- * RFC 9457 problem documents. The contract does not declare them yet (its error
- * responses still say FastAPI's `HTTPValidationError`), so they are written by hand from
- * `docs/api-conventions.md`; once the api declares `ProblemDocument`, drop these.
- */
-interface ProblemSchemas {
-  ProblemDocument: {
-    type: string;
-    title: string;
-    status: number;
-    detail?: string | null;
-    instance?: string | null;
-    errors?: ProblemSchemas["FieldError"][] | null;
-    request_id?: string | null;
-  };
-  FieldError: { field: string; location: string; message: string; code?: string | null };
-}
-
-type Schemas = components["schemas"] & ProblemSchemas;
+type Schemas = components["schemas"];
 
 export type User = Schemas["UserRead"];
 export type TokenPair = Schemas["TokenPair"];
