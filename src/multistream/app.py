@@ -24,9 +24,11 @@ from multistream.auth.service import UnknownEmailThrottle
 from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
 from multistream.courses import routes as course_routes
 from multistream.db.engine import make_engine, make_sessionmaker
+from multistream.eventlog import publisher
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.middleware import RequestContextMiddleware
+from multistream.sessions import routes as session_routes
 from multistream.settings import Settings, get_settings
 from multistream.storage import ObjectStore, make_object_store
 from multistream.storage import routes as storage_routes
@@ -54,13 +56,15 @@ class Resources:
     def open(cls, settings: Settings) -> Resources:
         engine = make_engine(settings)
         keys = LocalKeyStore(settings.keys_dir)
+        sessions = make_sessionmaker(engine)
         redis_sync = SyncRedis.from_url(
             settings.redis_url, socket_connect_timeout=1, socket_timeout=2
         )
+        publisher.install(sessions, redis_sync)
         return cls(
             settings=settings,
             engine=engine,
-            sessions=make_sessionmaker(engine),
+            sessions=sessions,
             redis=aioredis.Redis.from_url(
                 settings.redis_url,
                 socket_connect_timeout=settings.readiness_timeout_seconds,
@@ -157,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_routes.me_router,
         auth_routes.webhook_router,
         course_routes.router,
+        session_routes.router,
     ):
         app.include_router(_document_permissions(router))
     webapp.mount(app, settings.web_dist_dir)

@@ -214,6 +214,34 @@ def contracts_check() -> None:
     typer.echo("contracts are up to date")
 
 
+eventlog_app = typer.Typer(help="The event log of live sessions.", no_args_is_help=True)
+app.add_typer(eventlog_app, name="eventlog")
+
+
+@eventlog_app.command("rebuild")
+def eventlog_rebuild(
+    session: Annotated[str, typer.Argument(help="The session (class) id.")],
+) -> None:
+    """Rebuild a session's projections from its event log."""
+    import uuid
+
+    import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+    from multistream.db.engine import make_engine, make_sessionmaker, transaction
+    from multistream.sessions import projection
+
+    settings = get_settings()
+    engine = make_engine(settings, pool_size=1)
+    try:
+        with transaction(make_sessionmaker(engine)) as db:
+            row = projection.rebuild(db, session_id=uuid.UUID(session))
+            typer.echo(f"session {row.id}: {row.status.value} as of seq {row.last_seq}")
+    except (ValueError, LookupError) as exc:
+        _echo_err(f"cannot rebuild: {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+
+
 @app.command()
 def migrate(
     to: Annotated[str, typer.Option(help="Target revision.")] = "head",

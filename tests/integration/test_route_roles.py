@@ -20,6 +20,7 @@ from tests.apiclient import ApiClient, Person
 
 CALLERS = ["owner", "instructor", "ta", "student", "non_member", "anonymous"]
 PATH_VALUES = {"key": "tests/nothing.txt"}
+START, END = "2026-12-01T09:00:00+00:00", "2026-12-01T10:00:00+00:00"
 
 
 @dataclasses.dataclass
@@ -27,6 +28,7 @@ class World:
     course_id: str
     invite_code: str
     target_user_id: str
+    session_id: str
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,14 @@ def _new_world(api: ApiClient, engine: sa.Engine, people: dict[str, Person]) -> 
                 {"c": course["id"], "u": people[name].id, "r": role},
             )
     code = api.invite(people["owner"], course["id"])
-    return World(course["id"], code, people["target"].id)
+    session = api.request(
+        "POST",
+        f"/api/v1/courses/{course['id']}/sessions",
+        people["owner"],
+        json={"title": "Walk", "scheduled_start": START, "scheduled_end": END},
+    )
+    assert session.status_code == 201, session.text
+    return World(course["id"], code, people["target"].id, session.json()["id"])
 
 
 def _expected(permission: str, caller: str) -> str:
@@ -90,6 +99,7 @@ def test_every_route_answers_every_caller_as_the_policy_says(
                 "course_id": world.course_id,
                 "user_id": world.target_user_id,
                 "code": world.invite_code,
+                "session_id": world.session_id,
             }
             path = template.format(**values)
             person = None if caller == "anonymous" else people[caller]
@@ -117,6 +127,7 @@ def test_every_api_route_is_walked(operations: list[tuple[str, str, str]]) -> No
     walked = {(method, path) for method, path, _ in operations}
     assert ("GET", "/api/v1/courses/{course_id}/members") in walked
     assert ("POST", "/api/v1/invites/{code}/accept") in walked
+    assert ("POST", "/api/v1/sessions/{session_id}/start") in walked
     assert all(permission for _, _, permission in operations)
 
 

@@ -19,6 +19,7 @@ from multistream.auth.models import User
 from multistream.courses.models import Course, CourseMember, CourseRole
 from multistream.dependencies import DbSession
 from multistream.problems import Problem, not_found
+from multistream.sessions.models import LiveSession
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,13 +61,41 @@ class RequireCourse:
         return CourseAccess(course=course, user=user, role=role)
 
 
+@dataclasses.dataclass(frozen=True)
+class SessionAccess:
+    session: LiveSession
+    course: Course
+    user: User
+    role: CourseRole | None
+
+    @property
+    def staff(self) -> bool:
+        """Host or moderator (platform admins count as staff)."""
+        return self.role is None or allows(self.role, Permission.chat_moderate)
+
+
+class RequireSession:
+    """Dependency: the live session named by the `session_id` path parameter, if the caller
+    may do `permission` in its course."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, session_id: uuid.UUID, user: CurrentUser, db: DbSession) -> SessionAccess:
+        row = db.get(LiveSession, session_id)
+        if row is None:
+            raise not_found("This class")
+        access = RequireCourse(self.permission)(row.course_id, user, db)
+        return SessionAccess(session=row, course=access.course, user=user, role=access.role)
+
+
 def route_permission(dependant: Dependant) -> str:
     """What a route requires, read from its dependencies: a permission value,
     `authenticated` (any signed-in user) or `public`."""
     found: list[str] = []
 
     def walk(node: Dependant) -> None:
-        if isinstance(node.call, RequireCourse):
+        if isinstance(node.call, RequireCourse | RequireSession):
             found.append(node.call.permission.value)
         elif node.call is current_user:
             found.append("authenticated")

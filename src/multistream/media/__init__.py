@@ -1,1 +1,12 @@
-"""Live media: LiveKit rooms and the recordings of sessions."""
+"""Live media: LiveKit rooms and the recordings of sessions.
+
+The LiveKit boundary has no routes of its own; the session lifecycle calls it:
+
+- `media.tokens`: `mint_join_token`, the access token a person joins a room with;
+- `media.rooms`: `MediaRooms`, a session's room through LiveKit's server API (create,
+  list participants, bring on or off stage, close);
+- `media.webhooks`: `verify_webhook` and `record_receipt` for `/webhooks/livekit`;
+- `media.schemas`: the plain values those return (`WebhookEvent`, `MediaParticipant`, …);
+- `media.errors`: what can fail, split into "degrade" (`MediaUnavailable`) and "bug";
+- `media.models`: the recordings table.
+"""

@@ -1,0 +1,67 @@
+"""The `sessions` row as a projection of its events: apply one event, or rebuild from all.
+
+`apply` is what the service does inside the append transaction; `rebuild` replays the
+whole log onto the row (`multistream eventlog rebuild SESSION`). A test checks that the
+two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from multistream.eventlog import service as eventlog
+from multistream.eventlog.schemas import EventEnvelope
+from multistream.sessions.models import LiveSession, MediaStatus, SessionStatus
+
+EDITABLE = ("title", "description", "scheduled_start", "scheduled_end", "recording_enabled")
+
+
+def _time(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
+def apply(row: LiveSession, event: EventEnvelope) -> None:
+    payload = event.payload
+    if event.type in ("session.scheduled", "session.updated"):
+        for field in EDITABLE:
+            if field in payload:
+                value = payload[field]
+                setattr(row, field, _time(value) if field.startswith("scheduled_") else value)
+        if event.type == "session.scheduled":
+            row.status = SessionStatus.scheduled
+    elif event.type == "session.started":
+        row.status = SessionStatus.live
+        row.started_at = _time(payload["started_at"])
+    elif event.type == "session.ended":
+        row.status = SessionStatus.ended
+        row.ended_at = _time(payload["ended_at"])
+    elif event.type == "session.canceled":
+        row.status = SessionStatus.canceled
+    elif event.type == "session.media_status":
+        row.media_status = MediaStatus(payload["media_status"])
+
+
+def apply_all(row: LiveSession, events: Iterable[EventEnvelope]) -> None:
+    for event in events:
+        apply(row, event)
+
+
+def rebuild(db: Session, *, session_id: uuid.UUID) -> LiveSession:
+    """Recompute the session row from its log (columns the log does not own are kept)."""
+    row = db.get(LiveSession, session_id, with_for_update=True)
+    if row is None:
+        raise LookupError(f"no session {session_id}")
+    row.status = SessionStatus.scheduled
+    row.started_at = None
+    row.ended_at = None
+    row.media_status = MediaStatus.unknown
+    after = 0
+    while batch := eventlog.read_after(db, session_id=session_id, after=after):
+        apply_all(row, batch)
+        after = batch[-1].seq
+    db.flush()
+    return row

@@ -1,0 +1,186 @@
+"""Live sessions: schedule, edit, cancel, start and end, each logged before it is told.
+
+Every change follows one path: load the facts, let `sessions.domain` decide the events,
+append them to the log and apply them to the `sessions` row in the same transaction. The
+request commits; `eventlog.publisher` publishes after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from multistream.auth.models import User
+from multistream.courses.models import Course
+from multistream.db.base import new_id
+from multistream.eventlog import service as eventlog
+from multistream.eventlog.domain import NewEvent
+from multistream.problems import Problem
+from multistream.sessions import domain, projection
+from multistream.sessions.models import LiveSession, MediaStatus, Participant, SessionStatus
+from multistream.sessions.schemas import (
+    SessionCreate,
+    SessionList,
+    SessionRead,
+    SessionState,
+    SessionUpdate,
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _facts(row: LiveSession) -> domain.SessionFacts:
+    return domain.SessionFacts(status=row.status, started_at=row.started_at)
+
+
+def invalid_transition(error: domain.InvalidTransition) -> Problem:
+    return Problem(
+        409,
+        "invalid-transition",
+        "Not possible now",
+        f"This class is {error.status.value}, so it cannot be {error.command}.",
+        status_now=error.status.value,
+    )
+
+
+def _record(
+    db: Session,
+    row: LiveSession,
+    events: Sequence[NewEvent],
+    *,
+    actor: User | None,
+    idempotency_key: str | None = None,
+) -> None:
+    appended = eventlog.append(
+        db,
+        session_id=row.id,
+        events=events,
+        actor_id=actor.id if actor else None,
+        idempotency_key=idempotency_key,
+    )
+    projection.apply_all(row, appended)
+    db.flush()
+
+
+def read(row: LiveSession) -> SessionRead:
+    return SessionRead.model_validate(row)
+
+
+def schedule(db: Session, *, course: Course, actor: User, data: SessionCreate) -> SessionRead:
+    row = LiveSession(
+        id=new_id(),
+        course_id=course.id,
+        title=data.title,
+        description=data.description,
+        scheduled_start=data.scheduled_start,
+        scheduled_end=data.scheduled_end,
+        recording_enabled=data.recording_enabled,
+        livekit_room=None,
+        created_by=actor.id,
+    )
+    row.livekit_room = f"session-{row.id}"
+    db.add(row)
+    db.flush()
+    payload = data.model_dump(mode="json")
+    _record(db, row, [NewEvent("session.scheduled", payload)], actor=actor)
+    return read(row)
+
+
+def list_for_course(db: Session, *, course: Course) -> SessionList:
+    rows = db.scalars(
+        sa.select(LiveSession)
+        .where(LiveSession.course_id == course.id)
+        .order_by(LiveSession.scheduled_start.desc(), LiveSession.id.desc())
+    ).all()
+    return SessionList(items=[read(row) for row in rows])
+
+
+def update(db: Session, *, row: LiveSession, actor: User, data: SessionUpdate) -> SessionRead:
+    changes: dict[str, Any] = {
+        key: value
+        for key, value in data.model_dump(mode="json", exclude_unset=True).items()
+        if value is not None and value != _current(row, key)
+    }
+    start = data.scheduled_start or row.scheduled_start
+    end = data.scheduled_end or row.scheduled_end
+    if end <= start:
+        raise Problem(
+            422,
+            "validation",
+            "Invalid request",
+            "The class must end after it starts.",
+            errors=[{"field": "scheduled_end", "location": "body", "message": "before start"}],
+        )
+    try:
+        events = domain.decide_update(_facts(row), changes)
+    except domain.InvalidTransition as error:
+        raise invalid_transition(error) from error
+    _record(db, row, events, actor=actor)
+    return read(row)
+
+
+def _current(row: LiveSession, key: str) -> Any:
+    value = getattr(row, key)
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def start(db: Session, *, row: LiveSession, actor: User, media: MediaStatus) -> SessionRead:
+    try:
+        events = domain.decide_start(_facts(row), now=_now(), media=media)
+    except domain.InvalidTransition as error:
+        raise invalid_transition(error) from error
+    _record(db, row, events, actor=actor)
+    return read(row)
+
+
+def end(
+    db: Session, *, row: LiveSession, actor: User | None, reason: str = "ended_by_host"
+) -> SessionRead:
+    try:
+        events = domain.decide_end(_facts(row), now=_now(), reason=reason)
+    except domain.InvalidTransition as error:
+        raise invalid_transition(error) from error
+    _record(db, row, events, actor=actor)
+    return read(row)
+
+
+def cancel(db: Session, *, row: LiveSession, actor: User) -> SessionRead:
+    try:
+        events = domain.decide_cancel(_facts(row))
+    except domain.InvalidTransition as error:
+        raise invalid_transition(error) from error
+    _record(db, row, events, actor=actor)
+    return read(row)
+
+
+def set_media_status(db: Session, *, row: LiveSession, media: MediaStatus) -> None:
+    _record(db, row, domain.decide_media_status(row.media_status, media), actor=None)
+
+
+def state(db: Session, *, row: LiveSession) -> SessionState:
+    """The snapshot and the seq it is as of, read in one transaction."""
+    db.refresh(row)
+    participants = db.scalar(
+        sa.select(sa.func.count()).select_from(Participant).where(Participant.session_id == row.id)
+    )
+    return SessionState(
+        as_of_seq=row.last_seq,
+        session=read(row),
+        media_status=row.media_status,
+        participant_count=int(participants or 0),
+    )
+
+
+def get(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
+    return db.get(LiveSession, session_id)
+
+
+def is_live(row: LiveSession) -> bool:
+    return row.status is SessionStatus.live
