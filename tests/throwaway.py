@@ -83,8 +83,8 @@ def throwaway_service(name: str, base: Settings, tmp_path: Path) -> Iterator[Loc
 class LiveServer:
     """The real api on a free port, served by uvicorn in a background thread."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
+    def __init__(self, settings: Settings, *, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.settings = settings.model_copy(
             update={"api_port": self.port, "public_url": f"http://127.0.0.1:{self.port}"}
         )

@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_routes.webhook_router,
         course_routes.router,
         session_routes.router,
+        session_routes.webhook_router,
     ):
         app.include_router(_document_permissions(router))
     webapp.mount(app, settings.web_dist_dir)

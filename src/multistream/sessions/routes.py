@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
-import aiohttp
+import anyio.to_thread
 import structlog
-from fastapi import APIRouter, Depends, Query
-from livekit import api as livekit_api
+from fastapi import APIRouter, Depends, Query, Request
 
 from multistream.access.dependencies import (
     CourseAccess,
@@ -17,20 +15,25 @@ from multistream.access.dependencies import (
     SessionAccess,
 )
 from multistream.access.policy import Permission
+from multistream.db.engine import transaction
 from multistream.dependencies import AppResources, DbSession
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
 from multistream.eventlog.schemas import EventPage
+from multistream.media.errors import InvalidWebhook
+from multistream.media.webhooks import verify_webhook
+from multistream.problems import Problem
+from multistream.sessions import rooms
 from multistream.sessions import service as sessions
-from multistream.sessions.models import MediaStatus
+from multistream.sessions.models import SessionStatus
 from multistream.sessions.schemas import (
+    JoinResponse,
     SessionCreate,
     SessionList,
     SessionRead,
     SessionState,
     SessionUpdate,
 )
-from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["sessions"])
@@ -62,38 +65,15 @@ def update_session(body: SessionUpdate, access: Schedule, db: DbSession) -> Sess
     return sessions.update(db, row=access.session, actor=access.user, data=body)
 
 
-async def _prepare_room(settings: Settings, room: str) -> MediaStatus:
-    """Create (or find) the class's LiveKit room; a class goes live without media if the
-    media server does not answer."""
-    if not settings.media_configured:
-        return MediaStatus.disabled
-    client = livekit_api.LiveKitAPI(
-        settings.livekit_url.replace("ws", "http", 1),
-        settings.livekit_api_key,
-        settings.livekit_api_secret.get_secret_value(),
-        timeout=aiohttp.ClientTimeout(total=3),
-        failover=False,
-    )
-    try:
-        await client.room.create_room(livekit_api.CreateRoomRequest(name=room, empty_timeout=600))
-    except (aiohttp.ClientError, TimeoutError, livekit_api.TwirpError) as exc:
-        log.warning("media server unavailable; class goes live degraded", error=str(exc))
-        return MediaStatus.degraded
-    finally:
-        await client.aclose()
-    return MediaStatus.ok
-
-
 @router.post(
     "/sessions/{session_id}/start",
     summary="Go live (a live class is returned as it is)",
     responses={409: {"description": "invalid-transition"}},
 )
 def start_session(access: Run, db: DbSession, resources: AppResources) -> SessionRead:
-    media = MediaStatus.ok
-    if access.session.status.value == "scheduled":
-        assert access.session.livekit_room is not None
-        media = asyncio.run(_prepare_room(resources.settings, access.session.livekit_room))
+    media = access.session.media_status
+    if access.session.status is SessionStatus.scheduled:
+        media = rooms.ensure_room(resources.settings, sessions.room_name(access.session))
     return sessions.start(db, row=access.session, actor=access.user, media=media)
 
 
@@ -102,8 +82,19 @@ def start_session(access: Run, db: DbSession, resources: AppResources) -> Sessio
     summary="End the class (an ended class is returned as it is)",
     responses={409: {"description": "invalid-transition"}},
 )
-def end_session(access: Run, db: DbSession) -> SessionRead:
-    return sessions.end(db, row=access.session, actor=access.user)
+def end_session(access: Run, db: DbSession, resources: AppResources) -> SessionRead:
+    was_live = access.session.status is SessionStatus.live
+    ended = sessions.end(db, row=access.session, actor=access.user)
+    if was_live:
+        rooms.close_room(resources.settings, sessions.room_name(access.session))
+    return ended
+
+
+@router.post("/sessions/{session_id}/join", summary="Join a class: media token and state")
+def join_session(access: Join, db: DbSession, resources: AppResources) -> JoinResponse:
+    return sessions.join(
+        db, row=access.session, user=access.user, role=access.role, settings=resources.settings
+    )
 
 
 @router.post(
@@ -129,3 +120,24 @@ def list_events(
 @router.get("/sessions/{session_id}/state", summary="Snapshot of the class, with as_of_seq")
 def get_state(access: Join, db: DbSession) -> SessionState:
     return sessions.state(db, row=access.session)
+
+
+webhook_router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+
+@webhook_router.post("/livekit", summary="LiveKit room events (signed by the API secret)")
+async def livekit_webhook(request: Request, resources: AppResources) -> dict[str, str]:
+    body = await request.body()
+    try:
+        event = verify_webhook(resources.settings, body, request.headers.get("authorization"))
+    except InvalidWebhook as exc:
+        log.warning("livekit webhook rejected", reason=str(exc))
+        raise Problem(
+            401, "invalid-signature", "Invalid signature", "The webhook did not verify."
+        ) from exc
+
+    def apply() -> str:
+        with transaction(resources.sessions) as db:
+            return sessions.apply_media_event(db, event=event)
+
+    return {"status": await anyio.to_thread.run_sync(apply)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
 
@@ -66,3 +66,14 @@ class SessionState(BaseModel):
     session: SessionRead
     media_status: MediaStatus
     participant_count: int
+
+
+class JoinResponse(BaseModel):
+    """What a client needs to enter a class: media credentials (null without live media,
+    or before the class is live) and the state snapshot to start the event feed from."""
+
+    livekit_url: str | None
+    token: str | None
+    role: Literal["host", "moderator", "participant"]
+    identity: str
+    state: SessionState

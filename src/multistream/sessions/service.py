@@ -13,23 +13,38 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from multistream.access.policy import SESSION_ROLE, SessionRole
 from multistream.auth.models import User
-from multistream.courses.models import Course
+from multistream.courses.models import Course, CourseRole
 from multistream.db.base import new_id
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
+from multistream.media.schemas import WebhookEvent
+from multistream.media.tokens import mint_join_token
+from multistream.media.webhooks import record_receipt
 from multistream.problems import Problem
 from multistream.sessions import domain, projection
-from multistream.sessions.models import LiveSession, MediaStatus, Participant, SessionStatus
+from multistream.sessions.models import (
+    AttendanceInterval,
+    AttendanceSource,
+    LiveSession,
+    MediaStatus,
+    Participant,
+    ParticipantRole,
+    SessionStatus,
+)
 from multistream.sessions.schemas import (
+    JoinResponse,
     SessionCreate,
     SessionList,
     SessionRead,
     SessionState,
     SessionUpdate,
 )
+from multistream.settings import Settings
 
 
 def _now() -> dt.datetime:
@@ -178,9 +193,111 @@ def state(db: Session, *, row: LiveSession) -> SessionState:
     )
 
 
+def room_name(row: LiveSession) -> str:
+    return row.livekit_room or f"session-{row.id}"
+
+
+def join(
+    db: Session, *, row: LiveSession, user: User, role: CourseRole | None, settings: Settings
+) -> JoinResponse:
+    """Record the participant (and log the first join), and hand out media credentials
+    while the class is live."""
+    session_role = SESSION_ROLE[role] if role is not None else SessionRole.host
+    inserted: bool = db.execute(
+        pg_insert(Participant)
+        .values(session_id=row.id, user_id=user.id, role=ParticipantRole(session_role.value))
+        .on_conflict_do_update(
+            index_elements=[Participant.session_id, Participant.user_id],
+            set_={"last_seen_at": sa.func.now(), "role": ParticipantRole(session_role.value)},
+        )
+        .returning(sa.literal_column("xmax = 0"))
+    ).scalar_one()
+    if inserted:
+        event = NewEvent(
+            "participant.joined",
+            {"user_id": str(user.id), "display_name": user.display_name, "role": session_role},
+        )
+        _record(db, row, [event], actor=user)
+    token = None
+    if row.status is SessionStatus.live and settings.media_configured:
+        token = mint_join_token(
+            settings,
+            room=room_name(row),
+            user_id=user.id,
+            display_name=user.display_name,
+            role=session_role.value,
+        )
+    return JoinResponse(
+        livekit_url=settings.livekit_url if token else None,
+        token=token,
+        role=session_role.value,
+        identity=str(user.id),
+        state=state(db, row=row),
+    )
+
+
 def get(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
     return db.get(LiveSession, session_id)
 
 
 def is_live(row: LiveSession) -> bool:
     return row.status is SessionStatus.live
+
+
+# --- LiveKit webhooks ------------------------------------------------------------------------
+
+
+def apply_media_event(db: Session, *, event: WebhookEvent) -> str:
+    """Apply a verified LiveKit event once: the room closing ends a live class, people
+    entering and leaving the room become attendance intervals."""
+    if not record_receipt(db, event.id):
+        return "duplicate"
+    row = (
+        db.scalars(
+            sa.select(LiveSession).where(LiveSession.livekit_room == event.room_name)
+        ).one_or_none()
+        if event.room_name
+        else None
+    )
+    if row is None:
+        return "ignored"
+    if event.event == "room_finished" and row.status is SessionStatus.live:
+        end(db, row=row, actor=None, reason="room_finished")
+        return "processed"
+    user_id = _identity(event.participant_identity)
+    if user_id is None or db.get(Participant, (row.id, user_id)) is None:
+        return "ignored"
+    if event.event == "participant_joined":
+        db.add(
+            AttendanceInterval(
+                session_id=row.id,
+                user_id=user_id,
+                joined_at=event.created_at,
+                source=AttendanceSource.livekit,
+            )
+        )
+    elif event.event == "participant_left":
+        open_interval = db.scalars(
+            sa.select(AttendanceInterval)
+            .where(
+                AttendanceInterval.session_id == row.id,
+                AttendanceInterval.user_id == user_id,
+                AttendanceInterval.source == AttendanceSource.livekit,
+                AttendanceInterval.left_at.is_(None),
+            )
+            .order_by(AttendanceInterval.joined_at.desc())
+            .limit(1)
+        ).one_or_none()
+        if open_interval is not None:
+            open_interval.left_at = max(event.created_at, open_interval.joined_at)
+    else:
+        return "ignored"
+    db.flush()
+    return "processed"
+
+
+def _identity(identity: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(identity) if identity else None
+    except ValueError:
+        return None

@@ -1,0 +1,161 @@
+"""Joining a class (media tokens, participants) and LiveKit's webhooks, against a real
+LiveKit server."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from livekit import api as livekit_api
+
+from multistream.settings import Settings
+from tests.apiclient import ApiClient, Person
+from tests.integration.test_sessions import schedule
+from tests.throwaway import LiveServer, free_port, throwaway_service
+
+
+@pytest.fixture
+def live_class(api: ApiClient) -> tuple[Person, Person, dict[str, Any]]:
+    teacher, student = api.signup("Teacher"), api.signup("Student")
+    course = api.create_course(teacher)
+    api.join(student, api.invite(teacher, course["id"]))
+    session = schedule(api, teacher, course["id"])
+    return teacher, student, session
+
+
+def _grants(token: str, settings: Settings) -> dict[str, Any]:
+    claims = jwt.decode(
+        token, settings.livekit_api_secret.get_secret_value(), algorithms=["HS256"],
+        options={"verify_aud": False},
+    )  # fmt: skip
+    return dict(claims["video"])
+
+
+def test_join_before_live_gives_state_but_no_media(
+    api: ApiClient, live_class: tuple[Person, Person, dict[str, Any]]
+) -> None:
+    _, student, session = live_class
+    joined = api.request("POST", f"/api/v1/sessions/{session['id']}/join", student).json()
+    assert joined["token"] is None
+    assert joined["livekit_url"] is None
+    assert joined["role"] == "participant"
+    assert joined["state"]["session"]["status"] == "scheduled"
+
+
+def test_join_a_live_class(
+    api: ApiClient, api_settings: Settings, live_class: tuple[Person, Person, dict[str, Any]]
+) -> None:
+    teacher, student, session = live_class
+    url = f"/api/v1/sessions/{session['id']}"
+    api.request("POST", f"{url}/start", teacher)
+
+    host = api.request("POST", f"{url}/join", teacher).json()
+    participant = api.request("POST", f"{url}/join", student).json()
+    assert host["role"] == "host"
+    assert participant["role"] == "participant"
+    assert participant["livekit_url"] == api_settings.livekit_url
+    assert _grants(host["token"], api_settings)["canPublish"] is True
+    student_grants = _grants(participant["token"], api_settings)
+    assert student_grants["canPublish"] is False
+    assert student_grants["canSubscribe"] is True
+    assert student_grants["room"] == f"session-{session['id']}"
+    assert not student_grants.get("roomAdmin")
+
+    api.request("POST", f"{url}/join", student)  # again: no second joined event
+    log = api.request("GET", f"{url}/events", teacher).json()["items"]
+    joined = [e["payload"]["display_name"] for e in log if e["type"] == "participant.joined"]
+    assert joined == ["Teacher", "Student"]
+    assert participant["state"]["participant_count"] == 2
+
+
+def _signed_webhook(settings: Settings, event: dict[str, Any]) -> tuple[bytes, str]:
+    """A delivery signed the way LiveKit signs one: a JWT carrying the body's SHA-256."""
+    body = json.dumps(event).encode()
+    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    token = (
+        livekit_api.AccessToken(
+            settings.livekit_api_key, settings.livekit_api_secret.get_secret_value()
+        )
+        .with_sha256(digest)
+        .to_jwt()
+    )
+    return body, token
+
+
+def test_webhook_is_verified_and_processed_once(
+    api: ApiClient, api_settings: Settings, live_class: tuple[Person, Person, dict[str, Any]]
+) -> None:
+    teacher, _, session = live_class
+    api.request("POST", f"/api/v1/sessions/{session['id']}/start", teacher)
+    event = {
+        "event": "room_finished",
+        "id": f"EV_{uuid.uuid4().hex[:12]}",
+        "room": {"name": f"session-{session['id']}"},
+        "createdAt": int(time.time()),
+    }
+    body, token = _signed_webhook(api_settings, event)
+    headers = {"Authorization": token, "Content-Type": "application/webhook+json"}
+
+    tampered = body.replace(b"room_finished", b"room_started")
+    assert api.http.post("/webhooks/livekit", content=tampered, headers=headers).status_code == 401
+    assert api.http.post("/webhooks/livekit", content=body).status_code == 401
+
+    first = api.http.post("/webhooks/livekit", content=body, headers=headers)
+    assert first.json() == {"status": "processed"}
+    replay = api.http.post("/webhooks/livekit", content=body, headers=headers)
+    assert replay.json() == {"status": "duplicate"}
+    ended = api.request("GET", f"/api/v1/sessions/{session['id']}", teacher).json()
+    assert ended["status"] == "ended"
+    log = api.request("GET", f"/api/v1/sessions/{session['id']}/events", teacher).json()
+    assert [e["type"] for e in log["items"]].count("session.ended") == 1
+
+
+def test_a_real_room_finished_webhook_ends_the_class(
+    api_settings: Settings, tmp_path: Path
+) -> None:
+    """LiveKit itself closes the room and tells the api, which ends the live class."""
+    port = free_port()
+    livekit_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    with throwaway_service("livekit", livekit_settings, tmp_path) as livekit:
+        settings = api_settings.model_copy(update={"livekit_url": livekit.settings.livekit_url})
+        with LiveServer(settings, port=port) as server:
+            client = ApiClient(server.url)
+            teacher = client.signup("Teacher")
+            course = client.create_course(teacher)
+            session = schedule(client, teacher, course["id"])
+            live = client.request("POST", f"/api/v1/sessions/{session['id']}/start", teacher)
+            assert live.json()["media_status"] == "ok"
+
+            # Someone closes the room on the media server, not through our api.
+            async def close() -> None:
+                lk = livekit_api.LiveKitAPI(
+                    livekit.settings.livekit_url.replace("ws://", "http://"),
+                    settings.livekit_api_key,
+                    settings.livekit_api_secret.get_secret_value(),
+                )
+                await lk.room.delete_room(
+                    livekit_api.DeleteRoomRequest(room=f"session-{session['id']}")
+                )
+                await lk.aclose()
+
+            asyncio.run(close())
+            deadline = time.monotonic() + 15
+            status = "live"
+            while time.monotonic() < deadline and status != "ended":
+                time.sleep(0.2)
+                status = client.request("GET", f"/api/v1/sessions/{session['id']}", teacher).json()[
+                    "status"
+                ]
+            log = client.request("GET", f"/api/v1/sessions/{session['id']}/events", teacher)
+            client.close()
+    assert status == "ended"
+    ended = [e for e in log.json()["items"] if e["type"] == "session.ended"]
+    assert ended[0]["payload"]["reason"] == "room_finished"
