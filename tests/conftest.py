@@ -49,9 +49,15 @@ def drop_database(settings: Settings, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(settings: Settings, worker_id: str) -> Iterator[str]:
-    """A database migrated to head, private to this xdist worker."""
-    name = f"multistream_test_{worker_id}"
+def run_tag(worker_id: str, testrun_uid: str) -> str:
+    """Unique to this worker of this run: test runs on one machine never share databases."""
+    return f"{testrun_uid[:8]}_{worker_id}"
+
+
+@pytest.fixture(scope="session")
+def database_url(settings: Settings, run_tag: str) -> Iterator[str]:
+    """A database migrated to head, private to this xdist worker of this run."""
+    name = f"multistream_test_{run_tag}"
     url = create_empty_database(settings, name)
     migrate.upgrade(url)
     yield url

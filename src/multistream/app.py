@@ -10,7 +10,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import sqlalchemy as sa
 import structlog
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from redis import Redis as SyncRedis
@@ -25,6 +25,7 @@ from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
 from multistream.courses import routes as course_routes
 from multistream.db.engine import make_engine, make_sessionmaker
 from multistream.eventlog import publisher
+from multistream.eventlog.idempotency import StoredResponse
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.middleware import RequestContextMiddleware
@@ -112,11 +113,16 @@ def _document_permissions(router: APIRouter) -> APIRouter:
     """Write each operation's required permission into the OpenAPI document."""
     for route in router.routes:
         if isinstance(route, APIRoute):
-            route.openapi_extra = {
-                **(route.openapi_extra or {}),
-                "x-permission": route_permission(route.dependant),
-            }
+            extra = route.openapi_extra or {}
+            # A route may say it itself, e.g. webhooks authenticated by their signature.
+            extra.setdefault("x-permission", route_permission(route.dependant))
+            route.openapi_extra = extra
     return router
+
+
+async def _replay(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoredResponse)
+    return exc.response()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -146,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=problems.PROBLEM_RESPONSES,
     )
     problems.install(app)
+    app.add_exception_handler(StoredResponse, _replay)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.web_origins,

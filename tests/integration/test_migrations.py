@@ -18,8 +18,8 @@ from tests.conftest import create_empty_database, drop_database
 
 
 @pytest.fixture
-def empty_database_url(settings: Settings, worker_id: str) -> Iterator[str]:
-    name = f"multistream_migr_{worker_id}"
+def empty_database_url(settings: Settings, run_tag: str) -> Iterator[str]:
+    name = f"multistream_migr_{run_tag}"
     url = create_empty_database(settings, name)
     yield url
     drop_database(settings, name)

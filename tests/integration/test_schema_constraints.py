@@ -461,7 +461,7 @@ def _event_key_reused(rows: Rows) -> Violation:
 
 @case("ck_idempotency_records_retention")
 def _fresh_idempotency_record_deleted(rows: Rows) -> Violation:
-    record = rows.add("idempotency_records")
+    record = rows.add("idempotency_records", status_code=201, response=Jsonb({"id": "x"}))
     return lambda: rows.execute(
         "DELETE FROM idempotency_records WHERE user_id = :user AND key = :key",
         user=record["user_id"],
@@ -1138,6 +1138,16 @@ def test_deleting_a_user_takes_fresh_idempotency_records(rows: Rows) -> None:
         "SELECT count(*) FROM idempotency_records WHERE user_id = :id", id=record["user_id"]
     )
     assert left.scalar_one() == 0
+
+
+def test_an_unfinished_idempotency_record_can_be_released(rows: Rows) -> None:
+    record = rows.add("idempotency_records")  # in flight: no status yet
+    rows.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    rows.execute(
+        "DELETE FROM idempotency_records WHERE user_id = :user AND key = :key",
+        user=record["user_id"],
+        key=record["key"],
+    )
 
 
 def test_old_idempotency_records_can_be_purged(rows: Rows) -> None:

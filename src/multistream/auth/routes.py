@@ -120,7 +120,11 @@ def _bad_signature() -> Problem:
     )
 
 
-@webhook_router.post("/clerk", summary="Clerk user events (Svix-signed)")
+@webhook_router.post(
+    "/clerk",
+    summary="Clerk user events (Svix-signed)",
+    openapi_extra={"x-permission": "signature"},
+)
 async def clerk_webhook(request: Request, resources: AppResources) -> dict[str, str]:
     secret = resources.settings.clerk_webhook_secret.get_secret_value()
     if not secret:

@@ -19,6 +19,7 @@ from multistream.db.engine import transaction
 from multistream.dependencies import AppResources, DbSession
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
+from multistream.eventlog.idempotency import Idempotent
 from multistream.eventlog.schemas import EventPage
 from multistream.media.errors import InvalidWebhook
 from multistream.media.webhooks import verify_webhook
@@ -46,8 +47,13 @@ Run = Annotated[SessionAccess, Depends(RequireSession(Permission.session_run))]
 
 
 @router.post("/courses/{course_id}/sessions", status_code=201, summary="Schedule a class")
-def schedule_session(body: SessionCreate, access: ScheduleInCourse, db: DbSession) -> SessionRead:
-    return sessions.schedule(db, course=access.course, actor=access.user, data=body)
+def schedule_session(
+    body: SessionCreate, access: ScheduleInCourse, db: DbSession, idem: Idempotent
+) -> SessionRead:
+    created = sessions.schedule(
+        db, course=access.course, actor=access.user, data=body, idempotency_key=idem.event_key
+    )
+    return idem.remember(db, created, status_code=201)
 
 
 @router.get("/courses/{course_id}/sessions", summary="Classes of a course, latest first")
@@ -70,11 +76,16 @@ def update_session(body: SessionUpdate, access: Schedule, db: DbSession) -> Sess
     summary="Go live (a live class is returned as it is)",
     responses={409: {"description": "invalid-transition"}},
 )
-def start_session(access: Run, db: DbSession, resources: AppResources) -> SessionRead:
+def start_session(
+    access: Run, db: DbSession, resources: AppResources, idem: Idempotent
+) -> SessionRead:
     media = access.session.media_status
     if access.session.status is SessionStatus.scheduled:
         media = rooms.ensure_room(resources.settings, sessions.room_name(access.session))
-    return sessions.start(db, row=access.session, actor=access.user, media=media)
+    started = sessions.start(
+        db, row=access.session, actor=access.user, media=media, idempotency_key=idem.event_key
+    )
+    return idem.remember(db, started)
 
 
 @router.post(
@@ -82,9 +93,13 @@ def start_session(access: Run, db: DbSession, resources: AppResources) -> Sessio
     summary="End the class (an ended class is returned as it is)",
     responses={409: {"description": "invalid-transition"}},
 )
-def end_session(access: Run, db: DbSession, resources: AppResources) -> SessionRead:
+def end_session(
+    access: Run, db: DbSession, resources: AppResources, idem: Idempotent
+) -> SessionRead:
     was_live = access.session.status is SessionStatus.live
-    ended = sessions.end(db, row=access.session, actor=access.user)
+    ended = idem.remember(
+        db, sessions.end(db, row=access.session, actor=access.user, idempotency_key=idem.event_key)
+    )
     if was_live:
         rooms.close_room(resources.settings, sessions.room_name(access.session))
     return ended
@@ -102,8 +117,11 @@ def join_session(access: Join, db: DbSession, resources: AppResources) -> JoinRe
     summary="Cancel a scheduled class",
     responses={409: {"description": "invalid-transition"}},
 )
-def cancel_session(access: Schedule, db: DbSession) -> SessionRead:
-    return sessions.cancel(db, row=access.session, actor=access.user)
+def cancel_session(access: Schedule, db: DbSession, idem: Idempotent) -> SessionRead:
+    canceled = sessions.cancel(
+        db, row=access.session, actor=access.user, idempotency_key=idem.event_key
+    )
+    return idem.remember(db, canceled)
 
 
 @router.get("/sessions/{session_id}/events", summary="The class's event log after a seq")
@@ -125,7 +143,11 @@ def get_state(access: Join, db: DbSession) -> SessionState:
 webhook_router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 
-@webhook_router.post("/livekit", summary="LiveKit room events (signed by the API secret)")
+@webhook_router.post(
+    "/livekit",
+    summary="LiveKit room events (signed by the API secret)",
+    openapi_extra={"x-permission": "signature"},
+)
 async def livekit_webhook(request: Request, resources: AppResources) -> dict[str, str]:
     body = await request.body()
     try:

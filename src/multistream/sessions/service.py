@@ -88,7 +88,14 @@ def read(row: LiveSession) -> SessionRead:
     return SessionRead.model_validate(row)
 
 
-def schedule(db: Session, *, course: Course, actor: User, data: SessionCreate) -> SessionRead:
+def schedule(
+    db: Session,
+    *,
+    course: Course,
+    actor: User,
+    data: SessionCreate,
+    idempotency_key: str | None = None,
+) -> SessionRead:
     row = LiveSession(
         id=new_id(),
         course_id=course.id,
@@ -104,7 +111,13 @@ def schedule(db: Session, *, course: Course, actor: User, data: SessionCreate) -
     db.add(row)
     db.flush()
     payload = data.model_dump(mode="json")
-    _record(db, row, [NewEvent("session.scheduled", payload)], actor=actor)
+    _record(
+        db,
+        row,
+        [NewEvent("session.scheduled", payload)],
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )
     return read(row)
 
 
@@ -146,32 +159,46 @@ def _current(row: LiveSession, key: str) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
-def start(db: Session, *, row: LiveSession, actor: User, media: MediaStatus) -> SessionRead:
+def start(
+    db: Session,
+    *,
+    row: LiveSession,
+    actor: User,
+    media: MediaStatus,
+    idempotency_key: str | None = None,
+) -> SessionRead:
     try:
         events = domain.decide_start(_facts(row), now=_now(), media=media)
     except domain.InvalidTransition as error:
         raise invalid_transition(error) from error
-    _record(db, row, events, actor=actor)
+    _record(db, row, events, actor=actor, idempotency_key=idempotency_key)
     return read(row)
 
 
 def end(
-    db: Session, *, row: LiveSession, actor: User | None, reason: str = "ended_by_host"
+    db: Session,
+    *,
+    row: LiveSession,
+    actor: User | None,
+    reason: str = "ended_by_host",
+    idempotency_key: str | None = None,
 ) -> SessionRead:
     try:
         events = domain.decide_end(_facts(row), now=_now(), reason=reason)
     except domain.InvalidTransition as error:
         raise invalid_transition(error) from error
-    _record(db, row, events, actor=actor)
+    _record(db, row, events, actor=actor, idempotency_key=idempotency_key)
     return read(row)
 
 
-def cancel(db: Session, *, row: LiveSession, actor: User) -> SessionRead:
+def cancel(
+    db: Session, *, row: LiveSession, actor: User, idempotency_key: str | None = None
+) -> SessionRead:
     try:
         events = domain.decide_cancel(_facts(row))
     except domain.InvalidTransition as error:
         raise invalid_transition(error) from error
-    _record(db, row, events, actor=actor)
+    _record(db, row, events, actor=actor, idempotency_key=idempotency_key)
     return read(row)
 
 

@@ -1,0 +1,172 @@
+"""`Idempotency-Key` for POSTs that create or change something.
+
+Same user + same key + same request → the stored response, and nothing happens twice.
+Same key with a different request → 422 `idempotency-key-reused`. The same key while the
+first request is still running → 409 `request-in-progress`.
+
+The key is claimed in a short transaction of its own (so a concurrent duplicate sees the
+claim), and the response is stored by the handler in the request's transaction — with
+the events it appended — through `IdempotencyKey.remember`. A request that fails with a
+problem stores that problem (a retry gets the same answer); one that fails unexpectedly
+releases the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, TypeVar
+
+import anyio.to_thread
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from multistream.auth.dependencies import CurrentUser
+from multistream.db.engine import transaction
+from multistream.dependencies import AppResources
+from multistream.eventlog.models import IdempotencyRecord
+from multistream.problems import PROBLEM_CONTENT_TYPE, Problem
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+M = TypeVar("M", bound=BaseModel)
+
+
+class StoredResponse(Exception):
+    """Raised to answer a repeated request with the response the first one got."""
+
+    def __init__(self, status_code: int, body: Any) -> None:
+        super().__init__(f"stored response {status_code}")
+        self.status_code = status_code
+        self.body = body
+
+    def response(self) -> JSONResponse:
+        media = PROBLEM_CONTENT_TYPE if self.status_code >= 400 else "application/json"
+        return JSONResponse(
+            self.body,
+            status_code=self.status_code,
+            media_type=media,
+            headers={"Idempotent-Replayed": "true"},
+        )
+
+
+@dataclasses.dataclass
+class IdempotencyKey:
+    """The caller's key for this request, or None when the request carries none."""
+
+    key: str | None
+    user_id: uuid.UUID | None = None
+
+    @property
+    def event_key(self) -> str | None:
+        """The key as written to the events it produced: unique per user."""
+        return f"{self.user_id}:{self.key}" if self.key else None
+
+    def remember(self, db: Session, result: M, *, status_code: int = 200) -> M:
+        """Store `result` as this request's response, in the request's transaction."""
+        if self.key is not None:
+            _store(db, self.user_id, self.key, status_code, result.model_dump(mode="json"))
+        return result
+
+
+def _store(db: Session, user_id: uuid.UUID | None, key: str, status_code: int, body: Any) -> None:
+    db.execute(
+        sa.update(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        .values(status_code=status_code, response=body)
+    )
+
+
+def _fingerprint(request: Request, body: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.url.path}\n".encode())
+    digest.update(body)
+    return digest.hexdigest()
+
+
+def _claim(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> None:
+    claimed = db.execute(
+        pg_insert(IdempotencyRecord)
+        .values(user_id=user_id, key=key, request_fingerprint=fingerprint)
+        .on_conflict_do_nothing()
+        .returning(IdempotencyRecord.key)
+    ).scalar_one_or_none()
+    if claimed is not None:
+        return
+    record = db.get(IdempotencyRecord, (user_id, key))
+    assert record is not None
+    if record.request_fingerprint != fingerprint:
+        raise Problem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency key reused",
+            "This Idempotency-Key was already used for a different request; use a new key.",
+        )
+    if record.status_code is None:
+        raise Problem(
+            409,
+            "request-in-progress",
+            "Request in progress",
+            "A request with this Idempotency-Key is still running; retry in a moment.",
+            headers={"Retry-After": "1"},
+        )
+    raise StoredResponse(record.status_code, record.response)
+
+
+async def idempotency_key(
+    request: Request, user: CurrentUser, resources: AppResources
+) -> AsyncIterator[IdempotencyKey]:
+    key = request.headers.get(HEADER)
+    if key is None:
+        yield IdempotencyKey(None)
+        return
+    if not 1 <= len(key) <= MAX_KEY_LENGTH:
+        raise Problem(
+            422,
+            "validation",
+            "Invalid request",
+            f"The {HEADER} header must be 1 to {MAX_KEY_LENGTH} characters.",
+            errors=[{"field": HEADER, "location": "header", "message": "invalid length"}],
+        )
+    fingerprint = _fingerprint(request, await request.body())
+
+    def claim() -> None:
+        with transaction(resources.sessions) as db:
+            _claim(db, user.id, key, fingerprint)
+
+    await anyio.to_thread.run_sync(claim)
+    try:
+        yield IdempotencyKey(key, user.id)
+    except Problem as problem:
+        # The request's transaction rolled back; the refusal is its answer from now on.
+        status, body = problem.status, problem.to_dict(request.url.path)
+
+        def store_problem() -> None:
+            with transaction(resources.sessions) as db:
+                _store(db, user.id, key, status, body)
+
+        await anyio.to_thread.run_sync(store_problem)
+        raise
+    except BaseException:
+
+        def release() -> None:
+            with transaction(resources.sessions) as db:
+                db.execute(
+                    sa.delete(IdempotencyRecord).where(
+                        IdempotencyRecord.user_id == user.id,
+                        IdempotencyRecord.key == key,
+                        IdempotencyRecord.status_code.is_(None),
+                    )
+                )
+
+        await anyio.to_thread.run_sync(release)
+        raise
+
+
+Idempotent = Annotated[IdempotencyKey, Depends(idempotency_key, scope="function")]
