@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 import pytest
 from livekit import api as livekit_api
+from pydantic import SecretStr
 
 from multistream.media.errors import MediaDisabled, MediaUnavailable
 from multistream.media.tokens import MAX_TOKEN_TTL_SECONDS, MediaRole, mint_join_token
@@ -77,7 +78,7 @@ def test_unknown_role_and_empty_room_are_refused(settings: Settings) -> None:
 
 
 def test_a_token_signed_with_another_secret_does_not_verify(settings: Settings) -> None:
-    other = settings.model_copy(update={"livekit_api_secret": "x" * 48})
+    other = settings.model_copy(update={"livekit_api_secret": SecretStr("x" * 48)})
     with pytest.raises(jwt.InvalidSignatureError):
         _claims(settings, _mint(other, "host"))
 

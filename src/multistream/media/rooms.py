@@ -16,6 +16,7 @@ create one per loop and `aclose` it (or use it as an async context manager).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable
 from typing import TypeVar
@@ -155,7 +156,10 @@ class MediaRooms:
         any request exists.
         """
         try:
-            return await request
+            # livekit-api 1.2.2 passes `timeout=None` on every request, which aiohttp reads
+            # as "no timeout": the session's ClientTimeout is ignored, so bound it here.
+            async with asyncio.timeout(self.timeout_seconds):
+                return await request
         except (aiohttp.ClientError, TimeoutError) as exc:
             detail = str(exc) or f"no answer within {self.timeout_seconds:g}s"
             raise MediaUnavailable(

@@ -187,8 +187,8 @@ class WebhookEvent:
             created_at=dt.datetime.fromtimestamp(event.created_at, dt.UTC),
             room_name=room_name or None,
             room_sid=(event.room.sid if event.HasField("room") else "") or None,
-            participant_identity=participant.identity or None if participant else None,
-            participant_sid=participant.sid or None if participant else None,
+            participant_identity=(participant.identity or None) if participant else None,
+            participant_sid=(participant.sid or None) if participant else None,
             track=MediaTrack.from_proto(event.track) if event.HasField("track") else None,
             egress=(
                 EgressSummary.from_proto(event.egress_info)
