@@ -29,6 +29,8 @@ from multistream.eventlog.idempotency import StoredResponse
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.middleware import RequestContextMiddleware
+from multistream.realtime import routes as realtime_routes
+from multistream.realtime.gateway import Hub
 from multistream.sessions import routes as session_routes
 from multistream.settings import Settings, get_settings
 from multistream.storage import ObjectStore, make_object_store
@@ -52,6 +54,7 @@ class Resources:
     keys: LocalKeyStore
     verifier: TokenVerifier
     login_throttle: UnknownEmailThrottle
+    hub: Hub
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -62,6 +65,7 @@ class Resources:
             settings.redis_url, socket_connect_timeout=1, socket_timeout=2
         )
         publisher.install(sessions, redis_sync)
+        verifier = make_verifier(settings, keys)
         return cls(
             settings=settings,
             engine=engine,
@@ -76,15 +80,17 @@ class Resources:
             store=make_object_store(settings),
             url_signer=UrlSigner(settings.secret_key.get_secret_value()),
             keys=keys,
-            verifier=make_verifier(settings, keys),
+            verifier=verifier,
             login_throttle=UnknownEmailThrottle(
                 redis_sync,
                 max_failures=settings.login_max_failures,
                 lockout_seconds=settings.login_lockout_seconds,
             ),
+            hub=Hub(settings=settings, sessions=sessions, verifier=verifier),
         )
 
     async def close(self) -> None:
+        await self.hub.stop()
         await self.redis.aclose()
         self.redis_sync.close()
         self.engine.dispose()
@@ -133,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resources = Resources.open(settings)
         app.state.resources = resources
+        await resources.hub.start()
         log.info(
             "api started",
             env=settings.env.value,
@@ -170,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         course_routes.router,
         session_routes.router,
         session_routes.webhook_router,
+        realtime_routes.router,
     ):
         app.include_router(_document_permissions(router))
     webapp.mount(app, settings.web_dist_dir)

@@ -128,6 +128,19 @@ class Settings(BaseSettings):
     # --- health -----------------------------------------------------------------------
     readiness_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
 
+    # --- live gateway (WebSocket) -----------------------------------------------------
+    realtime_hello_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
+    """How long a new socket may take to send its hello before it is closed (4401)."""
+    realtime_ping_interval_seconds: Annotated[float, Field(gt=0, le=300)] = 20.0
+    """How often the gateway sends `{"type":"ping"}` to every socket."""
+    realtime_send_queue_limit: Annotated[int, Field(ge=1, le=1_000_000)] = 1000
+    """Events a socket may have waiting to be written; a client that falls further behind
+    is disconnected (4008) and resumes from its seq."""
+    realtime_poll_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
+    """While Redis is down, how often the gateway reads new events from the log."""
+    realtime_reconcile_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    """While Redis is up, how often the gateway checks the log for a lost publish."""
+
     @field_validator("storage_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

@@ -2,29 +2,8 @@
  * A teacher creates a course and invites a student; the student joins from the link
  * and sees the course without any staff controls.
  */
-import { type Browser, type Page, expect, test } from "@playwright/test";
-
-const PASSWORD = "correct horse battery staple";
-
-/** Unique per run, so the test can run again against the same database. */
-const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-async function fillSignUp(page: Page, name: string, email: string): Promise<void> {
-  await expect(page.getByRole("heading", { level: 1, name: "Create an account" })).toBeVisible();
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-}
-
-async function newPage(browser: Browser, options: Parameters<Browser["newContext"]>[0] = {}) {
-  const context = await browser.newContext(options);
-  return context.newPage();
-}
+import { expect, test } from "@playwright/test";
+import { escapeRegExp, fillSignUp, newPage, runId } from "./support";
 
 test("a teacher invites a student, who joins and sees the course without staff controls", async ({
   browser,

@@ -194,4 +194,27 @@ describe("ApiClient", () => {
     expect(error).not.toBeInstanceOf(ProblemError);
     expect((error as Error).name).toBe("AbortError");
   });
+
+  it("hands out a current access token for the live socket, refreshing when needed", async () => {
+    const { fake, storage, client } = setup();
+    expect(await client.currentAccessToken()).toBeNull();
+
+    storage.setItem(REFRESH_TOKEN_KEY, "refresh-from-last-visit");
+    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
+    expect(await client.currentAccessToken()).toBe("fresh");
+    expect(await client.currentAccessToken()).toBe("fresh");
+    expect(fake.calls("POST", REFRESH_PATH)).toHaveLength(1);
+  });
+
+  it("sends extra headers, on the retry after a refresh too", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
+    fake.on("POST", "/api/v1/courses/c1/sessions", problem(401, "unauthorized", "Expired."), json(201, { id: "s1" }));
+    fake.on("POST", REFRESH_PATH, json(200, aTokenPair()));
+
+    await client.post("/api/v1/courses/c1/sessions", { title: "Week 3" }, { headers: { "Idempotency-Key": "k-1" } });
+
+    const sent = fake.calls("POST", "/api/v1/courses/c1/sessions").map((r) => r.headers.get("Idempotency-Key"));
+    expect(sent).toEqual(["k-1", "k-1"]);
+  });
 });

@@ -37,6 +37,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send the bearer token and refresh on 401 (default true). */
   auth?: boolean;
+  /** Extra request headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
 }
 
 export const REFRESH_PATH = "/auth/local/refresh";
@@ -76,6 +78,19 @@ export class ApiClient {
     return this.tokens.refreshToken() !== null;
   }
 
+  /**
+   * A current access token for a channel the client does not carry itself (the live
+   * socket's `hello`): the one in memory, or a refreshed one. Null when there is no
+   * session; throws a `ProblemError` when the refresh could not be done (a refused
+   * refresh token also signs the session out).
+   */
+  async currentAccessToken(): Promise<string | null> {
+    const token = this.tokens.accessToken();
+    if (token !== null) return token;
+    if (this.tokens.refreshToken() === null) return null;
+    return (await this.refresh()).access_token;
+  }
+
   get<T>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
     return this.request<T>("GET", path, options);
   }
@@ -93,19 +108,19 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const { auth = true, body, signal } = options;
+    const { auth = true, body, signal, headers } = options;
     if (!auth) {
-      return this.parse<T>(await this.send(method, path, { body, signal, token: null }));
+      return this.parse<T>(await this.send(method, path, { body, signal, headers, token: null }));
     }
 
     let token = this.tokens.accessToken();
     if (token === null && this.tokens.refreshToken() !== null) {
       token = (await this.refresh()).access_token;
     }
-    let response = await this.send(method, path, { body, signal, token });
+    let response = await this.send(method, path, { body, signal, headers, token });
     if (response.status === 401) {
       token = (await this.refresh()).access_token;
-      response = await this.send(method, path, { body, signal, token });
+      response = await this.send(method, path, { body, signal, headers, token });
       if (response.status === 401) {
         // A token fresh from the server was refused: this session cannot be used.
         const problem = await problemFromResponse(response);
@@ -165,9 +180,14 @@ export class ApiClient {
   private async send(
     method: string,
     path: string,
-    request: { body?: unknown; signal?: AbortSignal | undefined; token: string | null },
+    request: {
+      body?: unknown;
+      signal?: AbortSignal | undefined;
+      headers?: Record<string, string> | undefined;
+      token: string | null;
+    },
   ): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { ...request.headers, Accept: "application/json" };
     if (request.body !== undefined) headers["Content-Type"] = "application/json";
     if (request.token !== null) headers.Authorization = `Bearer ${request.token}`;
     try {

@@ -34,5 +34,28 @@ export type InvitePreview = Schemas["InvitePreview"];
 export type InviteAccepted = Schemas["InviteAccepted"];
 export type InviteRoleName = Invite["role"];
 
+export type Session = Schemas["SessionRead"];
+export type SessionCreate = Schemas["SessionCreate"];
+export type SessionUpdate = Schemas["SessionUpdate"];
+export type SessionList = Schemas["SessionList"];
+export type SessionStatus = Schemas["SessionStatus"];
+export type SessionState = Schemas["SessionState"];
+export type MediaStatus = Schemas["MediaStatus"];
+export type ReplayStatus = Schemas["ReplayStatus"];
+
+export type EventEnvelope = Schemas["EventEnvelope"];
+export type FilteredEvent = Schemas["FilteredEvent"];
+export type EventPage = Schemas["EventPage"];
+export type EventAudience = Schemas["EventAudience"];
+
+/**
+ * `POST /api/v1/sessions/{id}/join`: my role, the state snapshot, and media credentials
+ * (`livekit_url`, `token`), which are null while the class is not live, or when live
+ * media is disabled or degraded.
+ */
+export type JoinResponse = Schemas["JoinResponse"];
+/** My part in a class, as `/join` and the live socket's `welcome` name it. */
+export type SessionRole = JoinResponse["role"];
+
 export type ProblemDocument = Schemas["ProblemDocument"];
 export type FieldError = Schemas["FieldError"];

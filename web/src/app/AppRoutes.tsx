@@ -1,9 +1,11 @@
 import { Route, Routes } from "react-router";
 import { SignInPage } from "../features/auth/components/SignInPage";
 import { SignUpPage } from "../features/auth/components/SignUpPage";
+import { ClassroomPage } from "../features/classroom/components/ClassroomPage";
 import { CoursePage } from "../features/courses/components/CoursePage";
 import { CoursesPage } from "../features/courses/components/CoursesPage";
 import { InvitePage } from "../features/invites/components/InvitePage";
+import { StudioPage } from "../features/studio/components/StudioPage";
 import { AppLayout } from "./AppLayout";
 import { GuestOnly } from "./GuestOnly";
 import { HomeRedirect } from "./HomeRedirect";
@@ -23,6 +25,8 @@ export function AppRoutes() {
         <Route element={<RequireAuth />}>
           <Route path="courses" element={<CoursesPage />} />
           <Route path="courses/:courseId" element={<CoursePage />} />
+          <Route path="sessions/:sessionId" element={<ClassroomPage />} />
+          <Route path="sessions/:sessionId/studio" element={<StudioPage />} />
         </Route>
         {/* Not behind RequireAuth: a signed-out visitor is told what the link is first. */}
         <Route path="invite/:code" element={<InvitePage />} />

@@ -1,5 +1,5 @@
 /** Ready-made wire objects for tests. */
-import type { Course, Invite, Member, TokenPair, User } from "../types";
+import type { Course, Invite, JoinResponse, Member, Session, SessionState, TokenPair, User } from "../types";
 
 export function aUser(overrides: Partial<User> = {}): User {
   return {
@@ -59,6 +59,51 @@ export function anInvite(overrides: Partial<Invite> = {}): Invite {
     max_uses: null,
     uses: 0,
     created_at: "2025-01-07T10:00:00Z",
+    ...overrides,
+  };
+}
+
+export const SESSION_ID = "5e55a0f0-0000-4000-8000-000000000001";
+
+export function aSession(overrides: Partial<Session> = {}): Session {
+  return {
+    id: SESSION_ID,
+    course_id: "c0c0c0c0-0000-4000-8000-000000000001",
+    title: "Photosynthesis — Week 3",
+    description: "",
+    status: "scheduled",
+    scheduled_start: "2026-11-25T10:00:00Z",
+    scheduled_end: "2026-11-25T11:00:00Z",
+    started_at: null,
+    ended_at: null,
+    media_status: "unknown",
+    replay_status: "none",
+    recording_enabled: true,
+    last_seq: 1,
+    created_at: "2026-11-20T09:00:00Z",
+    ...overrides,
+  };
+}
+
+export function aSessionState(overrides: Partial<SessionState> = {}, session: Partial<Session> = {}): SessionState {
+  const full = aSession(session);
+  return {
+    as_of_seq: full.last_seq,
+    session: full,
+    media_status: full.media_status,
+    participant_count: 0,
+    ...overrides,
+  };
+}
+
+export function aJoinResponse(state: SessionState = aSessionState(), overrides: Partial<JoinResponse> = {}): JoinResponse {
+  const live = state.session.status === "live" && state.media_status === "ok";
+  return {
+    livekit_url: live ? "ws://127.0.0.1:57880" : null,
+    token: live ? "livekit-token" : null,
+    role: "participant",
+    identity: "user-grace",
+    state,
     ...overrides,
   };
 }

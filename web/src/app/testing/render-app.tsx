@@ -11,12 +11,16 @@ import { MemoryStorage } from "../../api/testing/memory-storage";
 import type { User } from "../../api/types";
 import { AuthProvider } from "../../auth/AuthProvider";
 import { REFRESH_TOKEN_KEY, createTokenStore } from "../../auth/token-store";
+import { LiveServicesContext } from "../../features/sessions/live-services";
+import { type FakeLive, fakeLiveServices } from "../../features/sessions/testing/fake-live-services";
 import { AppRoutes } from "../AppRoutes";
 
 export interface RenderAppOptions {
   /** Sign this user in (through a refresh) before the first screen; omit for signed out. */
   signedInAs?: User;
   fake?: FakeFetch;
+  /** Fakes for live sockets, LiveKit and the camera (made fresh when omitted: tests never open real ones). */
+  live?: FakeLive;
 }
 
 export function renderApp(path: string, options: RenderAppOptions = {}) {
@@ -26,13 +30,16 @@ export function renderApp(path: string, options: RenderAppOptions = {}) {
     storage.setItem(REFRESH_TOKEN_KEY, "stored-refresh-token");
     fake.on("POST", "/auth/local/refresh", json(200, aTokenPair(options.signedInAs)));
   }
+  const live = options.live ?? fakeLiveServices();
   const client = new ApiClient({ tokens: createTokenStore(storage), fetch: fake.fetch });
   const view = render(
     <AuthProvider client={client}>
-      <MemoryRouter initialEntries={[path]}>
-        <AppRoutes />
-      </MemoryRouter>
+      <LiveServicesContext.Provider value={live.services}>
+        <MemoryRouter initialEntries={[path]}>
+          <AppRoutes />
+        </MemoryRouter>
+      </LiveServicesContext.Provider>
     </AuthProvider>,
   );
-  return { ...view, fake, storage, client };
+  return { ...view, fake, storage, client, live };
 }

@@ -20,7 +20,8 @@ function courseApi(role: "owner" | "instructor" | "ta" | "student") {
   return new FakeFetch()
     .on("GET", "/api/v1/courses/c1", json(200, { ...course, my_role: role }))
     .on("GET", "/api/v1/courses/c1/members", json(200, { items: members }))
-    .on("GET", "/api/v1/courses/c1/invites", json(200, { items: [] }));
+    .on("GET", "/api/v1/courses/c1/invites", json(200, { items: [] }))
+    .on("GET", "/api/v1/courses/c1/sessions", json(200, { items: [] }));
 }
 
 describe("CoursePage", () => {

@@ -7,12 +7,12 @@ import { LoadingState } from "../../../shared/components/LoadingState";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { formatDate } from "../../../shared/lib/format-date";
 import { InvitePanel } from "../../invites/components/InvitePanel";
+import { SessionsSection } from "../../sessions/components/SessionsSection";
 import { useCourse } from "../hooks/useCourse";
 import { canArchiveCourse, canManageInvites, canSeeMembers } from "../lib/permissions";
 import { ArchiveCourse } from "./ArchiveCourse";
 import { MembersSection } from "./MembersSection";
 import { RoleBadge } from "./RoleBadge";
-import { SessionsSection } from "./SessionsSection";
 
 export function CoursePage() {
   const { courseId = "" } = useParams();
@@ -73,7 +73,7 @@ export function CourseView({ course, onChanged }: CourseViewProps) {
       </header>
       <div className={hasAside ? "course-layout course-layout--with-aside" : "course-layout"}>
         <div className="course-layout__main">
-          <SessionsSection />
+          <SessionsSection course={course} />
           {canSeeMembers(course.my_role) ? <MembersSection course={course} /> : null}
         </div>
         {hasAside ? (

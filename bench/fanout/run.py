@@ -1,0 +1,430 @@
+"""Fan-out benchmark of the live gateway: N sockets on one session, events at a fixed rate.
+
+    .venv/bin/python bench/fanout/run.py --clients 1000 --rate 5 --duration 30
+
+It starts the real api (`multistream api`, a uvicorn process) on a database of its own
+(`multistream_bench`, recreated and migrated each run) and the local Redis, signs up a
+teacher and a student, schedules a class, and opens N WebSocket clients (the `websockets`
+asyncio client, spread over `--client-procs` processes) that say hello as the student.
+Then it appends events with `eventlog.append` (published after commit, as the api does)
+at `--rate` per second for `--duration` seconds, and reports:
+
+- connected clients and how long connecting took;
+- delivery latency: append (`occurred_at`) → received by a client, p50/p90/p99/max over
+  every (client, event) pair; and deliveries that were missing, duplicated or out of order;
+- CPU of the api process while events flow (100% = one core) and of the client
+  processes; RSS of the api before the clients connect, once they are idle, and at the
+  end, and so the memory of one idle connection.
+
+Everything runs on this machine: clients and api share its cores, so the latency includes
+the clients' own scheduling delays (their CPU use is reported to judge that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import multiprocessing as mp
+import os
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[2]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+# --- the api process ----------------------------------------------------------------------
+
+
+def raise_file_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def bench_database(database: str) -> str:
+    from multistream.db import migrate
+    from multistream.settings import Settings
+
+    url = make_url(Settings().database_url_sync)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    bench_url = url.set(database=database).render_as_string(hide_password=False)
+    migrate.upgrade(bench_url)
+    return bench_url
+
+
+def start_api(port: int, database_url: str) -> subprocess.Popen[bytes]:
+    """`multistream api` (or `$BENCH_API_COMMAND`, e.g. the api under a profiler)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MULTISTREAM_API_PORT": str(port),
+        "MULTISTREAM_PUBLIC_URL": "",
+        "MULTISTREAM_LOG_LEVEL": "WARNING",
+    }
+    api = subprocess.Popen(
+        os.environ.get(
+            "BENCH_API_COMMAND", f"{Path(sys.executable).parent / 'multistream'} api"
+        ).split(),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=None,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return api
+        if api.poll() is not None:
+            raise SystemExit("the api exited at startup")
+        time.sleep(0.2)
+    api.kill()
+    raise SystemExit("the api did not start")
+
+
+@dataclass
+class ProcStat:
+    user_seconds: float
+    system_seconds: float
+    rss_mb: float
+
+    @property
+    def cpu_seconds(self) -> float:
+        return self.user_seconds + self.system_seconds
+
+
+def proc_stat(pid: int) -> ProcStat:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime = int(fields[11]), int(fields[12])
+    rss_pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    return ProcStat(utime / CLOCK_TICKS, stime / CLOCK_TICKS, rss_pages * PAGE_SIZE / 2**20)
+
+
+def metric(base_url: str, name: str) -> float:
+    text = httpx.get(f"{base_url}/metrics", timeout=5).text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(name) and not line.startswith("#")
+    )
+
+
+def histogram_quantiles(base_url: str, name: str, fractions: list[float]) -> list[float]:
+    """Quantiles of a Prometheus histogram, as the upper bound of the bucket they fall in."""
+    text = httpx.get(f"{base_url}/metrics", timeout=5).text
+    buckets = []
+    for line in text.splitlines():
+        if line.startswith(f"{name}_bucket"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets.append((float(bound), float(line.rsplit(" ", 1)[1])))
+    total = buckets[-1][1] if buckets else 0
+    return [
+        next((bound for bound, count in buckets if count >= fraction * total), float("nan"))
+        for fraction in fractions
+    ]
+
+
+# --- a classroom through the REST api -------------------------------------------------------
+
+
+def classroom(base_url: str) -> tuple[str, str, str]:
+    """A teacher and a student in one course with one class: (session id, student token,
+    teacher token)."""
+    http = httpx.Client(base_url=base_url, headers={"Origin": base_url}, timeout=30)
+
+    def signup(name: str) -> dict[str, Any]:
+        response = http.post(
+            "/auth/local/signup",
+            json={
+                "email": f"{name}.{uuid.uuid4().hex[:8]}@example.com",
+                "password": "correct horse battery staple",
+                "display_name": name,
+            },
+        )
+        response.raise_for_status()
+        return dict(response.json())
+
+    teacher, student = signup("teacher"), signup("student")
+    as_teacher = {"Authorization": f"Bearer {teacher['access_token']}"}
+    course = http.post("/api/v1/courses", headers=as_teacher, json={"title": "Bench"}).json()
+    invite = http.post(
+        f"/api/v1/courses/{course['id']}/invites", headers=as_teacher, json={"role": "student"}
+    ).json()
+    http.post(
+        f"/api/v1/invites/{invite['code']}/accept",
+        headers={"Authorization": f"Bearer {student['access_token']}"},
+    ).raise_for_status()
+    session = http.post(
+        f"/api/v1/courses/{course['id']}/sessions",
+        headers=as_teacher,
+        json={
+            "title": "Fan-out",
+            "scheduled_start": "2026-12-01T09:00:00Z",
+            "scheduled_end": "2026-12-01T10:00:00Z",
+        },
+    ).json()
+    http.close()
+    return str(session["id"]), str(student["access_token"]), str(teacher["access_token"])
+
+
+# --- client processes -------------------------------------------------------------------------
+
+
+def client_process(
+    index: int,
+    count: int,
+    url: str,
+    token: str,
+    connected: Any,
+    stop: Any,
+    results: Any,
+) -> None:
+    raise_file_limit()
+    asyncio.run(_clients(index, count, url, token, connected, stop, results))
+
+
+async def _clients(
+    index: int, count: int, url: str, token: str, connected: Any, stop: Any, results: Any
+) -> None:
+    from websockets.asyncio.client import connect
+
+    latencies = array("d")
+    seqs: list[list[int]] = []
+    failures: list[str] = []
+    gate = asyncio.Semaphore(100)  # connections opening at once
+    started = time.process_time()
+    welcomed = 0
+
+    async def one_client() -> None:
+        nonlocal welcomed
+        received: list[int] = []
+        seqs.append(received)
+        try:
+            async with gate:
+                websocket = await connect(
+                    url, compression=None, open_timeout=60, ping_interval=None, max_queue=None
+                )
+                await websocket.send(json.dumps({"type": "hello", "token": token, "after": 1}))
+                welcome = json.loads(await websocket.recv())
+                assert welcome["type"] == "welcome", welcome
+            welcomed += 1
+            async for frame in websocket:
+                now = time.time()
+                entry = json.loads(frame)
+                seq = entry.get("seq")
+                if seq is None:
+                    continue
+                received.append(seq)
+                latencies.append(now - _timestamp(entry["occurred_at"]))
+        except Exception as exc:
+            failures.append(f"{type(exc).__name__}: {exc}"[:200])
+
+    tasks = [asyncio.create_task(one_client()) for _ in range(count)]
+    while welcomed + len(failures) < count:
+        await asyncio.sleep(0.2)
+    connected.put((index, welcomed, failures[:5]))
+    while not stop.is_set():
+        await asyncio.sleep(0.2)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    results.put(
+        (
+            index,
+            latencies.tobytes(),
+            seqs,
+            failures[:5],
+            len(failures),
+            time.process_time() - started,
+        )
+    )
+
+
+def _timestamp(iso: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=5.0, help="events appended per second")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of appending")
+    parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--payload-bytes", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8491)
+    parser.add_argument("--database", default="multistream_bench")
+    args = parser.parse_args()
+
+    limit = raise_file_limit()
+    print(f"open files limit: {limit}")
+    database_url = bench_database(args.database)
+    base_url = f"http://127.0.0.1:{args.port}"
+    api = start_api(args.port, database_url)
+    try:
+        run(args, api, base_url, database_url)
+    finally:
+        api.send_signal(signal.SIGINT)
+        try:
+            api.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            api.kill()
+
+
+def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, db_url: str) -> None:
+    from multistream.db.engine import make_sessionmaker
+    from multistream.eventlog import publisher
+    from multistream.eventlog import service as eventlog
+    from multistream.eventlog.domain import NewEvent
+    from multistream.settings import Settings
+
+    session_id, student_token, _ = classroom(base_url)
+    ws_url = f"ws://127.0.0.1:{args.port}/api/v1/sessions/{session_id}/live"
+    baseline = proc_stat(api.pid)
+    print(f"api pid {api.pid}, RSS before clients: {baseline.rss_mb:.1f} MB")
+
+    context = mp.get_context("spawn")
+    connected, results, stop = context.Queue(), context.Queue(), context.Event()
+    shares = [args.clients // args.client_procs] * args.client_procs
+    shares[0] += args.clients - sum(shares)
+    procs = [
+        context.Process(
+            target=client_process,
+            args=(i, share, ws_url, student_token, connected, stop, results),
+        )
+        for i, share in enumerate(shares)
+    ]
+    started = time.monotonic()
+    for proc in procs:
+        proc.start()
+    welcomed, connect_failures = 0, []
+    for _ in procs:
+        _, count, failures = connected.get(timeout=600)
+        welcomed += count
+        connect_failures += failures
+    connect_seconds = time.monotonic() - started
+    print(f"connected {welcomed}/{args.clients} in {connect_seconds:.1f} s")
+    for failure in connect_failures[:5]:
+        print(f"  connect failure: {failure}")
+    time.sleep(2)  # let the api settle
+    idle = proc_stat(api.pid)
+    per_connection_kb = (idle.rss_mb - baseline.rss_mb) * 1024 / max(1, welcomed)
+    print(
+        f"RSS with {welcomed} idle sockets: {idle.rss_mb:.1f} MB ({per_connection_kb:.1f} KB each)"
+    )
+
+    settings = Settings(database_url=db_url)
+    engine = sa.create_engine(settings.database_url_sync, pool_size=2)
+    factory = make_sessionmaker(engine)
+    publish_to = redis.Redis.from_url(settings.redis_url)
+    publisher.install(factory, publish_to)
+    payload = {"text": "x" * args.payload_bytes}
+    total = int(args.rate * args.duration)
+    before = proc_stat(api.pid)
+    clients_cpu_before = sum(proc_stat(p.pid).cpu_seconds for p in procs if p.pid)
+    began = time.monotonic()
+    for n in range(total):
+        due = began + n / args.rate
+        if (wait := due - time.monotonic()) > 0:
+            time.sleep(wait)
+        with factory() as db, db.begin():
+            eventlog.append(
+                db,
+                session_id=uuid.UUID(session_id),
+                events=[NewEvent("bench.tick", {"n": n, **payload})],
+                actor_id=None,
+            )
+    appended_for = time.monotonic() - began
+    time.sleep(3)  # stragglers
+    after = proc_stat(api.pid)
+    clients_cpu = sum(proc_stat(p.pid).cpu_seconds for p in procs if p.pid) - clients_cpu_before
+    window = appended_for + 3
+    slow = metric(base_url, "multistream_ws_slow_client_disconnects_total")
+    api_lag = histogram_quantiles(base_url, "multistream_ws_fanout_lag_seconds", [0.5, 0.99])
+    stop.set()
+
+    latencies: list[float] = []
+    missing = duplicated = disordered = lost_clients = dropped = 0
+    expected = list(range(2, 2 + total))
+    for _ in procs:
+        _, raw, seqs, failures, failure_count, _ = results.get(timeout=120)
+        dropped += failure_count
+        for failure in failures:
+            print(f"  client failure: {failure}")
+        values = array("d")
+        values.frombytes(raw)
+        latencies.extend(values)
+        for received in seqs:
+            if not received:
+                lost_clients += 1
+            missing += len(set(expected) - set(received))
+            duplicated += len(received) - len(set(received))
+            disordered += received != sorted(received)
+    for proc in procs:
+        proc.join(timeout=30)
+    engine.dispose()
+    publish_to.close()
+
+    latencies.sort()
+    deliveries = len(latencies)
+    print(f"appended {total} events in {appended_for:.1f} s ({total / appended_for:.1f}/s)")
+    print(
+        f"deliveries {deliveries}/{welcomed * total}: missing {missing}, duplicated "
+        f"{duplicated}, out of order on {disordered} clients, slow-client cut-offs {slow:.0f},"
+        f" clients dropped {dropped}, clients that got nothing {lost_clients}"
+    )
+    if latencies:
+        print(
+            "latency append→received: "
+            f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+            f"p90 {percentile(latencies, 0.9) * 1000:.1f} ms, "
+            f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+            f"max {latencies[-1] * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms"
+        )
+    print(
+        "api-side fan-out lag (append→written to the socket, histogram bucket bounds):"
+        f" p50 ≤ {api_lag[0] * 1000:.0f} ms, p99 ≤ {api_lag[1] * 1000:.0f} ms"
+    )
+    user = (after.user_seconds - before.user_seconds) / window * 100
+    system = (after.system_seconds - before.system_seconds) / window * 100
+    print(
+        f"api CPU while appending: {user + system:.0f}% of one core (user {user:.0f}%,"
+        f" system {system:.0f}%); clients' CPU: {clients_cpu / window * 100:.0f}% (all"
+        " processes)"
+    )
+    print(f"api RSS at the end: {after.rss_mb:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The live socket of a session, `WS /api/v1/sessions/{session_id}/live`.
+
+The handler does the handshake (hello → admission → welcome, see `protocol`), hands the
+socket to the hub, and reads from it only to notice the client leaving. It closes the
+socket when the hub cut it off (4008, 1011) or the client broke the protocol (4400).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pydantic
+import structlog
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from multistream.realtime.gateway import Hub
+from multistream.realtime.protocol import CloseCode, Hello, Pong
+from multistream.realtime.service import Refused
+
+log = structlog.get_logger(__name__)
+router = APIRouter(prefix="/api/v1", tags=["realtime"])
+
+CLOSE_TIMEOUT_SECONDS = 10.0
+"""How long closing may wait for a client that does not read (its buffer is full)."""
+
+REASONS = {
+    CloseCode.slow_client: "too far behind; reconnect with after=<last seq>",
+    CloseCode.unexpected_frame: "send nothing after hello; commands go over REST",
+    CloseCode.internal_error: "gateway error; reconnect with after=<last seq>",
+}
+
+
+@router.websocket("/sessions/{session_id}/live")
+async def live(websocket: WebSocket, session_id: str) -> None:
+    hub: Hub = websocket.app.state.resources.hub
+    await websocket.accept()
+    try:
+        hello = await _receive_hello(websocket, hub.settings.realtime_hello_timeout_seconds)
+        admission = await hub.admit(token=hello.token, session_id=session_id)
+    except Refused as refused:
+        await _close(websocket, refused.code, refused.reason)
+        return
+    except WebSocketDisconnect:
+        return
+    except Exception:
+        log.exception("live socket handshake failed")
+        await _close(websocket, CloseCode.internal_error, REASONS[CloseCode.internal_error])
+        return
+
+    structlog.contextvars.bind_contextvars(
+        session_id=str(admission.session_id), user_id=str(admission.viewer.user_id)
+    )
+    subscriber = hub.attach(websocket, admission, after=hello.after)
+    reader = asyncio.create_task(_read_until_closed(websocket))
+    try:
+        await asyncio.wait({subscriber.task, reader}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        hub.detach(subscriber)
+        subscriber.task.cancel()
+        reader.cancel()
+    code = subscriber.close_code
+    if code is None and reader.done() and not reader.cancelled():
+        code = reader.result()
+    if code is not None:
+        await _close(websocket, code, REASONS[code])
+
+
+async def _receive_hello(websocket: WebSocket, timeout: float) -> Hello:
+    try:
+        async with asyncio.timeout(timeout):
+            message = await websocket.receive()
+    except TimeoutError:
+        raise Refused(CloseCode.unauthenticated, "no hello in time") from None
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    try:
+        return Hello.model_validate_json(message.get("text") or "")
+    except pydantic.ValidationError:
+        raise Refused(CloseCode.unauthenticated, "the first frame must be a hello") from None
+
+
+async def _read_until_closed(websocket: WebSocket) -> CloseCode | None:
+    """None when the client leaves; a close code when it sends what it must not."""
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return None
+        try:
+            Pong.model_validate_json(message.get("text") or "")
+        except pydantic.ValidationError:
+            return CloseCode.unexpected_frame
+
+
+async def _close(websocket: WebSocket, code: CloseCode, reason: str) -> None:
+    with contextlib.suppress(TimeoutError, RuntimeError, OSError, WebSocketDisconnect):
+        async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
+            await websocket.close(int(code), reason)

@@ -1,0 +1,82 @@
+"""What the gateway reads from the database: who may watch a session, and session heads.
+
+Plain synchronous functions on a SQLAlchemy session; the gateway calls them in worker
+threads (`anyio.to_thread`) so the event loop never waits on the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.orm import Session
+
+from multistream.access.dependencies import RequireSession
+from multistream.access.policy import SESSION_ROLE, Permission, SessionRole
+from multistream.auth import service as auth
+from multistream.auth.tokens import InvalidToken, TokenVerifier
+from multistream.eventlog.domain import Viewer
+from multistream.problems import Problem
+from multistream.realtime.protocol import CloseCode
+from multistream.sessions.models import LiveSession
+from multistream.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+_may_join = RequireSession(Permission.session_join)
+
+
+@dataclasses.dataclass(frozen=True)
+class Admission:
+    """A caller let into a session's live feed."""
+
+    session_id: uuid.UUID
+    viewer: Viewer
+    role: SessionRole
+    head: int
+
+
+class Refused(Exception):
+    """The caller may not watch: the socket closes with `code`."""
+
+    def __init__(self, code: CloseCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def admit(
+    db: Session, *, settings: Settings, verifier: TokenVerifier, token: str, session_id: str
+) -> Admission:
+    """Check the hello's token and the caller's right to join, exactly as REST does."""
+    try:
+        verified = verifier.verify(token)
+    except InvalidToken as exc:
+        log.info("live socket token rejected", reason=str(exc))
+        raise Refused(CloseCode.unauthenticated, "invalid or expired token") from exc
+    user = auth.user_for_token(db, settings=settings, token=verified)
+    if user is None:
+        raise Refused(CloseCode.unauthenticated, "unknown user")
+    try:
+        access = _may_join(uuid.UUID(session_id), user, db)
+    except (ValueError, Problem) as exc:
+        # Unknown session and "not yours" look the same, as the REST 404 does.
+        raise Refused(CloseCode.forbidden, "no such class, or not allowed") from exc
+    return Admission(
+        session_id=access.session.id,
+        viewer=Viewer(user_id=user.id, staff=access.staff),
+        # A platform admin who is not a member may do everything: a host.
+        role=SESSION_ROLE[access.role] if access.role is not None else SessionRole.host,
+        head=access.session.last_seq,
+    )
+
+
+def heads(db: Session, *, session_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The latest seq of each session, in one query."""
+    rows = db.execute(
+        sa.select(LiveSession.id, LiveSession.last_seq).where(LiveSession.id.in_(session_ids))
+    )
+    return {session_id: int(last_seq) for session_id, last_seq in rows}

@@ -1,0 +1,135 @@
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router";
+import { ErrorState } from "../../../shared/components/ErrorState";
+import { LoadingState } from "../../../shared/components/LoadingState";
+import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
+import { formatDateTime } from "../../../shared/lib/format-date";
+import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
+import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
+import { MediaBanner } from "../../sessions/components/MediaBanner";
+import { MissingSession } from "../../sessions/components/MissingSession";
+import { SessionStatusBadge } from "../../sessions/components/SessionStatusBadge";
+import { type LiveSession, useLiveSession } from "../../sessions/hooks/useLiveSession";
+import { replayLabel } from "../../sessions/lib/group-sessions";
+import { mediaCredentialsKey } from "../../sessions/lib/health";
+import { isMissingSession } from "../../sessions/lib/sessions-api";
+import { useTeacherMedia } from "../hooks/useTeacherMedia";
+import { TeacherVideo } from "./TeacherVideo";
+
+const REJOIN_RETRY_MS = 3_000;
+
+/** `/sessions/:sessionId`: where students follow the class. */
+export function ClassroomPage() {
+  const { sessionId = "" } = useParams();
+  const live = useLiveSession(sessionId, "join");
+  useDocumentTitle(live.state ? live.state.session.title : "Classroom");
+
+  return (
+    <div className="page classroom-page">
+      {live.status === "loading" ? <LoadingState label="Joining the class…" /> : null}
+      {live.status === "error" && live.error && isMissingSession(live.error) ? <MissingSession /> : null}
+      {live.status === "error" && live.error && !isMissingSession(live.error) ? (
+        <ErrorState title="Couldn't join the class" problem={live.error} onRetry={live.reload} />
+      ) : null}
+      {live.status === "ready" ? <Classroom live={live} /> : null}
+    </div>
+  );
+}
+
+function Classroom({ live }: { live: LiveSession }) {
+  const { state, join, rejoin } = live;
+  const status = state?.session.status ?? "scheduled";
+  const teacher = useTeacherMedia(join, status === "live");
+
+  // Credentials come with /join only while the class is live and media is up: ask again
+  // when the class starts (or media comes back), once per such change — and again a few
+  // seconds after a failed ask.
+  const [askedFor, setAskedFor] = useState<string | null>(null);
+  const needed = state ? mediaCredentialsKey(state, Boolean(join?.token)) : null;
+  useEffect(() => {
+    if (needed === null || askedFor === needed) return;
+    setAskedFor(needed);
+    rejoin().catch(() => {
+      window.setTimeout(() => setAskedFor(null), REJOIN_RETRY_MS);
+    });
+  }, [needed, askedFor, rejoin]);
+
+  if (state === null) return null;
+  const session = state.session;
+  const coursePath = `/courses/${encodeURIComponent(session.course_id)}`;
+  const replay = replayLabel(session.replay_status);
+
+  return (
+    <article className="classroom">
+      <ClassStatusAnnouncer status={session.status} />
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={coursePath}>← Back to the course</Link>
+      </nav>
+      <header className="classroom__header">
+        <h1>{session.title}</h1>
+        <p className="classroom__meta">
+          <SessionStatusBadge status={session.status} />
+          {join?.role === "host" && (status === "scheduled" || status === "live") ? (
+            <Link to={`/sessions/${encodeURIComponent(session.id)}/studio`}>Open the studio</Link>
+          ) : null}
+        </p>
+      </header>
+
+      {status === "scheduled" || status === "live" ? <ConnectionNotice feed={live.feed} /> : null}
+
+      {status === "scheduled" ? (
+        <section className="card classroom__waiting" aria-labelledby="classroom-waiting-title">
+          <h2 id="classroom-waiting-title">
+            Waiting for the class to start
+          </h2>
+          <p>
+            Scheduled for {formatDateTime(session.scheduled_start)}. Keep this page open: the class appears here the
+            moment your teacher goes live.
+          </p>
+        </section>
+      ) : null}
+
+      {status === "live" ? (
+        <>
+          <MediaBanner mediaStatus={state.media_status} audience="student" />
+          {join?.token ? (
+            <TeacherVideo
+              media={teacher.media}
+              onStartAudio={teacher.startAudio}
+              onStartVideo={teacher.startVideo}
+              onReconnect={() => void rejoin().catch(() => undefined)}
+            />
+          ) : state.media_status !== "degraded" && state.media_status !== "disabled" ? (
+            <div className="stage">
+              <p className="stage__overlay" role="status">
+                Connecting to the class video…
+              </p>
+            </div>
+          ) : null}
+        </>
+      ) : null}
+
+      {status === "ended" ? (
+        <section className="card classroom__over" aria-labelledby="classroom-over-title">
+          <h2 id="classroom-over-title">
+            This class has ended
+          </h2>
+          <p>{replay ? `${replay}. ` : ""}Thanks for joining.</p>
+          <Link className="button" to={coursePath}>
+            Back to the course
+          </Link>
+        </section>
+      ) : null}
+      {status === "canceled" ? (
+        <section className="card classroom__over" aria-labelledby="classroom-over-title">
+          <h2 id="classroom-over-title">
+            This class was canceled
+          </h2>
+          <Link className="button" to={coursePath}>
+            Back to the course
+          </Link>
+        </section>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,27 @@
+import { useId } from "react";
+import type { Session } from "../../../api/types";
+import { SessionItem } from "./SessionItem";
+
+interface SessionGroupProps {
+  title: string;
+  sessions: Session[];
+  /** Show studio links (owners and instructors). */
+  host: boolean;
+}
+
+export function SessionGroup({ title, sessions, host }: SessionGroupProps) {
+  const headingId = useId();
+  if (sessions.length === 0) return null;
+  return (
+    <section className="session-group" aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        {title} <span className="count">{sessions.length}</span>
+      </h3>
+      <ul className="session-list">
+        {sessions.map((session) => (
+          <SessionItem key={session.id} session={session} host={host} />
+        ))}
+      </ul>
+    </section>
+  );
+}

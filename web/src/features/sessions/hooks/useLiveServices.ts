@@ -1,0 +1,6 @@
+import { useContext } from "react";
+import { type LiveServices, LiveServicesContext } from "../live-services";
+
+export function useLiveServices(): LiveServices {
+  return useContext(LiveServicesContext);
+}

@@ -1,0 +1,67 @@
+/** Live-session calls: scheduling, the lifecycle, joining, and the event log. */
+import type { ApiClient } from "../../../api/client";
+import { IDEMPOTENCY_HEADER } from "../../../api/idempotency";
+import type { ProblemError } from "../../../api/problem";
+import type {
+  EventPage,
+  JoinResponse,
+  Session,
+  SessionCreate,
+  SessionList,
+  SessionState,
+} from "../../../api/types";
+
+const courseSessions = (courseId: string) => `/api/v1/courses/${encodeURIComponent(courseId)}/sessions`;
+const session = (sessionId: string) => `/api/v1/sessions/${encodeURIComponent(sessionId)}`;
+const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+export async function listSessions(api: ApiClient, courseId: string, signal?: AbortSignal): Promise<Session[]> {
+  const list = await api.get<SessionList>(courseSessions(courseId), withSignal(signal));
+  return list.items;
+}
+
+/** Schedules a class; retries of one attempt share `idempotencyKey`, so it is made once. */
+export function scheduleSession(
+  api: ApiClient,
+  courseId: string,
+  draft: SessionCreate,
+  idempotencyKey?: string,
+): Promise<Session> {
+  const headers = idempotencyKey ? { [IDEMPOTENCY_HEADER]: idempotencyKey } : undefined;
+  return api.post<Session>(courseSessions(courseId), draft, headers ? { headers } : {});
+}
+
+export function getSessionState(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<SessionState> {
+  return api.get<SessionState>(`${session(sessionId)}/state`, withSignal(signal));
+}
+
+/** Enters the class: the state snapshot, my role, and media credentials while it is live. */
+export function joinSession(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<JoinResponse> {
+  return api.post<JoinResponse>(`${session(sessionId)}/join`, undefined, withSignal(signal));
+}
+
+/** Goes live; a class that is live already is returned as it is. */
+export function startSession(api: ApiClient, sessionId: string): Promise<Session> {
+  return api.post<Session>(`${session(sessionId)}/start`);
+}
+
+/** Ends the class; one that has ended already is returned as it is. */
+export function endSession(api: ApiClient, sessionId: string): Promise<Session> {
+  return api.post<Session>(`${session(sessionId)}/end`);
+}
+
+export function fetchEvents(
+  api: ApiClient,
+  sessionId: string,
+  after: number,
+  limit = 200,
+  signal?: AbortSignal,
+): Promise<EventPage> {
+  const query = new URLSearchParams({ after: String(after), limit: String(limit) });
+  return api.get<EventPage>(`${session(sessionId)}/events?${query.toString()}`, withSignal(signal));
+}
+
+/** The class is not there for me: unknown, removed, not my course, or an id that could name none. */
+export function isMissingSession(error: ProblemError): boolean {
+  return error.type === "not-found" || error.status === 404 || error.status === 422;
+}

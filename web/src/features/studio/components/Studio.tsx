@@ -1,0 +1,175 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { type ProblemError, toProblemError } from "../../../api/problem";
+import type { Course } from "../../../api/types";
+import { useApi } from "../../../auth/useApi";
+import { ErrorState } from "../../../shared/components/ErrorState";
+import { formatDateTime } from "../../../shared/lib/format-date";
+import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
+import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
+import { MediaBanner } from "../../sessions/components/MediaBanner";
+import { SessionStatusBadge } from "../../sessions/components/SessionStatusBadge";
+import type { LiveSession } from "../../sessions/hooks/useLiveSession";
+import { endSession, startSession } from "../../sessions/lib/sessions-api";
+import { useBroadcast } from "../hooks/useBroadcast";
+import { useDeviceCheck } from "../hooks/useDeviceCheck";
+import { DeviceCheckPanel } from "./DeviceCheckPanel";
+import { EndClassButton } from "./EndClassButton";
+import { HealthStrip } from "./HealthStrip";
+
+interface StudioProps {
+  live: LiveSession;
+  course: Course;
+}
+
+export function Studio({ live, course }: StudioProps) {
+  const api = useApi();
+  const state = live.state;
+  const status = state?.session.status ?? "scheduled";
+  const running = status === "scheduled" || status === "live";
+  const devices = useDeviceCheck(running);
+  // Broadcasting is something the host asks for (Go live, Resume), never a side effect of loading.
+  const [broadcasting, setBroadcasting] = useState(false);
+  const broadcast = useBroadcast(live.join, devices.stream, broadcasting && status === "live");
+  const [busy, setBusy] = useState<"start" | "resume" | "end" | null>(null);
+  const [problem, setProblem] = useState<{ title: string; error: ProblemError } | null>(null);
+
+  if (state === null) return null;
+  const session = state.session;
+  const mediaLost = broadcast?.connection === "failed" || broadcast?.connection === "disconnected";
+  const mediaBack = live.join?.token === null && state.media_status === "ok";
+  const needsMedia = status === "live" && busy !== "start" && (!broadcasting || mediaLost || mediaBack);
+  const coursePath = `/courses/${encodeURIComponent(course.id)}`;
+
+  async function goLive() {
+    setBusy("start");
+    setProblem(null);
+    try {
+      live.acceptSession(await startSession(api, session.id));
+    } catch (error) {
+      setProblem({ title: "Couldn't go live", error: toProblemError(error) });
+      setBusy(null);
+      return;
+    }
+    await connectMedia();
+  }
+
+  async function connectMedia() {
+    setBusy((current) => current ?? "resume");
+    try {
+      // The class is live: /join now hands out the host's media token (null when the
+      // media server is down or off, and the class carries on without video).
+      await live.rejoin();
+      setBroadcasting(true);
+    } catch (error) {
+      setProblem({ title: "Couldn't connect your camera to the class", error: toProblemError(error) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function endClass(): Promise<boolean> {
+    setBusy("end");
+    setProblem(null);
+    try {
+      live.acceptSession(await endSession(api, session.id));
+      setBroadcasting(false);
+      return true;
+    } catch (error) {
+      setProblem({ title: "Couldn't end the class", error: toProblemError(error) });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <article className="studio">
+      <ClassStatusAnnouncer status={session.status} />
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={coursePath}>← {course.title}</Link>
+      </nav>
+      <header className="studio__header">
+        <div>
+          <p className="eyebrow">Studio</p>
+          <h1>{session.title}</h1>
+          <p className="muted">
+            <SessionStatusBadge status={session.status} />{" "}
+            {session.status === "live" && session.started_at
+              ? `Live since ${formatDateTime(session.started_at)}`
+              : session.status === "ended" && session.ended_at
+                ? `Ended ${formatDateTime(session.ended_at)}`
+                : `Scheduled for ${formatDateTime(session.scheduled_start)}`}
+          </p>
+        </div>
+        {status === "live" ? <EndClassButton busy={busy === "end"} onConfirm={endClass} /> : null}
+      </header>
+
+      {status === "live" ? (
+        <HealthStrip state={state} feed={live.feed} connection={broadcast?.connection ?? null} />
+      ) : null}
+      {running ? <ConnectionNotice feed={live.feed} /> : null}
+      {status === "live" ? <MediaBanner mediaStatus={state.media_status} audience="host" /> : null}
+      {problem ? <ErrorState title={problem.title} problem={problem.error} /> : null}
+
+      {running ? (
+        <section className="card studio__stage" aria-labelledby="studio-preview-title">
+          <h2 id="studio-preview-title">{status === "live" ? "You're live" : "Check your camera and microphone"}</h2>
+          <DeviceCheckPanel devices={devices} />
+          {broadcast?.error ? <p className="field__error">{broadcast.error}</p> : null}
+          <div className="actions">
+            {status === "scheduled" ? (
+              <button
+                type="button"
+                className="button button--primary button--large"
+                onClick={goLive}
+                disabled={busy !== null || devices.status === "starting"}
+                aria-busy={busy === "start"}
+              >
+                {busy === "start" ? "Going live…" : "Go live"}
+              </button>
+            ) : null}
+            {needsMedia ? (
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={() => {
+                  setBroadcasting(false);
+                  void connectMedia();
+                }}
+                disabled={busy !== null || devices.status === "starting"}
+              >
+                {busy === "resume" ? "Connecting…" : broadcasting ? "Reconnect camera" : "Resume broadcast"}
+              </button>
+            ) : null}
+          </div>
+          {status === "scheduled" ? (
+            <p className="muted small">
+              Students see the class start the moment you go live. You can go live without a camera.
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+
+      {status === "ended" ? (
+        <section className="card studio__over" aria-labelledby="studio-over-title">
+          <h2 id="studio-over-title">
+            This class has ended
+          </h2>
+          <p>Students have been told. The replay will appear on the course page when it's ready.</p>
+          <Link className="button" to={coursePath}>
+            Back to {course.title}
+          </Link>
+        </section>
+      ) : null}
+      {status === "canceled" ? (
+        <section className="card studio__over" aria-labelledby="studio-over-title">
+          <h2 id="studio-over-title">This class was canceled</h2>
+          <Link className="button" to={coursePath}>
+            Back to {course.title}
+          </Link>
+        </section>
+      ) : null}
+    </article>
+  );
+}
