@@ -32,6 +32,7 @@ from multistream.ops.middleware import RequestContextMiddleware
 from multistream.realtime import routes as realtime_routes
 from multistream.realtime.gateway import Hub
 from multistream.sessions import routes as session_routes
+from multistream.sessions.media_watch import MediaWatch
 from multistream.settings import Settings, get_settings
 from multistream.storage import ObjectStore, make_object_store
 from multistream.storage import routes as storage_routes
@@ -55,6 +56,7 @@ class Resources:
     verifier: TokenVerifier
     login_throttle: UnknownEmailThrottle
     hub: Hub
+    media_watch: MediaWatch
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -87,9 +89,11 @@ class Resources:
                 lockout_seconds=settings.login_lockout_seconds,
             ),
             hub=Hub(settings=settings, sessions=sessions, verifier=verifier),
+            media_watch=MediaWatch(settings, sessions),
         )
 
     async def close(self) -> None:
+        await self.media_watch.stop()
         await self.hub.stop()
         await self.redis.aclose()
         self.redis_sync.close()
@@ -140,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resources = Resources.open(settings)
         app.state.resources = resources
         await resources.hub.start()
+        resources.media_watch.start()
         log.info(
             "api started",
             env=settings.env.value,

@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     )
     media_enabled: bool = True
     """False when the machine has no LiveKit server: classes run without live media."""
+    media_retry_interval_seconds: Annotated[float, Field(gt=0, le=600)] = 10.0
+    """How often the rooms of live classes with degraded media are tried again."""
 
     # --- identity -------------------------------------------------------------------
     auth_provider: Literal["local", "clerk"] = "local"

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,39 @@ def test_start_without_the_media_server_goes_live_degraded(
     assert live.status_code == 200
     assert live.json()["status"] == "live"
     assert live.json()["media_status"] == "degraded"
+
+
+def test_degraded_media_is_retried_until_the_server_answers(
+    api_settings: Settings, tmp_path: Path
+) -> None:
+    with throwaway_service("livekit", api_settings, tmp_path) as livekit:
+        settings = api_settings.model_copy(
+            update={
+                "livekit_url": livekit.settings.livekit_url,
+                "media_retry_interval_seconds": 0.3,
+            }
+        )
+        livekit.stop()
+        with LiveServer(settings) as server:
+            client = ApiClient(server.url)
+            teacher = client.signup("Teacher")
+            course = client.create_course(teacher)
+            session = schedule(client, teacher, course["id"])
+            url = f"/api/v1/sessions/{session['id']}"
+            live = client.request("POST", f"{url}/start", teacher).json()
+            assert live["media_status"] == "degraded"
+
+            livekit.start()  # the media server comes back
+            deadline = time.monotonic() + 15
+            media = "degraded"
+            while time.monotonic() < deadline and media != "ok":
+                time.sleep(0.2)
+                media = client.request("GET", url, teacher).json()["media_status"]
+            log = client.request("GET", f"{url}/events", teacher).json()["items"]
+            client.close()
+    assert media == "ok"
+    statuses = [e["payload"]["media_status"] for e in log if e["type"] == "session.media_status"]
+    assert statuses == ["degraded", "ok"]
 
 
 # --- the event log itself ------------------------------------------------------------------
