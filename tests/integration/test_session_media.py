@@ -159,3 +159,32 @@ def test_a_real_room_finished_webhook_ends_the_class(
     assert status == "ended"
     ended = [e for e in log.json()["items"] if e["type"] == "session.ended"]
     assert ended[0]["payload"]["reason"] == "room_finished"
+
+
+def test_a_join_token_connects_the_livekit_sdk(
+    api: ApiClient, api_settings: Settings, live_class: tuple[Person, Person, dict[str, Any]]
+) -> None:
+    """The token /join hands out opens the class's room on the real media server, and the
+    server lists the student there as a participant who may not publish."""
+    from livekit import rtc
+
+    from multistream.media.rooms import MediaRooms
+
+    teacher, student, session = live_class
+    url = f"/api/v1/sessions/{session['id']}"
+    api.request("POST", f"{url}/start", teacher)
+    joined = api.request("POST", f"{url}/join", student).json()
+
+    async def scenario() -> list[Any]:
+        room = rtc.Room()
+        await room.connect(joined["livekit_url"], joined["token"])
+        try:
+            async with MediaRooms(api_settings) as rooms:
+                return list(await rooms.list_participants(f"session-{session['id']}"))
+        finally:
+            await room.disconnect()
+
+    participants = asyncio.run(scenario())
+    (me,) = [p for p in participants if p.identity == student.id]
+    assert me.role == "participant"
+    assert me.can_publish is False
