@@ -7,6 +7,7 @@ devservices code, a private data folder and free ports) and stops that one.
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import threading
@@ -23,17 +24,29 @@ from multistream.devservices import binaries
 from multistream.devservices.processes import SERVICE_CLASSES, LocalService
 from multistream.settings import Settings
 
+# Below Linux's ephemeral range (32768-60999): a port picked there can be taken by any
+# outgoing connection between the pick and the server's bind.
+_PORT_RANGE = (20000, 32000)
+
+
+def _pick_port(kind: socket.SocketKind) -> int:
+    for _ in range(200):
+        port = random.randrange(*_PORT_RANGE)
+        with socket.socket(socket.AF_INET, kind) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found")
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return _pick_port(socket.SOCK_STREAM)
 
 
 def _udp_free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return _pick_port(socket.SOCK_DGRAM)
 
 
 def connection_overrides(name: str, service_settings: Settings) -> dict[str, Any]:

@@ -132,3 +132,20 @@ def test_concurrent_duplicates_make_one_effect(api: ApiClient, engine: sa.Engine
     assert 201 in statuses
     listed = api.request("GET", path, teacher).json()["items"]
     assert len(listed) == 1
+
+
+def test_course_and_invite_posts_take_a_key_too(api: ApiClient) -> None:
+    teacher = api.signup("Teacher")
+    key = str(uuid.uuid4())
+    first = _post(api, teacher, "/api/v1/courses", key, {"title": "Once"})
+    second = _post(api, teacher, "/api/v1/courses", key, {"title": "Once"})
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    titles = [c["title"] for c in api.request("GET", "/api/v1/courses", teacher).json()["items"]]
+    assert titles == ["Once"]
+
+    invites = f"/api/v1/courses/{first.json()['id']}/invites"
+    invite_key = str(uuid.uuid4())
+    made = [_post(api, teacher, invites, invite_key, {"role": "student"}) for _ in range(2)]
+    assert made[0].json() == made[1].json()
+    assert len(api.request("GET", invites, teacher).json()["items"]) == 1

@@ -25,6 +25,7 @@ from multistream.courses.schemas import (
     MemberUpdate,
 )
 from multistream.dependencies import DbSession
+from multistream.eventlog.idempotency import Idempotent
 
 router = APIRouter(prefix="/api/v1", tags=["courses"])
 
@@ -37,8 +38,10 @@ ManageInvites = Annotated[CourseAccess, Depends(RequireCourse(Permission.invites
 
 
 @router.post("/courses", status_code=201, summary="Create a course (you become its owner)")
-def create_course(body: CourseCreate, user: CurrentUser, db: DbSession) -> CourseRead:
-    return courses.create(db, owner=user, data=body)
+def create_course(
+    body: CourseCreate, user: CurrentUser, db: DbSession, idem: Idempotent
+) -> CourseRead:
+    return idem.remember(db, courses.create(db, owner=user, data=body), status_code=201)
 
 
 @router.get("/courses", summary="My courses, newest first")
@@ -57,8 +60,8 @@ def get_course(access: ViewCourse) -> CourseRead:
 
 
 @router.post("/courses/{course_id}/archive", summary="Archive a course (owner only)")
-def archive_course(access: ArchiveCourse, db: DbSession) -> CourseRead:
-    return courses.archive(db, course=access.course, role=access.role)
+def archive_course(access: ArchiveCourse, db: DbSession, idem: Idempotent) -> CourseRead:
+    return idem.remember(db, courses.archive(db, course=access.course, role=access.role))
 
 
 @router.get("/courses/{course_id}/members", summary="Members of a course (staff)")
@@ -91,8 +94,10 @@ def create_invite(
     body: InviteCreate,
     access: ManageInvites,
     db: DbSession,
+    idem: Idempotent,
 ) -> InviteRead:
-    return courses.create_invite(db, course=access.course, created_by=access.user, data=body)
+    invite = courses.create_invite(db, course=access.course, created_by=access.user, data=body)
+    return idem.remember(db, invite, status_code=201)
 
 
 @router.get("/courses/{course_id}/invites", summary="Invite links of a course")
@@ -110,5 +115,5 @@ def preview_invite(code: str, user: CurrentUser, db: DbSession) -> InvitePreview
     summary="Join a course through an invite link",
     responses={410: {"description": "invite-expired or invite-used-up"}},
 )
-def accept_invite(code: str, user: CurrentUser, db: DbSession) -> InviteAccepted:
-    return courses.accept_invite(db, code=code, user=user)
+def accept_invite(code: str, user: CurrentUser, db: DbSession, idem: Idempotent) -> InviteAccepted:
+    return idem.remember(db, courses.accept_invite(db, code=code, user=user))

@@ -57,16 +57,26 @@ def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
         return False
 
 
-def _wait_until(check: Callable[[], bool], what: str, timeout: float, log_file: Path) -> None:
+def _wait_until(
+    check: Callable[[], bool],
+    what: str,
+    timeout: float,
+    log_file: Path,
+    alive: Callable[[], bool] = lambda: True,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
+        if not alive():
+            timeout = 0  # the process is gone: say why now rather than after the timeout
+            break
         time.sleep(0.2)
     tail = ""
     if log_file.exists():
         tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-15:])
-    raise ServiceError(f"{what} did not answer within {timeout:.0f}s; last log lines:\n{tail}")
+    reason = "exited" if timeout == 0 else f"did not answer within {timeout:.0f}s"
+    raise ServiceError(f"{what} {reason}; last log lines:\n{tail}")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -85,6 +95,8 @@ class LocalService(ABC):
     """One service process with its data, log and pid file under the data folder."""
 
     name: str
+    detect_early_exit = True
+    """Whether a start can tell a crashed process from a slow one by its pid."""
 
     def __init__(self, settings: Settings, binaries: Binaries) -> None:
         self.settings = settings
@@ -142,7 +154,13 @@ class LocalService(ABC):
         for folder in (self.log_file.parent, self.pid_file.parent):
             folder.mkdir(parents=True, exist_ok=True)
         self._spawn()
-        _wait_until(self.answers, self.name, START_TIMEOUT_SECONDS, self.log_file)
+        _wait_until(
+            self.answers,
+            self.name,
+            START_TIMEOUT_SECONDS,
+            self.log_file,
+            alive=self.running if self.detect_early_exit else lambda: True,
+        )
         self.after_start()
         return True
 
@@ -194,6 +212,7 @@ class Postgres(LocalService):
     """PostgreSQL, run by `pg_ctl`. As root it runs as the `postgres` system user."""
 
     name = "postgres"
+    detect_early_exit = False  # pg_ctl daemonizes: the server's pid file appears later
 
     def __init__(self, settings: Settings, binaries: Binaries) -> None:
         super().__init__(settings, binaries)

@@ -106,10 +106,13 @@ def end_session(
 
 
 @router.post("/sessions/{session_id}/join", summary="Join a class: media token and state")
-def join_session(access: Join, db: DbSession, resources: AppResources) -> JoinResponse:
-    return sessions.join(
+def join_session(
+    access: Join, db: DbSession, resources: AppResources, idem: Idempotent
+) -> JoinResponse:
+    joined = sessions.join(
         db, row=access.session, user=access.user, role=access.role, settings=resources.settings
     )
+    return idem.remember(db, joined)
 
 
 @router.post(
