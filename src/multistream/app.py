@@ -29,6 +29,7 @@ from multistream.eventlog.idempotency import StoredResponse
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.middleware import RequestContextMiddleware
+from multistream.ratelimit import RateLimiter
 from multistream.realtime import routes as realtime_routes
 from multistream.realtime.gateway import Hub
 from multistream.sessions import routes as session_routes
@@ -57,6 +58,7 @@ class Resources:
     login_throttle: UnknownEmailThrottle
     hub: Hub
     media_watch: MediaWatch
+    rate_limiter: RateLimiter
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -90,6 +92,7 @@ class Resources:
             ),
             hub=Hub(settings=settings, sessions=sessions, verifier=verifier),
             media_watch=MediaWatch(settings, sessions),
+            rate_limiter=RateLimiter(redis_sync, settings),
         )
 
     async def close(self) -> None:

@@ -40,6 +40,10 @@ class StorageBackend(enum.StrEnum):
     filesystem = "filesystem"
 
 
+RateText = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,6}/[1-9][0-9]{0,5}$")]
+"""A rate limit: "COUNT/SECONDS"."""
+
+
 def _env(*names: str) -> AliasChoices:
     """Read a field from exactly these variable names, without the MULTISTREAM_ prefix."""
     return AliasChoices(*names)
@@ -126,6 +130,19 @@ class Settings(BaseSettings):
     """Defaults to {clerk_issuer}/.well-known/jwks.json."""
     clerk_webhook_secret: SecretStr = SecretStr("")
     """The Svix signing secret (whsec_…) of the Clerk webhook endpoint."""
+
+    # --- rate limits ("COUNT/SECONDS": at most COUNT in a window of SECONDS) ---------
+    rate_limit_chat: RateText = "10/10"
+    """Chat messages one person may send in a class."""
+    rate_limit_chat_session: RateText = "300/10"
+    """Chat messages a whole class may receive."""
+    rate_limit_questions: RateText = "5/60"
+    rate_limit_questions_session: RateText = "200/60"
+    rate_limit_votes: RateText = "20/10"
+    """Poll votes and question upvotes of one person."""
+    rate_limit_votes_session: RateText = "10000/10"
+    rate_limit_reactions: RateText = "30/10"
+    rate_limit_reactions_session: RateText = "20000/10"
 
     # --- health -----------------------------------------------------------------------
     readiness_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0

@@ -46,3 +46,16 @@ WS_LOG_READS = Counter(
     " (an event missing from Redis) or poll (Redis down, or the periodic reconcile).",
     ["reason"],
 )
+
+# --- rate limits (multistream.ratelimit) --------------------------------------------------
+RATE_LIMIT_REJECTIONS = Counter(
+    "multistream_rate_limit_rejections_total",
+    "Inputs refused with 429, by kind (chat, questions, votes, reactions) and scope (user,"
+    " session).",
+    ["kind", "scope"],
+)
+RATE_LIMIT_FAIL_OPEN = Counter(
+    "multistream_rate_limit_fail_open_total",
+    "Inputs let through unchecked because Redis did not answer, by kind.",
+    ["kind"],
+)

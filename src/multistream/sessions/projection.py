@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from multistream.eventlog import service as eventlog
+from multistream.eventlog.projections import Projection
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.sessions.models import LiveSession, MediaStatus, SessionStatus
 
@@ -50,8 +50,8 @@ def apply_all(row: LiveSession, events: Iterable[EventEnvelope]) -> None:
         apply(row, event)
 
 
-def rebuild(db: Session, *, session_id: uuid.UUID) -> LiveSession:
-    """Recompute the session row from its log (columns the log does not own are kept)."""
+def reset(db: Session, session_id: uuid.UUID) -> None:
+    """Put the columns the log owns back to their state before the first event."""
     row = db.get(LiveSession, session_id, with_for_update=True)
     if row is None:
         raise LookupError(f"no session {session_id}")
@@ -59,9 +59,23 @@ def rebuild(db: Session, *, session_id: uuid.UUID) -> LiveSession:
     row.started_at = None
     row.ended_at = None
     row.media_status = MediaStatus.unknown
-    after = 0
-    while batch := eventlog.read_after(db, session_id=session_id, after=after):
-        apply_all(row, batch)
-        after = batch[-1].seq
-    db.flush()
+
+
+def apply_to_db(db: Session, event: EventEnvelope) -> None:
+    row = db.get(LiveSession, event.session_id)
+    if row is not None:
+        apply(row, event)
+
+
+PROJECTION = Projection(name="sessions", prefixes=("session.",), reset=reset, apply=apply_to_db)
+
+
+def rebuild(db: Session, *, session_id: uuid.UUID) -> LiveSession:
+    """Recompute every projection of the session from its log (`eventlog.projections`);
+    returns the session row (columns the log does not own are kept)."""
+    from multistream.eventlog import projections
+
+    projections.rebuild(db, session_id=session_id)
+    row = db.get(LiveSession, session_id)
+    assert row is not None
     return row
