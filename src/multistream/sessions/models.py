@@ -83,6 +83,9 @@ class LiveSession(Base):
             name="ended_after_started",
         ),
         sa.CheckConstraint("last_seq >= 0", name="last_seq_nonnegative"),
+        sa.CheckConstraint(
+            "chat_slow_mode_seconds BETWEEN 0 AND 3600", name="chat_slow_mode_range"
+        ),
         sa.UniqueConstraint("livekit_room"),
         sa.Index("ix_sessions_course_id_scheduled_start", "course_id", "scheduled_start"),
     )
@@ -113,6 +116,9 @@ class LiveSession(Base):
         default=MediaStatus.unknown,
     )
     last_seq: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"), default=0)
+    chat_slow_mode_seconds: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    """Least seconds between two chat messages of a participant (0: off); a projection of
+    `chat.slow_mode_set`."""
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

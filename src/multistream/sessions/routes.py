@@ -140,7 +140,8 @@ def list_events(
 
 @router.get("/sessions/{session_id}/state", summary="Snapshot of the class, with as_of_seq")
 def get_state(access: Join, db: DbSession) -> SessionState:
-    return sessions.state(db, row=access.session)
+    viewer = Viewer(user_id=access.user.id, staff=access.staff)
+    return sessions.state(db, row=access.session, viewer=viewer)
 
 
 webhook_router = APIRouter(prefix="/webhooks", tags=["webhooks"])

@@ -21,7 +21,7 @@ from multistream.auth.models import User
 from multistream.courses.models import Course, CourseRole
 from multistream.db.base import new_id
 from multistream.eventlog import service as eventlog
-from multistream.eventlog.domain import NewEvent
+from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.media.schemas import WebhookEvent
 from multistream.media.tokens import mint_join_token
 from multistream.media.webhooks import record_receipt
@@ -206,8 +206,9 @@ def set_media_status(db: Session, *, row: LiveSession, media: MediaStatus) -> No
     _record(db, row, domain.decide_media_status(row.media_status, media), actor=None)
 
 
-def state(db: Session, *, row: LiveSession) -> SessionState:
-    """The snapshot and the seq it is as of, read in one transaction."""
+def state(db: Session, *, row: LiveSession, viewer: Viewer) -> SessionState:
+    """The snapshot and the seq it is as of, read in one transaction, as `viewer` may see
+    it (each area adds its part: studio, stage and hands, chat, questions, the open poll)."""
     db.refresh(row)
     participants = db.scalar(
         sa.select(sa.func.count()).select_from(Participant).where(Participant.session_id == row.id)
@@ -259,7 +260,11 @@ def join(
         token=token,
         role=session_role.value,
         identity=str(user.id),
-        state=state(db, row=row),
+        state=state(
+            db,
+            row=row,
+            viewer=Viewer(user_id=user.id, staff=session_role is not SessionRole.participant),
+        ),
     )
 
 

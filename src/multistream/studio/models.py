@@ -77,6 +77,10 @@ class Asset(Base):
         sa.CheckConstraint(MIME_MATCHES_KIND, name="mime_matches_kind"),
         sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
         sa.CheckConstraint("page_count >= 0", name="page_count_nonnegative"),
+        sa.CheckConstraint(
+            "pages_rendered >= 0 AND (page_count IS NULL OR pages_rendered <= page_count)",
+            name="pages_rendered_range",
+        ),
         sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_format"),
         sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),
         sa.CheckConstraint(
@@ -114,6 +118,8 @@ class Asset(Base):
         default=AssetStatus.uploading,
     )
     page_count: Mapped[int | None]
+    pages_rendered: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    """Pages rendered so far while the asset is `processing`: the upload's progress."""
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime] = created_at_column()
 
