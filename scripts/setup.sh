@@ -34,6 +34,18 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 [ -x /usr/bin/chromium ] && echo "chromium  ok  $(/usr/bin/chromium --version 2>/dev/null)"
 
+# Debian's espeak-ng speaks the synthetic lectures that the pipeline's tests transcribe.
+if [ ! -x /usr/bin/espeak-ng ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends espeak-ng \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+             --no-install-recommends espeak-ng; }
+  else
+    echo "espeak-ng MISSING  install Debian's espeak-ng to run the speech tests" >&2
+  fi
+fi
+[ -x /usr/bin/espeak-ng ] && echo "espeak-ng ok  $(/usr/bin/espeak-ng --version 2>/dev/null | head -1)"
+
 # The web app: exact dependencies from the lock file, then the production build.
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix web ci --no-audit --no-fund --loglevel=error
 npm --prefix web run --silent build >/dev/null

@@ -26,18 +26,25 @@ from multistream.courses import routes as course_routes
 from multistream.db.engine import make_engine, make_sessionmaker
 from multistream.eventlog import publisher
 from multistream.eventlog.idempotency import StoredResponse
+from multistream.interactions import chat_routes, poll_routes, qa_routes
+from multistream.interactions.aggregator import Aggregator
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.middleware import RequestContextMiddleware
+from multistream.pipeline import routes as pipeline_routes
+from multistream.pipeline import runs as pipeline_runs
 from multistream.ratelimit import RateLimiter
 from multistream.realtime import routes as realtime_routes
 from multistream.realtime.gateway import Hub
+from multistream.replay import routes as replay_routes
 from multistream.sessions import routes as session_routes
 from multistream.sessions.media_watch import MediaWatch
 from multistream.settings import Settings, get_settings
 from multistream.storage import ObjectStore, make_object_store
 from multistream.storage import routes as storage_routes
 from multistream.storage.filesystem import UrlSigner
+from multistream.studio import asset_routes
+from multistream.studio import routes as studio_routes
 
 log = structlog.get_logger(__name__)
 
@@ -59,6 +66,7 @@ class Resources:
     hub: Hub
     media_watch: MediaWatch
     rate_limiter: RateLimiter
+    aggregator: Aggregator
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -69,7 +77,10 @@ class Resources:
             settings.redis_url, socket_connect_timeout=1, socket_timeout=2
         )
         publisher.install(sessions, redis_sync)
+        pipeline_runs.install(sessions, settings)
         verifier = make_verifier(settings, keys)
+        aggregator = Aggregator.open(settings, redis_sync)
+        aggregator.watch(sessions)
         return cls(
             settings=settings,
             engine=engine,
@@ -93,10 +104,12 @@ class Resources:
             hub=Hub(settings=settings, sessions=sessions, verifier=verifier),
             media_watch=MediaWatch(settings, sessions),
             rate_limiter=RateLimiter(redis_sync, settings),
+            aggregator=aggregator,
         )
 
     async def close(self) -> None:
         await self.media_watch.stop()
+        await self.aggregator.stop()
         await self.hub.stop()
         await self.redis.aclose()
         self.redis_sync.close()
@@ -148,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.resources = resources
         await resources.hub.start()
         resources.media_watch.start()
+        resources.aggregator.start()
         log.info(
             "api started",
             env=settings.env.value,
@@ -186,6 +200,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session_routes.router,
         session_routes.webhook_router,
         realtime_routes.router,
+        asset_routes.router,
+        studio_routes.router,
+        chat_routes.router,
+        qa_routes.router,
+        poll_routes.router,
+        replay_routes.router,
+        pipeline_routes.router,
     ):
         app.include_router(_document_permissions(router))
     webapp.mount(app, settings.web_dist_dir)

@@ -307,6 +307,35 @@ def worker(
 
 
 @app.command()
+def recorder(
+    concurrency: Annotated[int, typer.Option(help="Classes recorded at once.")] = 8,
+) -> None:
+    """Run the participant recorders: one thread per class being recorded."""
+    from multistream.ops.logging import configure_logging
+    from multistream.pipeline.celery_app import celery_app
+
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    celery_app.worker_main(
+        [
+            "worker",
+            "--loglevel",
+            settings.log_level,
+            "--queues",
+            settings.recorder_queue,
+            "--pool",
+            "threads",
+            "--concurrency",
+            str(concurrency),
+            "--hostname",
+            "recorder@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@app.command()
 def up() -> None:
     """Start everything: services, migrations, api and worker. Ctrl-C stops what it started."""
     settings = get_settings()
@@ -348,6 +377,7 @@ def _run_processes(settings: Settings, overrides: dict[str, str]) -> None:
     commands = {
         "api": [sys.executable, "-m", "multistream", "api"],
         "worker": [sys.executable, "-m", "multistream", "worker"],
+        "recorder": [sys.executable, "-m", "multistream", "recorder"],
     }
     children = {name: subprocess.Popen(argv, env=env) for name, argv in commands.items()}
     base = settings.public_url

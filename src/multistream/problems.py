@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -192,8 +193,23 @@ async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, request)
 
 
+async def _handle_database_down(request: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL did not answer, or every pooled connection is busy: say so, quickly."""
+    log.warning("database unavailable", path=request.url.path, error=type(exc).__name__)
+    problem = Problem(
+        503,
+        "database-unavailable",
+        "Service unavailable",
+        "The database is not answering right now; nothing was changed. Try again shortly.",
+        headers={"Retry-After": "2"},
+    )
+    return problem_response(problem, request)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _handle_problem)
+    app.add_exception_handler(sa_exc.OperationalError, _handle_database_down)
+    app.add_exception_handler(sa_exc.TimeoutError, _handle_database_down)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(Exception, _handle_unexpected)

@@ -144,6 +144,68 @@ class Settings(BaseSettings):
     rate_limit_reactions: RateText = "30/10"
     rate_limit_reactions_session: RateText = "20000/10"
 
+    # --- interactions: throttled announcements (see interactions/aggregator.py) --------
+    tally_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
+    """Least time between two `poll.tally` (and two `qa.votes_changed`) events of a class."""
+    aggregator_tick_seconds: Annotated[float, Field(gt=0, le=5)] = 0.1
+    """How often the aggregator looks for new votes and reactions to announce."""
+
+    # --- studio uploads and rendering -------------------------------------------------
+    asset_max_bytes: Annotated[int, Field(ge=1024, le=2 * 1024**3)] = 50 * 1024**2
+    """Largest file a slide deck or image upload may be; bigger ones are refused (413)."""
+    deck_max_pages: Annotated[int, Field(ge=1, le=5000)] = 300
+    """A slide deck with more pages fails to render with a reason saying so."""
+    render_soft_time_limit_seconds: Annotated[int, Field(ge=1, le=3600)] = 300
+    """Time a deck may take to render; past it the asset fails with a reason."""
+    render_hard_time_limit_seconds: Annotated[int, Field(ge=2, le=3600)] = 330
+    """Past it the worker process rendering the deck is killed (a backstop for a page the
+    renderer cannot leave); must be above the soft limit."""
+    celery_queue: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")] = "celery"
+    """The queue background tasks are sent to and the worker consumes (tests use one per
+    run, so parallel runs never take each other's tasks)."""
+
+    # --- speech recognition (artifact pipeline) ----------------------------------------
+    asr_engine: Literal["whisper", "pocketsphinx"] = "whisper"
+    """faster-whisper with the installed Whisper weights, or PocketSphinx (small fallback)."""
+    asr_model: Literal["base", "small"] = "base"
+    """Whisper size; base is installed with the package, small needs its own packages."""
+    asr_language: str = "en"
+    """Language spoken in classes (ISO 639-1); empty lets Whisper detect it per chunk."""
+    asr_threads: Annotated[int, Field(ge=1, le=64)] = 2
+    """CPU threads one transcription uses (per worker process)."""
+    asr_chunk_seconds: Annotated[float, Field(ge=5, le=600)] = 60.0
+    """Target length of the chunks long audio is cut into, at the quietest nearby moment."""
+    asr_chunk_max_seconds: Annotated[float, Field(ge=5, le=900)] = 90.0
+    """No chunk is longer than this, quiet moment or not."""
+    asr_cache_dir: Path | None = None
+    """Where the Whisper model is joined from its packages; defaults to {data_dir}/models."""
+
+    # --- recording --------------------------------------------------------------------
+    recorder: Literal["participant", "egress"] = "participant"
+    """Who records a class: a hidden participant run by the worker (self-hosted default),
+    or LiveKit Egress writing to the bucket (needs LiveKit's egress service)."""
+    recorder_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
+    """How often a participant recorder checks whether its class is still live."""
+
+    # --- artifact pipeline (see docs/pipeline.md) -------------------------------------
+    celery_asr_queue: Annotated[str, Field(pattern=r"^([A-Za-z0-9][A-Za-z0-9._:-]{0,99})?$")] = ""
+    """Queue of the transcription chunk tasks, for workers that only run speech recognition;
+    empty: the main queue (`celery_queue`)."""
+    celery_visibility_timeout_seconds: Annotated[int, Field(ge=1, le=86400)] = 3600
+    """A task whose worker died unacknowledged goes back on its queue after this long;
+    pipeline tasks must finish well within it, or they run twice."""
+    pipeline_max_retries: Annotated[int, Field(ge=0, le=50)] = 8
+    """Times a pipeline step is retried after a transient failure (storage, broker,
+    database, or a recording not uploaded yet) before its run fails."""
+    pipeline_retry_backoff_seconds: Annotated[float, Field(gt=0, le=600)] = 2.0
+    """Wait before the first retry of a step; each retry waits twice as long as the last."""
+    pipeline_retry_backoff_max_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    """Longest wait between two retries of a step."""
+    chapter_min_seconds: Annotated[float, Field(ge=0, le=3600)] = 30.0
+    """Chapters shorter than this (a slide flipped past) merge into a neighbour."""
+    chapter_topic_split_seconds: Annotated[float, Field(ge=10, le=36000)] = 600.0
+    """A slide up for longer than this is split where the transcript changes topic."""
+
     # --- health -----------------------------------------------------------------------
     readiness_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
 
@@ -160,7 +222,7 @@ class Settings(BaseSettings):
     realtime_reconcile_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
     """While Redis is up, how often the gateway checks the log for a lost publish."""
 
-    @field_validator("storage_dir", mode="before")
+    @field_validator("storage_dir", "asr_cache_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -197,6 +259,14 @@ class Settings(BaseSettings):
             self.clerk_issuer = self.clerk_issuer.rstrip("/")
             if not self.clerk_jwks_url:
                 self.clerk_jwks_url = f"{self.clerk_issuer}/.well-known/jwks.json"
+        if self.render_hard_time_limit_seconds <= self.render_soft_time_limit_seconds:
+            raise ValueError(
+                "MULTISTREAM_RENDER_HARD_TIME_LIMIT_SECONDS must be above the soft limit"
+            )
+        if self.asr_chunk_max_seconds < self.asr_chunk_seconds:
+            raise ValueError(
+                "MULTISTREAM_ASR_CHUNK_MAX_SECONDS must be at least MULTISTREAM_ASR_CHUNK_SECONDS"
+            )
         if self.env is Environment.production:
             self._refuse_development_secrets()
         return self
@@ -255,6 +325,21 @@ class Settings(BaseSettings):
     @property
     def media_configured(self) -> bool:
         return self.media_enabled and bool(self.livekit_url)
+
+    @property
+    def asr_model_cache_dir(self) -> Path:
+        """Joined, checksum-verified Whisper models (made once from the installed wheels)."""
+        return self.asr_cache_dir or self.data_dir / "models"
+
+    @property
+    def recorder_queue(self) -> str:
+        """Where participant recorders are sent (`multistream recorder` consumes it)."""
+        return f"{self.celery_queue}.recorder"
+
+    @property
+    def asr_queue(self) -> str:
+        """Where the pipeline sends its transcription chunk tasks."""
+        return self.celery_asr_queue or self.celery_queue
 
     @property
     def filesystem_root(self) -> Path:

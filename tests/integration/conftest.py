@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from multistream.settings import Settings
 from tests.apiclient import ApiClient
 from tests.throwaway import LiveServer
+from tests.worker import Worker
 
 
 @pytest.fixture
@@ -24,10 +25,16 @@ def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
 
 
 @pytest.fixture(scope="module")
-def api_settings(settings: Settings, database_url: str) -> Settings:
-    """Settings of an api on this worker's test database, with a short lockout."""
+def api_settings(settings: Settings, database_url: str, run_tag: str) -> Settings:
+    """Settings of an api on this worker's test database, with a short lockout and a Celery
+    queue of its own (see the `worker` fixture)."""
     return settings.model_copy(
-        update={"database_url": database_url, "login_lockout_seconds": 3, "log_level": "WARNING"}
+        update={
+            "database_url": database_url,
+            "login_lockout_seconds": 3,
+            "log_level": "WARNING",
+            "celery_queue": f"multistream-test-{run_tag}",
+        }
     )
 
 
@@ -37,3 +44,11 @@ def api(api_settings: Settings) -> Iterator[ApiClient]:
         client = ApiClient(server.url)
         yield client
         client.close()
+
+
+@pytest.fixture(scope="module")
+def worker(api_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    """A real Celery worker on the `api` fixture's database, store and queue."""
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    with Worker(api_settings, log_path) as running:
+        yield running

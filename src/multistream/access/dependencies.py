@@ -20,6 +20,7 @@ from multistream.courses.models import Course, CourseMember, CourseRole
 from multistream.dependencies import DbSession
 from multistream.problems import Problem, not_found
 from multistream.sessions.models import LiveSession
+from multistream.studio.models import Asset
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,13 +90,42 @@ class RequireSession:
         return SessionAccess(session=row, course=access.course, user=user, role=access.role)
 
 
+@dataclasses.dataclass(frozen=True)
+class AssetAccess:
+    asset: Asset
+    course: Course
+    user: User
+    role: CourseRole | None
+
+
+class RequireAsset:
+    """Dependency: the asset named by the `asset_id` path parameter, if the caller may do
+    `permission` in its course. An asset of a course the caller is not in answers exactly
+    like one that does not exist."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, asset_id: uuid.UUID, user: CurrentUser, db: DbSession) -> AssetAccess:
+        row = db.get(Asset, asset_id)
+        if row is None:
+            raise not_found("This asset")
+        try:
+            access = RequireCourse(self.permission)(row.course_id, user, db)
+        except Problem as problem:
+            if problem.status == 404:
+                raise not_found("This asset") from None
+            raise
+        return AssetAccess(asset=row, course=access.course, user=user, role=access.role)
+
+
 def route_permission(dependant: Dependant) -> str:
     """What a route requires, read from its dependencies: a permission value,
     `authenticated` (any signed-in user) or `public`."""
     found: list[str] = []
 
     def walk(node: Dependant) -> None:
-        if isinstance(node.call, RequireCourse | RequireSession):
+        if isinstance(node.call, RequireCourse | RequireSession | RequireAsset):
             found.append(node.call.permission.value)
         elif node.call is current_user:
             found.append("authenticated")

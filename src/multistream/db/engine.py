@@ -15,11 +15,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from multistream.settings import Settings
 
 
-def make_engine(settings: Settings, *, pool_size: int = 10) -> Engine:
+def make_engine(
+    settings: Settings, *, pool_size: int = 10, max_overflow: int | None = None
+) -> Engine:
+    """`pool_size` connections kept open, and up to `max_overflow` more under load (the
+    api's default: 40 in all, as many as the threads that run its requests)."""
     return create_engine(
         settings.database_url_sync,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=max_overflow if max_overflow is not None else max(pool_size, 40 - pool_size),
         pool_pre_ping=True,
         pool_timeout=5,
         connect_args={"connect_timeout": 5, "application_name": "multistream"},

@@ -7,8 +7,9 @@ first request is still running → 409 `request-in-progress`.
 The key is claimed in a short transaction of its own (so a concurrent duplicate sees the
 claim), and the response is stored by the handler in the request's transaction — with
 the events it appended — through `IdempotencyKey.remember`. A request that fails with a
-problem stores that problem (a retry gets the same answer); one that fails unexpectedly
-releases the key.
+problem stores that problem (a retry gets the same answer), except "not now" answers
+(429 rate-limited or slow mode, 503 a dependency down), which release the key like an
+unexpected failure does: a retry with the same key may then succeed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.auth.dependencies import CurrentUser
 from multistream.db.engine import transaction
@@ -34,6 +35,7 @@ from multistream.eventlog.models import IdempotencyRecord
 from multistream.problems import PROBLEM_CONTENT_TYPE, Problem
 
 HEADER = "Idempotency-Key"
+TRANSIENT_STATUSES = frozenset({429, 503})
 MAX_KEY_LENGTH = 200
 M = TypeVar("M", bound=BaseModel)
 
@@ -144,6 +146,10 @@ async def idempotency_key(
     try:
         yield IdempotencyKey(key, user.id)
     except Problem as problem:
+        if problem.status in TRANSIENT_STATUSES:
+            # "Not now" is no answer to keep: the same request may succeed on a retry.
+            await anyio.to_thread.run_sync(_release, resources.sessions, user.id, key)
+            raise
         # The request's transaction rolled back; the refusal is its answer from now on.
         status, body = problem.status, problem.to_dict(request.url.path)
 
@@ -154,19 +160,20 @@ async def idempotency_key(
         await anyio.to_thread.run_sync(store_problem)
         raise
     except BaseException:
-
-        def release() -> None:
-            with transaction(resources.sessions) as db:
-                db.execute(
-                    sa.delete(IdempotencyRecord).where(
-                        IdempotencyRecord.user_id == user.id,
-                        IdempotencyRecord.key == key,
-                        IdempotencyRecord.status_code.is_(None),
-                    )
-                )
-
-        await anyio.to_thread.run_sync(release)
+        await anyio.to_thread.run_sync(_release, resources.sessions, user.id, key)
         raise
+
+
+def _release(sessions: sessionmaker[Session], user_id: uuid.UUID, key: str) -> None:
+    """Forget an in-flight key, so the request can be sent again with it."""
+    with transaction(sessions) as db:
+        db.execute(
+            sa.delete(IdempotencyRecord).where(
+                IdempotencyRecord.user_id == user_id,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.status_code.is_(None),
+            )
+        )
 
 
 Idempotent = Annotated[IdempotencyKey, Depends(idempotency_key, scope="function")]

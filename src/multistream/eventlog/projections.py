@@ -37,9 +37,19 @@ class Projection:
 
 def registered() -> Sequence[Projection]:
     """The projections of every area (imported here so that none is forgotten)."""
+    from multistream.interactions import chat_projection as chat
+    from multistream.interactions import poll_projection as polls
+    from multistream.interactions import qa_projection as questions
     from multistream.sessions import projection as sessions
+    from multistream.studio import projection as studio
 
-    return (sessions.PROJECTION,)
+    return (
+        sessions.PROJECTION,
+        chat.PROJECTION,
+        studio.PROJECTION,
+        questions.PROJECTION,
+        polls.PROJECTION,
+    )
 
 
 def apply_all(db: Session, events: Sequence[EventEnvelope]) -> None:

@@ -135,6 +135,33 @@ class MediaRooms:
             )
         return participant
 
+    async def start_audio_egress(self, room: str, *, filepath: str) -> str:
+        """Record `room`'s audio with LiveKit Egress into our bucket at `filepath` (an Ogg
+        file); returns the egress id. Needs LiveKit's egress service."""
+        settings = self._settings
+        upload = livekit_api.S3Upload(
+            access_key=settings.s3_access_key_id,
+            secret=settings.s3_secret_access_key.get_secret_value(),
+            region=settings.s3_region,
+            endpoint=settings.s3_endpoint_url,
+            bucket=settings.s3_bucket,
+            force_path_style=True,
+        )
+        request = livekit_api.RoomCompositeEgressRequest(
+            room_name=room,
+            audio_only=True,
+            file_outputs=[
+                livekit_api.EncodedFileOutput(
+                    file_type=livekit_api.EncodedFileType.OGG, filepath=filepath, s3=upload
+                )
+            ],
+        )
+        info = await self._call(
+            f"start recording room {room!r}",
+            self._api().egress.start_room_composite_egress(request),
+        )
+        return str(info.egress_id)
+
     def _api(self) -> livekit_api.LiveKitAPI:
         if not self.enabled:
             raise MediaDisabled()

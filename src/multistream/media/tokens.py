@@ -34,13 +34,15 @@ def mint_join_token(
     display_name: str,
     role: MediaRole,
     ttl_seconds: int = 600,
+    can_publish: bool | None = None,
 ) -> str:
     """A signed token that lets `user_id` join LiveKit room `room` with `role`'s grants.
 
     The identity is the user id and the metadata is `{"role": role}`, so the server's
     participant list (and every client) can tell who is who. Raises `MediaDisabled`
     when live media is not configured, and `ValueError` for an unknown role, an empty
-    room or identity, or a TTL outside 1 s to 15 min.
+    room or identity, or a TTL outside 1 s to 15 min. `can_publish` overrides what the
+    role allows: a participant on stage gets True.
     """
     if not settings.media_configured:
         raise MediaDisabled()
@@ -54,7 +56,7 @@ def mint_join_token(
     grants = livekit_api.VideoGrants(
         room_join=True,
         room=room,
-        can_publish=role in _PUBLISHING_ROLES,
+        can_publish=role in _PUBLISHING_ROLES if can_publish is None else can_publish,
         can_subscribe=True,
         can_publish_data=False,
     )

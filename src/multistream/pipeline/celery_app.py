@@ -26,9 +26,25 @@ def make_celery(settings: Settings) -> Celery:
         timezone="UTC",
         enable_utc=True,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        # A task whose worker died (no ack) is put back after the visibility timeout, by
+        # any worker's sweep. Keeping the unacked bookkeeping per queue means a worker with a
+        # short timeout only ever puts back its own queue's tasks.
+        broker_transport_options={
+            "visibility_timeout": settings.celery_visibility_timeout_seconds,
+            "unacked_key": f"unacked:{settings.celery_queue}",
+            "unacked_index_key": f"unacked_index:{settings.celery_queue}",
+            "unacked_mutex_key": f"unacked_mutex:{settings.celery_queue}",
+        },
         worker_hijack_root_logger=False,
-        imports=["multistream.pipeline.tasks"],
+        task_default_queue=settings.celery_queue,
+        imports=[
+            "multistream.pipeline.tasks",
+            "multistream.studio.tasks",
+            "multistream.recording.tasks",
+        ],
+        # Recorders run as long as their class: they have workers of their own
+        # (`multistream recorder`), so they never hold up decks or replays.
+        task_routes={"multistream.recording.record_session": {"queue": settings.recorder_queue}},
     )
     return app
 

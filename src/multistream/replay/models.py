@@ -67,7 +67,8 @@ class TranscriptSegment(Base):
     words: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, server_default=sa.text("'[]'::jsonb"), default=list
     )
-    """Word timings: `[{"word", "start_ms", "end_ms", "confidence"}, …]`."""
+    """Word timings, as the recogniser gives them: `[{"word", "start_ms", "end_ms",
+    "probability"}, …]`."""
     confidence: Mapped[float | None] = mapped_column(sa.Double)
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, sa.Computed("to_tsvector('english'::regconfig, text)", persisted=True)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from multistream.eventlog.projections import Projection
 from multistream.eventlog.schemas import EventEnvelope
-from multistream.sessions.models import LiveSession, MediaStatus, SessionStatus
+from multistream.sessions.models import LiveSession, MediaStatus, ReplayStatus, SessionStatus
 
 EDITABLE = ("title", "description", "scheduled_start", "scheduled_end", "recording_enabled")
 
@@ -43,6 +43,8 @@ def apply(row: LiveSession, event: EventEnvelope) -> None:
         row.status = SessionStatus.canceled
     elif event.type == "session.media_status":
         row.media_status = MediaStatus(payload["media_status"])
+    elif event.type == "replay.status_changed":
+        row.replay_status = ReplayStatus(payload["status"])
 
 
 def apply_all(row: LiveSession, events: Iterable[EventEnvelope]) -> None:
@@ -59,6 +61,7 @@ def reset(db: Session, session_id: uuid.UUID) -> None:
     row.started_at = None
     row.ended_at = None
     row.media_status = MediaStatus.unknown
+    row.replay_status = ReplayStatus.none
 
 
 def apply_to_db(db: Session, event: EventEnvelope) -> None:
@@ -67,7 +70,9 @@ def apply_to_db(db: Session, event: EventEnvelope) -> None:
         apply(row, event)
 
 
-PROJECTION = Projection(name="sessions", prefixes=("session.",), reset=reset, apply=apply_to_db)
+PROJECTION = Projection(
+    name="sessions", prefixes=("session.", "replay."), reset=reset, apply=apply_to_db
+)
 
 
 def rebuild(db: Session, *, session_id: uuid.UUID) -> LiveSession:

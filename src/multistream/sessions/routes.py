@@ -6,7 +6,7 @@ from typing import Annotated
 
 import anyio.to_thread
 import structlog
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 
 from multistream.access.dependencies import (
     CourseAccess,
@@ -24,6 +24,8 @@ from multistream.eventlog.schemas import EventPage
 from multistream.media.errors import InvalidWebhook
 from multistream.media.webhooks import verify_webhook
 from multistream.problems import Problem
+from multistream.recording import recorder
+from multistream.recording import service as recordings
 from multistream.sessions import rooms
 from multistream.sessions import service as sessions
 from multistream.sessions.models import SessionStatus
@@ -77,14 +79,26 @@ def update_session(body: SessionUpdate, access: Schedule, db: DbSession) -> Sess
     responses={409: {"description": "invalid-transition"}},
 )
 def start_session(
-    access: Run, db: DbSession, resources: AppResources, idem: Idempotent
+    access: Run,
+    db: DbSession,
+    resources: AppResources,
+    idem: Idempotent,
+    after_response: BackgroundTasks,
 ) -> SessionRead:
     media = access.session.media_status
-    if access.session.status is SessionStatus.scheduled:
+    going_live = access.session.status is SessionStatus.scheduled
+    if going_live:
         media = rooms.ensure_room(resources.settings, sessions.room_name(access.session))
     started = sessions.start(
         db, row=access.session, actor=access.user, media=media, idempotency_key=idem.event_key
     )
+    if going_live:
+        recording = recordings.begin(db, row=access.session, settings=resources.settings)
+        if recording is not None:
+            # The recorder joins once this request has committed the class as live.
+            after_response.add_task(
+                recorder.start, resources.settings, resources.sessions, recording
+            )
     return idem.remember(db, started)
 
 

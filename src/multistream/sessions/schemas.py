@@ -8,7 +8,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
 
+from multistream.interactions.schemas import ChatSnapshot, PollRead, QuestionRead
 from multistream.sessions.models import MediaStatus, ReplayStatus, SessionStatus
+from multistream.studio.schemas import HandRead, StudioSnapshot
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
@@ -66,6 +68,13 @@ class SessionState(BaseModel):
     session: SessionRead
     media_status: MediaStatus
     participant_count: int
+    studio: StudioSnapshot | None = None
+    hands: list[HandRead] = []
+    chat: ChatSnapshot | None = None
+    questions: list[QuestionRead] = []
+    """The top 50 questions as the viewer sees them."""
+    poll: PollRead | None = None
+    """The open poll, or else the latest closed one with results shown."""
 
 
 class JoinResponse(BaseModel):

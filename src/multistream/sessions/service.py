@@ -20,13 +20,16 @@ from multistream.access.policy import SESSION_ROLE, SessionRole
 from multistream.auth.models import User
 from multistream.courses.models import Course, CourseRole
 from multistream.db.base import new_id
+from multistream.eventlog import projections
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
+from multistream.interactions import chat, polls, questions
 from multistream.media.schemas import WebhookEvent
 from multistream.media.tokens import mint_join_token
 from multistream.media.webhooks import record_receipt
+from multistream.pipeline import runs as pipeline_runs
 from multistream.problems import Problem
-from multistream.sessions import domain, projection
+from multistream.sessions import domain
 from multistream.sessions.models import (
     AttendanceInterval,
     AttendanceSource,
@@ -45,6 +48,8 @@ from multistream.sessions.schemas import (
     SessionUpdate,
 )
 from multistream.settings import Settings
+from multistream.studio import service as studio
+from multistream.studio import stage
 
 
 def _now() -> dt.datetime:
@@ -80,7 +85,9 @@ def _record(
         actor_id=actor.id if actor else None,
         idempotency_key=idempotency_key,
     )
-    projection.apply_all(row, appended)
+    # Every projection that reads these events: the row itself, and e.g. the studio's
+    # default scenes, which come with `session.scheduled`.
+    projections.apply_all(db, appended)
     db.flush()
 
 
@@ -188,6 +195,9 @@ def end(
     except domain.InvalidTransition as error:
         raise invalid_transition(error) from error
     _record(db, row, events, actor=actor, idempotency_key=idempotency_key)
+    if events:
+        # A recorded class gets its replay made: the run is sent once this commits.
+        pipeline_runs.ensure_queued(db, session=row)
     return read(row)
 
 
@@ -218,6 +228,11 @@ def state(db: Session, *, row: LiveSession, viewer: Viewer) -> SessionState:
         session=read(row),
         media_status=row.media_status,
         participant_count=int(participants or 0),
+        studio=studio.snapshot(db, session_id=row.id),
+        hands=stage.hands(db, session_id=row.id),
+        chat=chat.snapshot(db, session=row, viewer=viewer),
+        questions=questions.for_state(db, session_id=row.id, viewer=viewer),
+        poll=polls.for_state(db, session_id=row.id, viewer=viewer),
     )
 
 
@@ -231,15 +246,15 @@ def join(
     """Record the participant (and log the first join), and hand out media credentials
     while the class is live."""
     session_role = SESSION_ROLE[role] if role is not None else SessionRole.host
-    inserted: bool = db.execute(
+    inserted, on_stage = db.execute(
         pg_insert(Participant)
         .values(session_id=row.id, user_id=user.id, role=ParticipantRole(session_role.value))
         .on_conflict_do_update(
             index_elements=[Participant.session_id, Participant.user_id],
             set_={"last_seen_at": sa.func.now(), "role": ParticipantRole(session_role.value)},
         )
-        .returning(sa.literal_column("xmax = 0"))
-    ).scalar_one()
+        .returning(sa.literal_column("xmax = 0", sa.Boolean), Participant.on_stage)
+    ).one()
     if inserted:
         event = NewEvent(
             "participant.joined",
@@ -254,6 +269,8 @@ def join(
             user_id=user.id,
             display_name=user.display_name,
             role=session_role.value,
+            # A participant the host brought on stage may publish (`studio.stage`).
+            can_publish=True if on_stage else None,
         )
     return JoinResponse(
         livekit_url=settings.livekit_url if token else None,
@@ -296,6 +313,13 @@ def apply_media_event(db: Session, *, event: WebhookEvent) -> str:
     if event.event == "room_finished" and row.status is SessionStatus.live:
         end(db, row=row, actor=None, reason="room_finished")
         return "processed"
+    if event.event == "egress_ended" and event.egress is not None:
+        from multistream.recording import service as recordings
+
+        recording = recordings.egress_ended(db, egress=event.egress)
+        if recording is not None:
+            pipeline_runs.ensure_queued(db, session=row)
+        return "processed" if recording is not None else "ignored"
     user_id = _identity(event.participant_identity)
     if user_id is None or db.get(Participant, (row.id, user_id)) is None:
         return "ignored"

@@ -1,0 +1,138 @@
+"""Chat of a live class over HTTP: history, post, delete, pin, mute, slow mode."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.policy import Permission
+from multistream.dependencies import AppResources, DbSession
+from multistream.eventlog.idempotency import Idempotent
+from multistream.interactions import chat
+from multistream.interactions.schemas import (
+    ChatHistory,
+    ChatMessageCreate,
+    ChatMessageRead,
+    ChatMuteCreate,
+    ChatMuteRead,
+    ChatPin,
+    ChatSlowMode,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+Send = Annotated[SessionAccess, Depends(RequireSession(Permission.chat_send))]
+Moderate = Annotated[SessionAccess, Depends(RequireSession(Permission.chat_moderate))]
+
+
+@router.get("/sessions/{session_id}/chat", summary="Chat history, newest first")
+def chat_history(
+    access: Join,
+    db: DbSession,
+    before: Annotated[int | None, Query(ge=1, description="Messages older than this seq")] = None,
+    limit: Annotated[int, Query(ge=1, le=chat.MAX_PAGE)] = chat.LATEST,
+) -> ChatHistory:
+    return chat.history(db, session=access.session, before=before, limit=limit)
+
+
+@router.post(
+    "/sessions/{session_id}/chat",
+    status_code=201,
+    summary="Post a chat message (or a reply)",
+    responses={
+        403: {"description": "`muted` (until when is in `detail` and `muted_until`)"},
+        409: {"description": "`chat-closed`: the class has ended or was canceled"},
+        429: {"description": "`slow-mode` or `rate-limited`, with Retry-After"},
+    },
+)
+def post_chat_message(
+    body: ChatMessageCreate,
+    access: Send,
+    db: DbSession,
+    resources: AppResources,
+    idem: Idempotent,
+) -> ChatMessageRead:
+    message = chat.post(
+        db,
+        session=access.session,
+        author=access.user,
+        staff=access.staff,
+        data=body,
+        rate_limiter=resources.rate_limiter,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, message, status_code=201)
+
+
+@router.delete(
+    "/sessions/{session_id}/chat/{message_id}",
+    status_code=204,
+    summary="Delete a message (one's own; anyone's as host or moderator)",
+)
+def delete_chat_message(message_id: uuid.UUID, access: Send, db: DbSession) -> Response:
+    chat.delete(
+        db, session=access.session, message_id=message_id, actor=access.user, staff=access.staff
+    )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/sessions/{session_id}/chat/{message_id}/pin",
+    summary="Pin or unpin a message",
+    responses={409: {"description": "`message-deleted`: a deleted message cannot be pinned"}},
+)
+def pin_chat_message(
+    message_id: uuid.UUID, body: ChatPin, access: Moderate, db: DbSession, idem: Idempotent
+) -> ChatMessageRead:
+    message = chat.pin(
+        db,
+        session=access.session,
+        message_id=message_id,
+        pinned=body.pinned,
+        actor=access.user,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, message)
+
+
+@router.post(
+    "/sessions/{session_id}/mutes",
+    summary="Mute a participant in the chat, for minutes or the rest of the class",
+    responses={409: {"description": "`cannot-mute-staff`"}},
+)
+def mute_user(
+    body: ChatMuteCreate, access: Moderate, db: DbSession, idem: Idempotent
+) -> ChatMuteRead:
+    muted = chat.mute(
+        db,
+        session=access.session,
+        course=access.course,
+        data=body,
+        actor=access.user,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, muted)
+
+
+@router.delete("/sessions/{session_id}/mutes/{user_id}", status_code=204, summary="Lift a mute")
+def unmute_user(user_id: uuid.UUID, access: Moderate, db: DbSession) -> Response:
+    chat.unmute(db, session=access.session, user_id=user_id, actor=access.user)
+    return Response(status_code=204)
+
+
+@router.post("/sessions/{session_id}/chat/slow-mode", summary="Set or lift chat slow mode")
+def set_slow_mode(
+    body: ChatSlowMode, access: Moderate, db: DbSession, idem: Idempotent
+) -> ChatSlowMode:
+    slow_mode = chat.set_slow_mode(
+        db,
+        session=access.session,
+        seconds=body.seconds,
+        actor=access.user,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, slow_mode)

@@ -1,0 +1,173 @@
+"""Polls and reactions of a live class over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.policy import Permission
+from multistream.dependencies import AppResources, DbSession
+from multistream.eventlog.domain import Viewer
+from multistream.eventlog.idempotency import Idempotent
+from multistream.interactions import polls, reactions
+from multistream.interactions.schemas import (
+    PollBallot,
+    PollCreate,
+    PollList,
+    PollRead,
+    PollResultsVisibility,
+    ReactionAccepted,
+    ReactionCreate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["polls"])
+
+Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+Manage = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_manage))]
+Vote = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_vote))]
+React = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
+
+CLOSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "`class-closed`: the class has ended or was canceled"}
+}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "`rate-limited`, with Retry-After"}
+}
+
+
+def _viewer(access: SessionAccess) -> Viewer:
+    return Viewer(user_id=access.user.id, staff=access.staff)
+
+
+@router.get(
+    "/sessions/{session_id}/polls",
+    summary="Polls, newest first (drafts for hosts and moderators only)",
+)
+def list_polls(access: Join, db: DbSession) -> PollList:
+    return polls.list_for_session(db, session_id=access.session.id, viewer=_viewer(access))
+
+
+@router.post(
+    "/sessions/{session_id}/polls",
+    status_code=201,
+    summary="Draft a poll (single, multiple or quiz; 2 to 10 options)",
+    responses=CLOSED,
+)
+def create_poll(body: PollCreate, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
+    created = polls.create(
+        db, session=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
+    )
+    return idem.remember(db, created, status_code=201)
+
+
+@router.get(
+    "/sessions/{session_id}/polls/{poll_id}",
+    summary="A poll as the caller may see it (counts when allowed)",
+)
+def get_poll(poll_id: uuid.UUID, access: Join, db: DbSession) -> PollRead:
+    return polls.read(db, session_id=access.session.id, poll_id=poll_id, viewer=_viewer(access))
+
+
+@router.post(
+    "/sessions/{session_id}/polls/{poll_id}/open",
+    summary="Open a drafted poll (one open poll per class)",
+    responses={409: {"description": "`poll-already-open`, `invalid-transition` or `class-closed`"}},
+)
+def open_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
+    opened = polls.open_poll(
+        db,
+        session=access.session,
+        poll_id=poll_id,
+        actor=access.user,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, opened)
+
+
+@router.post(
+    "/sessions/{session_id}/polls/{poll_id}/close",
+    summary="Close an open poll: its result is final",
+    responses={409: {"description": "`invalid-transition` (with `status_now`)"}},
+)
+def close_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
+    closed = polls.close_poll(
+        db,
+        session=access.session,
+        poll_id=poll_id,
+        actor=access.user,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, closed)
+
+
+@router.post(
+    "/sessions/{session_id}/polls/{poll_id}/results",
+    summary="Show the results to students, or hide them",
+)
+def show_poll_results(
+    poll_id: uuid.UUID,
+    body: PollResultsVisibility,
+    access: Manage,
+    db: DbSession,
+    idem: Idempotent,
+) -> PollRead:
+    shown = polls.show_results(
+        db,
+        session=access.session,
+        poll_id=poll_id,
+        actor=access.user,
+        visible=body.visible,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, shown)
+
+
+@router.put(
+    "/sessions/{session_id}/polls/{poll_id}/vote",
+    summary="Vote in the open poll (a new vote replaces the old)",
+    responses={
+        409: {"description": "`poll-not-open` or `class-closed`"},
+        422: {"description": "`validation`: an option not of this poll, or too many/few"},
+        **LIMITED,
+    },
+)
+def vote_in_poll(
+    poll_id: uuid.UUID,
+    body: PollBallot,
+    access: Vote,
+    db: DbSession,
+    resources: AppResources,
+    idem: Idempotent,
+) -> PollRead:
+    voted = polls.vote(
+        db,
+        session=access.session,
+        poll_id=poll_id,
+        viewer=_viewer(access),
+        ballot=body,
+        rate_limiter=resources.rate_limiter,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, voted)
+
+
+@router.post(
+    "/sessions/{session_id}/reactions",
+    status_code=202,
+    summary="React with an emoji (counted; announced once a second in reactions.burst)",
+    responses={**CLOSED, **LIMITED},
+)
+def react(
+    body: ReactionCreate, access: React, db: DbSession, resources: AppResources, idem: Idempotent
+) -> ReactionAccepted:
+    accepted = reactions.react(
+        session=access.session,
+        user=access.user,
+        emoji=body.emoji,
+        rate_limiter=resources.rate_limiter,
+        counter=resources.aggregator,
+    )
+    return idem.remember(db, accepted, status_code=202)

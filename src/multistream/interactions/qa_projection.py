@@ -1,0 +1,133 @@
+"""`questions` and `question_votes` as a projection of the `qa.` events.
+
+The rows are created here, from the events, both live (in the append transaction) and
+when rebuilding, so the two agree. Every time stored comes from the event (its payload or
+its `occurred_at`), never from the clock. `qa.votes_changed` only announces counts that the
+votes already hold: nothing to apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from multistream.eventlog.projections import Projection
+from multistream.eventlog.schemas import EventEnvelope
+from multistream.interactions.models import Question, QuestionStatus, QuestionVote
+
+
+def _question(db: Session, question_id: str) -> Question:
+    question = db.get(Question, uuid.UUID(question_id))
+    if question is None:
+        raise LookupError(f"no question {question_id}")
+    return question
+
+
+def _asked(db: Session, event: EventEnvelope) -> None:
+    question = event.payload["question"]
+    db.add(
+        Question(
+            id=uuid.UUID(question["id"]),
+            session_id=event.session_id,
+            seq=event.seq,
+            author_id=uuid.UUID(question["author_id"]) if question["author_id"] else None,
+            body=question["body"],
+            anonymous=question["anonymous"],
+            status=QuestionStatus.open,
+            upvotes=0,
+            answer_text=None,
+            answered_at=None,
+            created_at=dt.datetime.fromisoformat(question["created_at"]),
+        )
+    )
+    db.flush()
+
+
+def _author(db: Session, event: EventEnvelope) -> None:
+    _question(db, event.payload["question_id"]).author_id = uuid.UUID(event.payload["author_id"])
+
+
+def _vote_cast(db: Session, event: EventEnvelope) -> None:
+    question_id = uuid.UUID(event.payload["question_id"])
+    inserted = db.execute(
+        pg_insert(QuestionVote)
+        .values(
+            question_id=question_id,
+            user_id=uuid.UUID(event.payload["user_id"]),
+            created_at=event.occurred_at,
+        )
+        .on_conflict_do_nothing()
+        .returning(QuestionVote.user_id)
+    ).first()
+    if inserted is not None:
+        db.execute(
+            sa.update(Question)
+            .where(Question.id == question_id)
+            .values(upvotes=Question.upvotes + 1)
+        )
+
+
+def _vote_removed(db: Session, event: EventEnvelope) -> None:
+    question_id = uuid.UUID(event.payload["question_id"])
+    deleted = db.execute(
+        sa.delete(QuestionVote)
+        .where(
+            QuestionVote.question_id == question_id,
+            QuestionVote.user_id == uuid.UUID(event.payload["user_id"]),
+        )
+        .returning(QuestionVote.user_id)
+    ).first()
+    if deleted is not None:
+        db.execute(
+            sa.update(Question)
+            .where(Question.id == question_id)
+            .values(upvotes=Question.upvotes - 1)
+        )
+
+
+def _answered(db: Session, event: EventEnvelope) -> None:
+    question = _question(db, event.payload["question_id"])
+    question.status = QuestionStatus.answered
+    question.answer_text = event.payload["answer_text"]
+    question.answered_at = dt.datetime.fromisoformat(event.payload["answered_at"])
+
+
+def _dismissed(db: Session, event: EventEnvelope) -> None:
+    _question(db, event.payload["question_id"]).status = QuestionStatus.dismissed
+
+
+def _reopened(db: Session, event: EventEnvelope) -> None:
+    question = _question(db, event.payload["question_id"])
+    question.status = QuestionStatus.open
+    question.answer_text = None
+    question.answered_at = None
+
+
+_HANDLERS: Mapping[str, Callable[[Session, EventEnvelope], None]] = {
+    "qa.question_asked": _asked,
+    "qa.question_author": _author,
+    "qa.vote_cast": _vote_cast,
+    "qa.vote_removed": _vote_removed,
+    "qa.question_answered": _answered,
+    "qa.question_dismissed": _dismissed,
+    "qa.question_reopened": _reopened,
+}
+
+
+def apply(db: Session, event: EventEnvelope) -> None:
+    handler = _HANDLERS.get(event.type)
+    if handler is not None:
+        handler(db, event)
+
+
+def reset(db: Session, session_id: uuid.UUID) -> None:
+    """Forget the class's questions (their votes go with them)."""
+    db.execute(sa.delete(Question).where(Question.session_id == session_id))
+
+
+PROJECTION = Projection(name="questions", prefixes=("qa.",), reset=reset, apply=apply)

@@ -1,0 +1,175 @@
+"""Q&A of a live class over HTTP: list, ask, upvote, answer, dismiss, reopen."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+
+from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.policy import Permission
+from multistream.dependencies import AppResources, DbSession
+from multistream.eventlog.domain import Viewer
+from multistream.eventlog.idempotency import Idempotent
+from multistream.interactions import questions
+from multistream.interactions.schemas import (
+    QuestionAnswer,
+    QuestionCreate,
+    QuestionList,
+    QuestionRead,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["questions"])
+
+Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+Ask = Annotated[SessionAccess, Depends(RequireSession(Permission.qa_ask))]
+Moderate = Annotated[SessionAccess, Depends(RequireSession(Permission.qa_moderate))]
+
+CLOSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "`class-closed`: the class has ended or was canceled"}
+}
+TRANSITION: dict[int | str, dict[str, Any]] = {
+    409: {"description": "`invalid-transition` (with `status_now`)"}
+}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "`rate-limited`, with Retry-After"}
+}
+
+
+def _viewer(access: SessionAccess) -> Viewer:
+    return Viewer(user_id=access.user.id, staff=access.staff)
+
+
+@router.get(
+    "/sessions/{session_id}/questions",
+    summary="Questions, most upvoted first (dismissed ones for hosts and moderators only)",
+)
+def list_questions(access: Join, db: DbSession) -> QuestionList:
+    return questions.list_for_session(db, session_id=access.session.id, viewer=_viewer(access))
+
+
+@router.post(
+    "/sessions/{session_id}/questions",
+    status_code=201,
+    summary="Ask a question (anonymous to other students if asked so)",
+    responses={**CLOSED, **LIMITED},
+)
+def ask_question(
+    body: QuestionCreate, access: Ask, db: DbSession, resources: AppResources, idem: Idempotent
+) -> QuestionRead:
+    asked = questions.ask(
+        db,
+        session=access.session,
+        author=access.user,
+        viewer=_viewer(access),
+        data=body,
+        rate_limiter=resources.rate_limiter,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, asked, status_code=201)
+
+
+@router.post(
+    "/sessions/{session_id}/questions/{question_id}/vote",
+    summary="Upvote a question (once: again changes nothing)",
+    responses={
+        409: {"description": "`class-closed`, or `question-dismissed`"},
+        **LIMITED,
+    },
+)
+def upvote_question(
+    question_id: uuid.UUID,
+    access: Ask,
+    db: DbSession,
+    resources: AppResources,
+    idem: Idempotent,
+) -> QuestionRead:
+    voted = questions.vote(
+        db,
+        session=access.session,
+        question_id=question_id,
+        viewer=_viewer(access),
+        rate_limiter=resources.rate_limiter,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, voted)
+
+
+@router.delete(
+    "/sessions/{session_id}/questions/{question_id}/vote",
+    summary="Take one's upvote back",
+    responses={**CLOSED, **LIMITED},
+)
+def remove_question_vote(
+    question_id: uuid.UUID, access: Ask, db: DbSession, resources: AppResources
+) -> QuestionRead:
+    return questions.unvote(
+        db,
+        session=access.session,
+        question_id=question_id,
+        viewer=_viewer(access),
+        rate_limiter=resources.rate_limiter,
+    )
+
+
+@router.post(
+    "/sessions/{session_id}/questions/{question_id}/answer",
+    summary="Mark a question answered, with an optional written answer",
+    responses=TRANSITION,
+)
+def answer_question(
+    question_id: uuid.UUID,
+    access: Moderate,
+    db: DbSession,
+    idem: Idempotent,
+    body: Annotated[QuestionAnswer | None, Body()] = None,
+) -> QuestionRead:
+    answered = questions.answer(
+        db,
+        session=access.session,
+        question_id=question_id,
+        actor=access.user,
+        viewer=_viewer(access),
+        data=body,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, answered)
+
+
+@router.post(
+    "/sessions/{session_id}/questions/{question_id}/dismiss",
+    summary="Dismiss a question (students no longer see it)",
+    responses=TRANSITION,
+)
+def dismiss_question(
+    question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
+) -> QuestionRead:
+    dismissed = questions.dismiss(
+        db,
+        session=access.session,
+        question_id=question_id,
+        actor=access.user,
+        viewer=_viewer(access),
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, dismissed)
+
+
+@router.post(
+    "/sessions/{session_id}/questions/{question_id}/reopen",
+    summary="Reopen an answered or dismissed question (clears the answer)",
+    responses=TRANSITION,
+)
+def reopen_question(
+    question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
+) -> QuestionRead:
+    reopened = questions.reopen(
+        db,
+        session=access.session,
+        question_id=question_id,
+        actor=access.user,
+        viewer=_viewer(access),
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, reopened)

@@ -1,0 +1,395 @@
+"""Request and response bodies of live interactions, and the payloads of their events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from multistream.interactions.models import PollKind, PollStatus, QuestionStatus
+
+
+def storable_text(value: str) -> str:
+    """Refuse what PostgreSQL cannot store in text: NUL and unpaired surrogates."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value
+
+
+# --- chat ------------------------------------------------------------------------------------
+
+ChatBody = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(storable_text),
+]
+"""Plain text, never interpreted; 1 to 2000 characters once trimmed."""
+
+
+class ChatMessageCreate(BaseModel):
+    body: ChatBody
+    reply_to_id: uuid.UUID | None = None
+
+
+class ChatMessageRead(BaseModel):
+    """A chat message as everyone sees it; a deleted one has `deleted` true and an empty
+    body."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    seq: int
+    """The seq of the `chat.message_posted` event: the message's place in the class."""
+    author_id: uuid.UUID | None
+    author_name: str | None
+    body: str
+    reply_to_id: uuid.UUID | None
+    created_at: dt.datetime
+    deleted: bool
+    pinned: bool
+
+
+class ChatHistory(BaseModel):
+    items: list[ChatMessageRead]
+    """Newest first."""
+    next_before: int | None
+    """Pass as `before` for the older page; null when there is none."""
+
+
+class ChatPin(BaseModel):
+    pinned: bool
+
+
+class ChatMuteCreate(BaseModel):
+    user_id: uuid.UUID
+    minutes: Annotated[int, Field(ge=1, le=1440)] | None
+    """How long, in minutes; null mutes for the rest of the class."""
+
+
+class ChatMuteRead(BaseModel):
+    user_id: uuid.UUID
+    until: dt.datetime | None
+    """Null: for the rest of the class."""
+
+
+class ChatSlowMode(BaseModel):
+    seconds: Annotated[int, Field(ge=0, le=3600)]
+    """Least seconds between two messages of a participant; 0 turns slow mode off."""
+
+
+class ChatSnapshot(BaseModel):
+    """The chat part of `GET /sessions/{id}/state`."""
+
+    latest: list[ChatMessageRead]
+    """The last 50 messages, oldest first."""
+    pinned: list[ChatMessageRead]
+    """Pinned messages, most recently pinned first."""
+    slow_mode_seconds: int
+    muted: bool
+    """Whether the viewer is muted now."""
+    muted_until: dt.datetime | None
+    """When the viewer's mute ends; null when not muted or muted for the rest of the class."""
+
+
+class ChatMessagePosted(BaseModel):
+    """Payload of `chat.message_posted`."""
+
+    message: ChatMessageRead
+
+
+class ChatMessageDeleted(BaseModel):
+    """Payload of `chat.message_deleted`."""
+
+    message_id: uuid.UUID
+    by: uuid.UUID
+
+
+class ChatMessagePinned(BaseModel):
+    """Payload of `chat.message_pinned`."""
+
+    message_id: uuid.UUID
+    pinned: bool
+
+
+class ChatUserMuted(BaseModel):
+    """Payload of `chat.user_muted`."""
+
+    user_id: uuid.UUID
+    until: dt.datetime | None
+
+
+class ChatUserUnmuted(BaseModel):
+    """Payload of `chat.user_unmuted`."""
+
+    user_id: uuid.UUID
+
+
+class ChatSlowModeSet(BaseModel):
+    """Payload of `chat.slow_mode_set`."""
+
+    seconds: int
+
+
+# --- questions -------------------------------------------------------------------------------
+
+QuestionBody = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+    AfterValidator(storable_text),
+]
+"""Plain text, never interpreted; 1 to 1000 characters once trimmed."""
+
+AnswerText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(storable_text),
+]
+
+
+class QuestionCreate(BaseModel):
+    body: QuestionBody
+    anonymous: bool = False
+    """Hide the author from the other students (hosts and moderators always see who asked)."""
+
+
+class QuestionAnswer(BaseModel):
+    text: AnswerText | None = None
+    """A written answer, up to 2000 characters; null or empty: answered out loud."""
+
+
+class QuestionRead(BaseModel):
+    """A question as one viewer sees it."""
+
+    id: uuid.UUID
+    seq: int
+    """The seq of the `qa.question_asked` event."""
+    body: str
+    anonymous: bool
+    author_id: uuid.UUID | None
+    """Null for other students when the question is anonymous; hosts and moderators (and
+    the author) always see it."""
+    author_name: str | None
+    status: QuestionStatus
+    upvotes: int
+    voted: bool
+    """Whether the viewer upvoted it."""
+    answer_text: str | None
+    answered_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class QuestionList(BaseModel):
+    items: list[QuestionRead]
+    """Most upvoted first, then oldest first; dismissed questions only for hosts and
+    moderators."""
+
+
+class QuestionAsked(BaseModel):
+    """Payload of `qa.question_asked`: the question as a student sees it."""
+
+    question: QuestionRead
+
+
+class QuestionAuthor(BaseModel):
+    """Payload of `qa.question_author` (audience staff): who asked an anonymous question."""
+
+    question_id: uuid.UUID
+    author_id: uuid.UUID
+    author_name: str
+
+
+class QuestionVoted(BaseModel):
+    """Payload of `qa.vote_cast` and `qa.vote_removed` (audience actor)."""
+
+    question_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class QuestionUpvotes(BaseModel):
+    id: uuid.UUID
+    upvotes: int
+
+
+class QuestionVotesChanged(BaseModel):
+    """Payload of `qa.votes_changed`: new counts, at most every 500 ms per class."""
+
+    questions: list[QuestionUpvotes]
+
+
+class QuestionAnswered(BaseModel):
+    """Payload of `qa.question_answered`."""
+
+    question_id: uuid.UUID
+    answer_text: str | None
+    answered_at: dt.datetime
+
+
+class QuestionChanged(BaseModel):
+    """Payload of `qa.question_dismissed` and `qa.question_reopened`."""
+
+    question_id: uuid.UUID
+
+
+# --- polls -----------------------------------------------------------------------------------
+
+PollQuestion = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(storable_text),
+]
+PollOptionText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(storable_text),
+]
+
+
+class PollCreate(BaseModel):
+    question: PollQuestion
+    kind: PollKind
+    options: Annotated[list[PollOptionText], Field(min_length=2, max_length=10)]
+    correct_option_indexes: list[int] | None = Field(default=None, validate_default=True)
+    """Quiz only (and required for a quiz): the indexes in `options` of the right answers."""
+    anonymous: bool = False
+    """Nobody, staff included, can see who voted for what."""
+
+    @field_validator("options")
+    @classmethod
+    def _distinct_options(cls, options: list[str]) -> list[str]:
+        if len({option.casefold() for option in options}) != len(options):
+            raise ValueError("options must differ from each other")
+        return options
+
+    @field_validator("correct_option_indexes")
+    @classmethod
+    def _correct_for_quiz(cls, indexes: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        kind, options = info.data.get("kind"), info.data.get("options")
+        if kind is not PollKind.quiz:
+            if indexes:
+                raise ValueError("only a quiz has correct options")
+            return None
+        if not indexes:
+            raise ValueError("a quiz needs at least one correct option")
+        if len(set(indexes)) != len(indexes):
+            raise ValueError("indexes must be distinct")
+        if options is not None and not all(0 <= index < len(options) for index in indexes):
+            raise ValueError(f"indexes must be between 0 and {len(options) - 1}")
+        return indexes
+
+
+class PollOption(BaseModel):
+    id: str
+    text: str
+
+
+class PollRead(BaseModel):
+    """A poll as one viewer sees it."""
+
+    id: uuid.UUID
+    question: str
+    kind: PollKind
+    options: list[PollOption]
+    anonymous: bool
+    status: PollStatus
+    results_visible: bool
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    correct_option_ids: list[str] | None
+    """Hosts and moderators always; students once the poll is closed ([] unless a quiz)."""
+    counts: dict[str, int] | None
+    """Votes per option id: hosts and moderators always; students while results are shown."""
+    total_votes: int | None
+    """People who voted (same visibility as `counts`)."""
+    my_vote: list[str] | None
+    """The viewer's choice, or null."""
+
+
+class PollList(BaseModel):
+    items: list[PollRead]
+    """Newest first; drafts only for hosts and moderators."""
+
+
+class PollBallot(BaseModel):
+    option_ids: Annotated[list[str], Field(min_length=1, max_length=10)]
+    """Exactly one for single-choice polls and quizzes; one or more distinct ones for
+    multiple-choice polls."""
+
+
+class PollResultsVisibility(BaseModel):
+    visible: bool
+
+
+class PollCreated(BaseModel):
+    """Payload of `poll.created` (audience staff) and `poll.opened` (as students see it)."""
+
+    poll: PollRead
+
+
+class PollVoteCast(BaseModel):
+    """Payload of `poll.vote_cast` (audience actor; none for anonymous polls). `user_id`
+    stays in the log, which only the server reads, so the votes can be rebuilt."""
+
+    poll_id: uuid.UUID
+    option_ids: list[str]
+    user_id: uuid.UUID
+
+
+class PollTally(BaseModel):
+    """Payload of `poll.tally`: at most every 500 ms per class while votes come in."""
+
+    poll_id: uuid.UUID
+    counts: dict[str, int]
+    total_votes: int
+
+
+class PollClosed(BaseModel):
+    """Payload of `poll.closed`; counts are null unless results are shown."""
+
+    poll_id: uuid.UUID
+    closed_at: dt.datetime
+    correct_option_ids: list[str]
+    counts: dict[str, int] | None
+    total_votes: int | None
+
+
+class PollResultsShown(BaseModel):
+    """Payload of `poll.results_shown`; counts are null when results are hidden."""
+
+    poll_id: uuid.UUID
+    visible: bool
+    counts: dict[str, int] | None
+    total_votes: int | None
+
+
+# --- reactions -------------------------------------------------------------------------------
+
+Emoji = Literal["👍", "❤️", "😂", "😮", "👏", "❓", "🎉"]
+
+
+class ReactionCreate(BaseModel):
+    emoji: Emoji
+
+
+class ReactionAccepted(BaseModel):
+    accepted: bool = True
+
+
+class ReactionsBurst(BaseModel):
+    """Payload of `reactions.burst`: the reactions of one second of a class."""
+
+    second: dt.datetime
+    counts: dict[str, int]

@@ -1,0 +1,229 @@
+"""Scenes, studio control, the stage and the hand queue of a class."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Response
+
+from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.policy import Permission, allows
+from multistream.dependencies import AppResources, DbSession
+from multistream.eventlog.idempotency import Idempotent
+from multistream.studio import service as studio
+from multistream.studio import stage
+from multistream.studio.schemas import (
+    BannerSet,
+    DeckAttach,
+    ParticipantList,
+    ParticipantRead,
+    SceneActivate,
+    SceneCreate,
+    SceneList,
+    SceneRead,
+    SceneUpdate,
+    SlideChange,
+    StudioSnapshot,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["studio"])
+
+Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+Edit = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_edit))]
+Control = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_control))]
+ManageStage = Annotated[SessionAccess, Depends(RequireSession(Permission.stage_manage))]
+RaiseHand = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
+
+CLOSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "invalid-transition: the class has ended or was canceled"}
+}
+NOT_LIVE: dict[int | str, dict[str, Any]] = {
+    409: {"description": "invalid-transition: the class is not live"}
+}
+
+
+@router.get("/sessions/{session_id}/scenes", summary="Scenes of a class, in switcher order")
+def list_scenes(access: Join, db: DbSession) -> SceneList:
+    return studio.list_scenes(db, session_id=access.session.id)
+
+
+@router.post(
+    "/sessions/{session_id}/scenes", status_code=201, summary="Add a scene", responses=CLOSED
+)
+def create_scene(body: SceneCreate, access: Edit, db: DbSession, idem: Idempotent) -> SceneRead:
+    scene = studio.create_scene(
+        db, row=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
+    )
+    return idem.remember(db, scene, status_code=201)
+
+
+@router.patch(
+    "/sessions/{session_id}/scenes/{scene_id}",
+    summary="Rename, re-lay-out or move a scene (the others shift)",
+    responses=CLOSED,
+)
+def update_scene(scene_id: uuid.UUID, body: SceneUpdate, access: Edit, db: DbSession) -> SceneRead:
+    return studio.update_scene(
+        db, row=access.session, actor=access.user, scene_id=scene_id, data=body
+    )
+
+
+@router.delete(
+    "/sessions/{session_id}/scenes/{scene_id}",
+    status_code=204,
+    summary="Delete a scene (if it was active, none is)",
+    responses=CLOSED,
+)
+def delete_scene(scene_id: uuid.UUID, access: Edit, db: DbSession) -> Response:
+    studio.delete_scene(db, row=access.session, actor=access.user, scene_id=scene_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/sessions/{session_id}/studio/activate-scene", summary="Switch scenes", responses=CLOSED
+)
+def activate_scene(
+    body: SceneActivate, access: Control, db: DbSession, idem: Idempotent
+) -> StudioSnapshot:
+    snapshot = studio.activate_scene(
+        db,
+        row=access.session,
+        actor=access.user,
+        scene_id=body.scene_id,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, snapshot)
+
+
+@router.post(
+    "/sessions/{session_id}/studio/deck",
+    summary="Attach a ready slide deck of the course (page 1 shows)",
+    responses={**CLOSED, 409: {"description": "invalid-transition or deck-not-ready"}},
+)
+def attach_deck(
+    body: DeckAttach, access: Control, db: DbSession, idem: Idempotent
+) -> StudioSnapshot:
+    snapshot = studio.attach_deck(
+        db,
+        row=access.session,
+        actor=access.user,
+        asset_id=body.asset_id,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, snapshot)
+
+
+@router.post(
+    "/sessions/{session_id}/studio/slide",
+    summary="Show a page of the attached deck",
+    responses={409: {"description": "invalid-transition or no-deck"}},
+)
+def change_slide(
+    body: SlideChange, access: Control, db: DbSession, idem: Idempotent
+) -> StudioSnapshot:
+    snapshot = studio.change_slide(
+        db,
+        row=access.session,
+        actor=access.user,
+        page_no=body.page_no,
+        idempotency_key=idem.event_key,
+    )
+    return idem.remember(db, snapshot)
+
+
+@router.post(
+    "/sessions/{session_id}/studio/banner",
+    summary="Show a banner over the stage (null or empty takes it down)",
+    responses=CLOSED,
+)
+def set_banner(body: BannerSet, access: Control, db: DbSession, idem: Idempotent) -> StudioSnapshot:
+    snapshot = studio.set_banner(
+        db, row=access.session, actor=access.user, text=body.text, idempotency_key=idem.event_key
+    )
+    return idem.remember(db, snapshot)
+
+
+@router.get(
+    "/sessions/{session_id}/participants",
+    summary="People of the class: hands up first, then the stage, then the others",
+)
+def list_participants(access: Join, db: DbSession) -> ParticipantList:
+    return stage.list_participants(db, session_id=access.session.id)
+
+
+@router.post("/sessions/{session_id}/hands", summary="Raise your hand", responses=NOT_LIVE)
+def raise_hand(access: RaiseHand, db: DbSession, idem: Idempotent) -> ParticipantRead:
+    raised = stage.raise_hand(
+        db, row=access.session, user=access.user, idempotency_key=idem.event_key
+    )
+    return idem.remember(db, raised)
+
+
+@router.delete(
+    "/sessions/{session_id}/hands/{user_id}",
+    status_code=204,
+    summary="Lower a hand (your own; staff may lower anyone's)",
+    responses=NOT_LIVE,
+)
+def lower_hand(user_id: uuid.UUID, access: RaiseHand, db: DbSession) -> Response:
+    may_lower_others = access.role is None or allows(access.role, Permission.hands_lower_others)
+    stage.lower_hand(
+        db,
+        row=access.session,
+        actor=access.user,
+        user_id=user_id,
+        may_lower_others=may_lower_others,
+    )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/sessions/{session_id}/stage/{user_id}",
+    summary="Bring a participant on stage: they may publish",
+    responses={409: {"description": "invalid-transition or staff-on-stage"}},
+)
+def invite_to_stage(
+    user_id: uuid.UUID,
+    access: ManageStage,
+    db: DbSession,
+    resources: AppResources,
+    background: BackgroundTasks,
+    idem: Idempotent,
+) -> ParticipantRead:
+    invited = stage.invite(
+        db, row=access.session, actor=access.user, user_id=user_id, idempotency_key=idem.event_key
+    )
+    # After the commit (background tasks run once the response is out).
+    background.add_task(
+        stage.sync_publish,
+        resources.sessions,
+        resources.settings,
+        session_id=access.session.id,
+        user_id=user_id,
+    )
+    return idem.remember(db, invited)
+
+
+@router.delete(
+    "/sessions/{session_id}/stage/{user_id}",
+    status_code=204,
+    summary="Take a participant off stage: their tracks are unpublished",
+    responses=NOT_LIVE,
+)
+def remove_from_stage(
+    user_id: uuid.UUID,
+    access: ManageStage,
+    db: DbSession,
+    resources: AppResources,
+    background: BackgroundTasks,
+) -> Response:
+    stage.remove(db, row=access.session, actor=access.user, user_id=user_id)
+    background.add_task(
+        stage.sync_publish,
+        resources.sessions,
+        resources.settings,
+        session_id=access.session.id,
+        user_id=user_id,
+    )
+    return Response(status_code=204)

@@ -1,0 +1,193 @@
+"""The stage and the hand queue: participants raise hands, staff bring them on stage.
+
+Being on stage is what lets a participant publish media. The log is the truth: a stage
+command appends its events (and applies them) in the request's transaction, and only
+after the commit does `sync_publish` make the participant's LiveKit permission match
+what the log now says. It reads the state again rather than trusting the request, so
+two quick stage changes that reach LiveKit out of order still end where the log ends.
+When LiveKit is unreachable the stage still changes: a warning is logged, and the next
+`/join` token carries the grant the log says (see `sessions.service.join`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.orm import Session, sessionmaker
+
+from multistream.auth.models import User
+from multistream.db.engine import transaction
+from multistream.problems import Problem, not_found
+from multistream.sessions import rooms
+from multistream.sessions.models import LiveSession, Participant, ParticipantRole, SessionStatus
+from multistream.settings import Settings
+from multistream.studio import domain
+from multistream.studio.models import StudioState
+from multistream.studio.schemas import HandRead, ParticipantList, ParticipantRead
+from multistream.studio.service import lock, record, refusal
+
+log = structlog.get_logger(__name__)
+
+
+def _rows(db: Session, session_id: uuid.UUID) -> list[tuple[Participant, str]]:
+    query = (
+        sa.select(Participant, User.display_name)
+        .join(User, User.id == Participant.user_id)
+        .where(Participant.session_id == session_id)
+    )
+    return [(participant, name) for participant, name in db.execute(query)]
+
+
+def _read(participant: Participant, display_name: str) -> ParticipantRead:
+    return ParticipantRead(
+        user_id=participant.user_id,
+        display_name=display_name,
+        role=participant.role.value,
+        on_stage=participant.on_stage,
+        hand_raised_at=participant.hand_raised_at,
+    )
+
+
+def _stage_order(db: Session, session_id: uuid.UUID) -> list[uuid.UUID]:
+    state = db.get(StudioState, session_id)
+    return list(state.stage) if state is not None else []
+
+
+def list_participants(db: Session, *, session_id: uuid.UUID) -> ParticipantList:
+    stage = {user_id: index for index, user_id in enumerate(_stage_order(db, session_id))}
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+    def key(entry: tuple[Participant, str]) -> tuple[int, dt.datetime, int, str, str]:
+        participant, name = entry
+        if participant.hand_raised_at is not None:
+            return (0, participant.hand_raised_at, 0, "", str(participant.user_id))
+        if participant.on_stage:
+            return (1, far, stage.get(participant.user_id, len(stage)), "", name)
+        return (2, far, 0, name.casefold(), str(participant.user_id))
+
+    rows = sorted(_rows(db, session_id), key=key)
+    return ParticipantList(items=[_read(participant, name) for participant, name in rows])
+
+
+def hands(db: Session, *, session_id: uuid.UUID) -> list[HandRead]:
+    """Raised hands, first raised first."""
+    query = (
+        sa.select(Participant.user_id, User.display_name, Participant.hand_raised_at)
+        .join(User, User.id == Participant.user_id)
+        .where(Participant.session_id == session_id, Participant.hand_raised_at.is_not(None))
+        .order_by(Participant.hand_raised_at, Participant.user_id)
+    )
+    return [
+        HandRead(user_id=user_id, display_name=name, raised_at=raised_at)
+        for user_id, name, raised_at in db.execute(query)
+        if raised_at is not None
+    ]
+
+
+def _person(db: Session, row: LiveSession, user_id: uuid.UUID) -> tuple[Participant, str]:
+    participant = db.get(Participant, (row.id, user_id))
+    user = db.get(User, user_id)
+    if participant is None or user is None:
+        raise not_found("This person has not joined this class, so they")
+    return participant, user.display_name
+
+
+def _facts(participant: Participant, display_name: str) -> domain.Person:
+    return domain.Person(
+        user_id=participant.user_id,
+        display_name=display_name,
+        role=participant.role,
+        on_stage=participant.on_stage,
+        hand_raised_at=participant.hand_raised_at,
+    )
+
+
+def _require_live(row: LiveSession, doing: str) -> None:
+    try:
+        domain.require_live(row.status, doing)
+    except domain.Refused as error:
+        raise refusal(error) from error
+
+
+def raise_hand(
+    db: Session, *, row: LiveSession, user: User, idempotency_key: str | None = None
+) -> ParticipantRead:
+    lock(db, row)
+    _require_live(row, "take raised hands")
+    participant, name = _person(db, row, user.id)
+    now = dt.datetime.now(dt.UTC)
+    events = domain.decide_raise_hand(_facts(participant, name), now=now)
+    record(db, row, events, actor=user, idempotency_key=idempotency_key)
+    return _read(participant, name)
+
+
+def lower_hand(
+    db: Session, *, row: LiveSession, actor: User, user_id: uuid.UUID, may_lower_others: bool
+) -> None:
+    """Lower `user_id`'s hand: one's own always, another's with `hands_lower_others`."""
+    lock(db, row)
+    _require_live(row, "take raised hands")
+    if user_id != actor.id and not may_lower_others:
+        raise Problem(
+            403,
+            "forbidden",
+            "Not allowed",
+            "You can lower your own hand; only the host and moderators lower others' hands.",
+            permission="hands.lower_others",
+        )
+    participant, name = _person(db, row, user_id)
+    record(db, row, domain.decide_lower_hand(_facts(participant, name), by=actor.id), actor=actor)
+
+
+def invite(
+    db: Session,
+    *,
+    row: LiveSession,
+    actor: User,
+    user_id: uuid.UUID,
+    idempotency_key: str | None = None,
+) -> ParticipantRead:
+    lock(db, row)
+    _require_live(row, "bring people on stage")
+    participant, name = _person(db, row, user_id)
+    try:
+        events = domain.decide_invite(_facts(participant, name), by=actor.id)
+    except domain.Refused as error:
+        raise refusal(error) from error
+    record(db, row, events, actor=actor, idempotency_key=idempotency_key)
+    return _read(participant, name)
+
+
+def remove(db: Session, *, row: LiveSession, actor: User, user_id: uuid.UUID) -> None:
+    lock(db, row)
+    _require_live(row, "change the stage")
+    participant, name = _person(db, row, user_id)
+    record(db, row, domain.decide_remove(_facts(participant, name), by=actor.id), actor=actor)
+
+
+def may_publish(participant: Participant) -> bool:
+    """What a participant's LiveKit grant should say: staff always, participants on stage."""
+    return participant.role is not ParticipantRole.participant or participant.on_stage
+
+
+def sync_publish(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    session_id: uuid.UUID,
+    user_id: uuid.UUID,
+) -> None:
+    """After the commit: set `user_id`'s LiveKit publish permission to what the log says.
+
+    Runs in a worker thread of the api (a background task of the stage request).
+    """
+    with transaction(sessions) as db:
+        row = db.get(LiveSession, session_id)
+        participant = db.get(Participant, (session_id, user_id))
+        if row is None or participant is None or row.status is not SessionStatus.live:
+            return
+        room, can_publish = row.livekit_room or f"session-{row.id}", may_publish(participant)
+    rooms.set_publish(settings, room, str(user_id), can_publish)

@@ -1,0 +1,196 @@
+"""The replay read API on a class the real pipeline processed: the manifest, transcript
+pages, search, captions; and who may read them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from multistream.settings import Settings
+from multistream.storage import ObjectStore, make_object_store
+from tests import pipeline_world as world
+from tests.apiclient import ApiClient
+from tests.webvtt import parse
+from tests.worker import Worker
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def store(api_settings: Settings) -> ObjectStore:
+    return make_object_store(api_settings)
+
+
+@pytest.fixture(scope="module")
+def replayed(
+    api: ApiClient,
+    engine: sa.Engine,
+    store: ObjectStore,
+    api_settings: Settings,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> world.RecordedClass:
+    """A class with a rendered deck, ended and processed."""
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with Worker(world.pipeline_settings(api_settings), log, concurrency=2):
+        recorded = world.recorded_class(api, engine, store, deck=True)
+        world.end(api, recorded.host, recorded.session_id)
+        run = world.finished_run(engine, recorded.session_id)
+    assert run["status"] == "succeeded", run
+    return recorded
+
+
+def _slide_of(ms: int) -> int:
+    """The page on screen at `ms` in the lecture."""
+    return max(page for page, start in world.lecture().slide_changes if start <= ms)
+
+
+def test_the_manifest_has_media_chapters_highlights_and_a_summary(
+    api: ApiClient, replayed: world.RecordedClass
+) -> None:
+    replay = api.request("GET", replayed.replay, replayed.student)
+    assert replay.status_code == 200, replay.text
+    body = replay.json()
+    assert body["status"] == "ready"
+    assert body["reason"] is None
+    assert abs(body["duration_ms"] - world.lecture().duration_ms) <= 20
+    # The deck's own page titles (the slide events carried none).
+    assert [c["title"] for c in body["chapters"]] == world.lecture().titles
+    assert [c["slide_page"] for c in body["chapters"]] == [1, 2, 3]
+    assert body["chapters"][-1]["end_ms"] == body["duration_ms"]
+    assert {h["kind"] for h in body["highlights"]} == {"question", "poll"}
+    assert body["summary"]["sentences"]
+    assert any("chlorophyll" in k for k in body["summary"]["keywords"])
+    assert body["links"] == {
+        "transcript": f"{replayed.replay}/transcript",
+        "captions": f"{replayed.replay}/captions.vtt",
+        "search": f"{replayed.replay}/search",
+    }
+    media = body["media"]
+    assert media["expires_in_seconds"] > 0
+    played = httpx.get(media["url"], timeout=10)
+    assert played.status_code == 200
+    assert played.content == world.recording_bytes()
+
+
+def test_transcript_pages_follow_their_cursor(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.text(
+                "SELECT idx, start_ms, end_ms, text FROM transcript_segments"
+                " WHERE session_id = :s ORDER BY idx"
+            ),
+            {"s": replayed.session_id},
+        ).all()
+    assert len(stored) >= 3
+    items, cursor, pages = [], None, 0
+    while True:
+        params: dict[str, str | int] = {"limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = api.request(
+            "GET", f"{replayed.replay}/transcript", replayed.student, params=params
+        ).json()
+        items.extend(page["items"])
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == (len(stored) + 1) // 2
+    assert [(i["idx"], i["start_ms"], i["end_ms"], i["text"]) for i in items] == [
+        tuple(row) for row in stored
+    ]
+    bad = api.request("GET", f"{replayed.replay}/transcript?cursor=abc", replayed.student)
+    assert bad.status_code == 422
+
+
+def test_search_finds_where_it_was_said_with_the_match_marked(
+    api: ApiClient, replayed: world.RecordedClass
+) -> None:
+    search = f"{replayed.replay}/search"
+    hits = api.request("GET", search, replayed.student, params={"q": "chlorophyll"}).json()
+    assert hits["query"] == "chlorophyll"
+    assert hits["items"], hits
+    best = hits["items"][0]
+    assert _slide_of(best["start_ms"]) == 1  # said while the first slide was up
+    assert "«chlorophyll»" in best["snippet"].lower()
+    assert "<b>" not in best["snippet"]
+    dioxide = api.request("GET", search, replayed.student, params={"q": "carbon dioxide"}).json()
+    hit = dioxide["items"][0]
+    (_, second), (_, third) = world.lecture().slide_changes[1:]
+    assert hit["start_ms"] < third  # said on the second slide
+    assert hit["end_ms"] > second
+    assert "«carbon» «dioxide»" in dioxide["items"][0]["snippet"].lower()
+    none = api.request("GET", search, replayed.student, params={"q": "volcano"}).json()
+    assert none["items"] == []
+    odd = api.request("GET", search, replayed.student, params={"q": '<b>"& -'})
+    assert odd.status_code == 200
+    assert api.request("GET", search, replayed.student).status_code == 422
+
+
+def test_captions_are_valid_webvtt_of_the_transcript(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    response = api.request("GET", f"{replayed.replay}/captions.vtt", replayed.student)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/vtt")
+    cues = parse(response.text)
+    with engine.connect() as connection:
+        said = connection.execute(
+            sa.text(
+                "SELECT string_agg(text, ' ' ORDER BY idx) FROM transcript_segments"
+                " WHERE session_id = :s"
+            ),
+            {"s": replayed.session_id},
+        ).scalar_one()
+    assert " ".join(c.text for c in cues).split() == said.split()
+    assert cues[-1].end_ms <= world.lecture().duration_ms + 50
+
+
+def test_the_transcript_artifact_links_segments_to_their_slides(
+    store: ObjectStore, replayed: world.RecordedClass
+) -> None:
+    key = f"sessions/{replayed.session_id}/replay/transcript.json"
+    document = json.loads(store.get(key))
+    assert document["session_id"] == replayed.session_id
+    for segment in document["segments"]:
+        middle = (segment["start_ms"] + segment["end_ms"]) // 2
+        assert segment["slide"]["page_no"] == _slide_of(middle)
+
+
+def test_only_members_of_the_course_read_the_replay(
+    api: ApiClient, replayed: world.RecordedClass, tmp_path: Path
+) -> None:
+    outsider = api.signup("Outsider")
+    paths = ["", "/transcript", "/search?q=light", "/captions.vtt"]
+    for path in paths:
+        assert api.request("GET", f"{replayed.replay}{path}", outsider).status_code == 404
+        assert api.request("GET", f"{replayed.replay}{path}").status_code == 401
+    # A student removed from the course loses access at once.
+    removed = api.request(
+        "DELETE",
+        f"/api/v1/courses/{replayed.course_id}/members/{replayed.student.id}",
+        replayed.host,
+    )
+    assert removed.status_code == 204, removed.text
+    assert api.request("GET", replayed.replay, replayed.student).status_code == 404
+
+
+def test_a_class_never_recorded_has_an_empty_replay(api: ApiClient) -> None:
+    host, student, _, sid = world.live_class(api, interactions=False)
+    world.end(api, host, sid)
+    body = api.request("GET", f"/api/v1/sessions/{sid}/replay", student).json()
+    assert (body["status"], body["media"], body["chapters"], body["summary"]) == (
+        "none",
+        None,
+        [],
+        None,
+    )
+    captions = api.request("GET", f"/api/v1/sessions/{sid}/replay/captions.vtt", student)
+    assert captions.status_code == 409
+    assert captions.json()["type"] == "replay-not-ready"
