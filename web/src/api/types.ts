@@ -43,6 +43,38 @@ export type SessionState = Schemas["SessionState"];
 export type MediaStatus = Schemas["MediaStatus"];
 export type ReplayStatus = Schemas["ReplayStatus"];
 
+/** The studio (issue #5): uploaded decks, scenes, what the room shows, the stage and hands. */
+export type Asset = Schemas["AssetRead"];
+export type AssetList = Schemas["AssetList"];
+export type AssetStatus = Schemas["AssetStatus"];
+export type SlidePage = Schemas["SlidePageRead"];
+export type Scene = Schemas["SceneRead"];
+export type SceneList = Schemas["SceneList"];
+export type SceneCreate = Schemas["SceneCreate"];
+export type SceneLayout = Schemas["SceneLayout"];
+export type StudioSnapshot = Schemas["StudioSnapshot"];
+export type StudioDeck = Schemas["DeckRead"];
+export type RaisedHand = Schemas["HandRead"];
+export type Participant = Schemas["ParticipantRead"];
+export type ParticipantList = Schemas["ParticipantList"];
+
+/** Interactions (issue #6): chat, questions, polls and reactions. */
+export type ChatMessage = Schemas["ChatMessageRead"];
+export type ChatHistory = Schemas["ChatHistory"];
+export type ChatSnapshot = Schemas["ChatSnapshot"];
+export type ChatMute = Schemas["ChatMuteRead"];
+export type ChatSlowMode = Schemas["ChatSlowMode"];
+export type Question = Schemas["QuestionRead"];
+export type QuestionList = Schemas["QuestionList"];
+export type QuestionStatus = Schemas["QuestionStatus"];
+export type Poll = Schemas["PollRead"];
+export type PollList = Schemas["PollList"];
+export type PollCreate = Schemas["PollCreate"];
+export type PollKind = Schemas["PollKind"];
+export type PollStatus = Schemas["PollStatus"];
+export type ReactionEmoji = Schemas["ReactionCreate"]["emoji"];
+export type ReactionAccepted = Schemas["ReactionAccepted"];
+
 export type EventEnvelope = Schemas["EventEnvelope"];
 export type FilteredEvent = Schemas["FilteredEvent"];
 export type EventPage = Schemas["EventPage"];

@@ -102,6 +102,8 @@ describe("applyEvent", () => {
       as_of_seq: 8,
       media_status: "degraded",
       participant_count: 1,
+      questions: [],
+      hands: [],
       session: aSession({
         title: "Photosynthesis — Week 3 (moved)",
         scheduled_start: "2026-11-25T10:15:00Z",

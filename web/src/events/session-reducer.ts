@@ -16,6 +16,8 @@
  */
 import type { MediaStatus, Session, SessionState } from "../api/types";
 import { type FeedEvent, isFiltered } from "./frames";
+import { applyInteractionEvent, isInteractionEvent } from "./interactions-reducer";
+import { applyStudioEvent, isStudioEvent } from "./studio-reducer";
 
 /** Session fields `session.scheduled` and `session.updated` may carry. */
 const EDITABLE_FIELDS = ["title", "description", "scheduled_start", "scheduled_end"] as const;
@@ -32,6 +34,9 @@ export function applyEvent(state: SessionState, event: FeedEvent): SessionState 
   };
   if (isFiltered(event)) return advanced;
   if (sessionIsAhead && event.type.startsWith("session.")) return advanced;
+
+  if (isInteractionEvent(event.type)) return applyInteractionEvent(advanced, event);
+  if (isStudioEvent(event.type)) return applyStudioEvent(advanced, event);
 
   const { payload } = event;
   switch (event.type) {

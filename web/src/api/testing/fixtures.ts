@@ -92,6 +92,8 @@ export function aSessionState(overrides: Partial<SessionState> = {}, session: Pa
     session: full,
     media_status: full.media_status,
     participant_count: 0,
+    questions: [],
+    hands: [],
     ...overrides,
   };
 }

@@ -13,6 +13,11 @@ import { type LiveSession, useLiveSession } from "../../sessions/hooks/useLiveSe
 import { replayLabel } from "../../sessions/lib/group-sessions";
 import { mediaCredentialsKey } from "../../sessions/lib/health";
 import { isMissingSession } from "../../sessions/lib/sessions-api";
+import { interactionsOf } from "../../../events/interactions-reducer";
+import { InteractionsColumn } from "../../interactions/components/InteractionsColumn";
+import { ReactionsBar } from "../../interactions/components/ReactionsBar";
+import { EMPTY_STUDIO } from "../../../events/studio-reducer";
+import { RaiseHandButton } from "../../stage/components/RaiseHandButton";
 import { useTeacherMedia } from "../hooks/useTeacherMedia";
 import { TeacherVideo } from "./TeacherVideo";
 
@@ -77,36 +82,45 @@ function Classroom({ live }: { live: LiveSession }) {
 
       {status === "scheduled" || status === "live" ? <ConnectionNotice feed={live.feed} /> : null}
 
-      {status === "scheduled" ? (
-        <section className="card classroom__waiting" aria-labelledby="classroom-waiting-title">
-          <h2 id="classroom-waiting-title">
-            Waiting for the class to start
-          </h2>
-          <p>
-            Scheduled for {formatDateTime(session.scheduled_start)}. Keep this page open: the class appears here the
-            moment your teacher goes live.
-          </p>
-        </section>
-      ) : null}
+      {status === "scheduled" || status === "live" ? (
+        <div className="live-layout">
+          <div className="live-layout__main">
+            {status === "scheduled" ? (
+              <section className="card classroom__waiting" aria-labelledby="classroom-waiting-title">
+                <h2 id="classroom-waiting-title">
+                  Waiting for the class to start
+                </h2>
+                <p>
+                  Scheduled for {formatDateTime(session.scheduled_start)}. Keep this page open: the class appears here the
+                  moment your teacher goes live.
+                </p>
+              </section>
+            ) : null}
 
-      {status === "live" ? (
-        <>
-          <MediaBanner mediaStatus={state.media_status} audience="student" />
-          {join?.token ? (
-            <TeacherVideo
-              media={teacher.media}
-              onStartAudio={teacher.startAudio}
-              onStartVideo={teacher.startVideo}
-              onReconnect={() => void rejoin().catch(() => undefined)}
-            />
-          ) : state.media_status !== "degraded" && state.media_status !== "disabled" ? (
-            <div className="stage">
-              <p className="stage__overlay" role="status">
-                Connecting to the class video…
-              </p>
-            </div>
-          ) : null}
-        </>
+            {status === "live" ? (
+              <>
+                <MediaBanner mediaStatus={state.media_status} audience="student" />
+                <TeacherVideo
+                  media={join?.token ? teacher.media : null}
+                  videoOff={state.media_status === "degraded" || state.media_status === "disabled"}
+                  studio={state.studio ?? EMPTY_STUDIO}
+                  userId={join?.identity ?? null}
+                  onStartAudio={teacher.startAudio}
+                  onStartVideo={teacher.startVideo}
+                  onReconnect={() => void rejoin().catch(() => undefined)}
+                />
+                {join?.role === "participant" && !(state.studio?.stage ?? []).includes(join.identity) ? (
+                  <RaiseHandButton sessionId={session.id} userId={join.identity} hands={state.hands} />
+                ) : null}
+              </>
+            ) : null}
+            {status === "live" ? <ReactionsBar sessionId={session.id} burst={interactionsOf(state).reactions} /> : null}
+          </div>
+          {/* The right-hand column (under the stage on phones): each panel is one element here. */}
+          <aside className="side-column" aria-label="Class panels">
+            <InteractionsColumn sessionId={session.id} state={state} staff={join?.role === "host" || join?.role === "moderator"} feed={live.feed} />
+          </aside>
+        </div>
       ) : null}
 
       {status === "ended" ? (

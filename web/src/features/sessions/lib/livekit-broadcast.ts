@@ -2,7 +2,8 @@
  * `BroadcastSession` on LiveKit: joins the class's room with the host's token and
  * publishes the camera and microphone the device check opened. The tracks belong to
  * the device check (its preview keeps showing them), so leaving the room does not stop
- * them. livekit-client is loaded on first use.
+ * them. The host may also share a screen (stopped when unshared), and receives the
+ * cameras of students on stage. livekit-client is loaded on first use.
  */
 import type { Room } from "livekit-client";
 import {
@@ -13,6 +14,8 @@ import {
   describeMediaError,
   mediaConnectionOf,
 } from "./media";
+import { toRemotePerson } from "./livekit-people";
+import { otherPeople } from "./teacher-tracks";
 
 export const startLiveKitBroadcast: StartBroadcast = (livekitUrl, token, tracks) =>
   new LiveKitBroadcast(livekitUrl, token, tracks);
@@ -21,6 +24,8 @@ class LiveKitBroadcast implements BroadcastSession {
   private readonly state = new Observable<Broadcast>({
     connection: "connecting",
     publishing: { camera: false, microphone: false },
+    screen: null,
+    people: [],
     error: null,
   });
   private room: Room | null = null;
@@ -38,9 +43,38 @@ class LiveKitBroadcast implements BroadcastSession {
     return this.state.subscribe(listener);
   }
 
+  async shareScreen(enabled: boolean): Promise<void> {
+    const room = this.room;
+    if (room === null) return;
+    const { Track } = await import("livekit-client");
+    try {
+      if (enabled) {
+        await room.localParticipant.setScreenShareEnabled(true, { audio: false });
+      } else {
+        const screen = room.localParticipant.getTrackPublication(Track.Source.ScreenShare)?.track;
+        // Unpublished and stopped: this room keeps the camera's tracks on unpublish, not the screen's.
+        if (screen) await room.localParticipant.unpublishTrack(screen, true);
+      }
+      this.state.set({ error: null });
+    } catch (error) {
+      // Closing the browser's picker is a choice, not a failure.
+      if (!(error instanceof Error && error.name === "NotAllowedError")) {
+        this.state.set({ error: describeMediaError(error) });
+      }
+    } finally {
+      this.followScreen(room);
+    }
+  }
+
   disconnect(): void {
     this.closed = true;
-    void this.room?.disconnect(false);
+    const room = this.room;
+    if (room) {
+      void import("livekit-client").then(({ Track }) => {
+        room.localParticipant.getTrackPublication(Track.Source.ScreenShare)?.track?.stop();
+      });
+      void room.disconnect(false);
+    }
     this.room = null;
   }
 
@@ -51,12 +85,27 @@ class LiveKitBroadcast implements BroadcastSession {
       // Dynacast: layers nobody watches are not encoded.
       const room = new Room({ dynacast: true, stopLocalTrackOnUnpublish: false });
       this.room = room;
+      const followPeople = () => this.followPeople(room);
+      const followScreen = () => this.followScreen(room);
       room
         .on(RoomEvent.ConnectionStateChanged, (connection) =>
           this.state.set({ connection: mediaConnectionOf(connection) }),
         )
+        .on(RoomEvent.TrackSubscribed, followPeople)
+        .on(RoomEvent.TrackUnsubscribed, followPeople)
+        .on(RoomEvent.TrackMuted, followPeople)
+        .on(RoomEvent.TrackUnmuted, followPeople)
+        .on(RoomEvent.ParticipantConnected, followPeople)
+        .on(RoomEvent.ParticipantDisconnected, followPeople)
+        .on(RoomEvent.LocalTrackPublished, followScreen)
+        .on(RoomEvent.LocalTrackUnpublished, followScreen)
         .on(RoomEvent.Disconnected, () =>
-          this.state.set({ connection: "disconnected", publishing: { camera: false, microphone: false } }),
+          this.state.set({
+            connection: "disconnected",
+            publishing: { camera: false, microphone: false },
+            screen: null,
+            people: [],
+          }),
         );
       await room.connect(livekitUrl, token);
       if (this.closed) {
@@ -64,6 +113,7 @@ class LiveKitBroadcast implements BroadcastSession {
         return;
       }
       this.state.set({ connection: mediaConnectionOf(room.state) });
+      followPeople();
       for (const track of tracks) {
         if (track.readyState === "ended") continue;
         const camera = track.kind === "video";
@@ -79,5 +129,17 @@ class LiveKitBroadcast implements BroadcastSession {
     } catch (error) {
       if (!this.closed) this.state.set({ connection: "failed", error: describeMediaError(error) });
     }
+  }
+
+  private followPeople(room: Room): void {
+    const people = [...room.remoteParticipants.values()].map(toRemotePerson);
+    this.state.set({ people: otherPeople(people, room.localParticipant.identity) });
+  }
+
+  private followScreen(room: Room): void {
+    const screen = [...room.localParticipant.videoTrackPublications.values()].find(
+      (publication) => (publication.source as string) === "screen_share",
+    );
+    this.state.set({ screen: screen?.track ?? null });
   }
 }

@@ -1,9 +1,12 @@
 /**
  * `ViewerSession` on LiveKit: joins the class's room with a subscribe-only token and
- * follows the teacher's camera and microphone. livekit-client is loaded on first use,
- * so pages without live media do not download it.
+ * follows the teacher's camera, microphone and shared screen, and everyone else's camera
+ * (students on stage). When the server lets this student publish (brought on stage:
+ * LiveKit's `ParticipantPermissionsChanged`), their camera and microphone go out; when
+ * it takes that back, they stop. livekit-client is loaded on first use, so pages
+ * without live media do not download it.
  */
-import type { RemoteParticipant, RemoteTrack, Room } from "livekit-client";
+import type { Room } from "livekit-client";
 import {
   type ConnectViewer,
   type TeacherMedia,
@@ -12,7 +15,8 @@ import {
   describeMediaError,
   mediaConnectionOf,
 } from "./media";
-import { type RemotePerson, pickTeacherTracks } from "./teacher-tracks";
+import { toRemotePerson } from "./livekit-people";
+import { otherPeople, pickTeacherTracks } from "./teacher-tracks";
 
 export const connectLiveKitViewer: ConnectViewer = (livekitUrl, token) => new LiveKitViewer(livekitUrl, token);
 
@@ -21,12 +25,18 @@ class LiveKitViewer implements ViewerSession {
     connection: "connecting",
     video: null,
     audio: null,
+    screen: null,
+    people: [],
+    canPublish: false,
+    ownCamera: null,
     audioBlocked: false,
     videoBlocked: false,
     error: null,
   });
   private room: Room | null = null;
   private closed = false;
+  /** Whether my camera and microphone should be out: follows LiveKit's canPublish. */
+  private publishing = false;
 
   constructor(livekitUrl: string, token: string) {
     void this.open(livekitUrl, token);
@@ -77,7 +87,14 @@ class LiveKitViewer implements ViewerSession {
         )
         .on(RoomEvent.AudioPlaybackStatusChanged, () => this.state.set({ audioBlocked: !room.canPlaybackAudio }))
         .on(RoomEvent.VideoPlaybackStatusChanged, () => this.state.set({ videoBlocked: !room.canPlaybackVideo }))
-        .on(RoomEvent.Disconnected, () => this.state.set({ connection: "disconnected", video: null, audio: null }));
+        .on(RoomEvent.ParticipantPermissionsChanged, (_previous, participant) => {
+          if (participant === room.localParticipant) void this.followPermissions(room);
+        })
+        .on(RoomEvent.LocalTrackPublished, () => this.followOwnCamera(room))
+        .on(RoomEvent.LocalTrackUnpublished, () => this.followOwnCamera(room))
+        .on(RoomEvent.Disconnected, () =>
+          this.state.set({ connection: "disconnected", video: null, audio: null, screen: null, people: [], ownCamera: null }),
+        );
       await room.connect(livekitUrl, token);
       if (this.closed) {
         void room.disconnect();
@@ -85,26 +102,52 @@ class LiveKitViewer implements ViewerSession {
       }
       this.state.set({ connection: mediaConnectionOf(room.state) });
       follow();
+      // A student already on stage gets a token that may publish.
+      await this.followPermissions(room);
     } catch (error) {
       if (!this.closed) this.state.set({ connection: "failed", error: describeMediaError(error) });
     }
   }
 
   private followTeacher(room: Room): void {
-    const people = [...room.remoteParticipants.values()].map(toPerson);
-    const { video, audio } = pickTeacherTracks(people);
-    this.state.set({ video, audio });
+    const people = [...room.remoteParticipants.values()].map(toRemotePerson);
+    const teacher = pickTeacherTracks(people);
+    this.state.set({
+      video: teacher.video,
+      audio: teacher.audio,
+      screen: teacher.screen,
+      people: otherPeople(people, teacher.identity),
+    });
   }
-}
 
-function toPerson(participant: RemoteParticipant): RemotePerson<RemoteTrack> {
-  return {
-    identity: participant.identity,
-    metadata: participant.metadata,
-    publications: [...participant.trackPublications.values()].map((publication) => ({
-      source: publication.source,
-      track: publication.track,
-      muted: publication.isMuted,
-    })),
-  };
+  private followOwnCamera(room: Room): void {
+    const camera = [...room.localParticipant.videoTrackPublications.values()].find(
+      (publication) => (publication.source as string) === "camera",
+    );
+    this.state.set({ ownCamera: camera?.track ?? null });
+  }
+
+  /** On stage (may publish): camera and microphone on; taken off stage: both off. */
+  private async followPermissions(room: Room): Promise<void> {
+    const canPublish = room.localParticipant.permissions?.canPublish ?? false;
+    this.state.set({ canPublish });
+    if (canPublish === this.publishing || this.closed) return;
+    this.publishing = canPublish;
+    const participant = room.localParticipant;
+    try {
+      if (canPublish) {
+        // Both at once: one permission prompt.
+        await participant.enableCameraAndMicrophone();
+      } else {
+        // The server has unpublished them already; unpublishing here too stops the devices.
+        const tracks = [...participant.trackPublications.values()].flatMap((publication) =>
+          publication.track ? [publication.track] : [],
+        );
+        await participant.unpublishTracks(tracks);
+      }
+      if (!this.closed) this.state.set({ error: null });
+    } catch (error) {
+      if (!this.closed && canPublish) this.state.set({ error: describeMediaError(error) });
+    }
+  }
 }

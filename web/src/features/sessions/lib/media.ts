@@ -15,11 +15,28 @@ export interface AttachableTrack {
   detach(element: HTMLMediaElement): unknown;
 }
 
+/** Someone else in the media room, with the tracks of theirs this page receives. */
+export interface RoomPerson {
+  /** LiveKit identity: the user id. */
+  identity: string;
+  name: string;
+  camera: AttachableTrack | null;
+  microphone: AttachableTrack | null;
+}
+
 export interface TeacherMedia {
   connection: MediaConnection;
   /** The teacher's camera, once subscribed (null while it is off or not published). */
   video: AttachableTrack | null;
   audio: AttachableTrack | null;
+  /** The teacher's shared screen, while they share it. */
+  screen: AttachableTrack | null;
+  /** Everyone else in the room (students on stage send their camera here). */
+  people: readonly RoomPerson[];
+  /** LiveKit lets me publish: the teacher brought me on stage (my camera and microphone go out). */
+  canPublish: boolean;
+  /** My own camera while I am on stage, for my tile. */
+  ownCamera: AttachableTrack | null;
   /** The browser refused to play sound without a gesture: offer a button. */
   audioBlocked: boolean;
   /** The browser refused to play video without a gesture (rare: video starts muted). */
@@ -43,6 +60,10 @@ export interface Broadcast {
   connection: MediaConnection;
   /** Which of the host's tracks are being sent. */
   publishing: { camera: boolean; microphone: boolean };
+  /** The host's shared screen, for the preview; null when not sharing. */
+  screen: AttachableTrack | null;
+  /** Everyone else in the room (students on stage). */
+  people: readonly RoomPerson[];
   error: string | null;
 }
 
@@ -50,6 +71,8 @@ export interface Broadcast {
 export interface BroadcastSession {
   readonly broadcast: Broadcast;
   subscribe(listener: (broadcast: Broadcast) => void): () => void;
+  /** Starts (asking the browser which screen) or stops sharing the host's screen. */
+  shareScreen(enabled: boolean): Promise<void>;
   /** Leaves the room; the tracks stay with their owner (the device check). */
   disconnect(): void;
 }

@@ -14,6 +14,8 @@ export interface RemotePublication<Track> {
 
 export interface RemotePerson<Track> {
   identity: string;
+  /** The join token's name: the person's display name. */
+  name?: string | undefined;
   /** The join token's metadata: `{"role": "host"}` for teachers. */
   metadata: string | undefined;
   publications: readonly RemotePublication<Track>[];
@@ -23,6 +25,8 @@ export interface TeacherTracks<Track> {
   identity: string | null;
   video: Track | null;
   audio: Track | null;
+  /** The teacher's shared screen. */
+  screen: Track | null;
 }
 
 export function roleOf(metadata: string | undefined): string | null {
@@ -44,8 +48,30 @@ export function pickTeacherTracks<Track>(people: readonly RemotePerson<Track>[])
     people.find((person) => roleOf(person.metadata) === "host") ??
     people.find((person) => publishes(person, "camera")) ??
     null;
-  if (teacher === null) return { identity: null, video: null, audio: null };
-  const live = (source: string) =>
-    teacher.publications.find((publication) => publication.source === source && !publication.muted)?.track ?? null;
-  return { identity: teacher.identity, video: live("camera"), audio: live("microphone") };
+  if (teacher === null) return { identity: null, video: null, audio: null, screen: null };
+  return {
+    identity: teacher.identity,
+    video: liveTrack(teacher, "camera"),
+    audio: liveTrack(teacher, "microphone"),
+    screen: liveTrack(teacher, "screen_share"),
+  };
+}
+
+/** Everyone but the teacher, with their camera and microphone (students on stage). */
+export function otherPeople<Track>(
+  people: readonly RemotePerson<Track>[],
+  teacherIdentity: string | null,
+): { identity: string; name: string; camera: Track | null; microphone: Track | null }[] {
+  return people
+    .filter((person) => person.identity !== teacherIdentity)
+    .map((person) => ({
+      identity: person.identity,
+      name: person.name || person.identity,
+      camera: liveTrack(person, "camera"),
+      microphone: liveTrack(person, "microphone"),
+    }));
+}
+
+function liveTrack<Track>(person: RemotePerson<Track>, source: string): Track | null {
+  return person.publications.find((publication) => publication.source === source && !publication.muted)?.track ?? null;
 }

@@ -19,6 +19,10 @@ export class FakeViewer implements ViewerSession {
     connection: "connecting",
     video: null,
     audio: null,
+    screen: null,
+    people: [],
+    canPublish: false,
+    ownCamera: null,
     audioBlocked: false,
     videoBlocked: false,
     error: null,
@@ -62,9 +66,13 @@ export class FakeBroadcast implements BroadcastSession {
   private readonly state = new Observable<Broadcast>({
     connection: "connecting",
     publishing: { camera: false, microphone: false },
+    screen: null,
+    people: [],
     error: null,
   });
   disconnected = false;
+  /** What the host asked of screen sharing, in order. */
+  readonly screenShares: boolean[] = [];
 
   constructor(
     readonly livekitUrl: string,
@@ -78,6 +86,11 @@ export class FakeBroadcast implements BroadcastSession {
 
   subscribe(listener: (broadcast: Broadcast) => void): () => void {
     return this.state.subscribe(listener);
+  }
+
+  async shareScreen(enabled: boolean): Promise<void> {
+    this.screenShares.push(enabled);
+    this.state.set({ screen: enabled ? new FakeRemoteTrack("video") : null });
   }
 
   disconnect(): void {

@@ -11,11 +11,16 @@ import { MediaBanner } from "../../sessions/components/MediaBanner";
 import { SessionStatusBadge } from "../../sessions/components/SessionStatusBadge";
 import type { LiveSession } from "../../sessions/hooks/useLiveSession";
 import { endSession, startSession } from "../../sessions/lib/sessions-api";
+import { InteractionsColumn } from "../../interactions/components/InteractionsColumn";
+import { EMPTY_STUDIO } from "../../../events/studio-reducer";
 import { useBroadcast } from "../hooks/useBroadcast";
 import { useDeviceCheck } from "../hooks/useDeviceCheck";
+import { participantsKey, useParticipants } from "../hooks/useParticipants";
 import { DeviceCheckPanel } from "./DeviceCheckPanel";
 import { EndClassButton } from "./EndClassButton";
 import { HealthStrip } from "./HealthStrip";
+import { ParticipantsPanel } from "./ParticipantsPanel";
+import { StudioDesk } from "./StudioDesk";
 
 interface StudioProps {
   live: LiveSession;
@@ -31,6 +36,7 @@ export function Studio({ live, course }: StudioProps) {
   // Broadcasting is something the host asks for (Go live, Resume), never a side effect of loading.
   const [broadcasting, setBroadcasting] = useState(false);
   const broadcast = useBroadcast(live.join, devices.stream, broadcasting && status === "live");
+  const people = useParticipants(state?.session.id ?? "", participantsKey(state), status === "live");
   const [busy, setBusy] = useState<"start" | "resume" | "end" | null>(null);
   const [problem, setProblem] = useState<{ title: string; error: ProblemError } | null>(null);
 
@@ -40,6 +46,19 @@ export function Studio({ live, course }: StudioProps) {
   const mediaBack = live.join?.token === null && state.media_status === "ok";
   const needsMedia = status === "live" && busy !== "start" && (!broadcasting || mediaLost || mediaBack);
   const coursePath = `/courses/${encodeURIComponent(course.id)}`;
+  const studio = state.studio ?? EMPTY_STUDIO;
+  // What students see, and its controls.
+  const desk = (
+    <StudioDesk
+      sessionId={session.id}
+      courseId={course.id}
+      studio={studio}
+      hands={state.hands}
+      participants={people.participants}
+      cameraStream={devices.stream}
+      broadcast={broadcast}
+    />
+  );
 
   async function goLive() {
     setBusy("start");
@@ -113,42 +132,61 @@ export function Studio({ live, course }: StudioProps) {
       {problem ? <ErrorState title={problem.title} problem={problem.error} /> : null}
 
       {running ? (
-        <section className="card studio__stage" aria-labelledby="studio-preview-title">
-          <h2 id="studio-preview-title">{status === "live" ? "You're live" : "Check your camera and microphone"}</h2>
-          <DeviceCheckPanel devices={devices} />
-          {broadcast?.error ? <p className="field__error">{broadcast.error}</p> : null}
-          <div className="actions">
-            {status === "scheduled" ? (
-              <button
-                type="button"
-                className="button button--primary button--large"
-                onClick={goLive}
-                disabled={busy !== null || devices.status === "starting"}
-                aria-busy={busy === "start"}
-              >
-                {busy === "start" ? "Going live…" : "Go live"}
-              </button>
-            ) : null}
-            {needsMedia ? (
-              <button
-                type="button"
-                className="button button--primary"
-                onClick={() => {
-                  setBroadcasting(false);
-                  void connectMedia();
-                }}
-                disabled={busy !== null || devices.status === "starting"}
-              >
-                {busy === "resume" ? "Connecting…" : broadcasting ? "Reconnect camera" : "Resume broadcast"}
-              </button>
-            ) : null}
+        <div className="live-layout">
+          <div className="live-layout__main">
+            <section className="card studio__stage" aria-labelledby="studio-preview-title">
+              <h2 id="studio-preview-title">{status === "live" ? "You're live" : "Check your camera and microphone"}</h2>
+              <DeviceCheckPanel devices={devices} />
+              {broadcast?.error ? <p className="field__error">{broadcast.error}</p> : null}
+              <div className="actions">
+                {status === "scheduled" ? (
+                  <button
+                    type="button"
+                    className="button button--primary button--large"
+                    onClick={goLive}
+                    disabled={busy !== null || devices.status === "starting"}
+                    aria-busy={busy === "start"}
+                  >
+                    {busy === "start" ? "Going live…" : "Go live"}
+                  </button>
+                ) : null}
+                {needsMedia ? (
+                  <button
+                    type="button"
+                    className="button button--primary"
+                    onClick={() => {
+                      setBroadcasting(false);
+                      void connectMedia();
+                    }}
+                    disabled={busy !== null || devices.status === "starting"}
+                  >
+                    {busy === "resume" ? "Connecting…" : broadcasting ? "Reconnect camera" : "Resume broadcast"}
+                  </button>
+                ) : null}
+              </div>
+              {status === "scheduled" ? (
+                <p className="muted small">
+                  Students see the class start the moment you go live. You can go live without a camera.
+                </p>
+              ) : null}
+            </section>
+            {/* Once live, the program comes first (CSS order: moving it in the tree would reset it). */}
+            <div className={status === "live" ? "studio-desk-slot studio-desk-slot--first" : "studio-desk-slot"}>{desk}</div>
           </div>
-          {status === "scheduled" ? (
-            <p className="muted small">
-              Students see the class start the moment you go live. You can go live without a camera.
-            </p>
-          ) : null}
-        </section>
+          {/* The right-hand column: each panel is one element here (participants, chat, Q&A, polls). */}
+          <aside className="side-column" aria-label="Class panels">
+            <InteractionsColumn sessionId={session.id} state={state} staff feed={live.feed} showReactions />
+            {status === "live" ? (
+              <ParticipantsPanel
+                sessionId={session.id}
+                hands={state.hands}
+                stage={studio.stage}
+                participantCount={state.participant_count}
+                people={people}
+              />
+            ) : null}
+          </aside>
+        </div>
       ) : null}
 
       {status === "ended" ? (

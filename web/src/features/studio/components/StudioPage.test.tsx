@@ -90,7 +90,7 @@ describe("StudioPage", () => {
     expect(broadcast?.disconnected).toBe(true);
     // The camera and microphone are released.
     expect(live.streams[0]?.getTracks().map((track) => track.readyState)).toEqual(["ended", "ended"]);
-  });
+  }, 20_000);
 
   it("goes live without video when the media server is down, and says so", async () => {
     const user = userEvent.setup();

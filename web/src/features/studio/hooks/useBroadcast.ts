@@ -3,13 +3,18 @@ import type { JoinResponse } from "../../../api/types";
 import { useLiveServices } from "../../sessions/hooks/useLiveServices";
 import type { Broadcast } from "../../sessions/lib/media";
 
+/** The broadcast as it is now, and what the host can do with it. */
+export interface LiveBroadcast extends Broadcast {
+  shareScreen(enabled: boolean): Promise<void>;
+}
+
 /**
  * Sends the host's camera and microphone to the class's media room while `active` and
  * the `/join` answer carries media credentials; null while there is no broadcast.
  */
-export function useBroadcast(join: JoinResponse | null, stream: MediaStream | null, active: boolean): Broadcast | null {
+export function useBroadcast(join: JoinResponse | null, stream: MediaStream | null, active: boolean): LiveBroadcast | null {
   const { startBroadcast } = useLiveServices();
-  const [broadcast, setBroadcast] = useState<Broadcast | null>(null);
+  const [broadcast, setBroadcast] = useState<LiveBroadcast | null>(null);
   const url = join?.livekit_url ?? null;
   const token = join?.token ?? null;
 
@@ -19,8 +24,9 @@ export function useBroadcast(join: JoinResponse | null, stream: MediaStream | nu
       return;
     }
     const session = startBroadcast(url, token, stream?.getTracks() ?? []);
-    setBroadcast(session.broadcast);
-    const unsubscribe = session.subscribe(setBroadcast);
+    const shareScreen = (enabled: boolean) => session.shareScreen(enabled);
+    setBroadcast({ ...session.broadcast, shareScreen });
+    const unsubscribe = session.subscribe((next) => setBroadcast({ ...next, shareScreen }));
     return () => {
       unsubscribe();
       session.disconnect();
