@@ -288,22 +288,7 @@ def worker(
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
 ) -> None:
     """Run a Celery worker for the artifact pipeline and other background jobs."""
-    from multistream.ops.logging import configure_logging
-    from multistream.pipeline.celery_app import celery_app
-
-    settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_json)
-    celery_app.worker_main(
-        [
-            "worker",
-            "--loglevel",
-            settings.log_level,
-            "--concurrency",
-            str(concurrency),
-            "--without-gossip",
-            "--without-mingle",
-        ]
-    )
+    _celery_worker("--concurrency", str(concurrency))
 
 
 @app.command()
@@ -311,6 +296,20 @@ def recorder(
     concurrency: Annotated[int, typer.Option(help="Classes recorded at once.")] = 8,
 ) -> None:
     """Run the participant recorders: one thread per class being recorded."""
+    settings = get_settings()
+    _celery_worker(
+        "--queues",
+        settings.recorder_queue,
+        "--pool",
+        "threads",
+        "--concurrency",
+        str(concurrency),
+        "--hostname",
+        "recorder@%h",
+    )
+
+
+def _celery_worker(*arguments: str) -> None:
     from multistream.ops.logging import configure_logging
     from multistream.pipeline.celery_app import celery_app
 
@@ -321,14 +320,7 @@ def recorder(
             "worker",
             "--loglevel",
             settings.log_level,
-            "--queues",
-            settings.recorder_queue,
-            "--pool",
-            "threads",
-            "--concurrency",
-            str(concurrency),
-            "--hostname",
-            "recorder@%h",
+            *arguments,
             "--without-gossip",
             "--without-mingle",
         ]

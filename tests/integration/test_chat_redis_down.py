@@ -1,5 +1,6 @@
-"""With Redis stopped, chat still posts (the log is in PostgreSQL; the rate limiter lets the
-message through and says so), and a connected client gets the message once Redis is back."""
+"""With Redis stopped, chat and questions still post (the log is in PostgreSQL; the rate
+limiter lets them through and says so), and a connected client gets them once Redis is
+back."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def fail_open_count() -> float:
     return value or 0.0
 
 
-def test_chat_posts_201_with_redis_stopped_and_arrives_when_it_is_back(
+def test_chat_and_questions_post_201_with_redis_stopped_and_arrive_when_it_is_back(
     api_settings: Settings, tmp_path: Path
 ) -> None:
     with throwaway_service("redis", api_settings, tmp_path) as private_redis:
@@ -73,13 +74,25 @@ def test_chat_posts_201_with_redis_stopped_and_arrives_when_it_is_back(
                         (message["seq"], "chat.message_posted")
                     ]
                     assert log[0]["payload"]["message"] == message
-                    assert_quiet(websocket, 0.5)  # nothing can carry it while Redis is down
+                    asked = api.request(
+                        "POST",
+                        f"/api/v1/sessions/{session_id}/questions",
+                        student,
+                        json={"body": "Is Redis needed?"},
+                    )
+                    assert asked.status_code == 201, asked.text
+                    question = asked.json()
+                    assert_quiet(websocket, 0.5)  # nothing can carry them while Redis is down
 
                     private_redis.start()
                     wait_for(lambda: hub.subscribed, "the hub to subscribe again")
-                    entries = receive(websocket, until=message["seq"], timeout=5)
+                    entries = receive(websocket, until=question["seq"], timeout=5)
             finally:
                 logging.getLogger("multistream.ratelimit").removeHandler(limiter_log)
                 api.close()
-    assert [(e["seq"], e["type"]) for e in entries] == [(message["seq"], "chat.message_posted")]
+    assert [(e["seq"], e["type"]) for e in entries] == [
+        (message["seq"], "chat.message_posted"),
+        (question["seq"], "qa.question_asked"),
+    ]
     assert entries[0]["payload"]["message"] == message
+    assert entries[1]["payload"]["question"]["body"] == "Is Redis needed?"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from multistream.eventlog import service as eventlog
+from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.schemas import EventEnvelope
 
 
@@ -75,3 +76,25 @@ def rebuild(db: Session, *, session_id: uuid.UUID) -> int:
         after = batch[-1].seq
     db.flush()
     return after
+
+
+def record(
+    db: Session,
+    *,
+    session_id: uuid.UUID,
+    events: Sequence[NewEvent],
+    actor_id: uuid.UUID | None,
+    idempotency_key: str | None = None,
+) -> list[EventEnvelope]:
+    """Append `events` to the session's log and fold them into every projection, in the
+    caller's transaction: the one way a command changes state."""
+    appended = eventlog.append(
+        db,
+        session_id=session_id,
+        events=events,
+        actor_id=actor_id,
+        idempotency_key=idempotency_key,
+    )
+    apply_all(db, appended)
+    db.flush()
+    return appended

@@ -21,7 +21,6 @@ from multistream.auth.models import User
 from multistream.courses.models import Course, CourseRole
 from multistream.db.base import new_id
 from multistream.eventlog import projections
-from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.interactions import chat, polls, questions
 from multistream.media.schemas import WebhookEvent
@@ -78,17 +77,13 @@ def _record(
     actor: User | None,
     idempotency_key: str | None = None,
 ) -> None:
-    appended = eventlog.append(
+    projections.record(
         db,
         session_id=row.id,
         events=events,
         actor_id=actor.id if actor else None,
         idempotency_key=idempotency_key,
     )
-    # Every projection that reads these events: the row itself, and e.g. the studio's
-    # default scenes, which come with `session.scheduled`.
-    projections.apply_all(db, appended)
-    db.flush()
 
 
 def read(row: LiveSession) -> SessionRead:

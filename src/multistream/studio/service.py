@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from multistream.auth.models import User
 from multistream.db.base import new_id
 from multistream.eventlog import projections
-from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.problems import Problem, not_found
 from multistream.sessions.models import LiveSession
@@ -81,15 +80,13 @@ def record(
     actor: User | None,
     idempotency_key: str | None = None,
 ) -> None:
-    appended = eventlog.append(
+    projections.record(
         db,
         session_id=row.id,
         events=events,
         actor_id=actor.id if actor else None,
         idempotency_key=idempotency_key,
     )
-    projections.apply_all(db, appended)
-    db.flush()
 
 
 # --- reading ---------------------------------------------------------------------------------
