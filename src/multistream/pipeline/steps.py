@@ -305,7 +305,9 @@ def extract(step: Step) -> None:
         _locked_run(db, step.run_id)  # locks in one order everywhere: run, step, session
         _upsert_artifact(db, step.session_id, ReplayArtifactKind.audio, audio_key)
         recording = db.get(Recording, step.recording_id, with_for_update=True)
-        if recording is not None and recording.duration_ms is None:
+        if recording is not None and recording.duration_ms != probe.duration_ms:
+            # The file's own length is what the chapters tile and the player shows (a
+            # recorder's count may differ by a rounding millisecond).
             recording.duration_ms = probe.duration_ms
         # The recording is stored and plays: students may watch before the transcript.
         replays.set_status(

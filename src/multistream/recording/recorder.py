@@ -31,14 +31,29 @@ async def start(settings: Settings, sessions: sessionmaker[Session], recording: 
     if recording.provider is RecordingProvider.egress:
         await _start_egress(settings, sessions, recording)
         return
-    from multistream.recording.tasks import record_session
-
     try:
-        await anyio.to_thread.run_sync(lambda: record_session.delay(str(recording.id)))
+        await anyio.to_thread.run_sync(send_recorder, settings, recording)
     except Exception as exc:  # the broker is down: the class goes on, unrecorded
         log.warning("recorder not started", recording_id=str(recording.id), error=str(exc))
         await anyio.to_thread.run_sync(
             _fail, sessions, recording, "The recorder could not be started (task queue down)."
+        )
+
+
+def send_recorder(settings: Settings, recording: Recording) -> None:
+    """Queue the participant recorder on the broker and recorder queue that `settings`
+    name (the api's, not whatever this process was started with)."""
+    from multistream.pipeline.celery_app import celery_app
+    from multistream.recording.tasks import TASK_NAME
+
+    with celery_app.connection_for_write(settings.redis_url, connect_timeout=3) as connection:
+        celery_app.send_task(
+            TASK_NAME,
+            args=(str(recording.id),),
+            queue=settings.recorder_queue,
+            connection=connection,
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         )
 
 
