@@ -43,7 +43,8 @@ from typing import Any
 import httpx
 import redis
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+
+from multistream.devtools.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -58,21 +59,6 @@ def raise_file_limit() -> int:
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
-
-
-def bench_database(database: str) -> str:
-    from multistream.db import migrate
-    from multistream.settings import Settings
-
-    url = make_url(Settings().database_url_sync)
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    bench_url = url.set(database=database).render_as_string(hide_password=False)
-    migrate.upgrade(bench_url)
-    return bench_url
 
 
 def start_api(port: int, database_url: str) -> subprocess.Popen[bytes]:
@@ -289,7 +275,7 @@ def main() -> None:
 
     limit = raise_file_limit()
     print(f"open files limit: {limit}")
-    database_url = bench_database(args.database)
+    database_url = fresh_database(args.database)
     base_url = f"http://127.0.0.1:{args.port}"
     api = start_api(args.port, database_url)
     try:

@@ -52,7 +52,8 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+
+from multistream.devtools.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -61,21 +62,6 @@ PASSWORD = "correct horse battery staple"  # noqa: S105 - a benchmark account
 
 
 # --- the api processes ------------------------------------------------------------------------
-
-
-def bench_database(database: str) -> str:
-    from multistream.db import migrate
-    from multistream.settings import Settings
-
-    url = make_url(Settings().database_url_sync)
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    bench_url = url.set(database=database).render_as_string(hide_password=False)
-    migrate.upgrade(bench_url)
-    return bench_url
 
 
 def start_api(port: int, database_url: str, public_url: str) -> subprocess.Popen[bytes]:
@@ -348,7 +334,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    database_url = bench_database(args.database)
+    database_url = fresh_database(args.database)
     public_url = f"http://127.0.0.1:{args.port}"
     ports = [args.port + n for n in range(args.api_procs)]
     apis = [start_api(port, database_url, public_url) for port in ports]

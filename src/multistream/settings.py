@@ -196,7 +196,10 @@ class Settings(BaseSettings):
     pipeline tasks must finish well within it, or they run twice."""
     pipeline_max_retries: Annotated[int, Field(ge=0, le=50)] = 8
     """Times a pipeline step is retried after a transient failure (storage, broker,
-    database, or a recording not uploaded yet) before its run fails."""
+    database) before its run fails."""
+    pipeline_recording_wait_seconds: Annotated[float, Field(ge=1, le=86400)] = 3600.0
+    """How long a run waits for its recording to reach storage (a recorder uploading,
+    Egress finishing the file), looking every second, before it fails."""
     pipeline_retry_backoff_seconds: Annotated[float, Field(gt=0, le=600)] = 2.0
     """Wait before the first retry of a step; each retry waits twice as long as the last."""
     pipeline_retry_backoff_max_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
@@ -221,6 +224,9 @@ class Settings(BaseSettings):
     """While Redis is down, how often the gateway reads new events from the log."""
     realtime_reconcile_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
     """While Redis is up, how often the gateway checks the log for a lost publish."""
+    realtime_reauthorize_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 15.0
+    """How often the gateway checks that every open socket's user may still join its
+    class (removed from the course: closed with 4403)."""
 
     @field_validator("storage_dir", "asr_cache_dir", mode="before")
     @classmethod

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from multistream.devtools.processes import Worker
 from multistream.settings import Settings
 from tests.apiclient import ApiClient
 from tests.throwaway import LiveServer
-from tests.worker import Worker
 
 
 @pytest.fixture

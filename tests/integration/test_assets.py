@@ -15,12 +15,12 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from multistream.devtools.processes import Worker
 from multistream.settings import Settings, StorageBackend
 from tests.apiclient import ApiClient, Person
 from tests.fixtures.decks import FIVE_PAGE_TITLES, five_page_deck, make_deck
 from tests.fixtures.images import make_image
 from tests.throwaway import LiveServer, free_port
-from tests.worker import Worker
 
 PDF = "application/pdf"
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,43 +23,17 @@ from typing import Any
 
 import pytest
 
+from multistream.devtools.processes import Recorder, Worker
 from multistream.devtools.publisher import publish_lecture
 from multistream.settings import Settings
 from tests import pipeline_world as world
 from tests.apiclient import ApiClient
 from tests.throwaway import LiveServer
 from tests.webvtt import parse
-from tests.worker import Worker, environment
 
 pytestmark = pytest.mark.timeout(600)
 
 TOLERANCE_MS = 2_000
-
-
-class Recorder:
-    """`multistream recorder` as a subprocess on the test's settings."""
-
-    def __init__(self, settings: Settings, log_path: Path) -> None:
-        self.log_path = log_path
-        with log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "multistream", "recorder", "--concurrency", "2"],
-                env=environment(settings),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-5000:]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -69,7 +41,8 @@ def platform(api_settings: Settings, tmp_path: Path) -> Iterator[tuple[ApiClient
     if not api_settings.media_configured:
         pytest.skip("LiveKit is not configured")
     settings = world.pipeline_settings(api_settings, recorder_poll_seconds=0.3)
-    recorder = Recorder(settings, tmp_path / "recorder.log")
+    recorder = Recorder(settings, tmp_path / "recorder.log", concurrency=2)
+    recorder.start()
     try:
         with (
             Worker(settings, tmp_path / "worker.log", concurrency=2),

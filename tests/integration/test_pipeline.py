@@ -1,5 +1,6 @@
 """The artifact pipeline end to end: real PostgreSQL, Redis, MinIO and Celery workers
-(subprocesses, `tests.worker`), the lecture transcribed by the real Whisper engine.
+(subprocesses from `multistream.devtools.processes`), the lecture transcribed by the
+real Whisper engine.
 
 The workers here are started per test (not the shared `worker` fixture) because the tests
 kill them, split their queues, and need a second one after the first is gone.
@@ -24,12 +25,12 @@ import sqlalchemy as sa
 from livekit import api as livekit_api
 from sqlalchemy.orm import Session
 
+from multistream.devtools.processes import Worker
 from multistream.sessions import projection
 from multistream.settings import Settings
 from multistream.storage import ObjectStore, make_object_store
 from tests import pipeline_world as world
 from tests.apiclient import ApiClient
-from tests.worker import Worker
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -297,7 +298,7 @@ def test_a_corrupt_recording_fails_with_a_reason_and_a_retry_after_replacing_it_
     assert [r["status"] for r in history] == ["succeeded", "failed", "failed"]
 
 
-def test_a_recording_still_uploading_is_waited_for_with_backoff(
+def test_a_recording_still_uploading_is_waited_for(
     api: ApiClient, engine: sa.Engine, store: ObjectStore, worker_settings: Settings, logs: Path
 ) -> None:
     host, _, _, sid = world.live_class(api, interactions=False)
@@ -305,17 +306,21 @@ def test_a_recording_still_uploading_is_waited_for_with_backoff(
     recording_id, key = world.add_recording(
         engine, store, sid, None, started_at=started, status="stopped"
     )
-    patient = worker_settings.model_copy(update={"pipeline_max_retries": 20})
+    # Waiting is not failing: far more polls than retries allowed, and no try counted.
+    patient = worker_settings.model_copy(update={"pipeline_max_retries": 1})
     with start_worker(patient, logs, "waiting"):
         world.end(api, host, sid)
         run = world.runs_of(engine, sid)[-1]
 
-        def retried() -> bool:
+        def waiting() -> bool:
             step = world.steps_of(engine, run["id"])["extract"]
-            return step["attempts"] >= 2 and "not reached storage" in (step["error"] or "")
+            return "not reached storage" in (step["error"] or "")
 
-        world.wait_for(retried, timeout=60, what="extract to retry")
-        assert world.replay_status(engine, sid) == "processing"
+        world.wait_for(waiting, timeout=60, what="extract to wait for the recording")
+        time.sleep(3.5)  # several polls, a second apart
+        extract = world.steps_of(engine, run["id"])["extract"]
+        assert (extract["status"], extract["attempts"]) == ("pending", 0)
+        assert world.replay_status(engine, sid) == "pending"
         store.put(key, world.spoken_wav(), content_type="audio/wav")
         with engine.begin() as connection:
             connection.execute(
@@ -325,8 +330,21 @@ def test_a_recording_still_uploading_is_waited_for_with_backoff(
         finished = world.finished_run(engine, sid)
     assert finished["status"] == "succeeded", finished
     extract = world.steps_of(engine, run["id"])["extract"]
-    assert extract["error"] is None
-    assert extract["attempts"] >= 2
+    assert (extract["error"], extract["attempts"]) == (None, 1)
+
+
+def test_a_recording_that_never_arrives_fails_the_run_with_the_reason(
+    api: ApiClient, engine: sa.Engine, store: ObjectStore, worker_settings: Settings, logs: Path
+) -> None:
+    host, _, _, sid = world.live_class(api, interactions=False)
+    world.add_recording(engine, store, sid, None, started_at=dt_now(), status="stopped")
+    impatient = worker_settings.model_copy(update={"pipeline_recording_wait_seconds": 2})
+    with start_worker(impatient, logs, "never"):
+        world.end(api, host, sid)
+        finished = world.finished_run(engine, sid)
+    assert finished["status"] == "failed"
+    assert "did not reach storage within" in finished["error"], finished
+    assert world.replay_status(engine, sid) == "failed"
 
 
 def _room_finished(api: ApiClient, settings: Settings, session_id: str) -> None:

@@ -46,6 +46,7 @@ START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 FAST = {
     "realtime_hello_timeout_seconds": 1.0,
     "realtime_ping_interval_seconds": 0.5,
+    "realtime_reauthorize_interval_seconds": 0.3,
 }
 
 
@@ -285,6 +286,30 @@ def test_a_non_member_or_unknown_session_is_closed_4403(
         with connect(live_url(server, target), proxy=None, compression=None) as websocket:
             websocket.send(json.dumps({"type": "hello", "token": outsider.access_token}))
             assert closed_with(websocket) == 4403, target
+
+
+def test_a_student_removed_from_the_course_is_cut_off_4403_and_the_others_stay(
+    server: LiveServer, api: ApiClient, classroom: tuple[Person, Person, str]
+) -> None:
+    teacher, student, session_id = classroom
+    course_id = api.request("GET", f"/api/v1/sessions/{session_id}", teacher).json()["course_id"]
+    with live(server, session_id, teacher) as host, live(server, session_id, student) as pupil:
+        head = host.welcome["head"]
+        rename(api, teacher, session_id, "Still here")
+        assert receive(pupil, until=head + 1)[-1]["seq"] == head + 1
+        removed = api.request(
+            "DELETE", f"/api/v1/courses/{course_id}/members/{student.id}", teacher
+        )
+        assert removed.status_code == 204, removed.text
+        assert closed_with(pupil) == 4403
+        assert pupil.close_reason == "no longer allowed in this class"
+        # The teacher's socket is untouched: the next event reaches it.
+        rename(api, teacher, session_id, "Without her")
+        assert receive(host, until=head + 2)[-1]["seq"] == head + 2
+    # Coming back is refused at the hello, as for any outsider.
+    with connect(live_url(server, session_id), proxy=None, compression=None) as websocket:
+        websocket.send(json.dumps({"type": "hello", "token": student.access_token}))
+        assert closed_with(websocket) == 4403
 
 
 def test_no_hello_in_time_is_closed_4401(

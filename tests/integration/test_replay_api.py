@@ -10,12 +10,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from multistream.devtools.processes import Worker
 from multistream.settings import Settings
 from multistream.storage import ObjectStore, make_object_store
 from tests import pipeline_world as world
 from tests.apiclient import ApiClient
 from tests.webvtt import parse
-from tests.worker import Worker
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -163,6 +163,99 @@ def test_the_transcript_artifact_links_segments_to_their_slides(
         assert segment["slide"]["page_no"] == _slide_of(middle)
 
 
+def test_a_class_never_recorded_has_an_empty_replay(api: ApiClient) -> None:
+    host, student, _, sid = world.live_class(api, interactions=False)
+    world.end(api, host, sid)
+    body = api.request("GET", f"/api/v1/sessions/{sid}/replay", student).json()
+    assert (body["status"], body["media"], body["chapters"], body["summary"]) == (
+        "none",
+        None,
+        [],
+        None,
+    )
+    captions = api.request("GET", f"/api/v1/sessions/{sid}/replay/captions.vtt", student)
+    assert captions.status_code == 409
+    assert captions.json()["type"] == "replay-not-ready"
+
+
+def test_search_also_finds_slides_and_questions(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    search = f"{replayed.replay}/search"
+    # "Why green?" was asked QUESTION_AT_MS into the recording.
+    green = api.request("GET", search, replayed.student, params={"q": "why green"}).json()
+    questions = [hit for hit in green["items"] if hit["kind"] == "question"]
+    with engine.connect() as connection:
+        question_id = connection.execute(
+            sa.text("SELECT id FROM questions WHERE session_id = :s"), {"s": replayed.session_id}
+        ).scalar_one()
+    assert [(q["ref_id"], q["idx"]) for q in questions] == [(str(question_id), None)]
+    assert abs(questions[0]["start_ms"] - world.QUESTION_AT_MS) <= 1
+    assert "«green»" in questions[0]["snippet"].lower()
+    # The deck's second page is titled "The Calvin Cycle": its chapter is a hit.
+    calvin = api.request("GET", search, replayed.student, params={"q": "stroma"}).json()
+    slides = [hit for hit in calvin["items"] if hit["kind"] == "slide"]
+    chapter = next(
+        c
+        for c in api.request("GET", replayed.replay, replayed.student).json()["chapters"]
+        if c["slide_page"] == 2
+    )
+    assert [(s["start_ms"], s["end_ms"]) for s in slides] == [
+        (chapter["start_ms"], chapter["end_ms"])
+    ]
+    assert "«stroma»" in slides[0]["snippet"].lower()
+    assert all(hit["kind"] == "transcript" for hit in calvin["items"] if hit["idx"] is not None)
+    ranks = [hit["rank"] for hit in calvin["items"]]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_course_search_spans_the_course_replays_only(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    url = f"/api/v1/courses/{replayed.course_id}/search"
+    # Another class of the same course, ended but never recorded (no replay to watch),
+    # and a class of another course whose replay is ready: both asked "Why green?" too.
+    unrecorded = api.request(
+        "POST",
+        f"/api/v1/courses/{replayed.course_id}/sessions",
+        replayed.host,
+        json={
+            "title": "Unrecorded",
+            "scheduled_start": "2026-12-01T09:00:00Z",
+            "scheduled_end": "2026-12-01T10:00:00Z",
+        },
+    ).json()
+    sid = unrecorded["id"]
+    assert api.request("POST", f"/api/v1/sessions/{sid}/start", replayed.host).status_code == 200
+    asked = api.request(
+        "POST", f"/api/v1/sessions/{sid}/questions", replayed.student, json={"body": "Why green?"}
+    )
+    assert asked.status_code == 201, asked.text
+    world.end(api, replayed.host, sid)
+    other_host, _, _, other_sid = world.live_class(api)
+    world.end(api, other_host, other_sid)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE sessions SET replay_status = 'ready' WHERE id = :s"), {"s": other_sid}
+        )
+
+    found = api.request("GET", url, replayed.student, params={"q": "green"})
+    assert found.status_code == 200, found.text
+    hits = found.json()["items"]
+    assert {hit["session_id"] for hit in hits} == {replayed.session_id}
+    assert {hit["kind"] for hit in hits} >= {"transcript", "question"}
+    assert all(hit["session_title"] == "Photosynthesis, week 3" for hit in hits)
+    assert hits[0]["session_started_at"] is not None
+
+    outsider = api.signup("Outsider")
+    assert api.request("GET", url, outsider, params={"q": "green"}).status_code == 404
+    assert api.request("GET", url, params={"q": "green"}).status_code == 401
+    empty = api.request("GET", url, replayed.student, params={"q": ""})
+    assert empty.status_code == 422
+    assert empty.headers["content-type"].startswith("application/problem+json")
+
+
+# Last: it removes the student from the course.
 def test_only_members_of_the_course_read_the_replay(
     api: ApiClient, replayed: world.RecordedClass, tmp_path: Path
 ) -> None:
@@ -179,18 +272,3 @@ def test_only_members_of_the_course_read_the_replay(
     )
     assert removed.status_code == 204, removed.text
     assert api.request("GET", replayed.replay, replayed.student).status_code == 404
-
-
-def test_a_class_never_recorded_has_an_empty_replay(api: ApiClient) -> None:
-    host, student, _, sid = world.live_class(api, interactions=False)
-    world.end(api, host, sid)
-    body = api.request("GET", f"/api/v1/sessions/{sid}/replay", student).json()
-    assert (body["status"], body["media"], body["chapters"], body["summary"]) == (
-        "none",
-        None,
-        [],
-        None,
-    )
-    captions = api.request("GET", f"/api/v1/sessions/{sid}/replay/captions.vtt", student)
-    assert captions.status_code == 409
-    assert captions.json()["type"] == "replay-not-ready"

@@ -89,6 +89,11 @@ class TransientFailure(Exception):
     """Worth retrying later; `str(exc)` says what is awaited."""
 
 
+class AwaitingRecording(Exception):
+    """The run's recording is on its way to storage (a recorder uploading, Egress finishing
+    the file): look again soon. Not a failed try."""
+
+
 class RunOver(Exception):
     """The run is finished (failed, canceled) or gone: the task stops without a trace."""
 
@@ -274,6 +279,31 @@ def _upsert_artifact(
 
 
 # --- extract ---------------------------------------------------------------------------------
+
+
+def await_recording(resources: WorkerResources, run_id: uuid.UUID) -> None:
+    """Return once the run's recording has a file in storage (or never will: `extract`
+    then says why). Meanwhile raise `AwaitingRecording`, with a note on the step; after
+    `pipeline_recording_wait_seconds` from the run's start, fail it for good."""
+    with transaction(resources.sessions) as db:
+        run = db.get(PipelineRun, run_id)
+        if run is None or run.status not in ACTIVE:
+            raise RunOver(str(run_id))
+        recording = db.get(Recording, run.recording_id) if run.recording_id else None
+        if recording is None or recording.status is RecordingStatus.failed:
+            return
+        if recording.storage_key:
+            return
+        limit = resources.settings.pipeline_recording_wait_seconds
+        if (_now() - run.created_at).total_seconds() > limit:
+            raise PermanentFailure(
+                f"The recording did not reach storage within {limit / 60:g} minutes of the"
+                " class's end; once it is stored, retry the run."
+            )
+        step = _locked_step(db, run_id, PipelineStepName.extract)
+        if step.error != WAITING_FOR_RECORDING:
+            step.error = WAITING_FOR_RECORDING
+    raise AwaitingRecording(WAITING_FOR_RECORDING)
 
 
 def extract(step: Step) -> None:

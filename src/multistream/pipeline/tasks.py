@@ -10,9 +10,13 @@ idempotent (`pipeline.steps`). How a task ends:
 - the step's work is done → the chain moves on;
 - `PermanentFailure` (corrupt media, a recogniser that cannot load) or an unexpected
   error → the run fails with the reason, the chain stops (`Ignore`);
-- a transient failure (storage, broker, database, a recording still uploading) → retried
-  after `pipeline_retry_backoff_seconds * 2**n` (at most `…_max_seconds`), up to
+- a transient failure (storage, broker, database) → retried after
+  `pipeline_retry_backoff_seconds * 2**n` (at most `…_max_seconds`), up to
   `pipeline_max_retries` times, then the run fails saying so;
+- the recording is still on its way to storage (`AwaitingRecording`, before `extract`) →
+  looked for again every `RECORDING_POLL_SECONDS`; these polls are not failed tries (the
+  task counts them in its `polls` argument), and `await_recording` gives up after
+  `pipeline_recording_wait_seconds`;
 - the run finished meanwhile (`RunOver`) → the chain stops quietly.
 """
 
@@ -42,6 +46,7 @@ from multistream.storage import StorageUnavailable
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+RECORDING_POLL_SECONDS = 1.0
 CHUNK_TASK = "multistream.pipeline.transcribe_chunk"
 FINISH_TASK = "multistream.pipeline.transcribe_finish"
 
@@ -93,13 +98,23 @@ def _guarded(
     work: Callable[[WorkerResources, uuid.UUID], T],
     *,
     part: bool = False,
+    polls: int | None = None,
 ) -> T:
     """Run `work`, turning its failures into a failed run or a retry (see the module);
-    `part`: the task is one part of its step (a chunk), which goes on meanwhile."""
+    `part`: the task is one part of its step (a chunk), which goes on meanwhile; `polls`:
+    the task's own count of its waits for the recording (a task that may wait for it)."""
     resources = worker_resources()
     run = uuid.UUID(run_id)
+    counted = None if polls is None else {"polls": polls}  # kept across retries
     try:
         return work(resources, run)
+    except steps.AwaitingRecording as exc:
+        if polls is None:
+            raise RuntimeError("only a task counting its polls may wait for a recording") from exc
+        log.info("pipeline run waits for its recording", run_id=run_id, polls=polls + 1)
+        raise task.retry(
+            countdown=RECORDING_POLL_SECONDS, exc=exc, kwargs={"polls": polls + 1}
+        ) from exc
     except steps.RunOver as exc:
         log.info("pipeline task dropped: run over", run_id=run_id, step=name.value)
         raise Ignore() from exc
@@ -108,7 +123,7 @@ def _guarded(
         raise Ignore() from exc
     except TRANSIENT as exc:
         reason = _reason(exc)
-        retries = task.request.retries
+        retries = task.request.retries - (polls or 0)
         if retries >= resources.settings.pipeline_max_retries:
             steps.fail(
                 resources,
@@ -121,7 +136,7 @@ def _guarded(
         log.warning("pipeline step will retry", run_id=run_id, step=name.value, reason=reason)
         with contextlib.suppress(*TRANSIENT):  # the database is down: retry, unrecorded
             steps.will_retry(resources, run, name, reason, wait, whole_step=not part)
-        raise task.retry(countdown=wait, exc=exc) from exc
+        raise task.retry(countdown=wait, exc=exc, kwargs=counted) from exc
     except Exception as exc:
         log.exception("pipeline step crashed", run_id=run_id, step=name.value)
         steps.fail(
@@ -146,9 +161,15 @@ def _step(
 
 
 @celery_app.task(name=TASK_NAMES[PipelineStepName.extract], bind=True, max_retries=None)
-def extract(self: Task[[str], None], run_id: str) -> None:
+def extract(self: Task[[str, int], None], run_id: str, polls: int = 0) -> None:
     """The recording to 16 kHz mono audio; the replay becomes playable (`partial`)."""
-    _guarded(self, run_id, PipelineStepName.extract, _step(steps.extract, PipelineStepName.extract))
+    body = _step(steps.extract, PipelineStepName.extract)
+
+    def work(resources: WorkerResources, run: uuid.UUID) -> None:
+        steps.await_recording(resources, run)
+        body(resources, run)
+
+    _guarded(self, run_id, PipelineStepName.extract, work, polls=polls)
 
 
 @celery_app.task(name=TASK_NAMES[PipelineStepName.transcribe], bind=True, max_retries=None)

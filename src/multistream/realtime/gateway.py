@@ -25,6 +25,10 @@ attached to its feed *before* it reads its catch-up from the log, so everything 
 passes on after that moment lands in its queue; the catch-up reads the log up to its
 head; the sender then skips queued events it already sent (seq ≤ last sent).
 
+Access. A socket is admitted at its hello, as REST admits a request. While it stays open
+the hub checks every `realtime_reauthorize_interval_seconds` (one query for all its
+sockets) that each user may still join; one removed from the course is cut off with 4403.
+
 Slow clients. The hub never awaits a socket: it appends to the subscriber's queue and
 wakes its sender (see `subscriber`). A subscriber whose queue reaches
 `realtime_send_queue_limit` is cut off with 4008 and resumes later.
@@ -60,6 +64,7 @@ from multistream.ops.metrics import (
     WS_REDIS_SUBSCRIBED,
 )
 from multistream.realtime import service
+from multistream.realtime.protocol import CloseCode
 from multistream.realtime.service import Admission
 from multistream.realtime.subscriber import LiveEvent, Subscriber
 from multistream.settings import Settings
@@ -118,7 +123,12 @@ class Hub:
             retry=Retry(NoBackoff(), 0),
         )
         WS_REDIS_SUBSCRIBED.set(0)
-        for loop in (self._subscribe_loop, self._poll_loop, self._ping_loop):
+        for loop in (
+            self._subscribe_loop,
+            self._poll_loop,
+            self._ping_loop,
+            self._reauthorize_loop,
+        ):
             self._spawn(loop())
 
     async def stop(self) -> None:
@@ -335,3 +345,33 @@ class Hub:
             for feed in list(self.feeds.values()):
                 for subscriber in feed.subscribers:
                     subscriber.ping()
+
+    async def _reauthorize_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.realtime_reauthorize_interval_seconds)
+            await self.reauthorize()
+
+    async def reauthorize(self) -> None:
+        """Cut off (4403) every socket whose user may no longer join its session."""
+        subscribers = [s for feed in list(self.feeds.values()) for s in feed.subscribers]
+        watching = {(s.admission.session_id, s.viewer.user_id) for s in subscribers}
+        if not watching:
+            return
+        try:
+            allowed = await self._in_thread(
+                lambda db: service.still_admitted(db, watching=watching)
+            )
+        except Exception as exc:
+            # Not knowing is not a reason to cut everyone off: the next check decides.
+            log.warning("re-checking live sockets' access failed", error=str(exc))
+            return
+        for subscriber in subscribers:
+            if (subscriber.admission.session_id, subscriber.viewer.user_id) in allowed:
+                continue
+            if subscriber.close_code is None:
+                log.info(
+                    "live socket closed: access withdrawn",
+                    session_id=subscriber.key,
+                    user_id=str(subscriber.viewer.user_id),
+                )
+                subscriber.disconnect(CloseCode.forbidden)

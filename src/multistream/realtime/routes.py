@@ -2,7 +2,7 @@
 
 The handler does the handshake (hello → admission → welcome, see `protocol`), hands the
 socket to the hub, and reads from it only to notice the client leaving. It closes the
-socket when the hub cut it off (4008, 1011) or the client broke the protocol (4400).
+socket when the hub cut it off (4008, 4403, 1011) or the client broke the protocol (4400).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ REASONS = {
     CloseCode.slow_client: "too far behind; reconnect with after=<last seq>",
     CloseCode.unexpected_frame: "send nothing after hello; commands go over REST",
     CloseCode.internal_error: "gateway error; reconnect with after=<last seq>",
+    CloseCode.forbidden: "no longer allowed in this class",
 }
 
 

@@ -1,4 +1,5 @@
-"""What the gateway reads from the database: who may watch a session, and session heads.
+"""What the gateway reads from the database: who may watch a session (at the hello, and
+again while the socket is open), and session heads.
 
 Plain synchronous functions on a SQLAlchemy session; the gateway calls them in worker
 threads (`anyio.to_thread`) so the event loop never waits on the database.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
 import structlog
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session
 from multistream.access.dependencies import RequireSession
 from multistream.access.policy import SESSION_ROLE, Permission, SessionRole
 from multistream.auth import service as auth
+from multistream.auth.models import User
 from multistream.auth.tokens import InvalidToken, TokenVerifier
+from multistream.courses.models import CourseMember
 from multistream.eventlog.domain import Viewer
 from multistream.problems import Problem
 from multistream.realtime.protocol import CloseCode
@@ -80,3 +83,25 @@ def heads(db: Session, *, session_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, i
         sa.select(LiveSession.id, LiveSession.last_seq).where(LiveSession.id.in_(session_ids))
     )
     return {session_id: int(last_seq) for session_id, last_seq in rows}
+
+
+def still_admitted(
+    db: Session, *, watching: Collection[tuple[uuid.UUID, uuid.UUID]]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """Which of the (session, user) pairs may still join: the user is still a member of
+    the session's course, or a platform admin. Two queries, whatever the number of pairs."""
+    if not watching:
+        return set()
+    session_ids = {session_id for session_id, _ in watching}
+    user_ids = {user_id for _, user_id in watching}
+    members = db.execute(
+        sa.select(LiveSession.id, CourseMember.user_id)
+        .join(CourseMember, CourseMember.course_id == LiveSession.course_id)
+        .where(LiveSession.id.in_(session_ids), CourseMember.user_id.in_(user_ids))
+    )
+    allowed = {(session_id, user_id) for session_id, user_id in members}
+    admins = set(
+        db.scalars(sa.select(User.id).where(User.id.in_(user_ids), User.is_platform_admin))
+    )
+    allowed |= {(session_id, user_id) for session_id, user_id in watching if user_id in admins}
+    return allowed & set(watching)

@@ -1,4 +1,5 @@
-"""Replays for the course's members: the manifest, transcript pages, search, captions."""
+"""Replays for the course's members: the manifest, transcript pages, search, captions; and
+search across every replay of a course."""
 
 from __future__ import annotations
 
@@ -6,25 +7,41 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.dependencies import (
+    CourseAccess,
+    RequireCourse,
+    RequireSession,
+    SessionAccess,
+)
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
 from multistream.replay import service as replays
-from multistream.replay.schemas import ReplayRead, SearchResults, TranscriptPage
+from multistream.replay.schemas import (
+    CourseSearchResults,
+    ReplayRead,
+    SearchResults,
+    TranscriptPage,
+)
 
-router = APIRouter(prefix="/api/v1/sessions/{session_id}/replay", tags=["replay"])
+router = APIRouter(prefix="/api/v1", tags=["replay"])
+REPLAY = "/sessions/{session_id}/replay"
 
 Watch = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
+SearchText = Annotated[
+    str, Query(min_length=1, max_length=200, description='Words, "a phrase", -not')
+]
+Limit = Annotated[int, Query(ge=1, le=50)]
 
 
-@router.get("", summary="The replay of a class: status, media, chapters, highlights")
+@router.get(REPLAY, summary="The replay of a class: status, media, chapters, highlights")
 def get_replay(access: Watch, db: DbSession, resources: AppResources) -> ReplayRead:
     return replays.manifest(
         db, session=access.session, store=resources.store, settings=resources.settings
     )
 
 
-@router.get("/transcript", summary="The transcript, a page of segments at a time")
+@router.get(f"{REPLAY}/transcript", summary="The transcript, a page of segments at a time")
 def get_transcript(
     access: Watch,
     db: DbSession,
@@ -34,18 +51,28 @@ def get_transcript(
     return replays.transcript_page(db, session_id=access.session.id, cursor=cursor, limit=limit)
 
 
-@router.get("/search", summary="Where the class talked about something (best first)")
+@router.get(f"{REPLAY}/search", summary="Where the class talked about something (best first)")
 def search_replay(
     access: Watch,
     db: DbSession,
-    q: Annotated[str, Query(min_length=1, max_length=200)],
-    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    q: SearchText,
+    limit: Limit = 20,
 ) -> SearchResults:
     return replays.search(db, session_id=access.session.id, query=q, limit=limit)
 
 
 @router.get(
-    "/captions.vtt",
+    "/courses/{course_id}/search",
+    summary="Where the course's replays talked about something (best first)",
+)
+def search_course(
+    access: ViewCourse, db: DbSession, q: SearchText, limit: Limit = 20
+) -> CourseSearchResults:
+    return replays.search_course(db, course_id=access.course.id, query=q, limit=limit)
+
+
+@router.get(
+    f"{REPLAY}/captions.vtt",
     summary="Captions (WebVTT)",
     response_class=Response,
     responses={

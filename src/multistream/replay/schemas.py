@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import uuid
 
 from pydantic import BaseModel, ConfigDict
@@ -100,8 +102,21 @@ class TranscriptPage(BaseModel):
     """Pass as `cursor` for the next page; null on the last one."""
 
 
+class SearchHitKind(enum.StrEnum):
+    transcript = "transcript"
+    """Words said: `start_ms`..`end_ms` is the transcript segment."""
+    slide = "slide"
+    """A slide's title or text: `start_ms`..`end_ms` is the chapter while it was up."""
+    question = "question"
+    """A question asked in the class: `start_ms` is when it was asked."""
+
+
 class SearchHit(BaseModel):
-    idx: int
+    kind: SearchHitKind
+    idx: int | None
+    """The transcript segment's index (transcript hits); null for the other kinds."""
+    ref_id: uuid.UUID | None
+    """The question (question hits); null for the other kinds."""
     start_ms: int
     end_ms: int
     snippet: str
@@ -112,3 +127,16 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     query: str
     items: list[SearchHit]
+
+
+class CourseSearchHit(SearchHit):
+    session_id: uuid.UUID
+    session_title: str
+    session_started_at: dt.datetime | None
+
+
+class CourseSearchResults(BaseModel):
+    """Hits across every replay of a course (classes whose replay is partial or ready)."""
+
+    query: str
+    items: list[CourseSearchHit]

@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session
 from multistream.eventlog import projections
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
+from multistream.eventlog.models import SessionEvent
 from multistream.eventlog.schemas import EventEnvelope
+from multistream.interactions.models import Question, QuestionStatus
 from multistream.media.models import Recording
 from multistream.pipeline.models import PipelineRun, PipelineRunStatus
 from multistream.problems import Problem
 from multistream.replay import domain
 from multistream.replay.models import (
     Chapter,
+    ChapterSource,
     Highlight,
     ReplayArtifact,
     ReplayArtifactKind,
@@ -32,6 +35,8 @@ from multistream.replay.models import (
 )
 from multistream.replay.schemas import (
     ChapterRead,
+    CourseSearchHit,
+    CourseSearchResults,
     HighlightRead,
     ReplayLinks,
     ReplayMedia,
@@ -39,6 +44,7 @@ from multistream.replay.schemas import (
     ReplayStatusChanged,
     ReplaySummary,
     SearchHit,
+    SearchHitKind,
     SearchResults,
     TranscriptPage,
     TranscriptSegmentRead,
@@ -46,6 +52,7 @@ from multistream.replay.schemas import (
 from multistream.sessions.models import LiveSession, ReplayStatus
 from multistream.settings import Settings
 from multistream.storage import ObjectNotFound, ObjectStore, StorageError, StorageUnavailable
+from multistream.studio.models import SlidePage
 
 log = structlog.get_logger(__name__)
 
@@ -223,43 +230,145 @@ def transcript_page(
 
 
 def search(db: Session, *, session_id: uuid.UUID, query: str, limit: int) -> SearchResults:
-    """Segments matching `query` (web-search syntax: words, "phrases", -not), best first."""
-    tsquery = sa.func.websearch_to_tsquery(_ENGLISH, query)
-    rank = sa.func.ts_rank(TranscriptSegment.search_vector, tsquery)
-    snippet = sa.func.ts_headline(
-        _ENGLISH,
-        TranscriptSegment.text,
-        tsquery,
-        _HEADLINE_OPTIONS,
+    """Where a class talked about `query` (web-search syntax: words, "phrases", -not):
+    transcript segments, slides and questions, best first."""
+    rows = _search(db, LiveSession.id == session_id, query=query, limit=limit)
+    return SearchResults(query=query, items=[SearchHit.model_validate(row) for row in rows])
+
+
+def search_course(
+    db: Session, *, course_id: uuid.UUID, query: str, limit: int
+) -> CourseSearchResults:
+    """`search` across every class of a course that has a replay to watch."""
+    rows = _search(
+        db,
+        sa.and_(LiveSession.course_id == course_id, LiveSession.replay_status.in_(PLAYABLE)),
+        query=query,
+        limit=limit,
     )
-    rows = db.execute(
+    return CourseSearchResults(
+        query=query, items=[CourseSearchHit.model_validate(row) for row in rows]
+    )
+
+
+# How much a hit of each kind counts next to the others: words said point at the very
+# moment, a question at when it was asked, a slide only at the chapter it was up for.
+_KIND_WEIGHT = {
+    SearchHitKind.transcript: 1.0,
+    SearchHitKind.question: 0.8,
+    SearchHitKind.slide: 0.6,
+}
+_RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(length): long slides do not dominate
+_NO_IDX = sa.cast(sa.null(), sa.Integer)
+_NO_REF = sa.cast(sa.null(), sa.Uuid)
+
+
+def _search(
+    db: Session, sessions: sa.ColumnElement[bool], *, query: str, limit: int
+) -> list[dict[str, Any]]:
+    tsquery = sa.func.websearch_to_tsquery(_ENGLISH, query)
+
+    def ranked(
+        kind: SearchHitKind, vector: sa.SQLColumnExpression[Any], text: sa.SQLColumnExpression[str]
+    ) -> tuple[sa.ColumnElement[Any], ...]:
+        rank = sa.func.ts_rank(vector, tsquery, _RANK_NORMALISATION) * _KIND_WEIGHT[kind]
+        return (
+            sa.literal(kind.value).label("kind"),
+            sa.func.ts_headline(_ENGLISH, text, tsquery, _HEADLINE_OPTIONS).label("snippet"),
+            sa.cast(rank, sa.Double).label("rank"),
+        )
+
+    said = (
         sa.select(
-            TranscriptSegment.idx,
-            TranscriptSegment.start_ms,
-            TranscriptSegment.end_ms,
-            snippet.label("snippet"),
-            rank.label("rank"),
+            LiveSession.id.label("session_id"),
+            *ranked(
+                SearchHitKind.transcript, TranscriptSegment.search_vector, TranscriptSegment.text
+            ),
+            TranscriptSegment.idx.label("idx"),
+            _NO_REF.label("ref_id"),
+            TranscriptSegment.start_ms.label("start_ms"),
+            TranscriptSegment.end_ms.label("end_ms"),
+        )
+        .join(TranscriptSegment, TranscriptSegment.session_id == LiveSession.id)
+        .where(sessions, TranscriptSegment.search_vector.bool_op("@@")(tsquery))
+    )
+    slide_text = sa.func.concat_ws(". ", SlidePage.title, SlidePage.text)
+    slide_vector = sa.func.to_tsvector(_ENGLISH, slide_text)
+    shown = (
+        sa.select(
+            LiveSession.id,
+            *ranked(SearchHitKind.slide, slide_vector, slide_text),
+            _NO_IDX,
+            _NO_REF,
+            Chapter.start_ms,
+            Chapter.end_ms,
+        )
+        .join(Chapter, Chapter.session_id == LiveSession.id)
+        .join(
+            SlidePage,
+            sa.and_(
+                SlidePage.asset_id == Chapter.slide_asset_id,
+                SlidePage.page_no == Chapter.slide_page,
+            ),
+        )
+        # A slide's chapter starts when it went up; topic splits of it are not repeated.
+        .where(sessions, Chapter.source == ChapterSource.slide, slide_vector.bool_op("@@")(tsquery))
+    )
+    asked_ms = sa.func.greatest(
+        0,
+        sa.cast(
+            sa.func.floor(sa.extract("epoch", SessionEvent.occurred_at - _clock_start()) * 1000),
+            sa.BigInteger,
+        ),
+    )
+    question_vector = sa.func.to_tsvector(_ENGLISH, Question.body)
+    asked = (
+        sa.select(
+            LiveSession.id,
+            *ranked(SearchHitKind.question, question_vector, Question.body),
+            _NO_IDX,
+            Question.id,
+            asked_ms,
+            asked_ms,
+        )
+        .join(Question, Question.session_id == LiveSession.id)
+        .join(
+            SessionEvent,
+            sa.and_(
+                SessionEvent.session_id == Question.session_id, SessionEvent.seq == Question.seq
+            ),
         )
         .where(
-            TranscriptSegment.session_id == session_id,
-            TranscriptSegment.search_vector.bool_op("@@")(tsquery),
+            sessions,
+            Question.status != QuestionStatus.dismissed,
+            question_vector.bool_op("@@")(tsquery),
         )
-        .order_by(rank.desc(), TranscriptSegment.idx)
-        .limit(limit)
-    ).all()
-    return SearchResults(
-        query=query,
-        items=[
-            SearchHit(
-                idx=row.idx,
-                start_ms=row.start_ms,
-                end_ms=row.end_ms,
-                snippet=row.snippet,
-                rank=float(row.rank),
-            )
-            for row in rows
-        ],
     )
+    hits = sa.union_all(said, shown, asked).subquery()
+    rows = db.execute(
+        sa.select(
+            hits,
+            LiveSession.title.label("session_title"),
+            LiveSession.started_at.label("session_started_at"),
+        )
+        .join(LiveSession, LiveSession.id == hits.c.session_id)
+        .order_by(hits.c.rank.desc(), LiveSession.started_at.desc(), hits.c.start_ms)
+        .limit(limit)
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def _clock_start() -> sa.ColumnElement[Any]:
+    """The moment a class's media time 0 stands for (as `pipeline.align` reckons it): its
+    latest stored recording's start, else the class's own start."""
+    recorded = (
+        sa.select(Recording.started_at)
+        .where(Recording.session_id == LiveSession.id, Recording.storage_key.is_not(None))
+        .order_by(Recording.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(recorded, LiveSession.started_at)
 
 
 def captions(db: Session, *, session_id: uuid.UUID, store: ObjectStore) -> bytes:

@@ -144,6 +144,23 @@ export interface paths {
         patch: operations["change_member_role_api_v1_courses__course_id__members__user_id__patch"];
         trace?: never;
     };
+    "/api/v1/courses/{course_id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the course's replays talked about something (best first) */
+        get: operations["search_course_api_v1_courses__course_id__search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{course_id}/sessions": {
         parameters: {
             query?: never;
@@ -1332,6 +1349,41 @@ export interface components {
          * @enum {string}
          */
         CourseRole: "owner" | "instructor" | "ta" | "student";
+        /** CourseSearchHit */
+        CourseSearchHit: {
+            /** End Ms */
+            end_ms: number;
+            /** Idx */
+            idx: number | null;
+            kind: components["schemas"]["SearchHitKind"];
+            /** Rank */
+            rank: number;
+            /** Ref Id */
+            ref_id: string | null;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /** Session Started At */
+            session_started_at: string | null;
+            /** Session Title */
+            session_title: string;
+            /** Snippet */
+            snippet: string;
+            /** Start Ms */
+            start_ms: number;
+        };
+        /**
+         * CourseSearchResults
+         * @description Hits across every replay of a course (classes whose replay is partial or ready).
+         */
+        CourseSearchResults: {
+            /** Items */
+            items: components["schemas"]["CourseSearchHit"][];
+            /** Query */
+            query: string;
+        };
         /** DeckAttach */
         DeckAttach: {
             /**
@@ -2005,14 +2057,22 @@ export interface components {
             /** End Ms */
             end_ms: number;
             /** Idx */
-            idx: number;
+            idx: number | null;
+            kind: components["schemas"]["SearchHitKind"];
             /** Rank */
             rank: number;
+            /** Ref Id */
+            ref_id: string | null;
             /** Snippet */
             snippet: string;
             /** Start Ms */
             start_ms: number;
         };
+        /**
+         * SearchHitKind
+         * @enum {string}
+         */
+        SearchHitKind: "transcript" | "slide" | "question";
         /** SearchResults */
         SearchResults: {
             /** Items */
@@ -3096,6 +3156,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberRead"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Signed in, but not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    search_course_api_v1_courses__course_id__search_get: {
+        parameters: {
+            query: {
+                /** @description Words, "a phrase", -not */
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseSearchResults"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -5933,6 +6064,7 @@ export interface operations {
     search_replay_api_v1_sessions__session_id__replay_search_get: {
         parameters: {
             query: {
+                /** @description Words, "a phrase", -not */
                 q: string;
                 limit?: number;
             };

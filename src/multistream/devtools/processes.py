@@ -1,9 +1,10 @@
-"""A real Celery worker (`python -m multistream worker`) for integration tests.
+"""The platform's Celery processes as subprocesses, for integration tests and benchmarks:
+`Worker` (`python -m multistream worker`) and `Recorder` (`python -m multistream recorder`).
 
-The worker is a subprocess whose environment spells out every setting of the test's
-`Settings` (its database, its object store, its queue), so it works on exactly what the
-test's api works on. Each test run has its own queue (`celery_queue`), so parallel runs
-and xdist workers never take each other's tasks.
+Each subprocess's environment spells out every setting of the caller's `Settings` (its
+database, its object store, its queue), so it works on exactly what the caller's api works
+on. Each test run has its own queue (`celery_queue`), so parallel runs and xdist workers
+never take each other's tasks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import AliasChoices, SecretStr
 
@@ -52,9 +53,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class Worker:
-    """`with Worker(settings, log_path) as worker:` a worker consuming settings.celery_queue,
-    answering pings before the block starts; stopped (warm shutdown) after it."""
+class CeleryProcess:
+    """A `multistream` Celery command as a subprocess of the caller's settings, logging
+    to `log_path`; `with` it to start it and stop it (warm shutdown) afterwards."""
+
+    command = "worker"
 
     def __init__(self, settings: Settings, log_path: Path, *, concurrency: int = 1) -> None:
         self.settings = settings
@@ -62,14 +65,14 @@ class Worker:
         self.concurrency = concurrency
         self.process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> Worker:
+    def start(self) -> None:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
                     "multistream",
-                    "worker",
+                    self.command,
                     "--concurrency",
                     str(self.concurrency),
                 ],
@@ -78,32 +81,13 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        try:
-            self._wait_until_consuming(timeout=60)
-        except BaseException:
-            self.stop()
-            raise
+
+    def __enter__(self) -> Self:
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    def _wait_until_consuming(self, *, timeout: float) -> None:
-        assert self.process is not None
-        with celery_app.connection_for_write(self.settings.redis_url) as connection:
-            result = celery_app.send_task(
-                "multistream.ping", queue=self.settings.celery_queue, connection=connection
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the worker exited at start:\n{self.log()}")
-            if result.ready():
-                assert result.get(timeout=1) == "pong"
-                result.forget()
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"the worker did not answer a ping in {timeout} s:\n{self.log()}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
@@ -116,5 +100,43 @@ class Worker:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the group this worker started
+            os.killpg(process.pid, signal.SIGKILL)  # the group this process started
             process.wait(timeout=10)
+
+
+class Recorder(CeleryProcess):
+    """`multistream recorder`: the participant recorders, on `settings.recorder_queue`."""
+
+    command = "recorder"
+
+
+class Worker(CeleryProcess):
+    """`with Worker(settings, log_path) as worker:` a worker consuming settings.celery_queue,
+    answering pings before the block starts; stopped (warm shutdown) after it."""
+
+    def start(self) -> None:
+        super().start()
+        try:
+            self._wait_until_consuming(timeout=60)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_consuming(self, *, timeout: float) -> None:
+        if self.process is None:
+            raise RuntimeError("the worker is not started")
+        with celery_app.connection_for_write(self.settings.redis_url) as connection:
+            result = celery_app.send_task(
+                "multistream.ping", queue=self.settings.celery_queue, connection=connection
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the worker exited at start:\n{self.log()}")
+            if result.ready():
+                if (answer := result.get(timeout=1)) != "pong":
+                    raise RuntimeError(f"the worker answered the ping with {answer!r}")
+                result.forget()
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"the worker did not answer a ping in {timeout} s:\n{self.log()}")

@@ -1,0 +1,619 @@
+"""Pipeline benchmark: a synthetic lecture spoken into a live class becomes a replay. How
+soon after the class ends is the replay ready, how well was the lecture heard, and how
+closely do the chapters follow the slides?
+
+    .venv/bin/python bench/pipeline/run.py --minutes 10
+
+It recreates and migrates a database of its own (`multistream_bench_pipeline`, left in
+place afterwards), and starts the platform's own processes on it, with the product's
+default pipeline settings unless told otherwise: `multistream api` (port 8492),
+`multistream worker` and `multistream recorder`, on a Celery queue of the run's own and
+the local Redis, MinIO and LiveKit (`multistream services up`).
+
+Then it does what a teacher does, through the api: signs up, makes a course with one
+student, uploads the lecture's deck (`devtools.lecture`: espeak-ng speaking the built-in
+photosynthesis lecture, stretched to `--minutes`, with its slide-change times known to the
+sample), schedules a recorded class and starts it. Once the recorder has joined, the bot
+teacher (`devtools.publisher`) speaks the lecture into the room in real time while the
+script turns the slides through the api at the lecture's slide-change times. At the end
+the teacher ends the class (the same `end` that LiveKit's `room_finished` webhook runs),
+and the script only watches the replay's status. It reports:
+
+- time to replay: from the class's end to `partial` (playable) and to `ready`, in seconds
+  and as a fraction of the recording's length; and where the time went (the recorder's
+  upload, then each pipeline step's own start and finish, and its attempts);
+- word error rate (`jiwer`) of the transcript against the script, with lower case and no
+  punctuation on both sides; and the same per chapter's slide;
+- chapter boundary error: for each slide after the first, how far its chapter's start is
+  from the moment the lecture really changed slide (on the recording's clock), and
+  whether every slide has a chapter titled from it;
+- search: for one phrase per slide, whether the best hit starts within 2 s of when the
+  phrase was spoken.
+
+`--json PATH` also writes everything measured as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import jiwer
+import sqlalchemy as sa
+
+from multistream.devtools.databases import fresh_database
+from multistream.devtools.lecture import Lecture, make_lecture
+from multistream.devtools.processes import Recorder, Worker, environment
+from multistream.devtools.publisher import publish_lecture
+from multistream.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"  # noqa: S105 - a benchmark account
+SEARCH_TOLERANCE_MS = 2_000
+T = TypeVar("T")
+
+_normalise = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.RemovePunctuation(),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    return float(
+        jiwer.wer(
+            reference, hypothesis, reference_transform=_normalise, hypothesis_transform=_normalise
+        )
+    )
+
+
+def wait_for(check: Callable[[], T | None], *, timeout: float, what: str, every: float = 0.3) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise SystemExit(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+# --- the platform's processes -----------------------------------------------------------------
+
+
+def start_api(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("wb") as log:
+        api = subprocess.Popen(
+            [sys.executable, "-m", "multistream", "api", "--port", str(settings.api_port)],
+            env=environment(settings),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def healthy() -> bool:
+        if api.poll() is not None:
+            raise SystemExit(f"the api exited at startup; see {log_path}")
+        with contextlib.suppress(httpx.HTTPError):
+            return httpx.get(f"{settings.public_url}/healthz", timeout=1).status_code == 200
+        return False
+
+    wait_for(healthy, timeout=90, what="the api to start")
+    return api
+
+
+# --- the teacher, through the api -------------------------------------------------------------
+
+
+class Api:
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=60)
+
+    def call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
+        response = self.http.request(
+            method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs
+        )
+        if response.status_code >= 400:
+            raise SystemExit(f"{method} {path} -> {response.status_code}: {response.text}")
+        return response.json()
+
+    def signup(self, name: str) -> str:
+        response = self.http.post(
+            "/auth/local/signup",
+            json={
+                "email": f"{name.lower()}.{uuid.uuid4().hex[:8]}@example.com",
+                "password": PASSWORD,
+                "display_name": name,
+            },
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
+
+@dataclasses.dataclass
+class LiveClass:
+    session_id: str
+    teacher: str
+    student: str
+    recording_started: dt.datetime
+    lecture_started: dt.datetime
+    """Wall-clock moment of the lecture's first sample, as the bot sent it."""
+    slide_logged: dict[int, dt.datetime]
+    ended_at: float
+    """`time.monotonic()` when the api answered the class's end."""
+    ended_wall: dt.datetime
+    publish_lag_ms: float
+
+
+def give_the_class(api: Api, lecture: Lecture) -> LiveClass:
+    teacher, student = api.signup("Teacher"), api.signup("Student")
+    course = api.call("POST", "/api/v1/courses", teacher, json={"title": "Plant biology"})
+    invite = api.call(
+        "POST", f"/api/v1/courses/{course['id']}/invites", teacher, json={"role": "student"}
+    )
+    api.call("POST", f"/api/v1/invites/{invite['code']}/accept", student)
+    asset = api.call(
+        "POST",
+        f"/api/v1/courses/{course['id']}/assets",
+        teacher,
+        files={"file": ("deck.pdf", lecture.deck_pdf_path.read_bytes(), "application/pdf")},
+    )
+
+    def rendered() -> bool:
+        status = api.call("GET", f"/api/v1/assets/{asset['id']}", teacher)["status"]
+        if status == "failed":
+            raise SystemExit("the deck failed to render")
+        return bool(status == "ready")
+
+    wait_for(rendered, timeout=120, what="the deck to render")
+    start = dt.datetime.now(dt.UTC)
+    session = api.call(
+        "POST",
+        f"/api/v1/courses/{course['id']}/sessions",
+        teacher,
+        json={
+            "title": "Photosynthesis, live",
+            "scheduled_start": start.isoformat(),
+            "scheduled_end": (start + dt.timedelta(hours=2)).isoformat(),
+            "recording_enabled": True,
+        },
+    )
+    url = f"/api/v1/sessions/{session['id']}"
+    api.call("POST", f"{url}/start", teacher)
+
+    def recorder_joined() -> dict[str, Any] | None:
+        log = api.call("GET", f"{url}/events?after=0", teacher)["items"]
+        return next((e for e in log if e["type"] == "recording.started"), None)
+
+    started = wait_for(recorder_joined, timeout=60, what="the recorder to join the room")
+    scenes = api.call("GET", f"{url}/scenes", teacher)["items"]
+    scene = next(s for s in scenes if s["layout"] == "slides_camera")
+    api.call("POST", f"{url}/studio/activate-scene", teacher, json={"scene_id": scene["id"]})
+    api.call("POST", f"{url}/studio/deck", teacher, json={"asset_id": asset["id"]})
+    joined = api.call("POST", f"{url}/join", teacher)
+
+    pending = sorted(lecture.slide_changes[1:], key=lambda change: change[1])
+    slide_logged: dict[int, dt.datetime] = {}
+    spoken_from: list[dt.datetime] = []
+    lock = threading.Lock()
+
+    def change_slide(page: int) -> None:
+        with lock:
+            api.call("POST", f"{url}/studio/slide", teacher, json={"page_no": page})
+            slide_logged[page] = dt.datetime.now(dt.UTC)
+
+    async def progress(ms: int) -> None:
+        if not spoken_from:
+            spoken_from.append(dt.datetime.now(dt.UTC) - dt.timedelta(milliseconds=ms))
+            print(f"speaking the {lecture.duration_ms / 60_000:.1f}-minute lecture", flush=True)
+        while pending and ms >= pending[0][1]:
+            page, _ = pending.pop(0)
+            print(f"  slide {page} at {ms / 1000:.1f} s", flush=True)
+            await asyncio.to_thread(change_slide, page)
+
+    published = asyncio.run(
+        publish_lecture(
+            joined["livekit_url"],
+            joined["token"],
+            lecture.wav_path,
+            progress,
+            wait_for_listener_seconds=10,
+        )
+    )
+    time.sleep(1.0)
+    api.call("POST", f"{url}/end", teacher)
+    ended_at, ended_wall = time.monotonic(), dt.datetime.now(dt.UTC)
+    return LiveClass(
+        session_id=session["id"],
+        teacher=teacher,
+        student=student,
+        recording_started=dt.datetime.fromisoformat(started["payload"]["started_at"]),
+        lecture_started=spoken_from[0],
+        slide_logged=slide_logged,
+        ended_at=ended_at,
+        ended_wall=ended_wall,
+        publish_lag_ms=published.max_lag_ms,
+    )
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Timing:
+    partial_seconds: float | None
+    ready_seconds: float
+    statuses: list[tuple[float, str]]
+
+
+def watch_replay(api: Api, live: LiveClass, timeout: float) -> Timing:
+    url = f"/api/v1/sessions/{live.session_id}/replay"
+    statuses: list[tuple[float, str]] = []
+
+    def ready() -> bool:
+        status = str(api.call("GET", url, live.student)["status"])
+        if not statuses or statuses[-1][1] != status:
+            statuses.append((round(time.monotonic() - live.ended_at, 2), status))
+            print(f"  replay {status} at {statuses[-1][0]:.1f} s after the end", flush=True)
+        if status == "failed":
+            raise SystemExit("the pipeline failed: see the worker's log")
+        return status == "ready"
+
+    wait_for(ready, timeout=timeout, what="the replay to be ready", every=0.25)
+    partial = next((at for at, status in statuses if status == "partial"), None)
+    return Timing(partial_seconds=partial, ready_seconds=statuses[-1][0], statuses=statuses)
+
+
+def pipeline_rows(database_url: str, live: LiveClass) -> dict[str, Any]:
+    """The recording's upload and each step's times, as seconds after the class's end."""
+    engine = sa.create_engine(database_url)
+    end = live.ended_wall
+
+    def after_end(at: dt.datetime | None) -> float | None:
+        return None if at is None else round((at - end).total_seconds(), 2)
+
+    with engine.connect() as connection:
+        recording = connection.execute(
+            sa.text(
+                "SELECT started_at, ended_at, duration_ms, size_bytes FROM recordings"
+                " WHERE session_id = :sid ORDER BY created_at DESC LIMIT 1"
+            ),
+            {"sid": live.session_id},
+        ).one()
+        runs = connection.execute(
+            sa.text(
+                "SELECT id, status, trigger, created_at, started_at, finished_at"
+                " FROM pipeline_runs WHERE session_id = :sid ORDER BY created_at"
+            ),
+            {"sid": live.session_id},
+        ).all()
+        final = runs[-1]
+        steps = connection.execute(
+            sa.text(
+                "SELECT name, status, attempts, started_at, finished_at FROM pipeline_steps"
+                " WHERE run_id = :rid ORDER BY started_at NULLS LAST"
+            ),
+            {"rid": final.id},
+        ).all()
+        uploaded = connection.execute(
+            sa.text(
+                "SELECT occurred_at FROM session_events WHERE session_id = :sid"
+                " AND type = 'recording.stopped' ORDER BY seq DESC LIMIT 1"
+            ),
+            {"sid": live.session_id},
+        ).scalar()
+    engine.dispose()
+    return {
+        "recording": {
+            "duration_ms": recording.duration_ms,
+            "size_bytes": recording.size_bytes,
+            "stopped_logged_s": after_end(uploaded),
+        },
+        "runs": [
+            {
+                "trigger": str(run.trigger),
+                "status": str(run.status),
+                "created_s": after_end(run.created_at),
+                "started_s": after_end(run.started_at),
+                "finished_s": after_end(run.finished_at),
+            }
+            for run in runs
+        ],
+        "steps": [
+            {
+                "name": str(step.name),
+                "status": str(step.status),
+                "attempts": step.attempts,
+                "started_s": after_end(step.started_at),
+                "finished_s": after_end(step.finished_at),
+                "seconds": None
+                if step.started_at is None or step.finished_at is None
+                else round((step.finished_at - step.started_at).total_seconds(), 2),
+            }
+            for step in steps
+        ],
+    }
+
+
+def media_ms(live: LiveClass, lecture_ms: int) -> int:
+    """Where a moment of the lecture falls on the recording's clock."""
+    at = live.lecture_started + dt.timedelta(milliseconds=lecture_ms)
+    return round((at - live.recording_started).total_seconds() * 1000)
+
+
+def transcript(api: Api, live: LiveClass) -> list[dict[str, Any]]:
+    segments: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": 500} | ({"cursor": cursor} if cursor else {})
+        page = api.call(
+            "GET",
+            f"/api/v1/sessions/{live.session_id}/replay/transcript",
+            live.student,
+            params=params,
+        )
+        segments += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return segments
+
+
+def measure_words(
+    lecture: Lecture, live: LiveClass, segments: list[dict[str, Any]]
+) -> dict[str, Any]:
+    overall = word_error_rate(lecture.script_text, " ".join(s["text"] for s in segments))
+    per_slide = []
+    bounds = [*(ms for _, ms in lecture.slide_changes), lecture.duration_ms]
+    for index, title in enumerate(lecture.titles):
+        start, end = bounds[index], bounds[index + 1]
+        reference = " ".join(text for text, at in lecture.phrases if start <= at < end)
+        lo, hi = media_ms(live, start), media_ms(live, end)
+        heard = " ".join(
+            s["text"] for s in segments if lo <= (s["start_ms"] + s["end_ms"]) // 2 < hi
+        )
+        per_slide.append({"slide": title, "wer": round(word_error_rate(reference, heard), 4)})
+    return {
+        "wer": round(overall, 4),
+        "reference_words": len(lecture.script_text.split()),
+        "segments": len(segments),
+        "per_slide": per_slide,
+    }
+
+
+def measure_chapters(lecture: Lecture, live: LiveClass, replay: dict[str, Any]) -> dict[str, Any]:
+    chapters = replay["chapters"]
+    boundaries = []
+    for page, change_ms in lecture.slide_changes[1:]:
+        truth = media_ms(live, change_ms)
+        chapter = next((c for c in chapters if c["slide_page"] == page), None)
+        logged = live.slide_logged.get(page)
+        boundaries.append(
+            {
+                "slide": page,
+                "true_ms": truth,
+                "chapter_start_ms": None if chapter is None else chapter["start_ms"],
+                "error_ms": None if chapter is None else chapter["start_ms"] - truth,
+                "titled_from_slide": chapter is not None
+                and chapter["title"] == lecture.titles[page - 1],
+                "api_slide_change_late_ms": None
+                if logged is None
+                else round((logged - live.lecture_started).total_seconds() * 1000 - change_ms),
+            }
+        )
+    errors = [abs(b["error_ms"]) for b in boundaries if b["error_ms"] is not None]
+    return {
+        "chapters": len(chapters),
+        "slides_with_a_chapter": f"{len(errors)}/{len(boundaries)}",
+        "all_titled_from_slide": all(b["titled_from_slide"] for b in boundaries),
+        "mean_abs_error_ms": round(statistics.fmean(errors)) if errors else None,
+        "max_abs_error_ms": max(errors) if errors else None,
+        "tiles_the_recording": bool(
+            chapters
+            and chapters[0]["start_ms"] == 0
+            and chapters[-1]["end_ms"] == replay["duration_ms"]
+            and all(a["end_ms"] == b["start_ms"] for a, b in itertools.pairwise(chapters))
+        ),
+        "boundaries": boundaries,
+    }
+
+
+def measure_search(api: Api, lecture: Lecture, live: LiveClass) -> dict[str, Any]:
+    probes = []
+    bounds = [*(ms for _, ms in lecture.slide_changes), lecture.duration_ms]
+    for index in range(len(lecture.titles)):
+        # The slide's own first sentence: the words a student would remember.
+        text, at = next(
+            (t, ms) for t, ms in lecture.phrases if bounds[index] <= ms < bounds[index + 1]
+        )
+        words = [w.strip(".,") for w in text.split() if len(w.strip(".,")) > 4][:3]
+        query = " ".join(words)
+        hits = api.call(
+            "GET",
+            f"/api/v1/sessions/{live.session_id}/replay/search",
+            live.student,
+            params={"q": query},
+        )["items"]
+        spoken = media_ms(live, at)
+        # The phrase is also repeated in recaps: any hit near where it was first said counts
+        # only if it is the best one.
+        found = bool(hits) and abs(hits[0]["start_ms"] - spoken) <= SEARCH_TOLERANCE_MS
+        probes.append({"query": query, "spoken_ms": spoken, "hits": len(hits), "first_hit": found})
+    return {"found": f"{sum(p['first_hit'] for p in probes)}/{len(probes)}", "probes": probes}
+
+
+def measure_direct(settings: Settings, lecture: Lecture) -> dict[str, Any]:
+    """The same engine on the lecture's own WAV, in this process: what the room, the codec
+    and the recorder's mix cost in words, next to what the recogniser itself misses."""
+    from multistream.pipeline.asr import make_engine, plan_chunks, stitch, transcribe_chunk
+
+    engine = make_engine(settings)
+    began = time.monotonic()
+    chunks = plan_chunks(
+        lecture.wav_path, settings.asr_chunk_seconds, settings.asr_chunk_max_seconds
+    )
+    segments = stitch(transcribe_chunk(engine, lecture.wav_path, chunk) for chunk in chunks)
+    seconds = time.monotonic() - began
+    hypothesis = " ".join(segment.text for segment in segments)
+    return {
+        "wer": round(word_error_rate(lecture.script_text, hypothesis), 4),
+        "seconds": round(seconds, 1),
+        "real_time_factor": round(seconds / (lecture.duration_ms / 1000), 3),
+        "chunks": len(chunks),
+    }
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0, help="length of the lecture")
+    parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--asr-engine", choices=["whisper", "pocketsphinx"], default=None)
+    parser.add_argument("--asr-threads", type=int, default=None)
+    parser.add_argument("--port", type=int, default=8492)
+    parser.add_argument("--database", default="multistream_bench_pipeline")
+    parser.add_argument("--json", type=Path, default=None, help="write the results here too")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="afterwards, also transcribe the lecture's WAV itself in this process (no room)",
+    )
+    args = parser.parse_args()
+
+    base = Settings()
+    database_url = fresh_database(args.database, base)
+    changes: dict[str, Any] = {
+        "database_url": database_url,
+        "api_port": args.port,
+        "public_url": f"http://127.0.0.1:{args.port}",
+        "celery_queue": f"bench-pipeline-{uuid.uuid4().hex[:8]}",
+        "log_level": "INFO",
+    }
+    if args.asr_engine:
+        changes["asr_engine"] = args.asr_engine
+    if args.asr_threads:
+        changes["asr_threads"] = args.asr_threads
+    settings = base.model_copy(update=changes)
+    if not settings.media_configured:
+        raise SystemExit("LiveKit is not configured: run `multistream services up` first")
+
+    work = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    print(f"making a {args.minutes:g}-minute lecture in {work}", flush=True)
+    lecture = make_lecture(work / "lecture", minutes=args.minutes)
+    print(
+        f"engine {settings.asr_engine} {settings.asr_model}, {settings.asr_threads} threads,"
+        f" chunks {settings.asr_chunk_seconds:g}-{settings.asr_chunk_max_seconds:g} s,"
+        f" worker concurrency {args.worker_concurrency}; logs in {work}",
+        flush=True,
+    )
+    api_process = start_api(settings, work / "api.log")
+    recorder = Recorder(settings, work / "recorder.log", concurrency=2)
+    try:
+        with Worker(settings, work / "worker.log", concurrency=args.worker_concurrency):
+            recorder.start()
+            api = Api(settings.public_url)
+            live = give_the_class(api, lecture)
+            print("class ended; waiting for the replay", flush=True)
+            timing = watch_replay(api, live, timeout=max(600.0, lecture.duration_ms / 1000 * 2))
+            replay = api.call("GET", f"/api/v1/sessions/{live.session_id}/replay", live.student)
+            segments = transcript(api, live)
+            results = {
+                "lecture_minutes": round(lecture.duration_ms / 60_000, 2),
+                "settings": {
+                    "asr_engine": settings.asr_engine,
+                    "asr_model": settings.asr_model,
+                    "asr_threads": settings.asr_threads,
+                    "asr_chunk_seconds": settings.asr_chunk_seconds,
+                    "worker_concurrency": args.worker_concurrency,
+                },
+                "publish_max_lag_ms": live.publish_lag_ms,
+                "time_to_replay": {
+                    "recording_seconds": round(replay["duration_ms"] / 1000, 1),
+                    "partial_seconds": timing.partial_seconds,
+                    "ready_seconds": timing.ready_seconds,
+                    "ready_fraction_of_recording": round(
+                        timing.ready_seconds / (replay["duration_ms"] / 1000), 3
+                    ),
+                    "statuses": timing.statuses,
+                    **pipeline_rows(database_url, live),
+                },
+                "words": measure_words(lecture, live, segments),
+                "chapters": measure_chapters(lecture, live, replay),
+                "search": measure_search(api, lecture, live),
+            }
+    finally:
+        recorder.stop()
+        api_process.terminate()
+        api_process.wait(timeout=20)
+    if args.direct:
+        print("transcribing the lecture's own WAV in this process", flush=True)
+        results["words"]["direct"] = measure_direct(settings, lecture)
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+
+
+def report(results: dict[str, Any]) -> None:
+    timing, words, chapters = results["time_to_replay"], results["words"], results["chapters"]
+    print()
+    print(f"lecture: {results['lecture_minutes']} min; settings: {results['settings']}")
+    print(
+        f"time to replay after the class ended: partial {timing['partial_seconds']} s,"
+        f" ready {timing['ready_seconds']} s = {timing['ready_fraction_of_recording']:.3f}"
+        f" of the {timing['recording_seconds']} s recording"
+    )
+    recording = timing["recording"]
+    print(f"  recording uploaded and logged at {recording['stopped_logged_s']} s")
+    for step in timing["steps"]:
+        print(
+            f"  {step['name']:<11} {step['started_s']:>7} → {step['finished_s']:>7} s"
+            f"  ({step['seconds']} s, {step['attempts']} attempt(s), {step['status']})"
+        )
+    print(
+        f"word error rate: {words['wer']:.3f} over {words['reference_words']} words"
+        f" ({words['segments']} segments); per slide:"
+        f" {', '.join(str(s['wer']) for s in words['per_slide'])}"
+    )
+    if "direct" in words:
+        direct = words["direct"]
+        print(
+            f"  the same engine on the lecture's WAV itself (no room): WER {direct['wer']:.3f},"
+            f" {direct['seconds']} s in one process = {direct['real_time_factor']} x real time"
+        )
+    print(
+        f"chapters: {chapters['chapters']}, slides with one {chapters['slides_with_a_chapter']},"
+        f" titled from the slide: {chapters['all_titled_from_slide']},"
+        f" tile the recording: {chapters['tiles_the_recording']}"
+    )
+    print(
+        f"chapter boundary error: mean {chapters['mean_abs_error_ms']} ms,"
+        f" max {chapters['max_abs_error_ms']} ms"
+        f" (signed: {[b['error_ms'] for b in chapters['boundaries']]};"
+        f" slide calls late by {[b['api_slide_change_late_ms'] for b in chapters['boundaries']]}"
+        " ms)"
+    )
+    print(f"search, best hit within 2 s of the phrase: {results['search']['found']}")
+
+
+if __name__ == "__main__":
+    main()
