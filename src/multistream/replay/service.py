@@ -274,7 +274,7 @@ def _search(
         rank = sa.func.ts_rank(vector, tsquery, _RANK_NORMALISATION) * _KIND_WEIGHT[kind]
         return (
             sa.literal(kind.value).label("kind"),
-            sa.func.ts_headline(_ENGLISH, text, tsquery, _HEADLINE_OPTIONS).label("snippet"),
+            sa.cast(text, sa.Text).label("text"),
             sa.cast(rank, sa.Double).label("rank"),
         )
 
@@ -345,7 +345,7 @@ def _search(
         )
     )
     hits = sa.union_all(said, shown, asked).subquery()
-    rows = db.execute(
+    best = (
         sa.select(
             hits,
             LiveSession.title.label("session_title"),
@@ -354,6 +354,14 @@ def _search(
         .join(LiveSession, LiveSession.id == hits.c.session_id)
         .order_by(hits.c.rank.desc(), LiveSession.started_at.desc(), hits.c.start_ms)
         .limit(limit)
+        .subquery()
+    )
+    # Snippets only for the hits returned: ts_headline re-parses the whole text.
+    rows = db.execute(
+        sa.select(
+            *(column for column in best.c if column.name != "text"),
+            sa.func.ts_headline(_ENGLISH, best.c.text, tsquery, _HEADLINE_OPTIONS).label("snippet"),
+        ).order_by(best.c.rank.desc(), best.c.session_started_at.desc(), best.c.start_ms)
     ).mappings()
     return [dict(row) for row in rows]
 

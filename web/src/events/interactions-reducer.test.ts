@@ -59,6 +59,20 @@ describe("chat", () => {
     expect(unpinned.chat?.pinned.map((message) => message.id)).toEqual(["message-3"]);
   });
 
+  it("remembers the latest deletion or pin per message, for messages outside the live list too", () => {
+    const state = withChat([aMessage(3)]);
+    const pinned = applyInteractionEvent(state, anEvent(5, "chat.message_pinned", { message_id: "message-1", pinned: true }));
+    const deleted = applyInteractionEvent(pinned, anEvent(6, "chat.message_deleted", { message_id: "message-2", by: "user-ada" }));
+    expect(interactionsOf(deleted).chatChanges).toEqual({
+      "message-1": { seq: 5, deleted: false, pinned: true },
+      "message-2": { seq: 6, deleted: true, pinned: false },
+    });
+    // A deletion is final.
+    const late = applyInteractionEvent(deleted, anEvent(7, "chat.message_pinned", { message_id: "message-2", pinned: true }));
+    expect(late.chat_changes?.["message-2"]).toEqual({ seq: 6, deleted: true, pinned: false });
+    expect(interactionsOf(state).chatChanges).toEqual({});
+  });
+
   it("sets slow mode", () => {
     const next = applyInteractionEvent(withChat([]), anEvent(2, "chat.slow_mode_set", { seconds: 30 }));
     expect(next.chat?.slow_mode_seconds).toBe(30);
@@ -256,6 +270,7 @@ describe("a stale snapshot brought forward", () => {
         total_votes: 3,
       }),
     };
-    expect(events.reduce(applyInteractionEvent, stale)).toEqual(fresh);
+    // `chat_changes` is the client's own (for loaded chat pages): `/state` has no such slice.
+    expect({ ...events.reduce(applyInteractionEvent, stale), chat_changes: undefined }).toEqual(fresh);
   });
 });

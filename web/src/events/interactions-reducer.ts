@@ -4,11 +4,15 @@
  * `reactions.burst` events. `session-reducer.ts` hands those events here, after it has
  * moved `as_of_seq` (so this module never sees an event twice).
  *
- * Two slices exist only on the client:
+ * Three slices exist only on the client:
  * - `reactions`: the latest `reactions.burst`, tagged with its seq, so each burst plays once;
  * - `chat_mutes`: the latest `chat.user_muted` / `chat.user_unmuted` per user id, so
  *   moderators can offer "Unmute" and a student learns of their own mute (or its end)
- *   without sending first; see `viewerMute`.
+ *   without sending first; see `viewerMute`;
+ * - `chat_changes`: the latest `chat.message_deleted` / `chat.message_pinned` per message
+ *   id, so they also reach messages outside `chat.latest` (older pages the chat panel
+ *   loaded; see `features/interactions/lib/chat-history.ts`). One entry per moderation
+ *   click, so it stays small.
  *
  * Like the session reducer, payload fields are checked, not trusted; an event that does
  * not fit (unknown message, malformed field) changes nothing. A slice the snapshot does
@@ -24,7 +28,11 @@ import type {
 } from "../api/types";
 import type { FeedEvent } from "./frames";
 
-/** At most this many chat messages are kept in memory (the oldest go first). */
+/**
+ * At most this many messages of the live chat list (`chat.latest`) are kept (the oldest go
+ * first). Older pages a reader loads are kept beside it, not in it, so the cap never
+ * drops them (see `features/interactions/lib/chat-history.ts`).
+ */
 export const CHAT_MESSAGES_KEPT = 500;
 
 export interface ReactionBurst {
@@ -44,6 +52,16 @@ export interface ChatMute {
 /** The latest mute or unmute the feed told of, by user id. */
 export type ChatMutes = Record<string, ChatMute>;
 
+/** The feed's latest word on a message, at `seq`: deleted (for good), or pinned / unpinned. */
+export interface ChatChange {
+  seq: number;
+  deleted: boolean;
+  pinned: boolean;
+}
+
+/** The latest deletion or pin the feed told of, by message id. */
+export type ChatChanges = Record<string, ChatChange>;
+
 /** The parts of a session snapshot this reducer keeps current. */
 export interface InteractionSlices {
   chat?: ChatSnapshot | null;
@@ -51,6 +69,7 @@ export interface InteractionSlices {
   poll?: Poll | null;
   reactions?: ReactionBurst | null;
   chat_mutes?: ChatMutes | null;
+  chat_changes?: ChatChanges | null;
 }
 
 /** The interactions of a snapshot, with empty defaults for slices it does not have. */
@@ -60,6 +79,7 @@ export interface Interactions {
   poll: Poll | null;
   reactions: ReactionBurst | null;
   chatMutes: ChatMutes;
+  chatChanges: ChatChanges;
 }
 
 export const EMPTY_CHAT: ChatSnapshot = {
@@ -77,6 +97,7 @@ export function interactionsOf(state: InteractionSlices): Interactions {
     poll: state.poll ?? null,
     reactions: state.reactions ?? null,
     chatMutes: state.chat_mutes ?? {},
+    chatChanges: state.chat_changes ?? {},
   };
 }
 
@@ -144,6 +165,7 @@ function interactionChange(
           latest: state.chat.latest.map(erase),
           pinned: state.chat.pinned.filter((message) => message.id !== id),
         },
+        chat_changes: { ...state.chat_changes, [id]: { seq, deleted: true, pinned: false } },
       };
     }
     case "chat.message_pinned": {
@@ -156,7 +178,10 @@ function interactionChange(
       const others = chat.pinned.filter((candidate) => candidate.id !== id);
       // Most recently pinned first, as `/state` lists them.
       const pinnedList = pinned && message && !message.deleted ? [{ ...message, pinned }, ...others] : others;
-      return { chat: { ...chat, latest, pinned: pinnedList } };
+      // A deletion is final: a pin the feed tells of later cannot bring the text back.
+      const known = state.chat_changes?.[id];
+      const change = known?.deleted ? known : { seq, deleted: false, pinned };
+      return { chat: { ...chat, latest, pinned: pinnedList }, chat_changes: { ...state.chat_changes, [id]: change } };
     }
     case "chat.slow_mode_set": {
       const seconds = payload.seconds;

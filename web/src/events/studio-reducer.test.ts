@@ -60,6 +60,38 @@ describe("applyStudioEvent", () => {
     expect(gone.studio.scenes.map((scene) => scene.id)).toEqual(["scene-slides-camera", "scene-screen"]);
   });
 
+  it("follows a move and a delete as the api sends them: one scene_updated per scene whose place changed", () => {
+    const slidesCamera = { id: "scene-slides-camera", name: "Slides + camera", layout: "slides_camera" } as const;
+    const slides = { id: "scene-slides", name: "Slides", layout: "slides" } as const;
+    const screen = { id: "scene-screen", name: "Screen", layout: "screen_camera" } as const;
+    // Screen moved to the top (PATCH position 0): it first, then each scene it pushed down.
+    const moved = [
+      aScene({ ...screen, position: 0 }),
+      aScene({ position: 1 }),
+      aScene({ ...slidesCamera, position: 2 }),
+      aScene({ ...slides, position: 3 }),
+    ].reduce((state, scene) => apply(state, "studio.scene_updated", { scene }), empty);
+    expect(moved.studio.scenes).toEqual([
+      aScene({ ...screen, position: 0 }),
+      aScene({ position: 1 }),
+      aScene({ ...slidesCamera, position: 2 }),
+      aScene({ ...slides, position: 3 }),
+    ]);
+
+    // Camera deleted: the ones after it move up.
+    const deleted = [
+      ["studio.scene_deleted", { scene_id: "scene-camera" }],
+      ["studio.scene_updated", { scene: aScene({ ...slidesCamera, position: 1 }) }],
+      ["studio.scene_updated", { scene: aScene({ ...slides, position: 2 }) }],
+    ] as const;
+    const after = deleted.reduce((state, [type, payload]) => apply(state, type, payload), moved);
+    expect(after.studio.scenes).toEqual([
+      aScene({ ...screen, position: 0 }),
+      aScene({ ...slidesCamera, position: 1 }),
+      aScene({ ...slides, position: 2 }),
+    ]);
+  });
+
   it("attaches a deck at page 1 and follows slide changes", () => {
     const attached = apply(empty, "studio.deck_attached", {
       asset_id: DECK_ID,

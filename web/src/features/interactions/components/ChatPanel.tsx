@@ -1,15 +1,35 @@
-import { type FormEvent, type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from "react";
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { IdempotencyKeys } from "../../../api/idempotency";
-import { toProblemError } from "../../../api/problem";
+import { type ProblemError, describeProblem, toProblemError } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
-import type { ChatMutes, Interactions } from "../../../events/interactions-reducer";
+import type { ChatChanges, ChatMutes, Interactions } from "../../../events/interactions-reducer";
 import { viewerMute } from "../../../events/interactions-reducer";
 import { useNow } from "../../../shared/hooks/useNow";
-import type { ChatMessage } from "../../../api/types";
+import type { ChatMessage, ChatSnapshot } from "../../../api/types";
 import { useAction } from "../hooks/useAction";
+import {
+  CHAT_PAGE_SIZE,
+  addPage,
+  chatMessages,
+  followLatest,
+  nextBefore,
+  pinnedMessages,
+  startEarlierChat,
+} from "../lib/chat-history";
 import { type Refusal, refusalOf, secondsLeft } from "../lib/chat-problems";
 import { formatClock } from "../lib/format-time";
 import {
+  chatHistory,
   deleteChatMessage,
   muteUser,
   pinChatMessage,
@@ -45,11 +65,15 @@ interface ChatPanelProps {
   staff: boolean;
 }
 
-/** The class chat: messages (plain text), pinned ones on top, a composer; moderation for staff. */
+/**
+ * The class chat: messages (plain text), earlier ones on request, pinned ones on top, a
+ * composer; moderation for staff.
+ */
 export function ChatPanel({ sessionId, interactions, viewerId, staff }: ChatPanelProps) {
   const api = useApi();
   const action = useAction();
   const { chat, chatMutes } = interactions;
+  const earlier = useEarlierChat(sessionId, chat, interactions.chatChanges);
   // A timed mute ends by itself: the clock runs only while one is in force.
   const timedMute = viewerMute(interactions, viewerId, Date.now())?.until != null;
   const now = useNow(1000, timedMute);
@@ -73,11 +97,11 @@ export function ChatPanel({ sessionId, interactions, viewerId, staff }: ChatPane
 
       <ActionAlert failure={action.failure} onDismiss={action.dismiss} />
 
-      {chat.pinned.length > 0 ? (
+      {earlier.pinned.length > 0 ? (
         <section className="chat__pinned" aria-label="Pinned messages">
           <h3 className="chat__pinned-title">Pinned</h3>
           <ul>
-            {chat.pinned.map((message) => (
+            {earlier.pinned.map((message) => (
               <li key={message.id}>
                 <span className="chat__author">{message.author_name ?? "Someone"}</span>{" "}
                 <span className="chat__body">{message.body}</span>
@@ -102,7 +126,8 @@ export function ChatPanel({ sessionId, interactions, viewerId, staff }: ChatPane
       ) : null}
 
       <MessageList
-        messages={chat.latest}
+        messages={earlier.messages}
+        earlier={earlier}
         viewerId={viewerId}
         staff={staff}
         mutes={chatMutes}
@@ -172,8 +197,70 @@ function SlowModeControl({
   );
 }
 
+/** Earlier pages of the chat, as the panel shows them (see `lib/chat-history.ts`). */
+interface EarlierChatView {
+  /** Every message to show, oldest first: loaded pages, then the live list. */
+  messages: readonly ChatMessage[];
+  pinned: readonly ChatMessage[];
+  /** There may be older messages to load. */
+  more: boolean;
+  /** The first message of the chat is shown. */
+  beginning: boolean;
+  loading: boolean;
+  failure: ProblemError | null;
+  load(): void;
+}
+
+/**
+ * Loads earlier pages on request and keeps them in step with the live list: the feed's
+ * deletions and pins reach them, and the live list's cap never drops them.
+ */
+function useEarlierChat(sessionId: string, chat: ChatSnapshot, changes: ChatChanges): EarlierChatView {
+  const api = useApi();
+  const [stored, setStored] = useState(() => startEarlierChat(chat.latest));
+  // Kept in step during render (not in an effect), so a message the cap lets go of is never missing for a frame.
+  const earlier = followLatest(stored, chat.latest);
+  if (earlier !== stored) setStored((current) => followLatest(current, chat.latest));
+  const [loading, setLoading] = useState(false);
+  const [failure, setFailure] = useState<ProblemError | null>(null);
+  const running = useRef<AbortController | null>(null);
+  useEffect(() => () => running.current?.abort(), []);
+
+  const before = nextBefore(earlier, chat.latest);
+  const messages = useMemo(() => chatMessages(earlier, chat.latest, changes), [earlier, chat.latest, changes]);
+  const pinned = useMemo(() => pinnedMessages(chat.pinned, earlier, changes), [chat.pinned, earlier, changes]);
+
+  async function load() {
+    if (running.current !== null || before === null) return;
+    const controller = new AbortController();
+    running.current = controller;
+    setLoading(true);
+    setFailure(null);
+    try {
+      const page = await chatHistory(api, sessionId, before, CHAT_PAGE_SIZE, controller.signal);
+      if (!controller.signal.aborted) setStored((current) => addPage(current, page));
+    } catch (error) {
+      if (!controller.signal.aborted) setFailure(toProblemError(error));
+    } finally {
+      running.current = null;
+      if (!controller.signal.aborted) setLoading(false);
+    }
+  }
+
+  return {
+    messages,
+    pinned,
+    more: before !== null,
+    beginning: earlier.beginning,
+    loading,
+    failure,
+    load: () => void load(),
+  };
+}
+
 interface MessageListProps {
   messages: readonly ChatMessage[];
+  earlier: EarlierChatView;
   viewerId: string | null;
   staff: boolean;
   mutes: ChatMutes;
@@ -184,16 +271,40 @@ interface MessageListProps {
   onUnmute(userId: string): void;
 }
 
-/** Keeps the newest message in view while the reader is at the bottom; leaves them be when they scrolled up. */
-function MessageList({ messages, viewerId, staff, mutes, busy, onDelete, onPin, onMute, onUnmute }: MessageListProps) {
+/**
+ * Keeps the newest message in view while the reader is at the bottom; leaves them be when
+ * they scrolled up; and when earlier messages go in above, keeps what they were reading
+ * where it was.
+ */
+function MessageList({ messages, earlier, viewerId, staff, mutes, busy, onDelete, onPin, onMute, onUnmute }: MessageListProps) {
   const scroller = useRef<HTMLDivElement | null>(null);
   const atBottom = useRef(true);
+  // Distance from the top of the reader's view to the end of the list: messages put above do not change it.
+  const fromBottom = useRef(0);
+  const firstSeq = messages[0]?.seq;
+  const shownFirstSeq = useRef(firstSeq);
   const last = messages.at(-1)?.id;
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    const before = shownFirstSeq.current;
+    shownFirstSeq.current = firstSeq;
+    // Only for messages put above (not for the oldest let go of by the cap). Setting it from
+    // the bottom is a no-op when the browser's scroll anchoring already kept the place.
+    if (element && before !== undefined && firstSeq !== undefined && firstSeq < before) {
+      element.scrollTop = element.scrollHeight - fromBottom.current;
+    }
+  }, [firstSeq]);
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && atBottom.current) element.scrollTop = element.scrollHeight;
   }, [last]);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element) fromBottom.current = element.scrollHeight - element.scrollTop;
+  });
 
   if (messages.length === 0) {
     return (
@@ -213,8 +324,10 @@ function MessageList({ messages, viewerId, staff, mutes, busy, onDelete, onPin, 
       onScroll={(event) => {
         const element = event.currentTarget;
         atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+        fromBottom.current = element.scrollHeight - element.scrollTop;
       }}
     >
+      <EarlierControl earlier={earlier} />
       <ol className="chat__messages">
         {messages.map((message) => (
           <MessageItem
@@ -231,6 +344,45 @@ function MessageList({ messages, viewerId, staff, mutes, busy, onDelete, onPin, 
           />
         ))}
       </ol>
+    </div>
+  );
+}
+
+/** "Load earlier messages" at the top of the list, its progress and failure, or the beginning of the chat. */
+function EarlierControl({ earlier }: { earlier: EarlierChatView }) {
+  const marker = useRef<HTMLParagraphElement | null>(null);
+  // The button goes away at the beginning: the keyboard's place moves to the marker that takes its place.
+  const focusMarker = useRef(false);
+  const showMarker = !earlier.more && earlier.beginning;
+
+  useLayoutEffect(() => {
+    if (showMarker && focusMarker.current) marker.current?.focus({ preventScroll: true });
+    focusMarker.current = false;
+  }, [showMarker]);
+
+  function onClick(event: MouseEvent<HTMLButtonElement>) {
+    if (earlier.loading) return;
+    focusMarker.current = document.activeElement === event.currentTarget;
+    earlier.load();
+  }
+
+  return (
+    <div className="chat__earlier">
+      {earlier.failure ? (
+        <p className="field__error" role="alert">
+          Couldn&apos;t load earlier messages. {describeProblem(earlier.failure.problem)}
+        </p>
+      ) : null}
+      {earlier.more ? (
+        // aria-disabled, not disabled: a disabled button would drop the keyboard's place while loading.
+        <button type="button" className="button button--small" aria-disabled={earlier.loading} onClick={onClick}>
+          {earlier.loading ? "Loading earlier messages…" : earlier.failure ? "Try again" : "Load earlier messages"}
+        </button>
+      ) : showMarker ? (
+        <p className="muted small" ref={marker} tabIndex={-1}>
+          Beginning of the chat
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { ApiClient } from "../../../api/client";
 import { IDEMPOTENCY_HEADER, IdempotencyKeys } from "../../../api/idempotency";
 import type {
+  ChatHistory,
   ChatMessage,
   ChatMute,
   ChatSlowMode,
@@ -26,6 +27,19 @@ function once(key?: string): { headers: Record<string, string> } {
 }
 
 // --- chat -------------------------------------------------------------------------------
+
+/** A page of messages older than seq `before` (the newest when null), newest first. */
+export function chatHistory(
+  api: ApiClient,
+  sessionId: string,
+  before: number | null,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<ChatHistory> {
+  const query = new URLSearchParams(before === null ? {} : { before: String(before) });
+  query.set("limit", String(limit));
+  return api.get<ChatHistory>(`${sessionPath(sessionId)}/chat?${query.toString()}`, signal ? { signal } : {});
+}
 
 export function sendChatMessage(api: ApiClient, sessionId: string, body: string, key?: string): Promise<ChatMessage> {
   return api.post<ChatMessage>(`${sessionPath(sessionId)}/chat`, { body }, once(key));

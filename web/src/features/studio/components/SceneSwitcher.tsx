@@ -4,15 +4,22 @@ import { useApi } from "../../../auth/useApi";
 import { LAYOUTS } from "../../../events/studio-reducer";
 import { layoutLabel } from "../../stage/lib/scene-layout";
 import type { SceneLayout, StudioSnapshot } from "../../../api/types";
+import { SCENE_NAME_MAX, sceneNameProblem } from "../lib/scene-name";
 import { activateScene, createScene } from "../lib/studio-api";
+import { SceneEditor } from "./SceneEditor";
 
 interface SceneSwitcherProps {
   sessionId: string;
   studio: StudioSnapshot;
+  /** Whether I may add, rename, reorder and delete scenes (`studio.edit`: the host's), not only switch. */
+  canEdit: boolean;
 }
 
-/** The class's scenes as buttons: the pressed one is what students see. Hosts may add scenes. */
-export function SceneSwitcher({ sessionId, studio }: SceneSwitcherProps) {
+/**
+ * The class's scenes as buttons: the pressed one is what students see. Hosts also add,
+ * rename, reorder and delete scenes; staff who may only switch get the buttons alone.
+ */
+export function SceneSwitcher({ sessionId, studio, canEdit }: SceneSwitcherProps) {
   const api = useApi();
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +40,11 @@ export function SceneSwitcher({ sessionId, studio }: SceneSwitcherProps) {
     <section className="card studio-panel" aria-labelledby="studio-scenes-title">
       <h2 id="studio-scenes-title">Scenes</h2>
       {studio.scenes.length === 0 ? (
-        <p className="muted">This class has no scenes yet: add one below. Until then students see your camera.</p>
+        <p className="muted">
+          {canEdit
+            ? "This class has no scenes yet: add one below. Until then students see your camera."
+            : "This class has no scenes yet: students see the teacher's camera."}
+        </p>
       ) : (
         <div className="scene-switcher" role="group" aria-label="Scenes">
           {studio.scenes.map((scene) => {
@@ -63,7 +74,10 @@ export function SceneSwitcher({ sessionId, studio }: SceneSwitcherProps) {
           {error}
         </p>
       ) : null}
-      <AddScene sessionId={sessionId} />
+      {canEdit && studio.scenes.length > 0 ? (
+        <SceneEditor sessionId={sessionId} scenes={studio.scenes} activeSceneId={studio.active_scene_id} />
+      ) : null}
+      {canEdit ? <AddScene sessionId={sessionId} /> : null}
     </section>
   );
 }
@@ -77,11 +91,12 @@ function AddScene({ sessionId }: { sessionId: string }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const trimmed = name.trim();
-    if (trimmed === "") {
-      setError("Give the scene a name.");
+    const refused = sceneNameProblem(name);
+    if (refused !== null) {
+      setError(refused);
       return;
     }
+    const trimmed = name.trim();
     setBusy(true);
     setError(null);
     try {
@@ -100,7 +115,7 @@ function AddScene({ sessionId }: { sessionId: string }) {
       <form className="add-scene__form" onSubmit={(event) => void submit(event)} noValidate>
         <label className="field">
           <span className="field__label">Scene name</span>
-          <input className="input" value={name} maxLength={80} onChange={(event) => setName(event.target.value)} />
+          <input className="input" value={name} maxLength={SCENE_NAME_MAX} onChange={(event) => setName(event.target.value)} />
         </label>
         <label className="field">
           <span className="field__label">Layout</span>

@@ -5,6 +5,7 @@ import type { Course } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
 import { ErrorState } from "../../../shared/components/ErrorState";
 import { formatDateTime } from "../../../shared/lib/format-date";
+import { isHost } from "../../courses/lib/permissions";
 import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
 import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
 import { MediaBanner } from "../../sessions/components/MediaBanner";
@@ -57,6 +58,7 @@ export function Studio({ live, course }: StudioProps) {
       participants={people.participants}
       cameraStream={devices.stream}
       broadcast={broadcast}
+      canEditScenes={isHost(course.my_role)}
     />
   );
 

@@ -18,6 +18,8 @@ interface StudioDeskProps {
   cameraStream: MediaStream | null;
   /** Null until the host broadcasts. */
   broadcast: LiveBroadcast | null;
+  /** May add, rename, reorder and delete scenes (`studio.edit`), not only switch them. */
+  canEditScenes: boolean;
 }
 
 /**
@@ -25,7 +27,16 @@ interface StudioDeskProps {
  * get: scene, slide, screen, banner, people on stage), screen sharing, the scenes, the
  * slides and the banner.
  */
-export function StudioDesk({ sessionId, courseId, studio, hands, participants, cameraStream, broadcast }: StudioDeskProps) {
+export function StudioDesk({
+  sessionId,
+  courseId,
+  studio,
+  hands,
+  participants,
+  cameraStream,
+  broadcast,
+  canEditScenes,
+}: StudioDeskProps) {
   const camera = useMemo(() => (cameraStream ? streamTrack(cameraStream) : null), [cameraStream]);
   const names = useMemo(
     () =>
@@ -83,7 +94,7 @@ export function StudioDesk({ sessionId, courseId, studio, hands, participants, c
           ) : null}
         </div>
       </section>
-      <SceneSwitcher sessionId={sessionId} studio={studio} />
+      <SceneSwitcher sessionId={sessionId} studio={studio} canEdit={canEditScenes} />
       <DeckPanel sessionId={sessionId} courseId={courseId} studio={studio} />
       <BannerEditor sessionId={sessionId} banner={studio.banner} />
     </div>

@@ -17,6 +17,22 @@ export function createScene(api: ApiClient, sessionId: string, scene: SceneCreat
   return api.post<Scene>(`${session(sessionId)}/scenes`, scene);
 }
 
+/** A `SceneUpdate`: only the fields given change; `position` (0-based) moves the scene and shifts the others. */
+export type SceneChanges = Partial<Pick<Scene, "name" | "layout" | "position">>;
+
+const scenePath = (sessionId: string, sceneId: string) =>
+  `${session(sessionId)}/scenes/${encodeURIComponent(sceneId)}`;
+
+/** Renames or moves a scene (the host's); the feed brings the change to every screen. */
+export function updateScene(api: ApiClient, sessionId: string, sceneId: string, changes: SceneChanges): Promise<Scene> {
+  return api.patch<Scene>(scenePath(sessionId, sceneId), changes);
+}
+
+/** Deletes a scene (the host's); if it was on air, no scene is until another is chosen. */
+export function deleteScene(api: ApiClient, sessionId: string, sceneId: string): Promise<void> {
+  return api.delete(scenePath(sessionId, sceneId));
+}
+
 /** Puts a scene on the class's screens. */
 export function activateScene(api: ApiClient, sessionId: string, sceneId: string): Promise<StudioSnapshot> {
   return api.post<StudioSnapshot>(`${session(sessionId)}/studio/activate-scene`, { scene_id: sceneId });
