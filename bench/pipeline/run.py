@@ -55,37 +55,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-import jiwer
 import sqlalchemy as sa
 
 from multistream.devtools.databases import fresh_database
 from multistream.devtools.lecture import Lecture, make_lecture
 from multistream.devtools.processes import Recorder, Worker, environment
 from multistream.devtools.publisher import publish_lecture
+from multistream.devtools.wer import word_error_rate
 from multistream.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a benchmark account
 SEARCH_TOLERANCE_MS = 2_000
 T = TypeVar("T")
-
-_normalise = jiwer.Compose(
-    [
-        jiwer.ToLowerCase(),
-        jiwer.RemovePunctuation(),
-        jiwer.RemoveMultipleSpaces(),
-        jiwer.Strip(),
-        jiwer.ReduceToListOfListOfWords(),
-    ]
-)
-
-
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    return float(
-        jiwer.wer(
-            reference, hypothesis, reference_transform=_normalise, hypothesis_transform=_normalise
-        )
-    )
 
 
 def wait_for(check: Callable[[], T | None], *, timeout: float, what: str, every: float = 0.3) -> T:

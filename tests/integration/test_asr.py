@@ -11,9 +11,9 @@ import itertools
 import shutil
 from pathlib import Path
 
-import jiwer
 import pytest
 
+from multistream.devtools import wer
 from multistream.devtools.lecture import SLIDE_PAUSE_MS, Lecture, make_lecture
 from multistream.pipeline.asr import (
     AsrError,
@@ -45,28 +45,13 @@ SNIPPET = [
 ]
 KEY_PHRASES = ["chemical energy", "red and blue light", "carbon dioxide", "simple sugars"]
 
-_normalise = jiwer.Compose(
-    [
-        jiwer.ToLowerCase(),
-        jiwer.RemovePunctuation(),
-        jiwer.RemoveMultipleSpaces(),
-        jiwer.Strip(),
-        jiwer.ReduceToListOfListOfWords(),
-    ]
-)
-
 
 def word_error_rate(reference: str, segments: list[Segment]) -> float:
-    hypothesis = " ".join(segment.text for segment in segments)
-    return float(
-        jiwer.wer(
-            reference, hypothesis, reference_transform=_normalise, hypothesis_transform=_normalise
-        )
-    )
+    return wer.word_error_rate(reference, " ".join(segment.text for segment in segments))
 
 
 def plain(segments: list[Segment]) -> str:
-    return " ".join(" ".join(_normalise(segment.text)[0]) for segment in segments)
+    return " ".join(wer.plain(segment.text) for segment in segments)
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +93,8 @@ def test_whisper_transcribes_the_lecture(whisper: WhisperEngine, lecture: Lectur
     text = plain(segments)
     for phrase in KEY_PHRASES:
         assert phrase in text
-    wer = word_error_rate(lecture.script_text, segments)
-    assert wer < WER_THRESHOLD, f"WER {wer:.3f}: {text}"
+    error_rate = word_error_rate(lecture.script_text, segments)
+    assert error_rate < WER_THRESHOLD, f"WER {error_rate:.3f}: {text}"
     assert_word_times_monotonic(segments, lecture.duration_ms)
     # Each sentence is heard where it was spoken.
     starts = [word.start_ms for segment in segments for word in segment.words]
