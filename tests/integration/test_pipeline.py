@@ -8,10 +8,7 @@ kill them, split their queues, and need a second one after the first is gone.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import json
 import os
 import signal
 import time
@@ -22,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from livekit import api as livekit_api
 from sqlalchemy.orm import Session
 
 from multistream.devtools.processes import Worker
@@ -31,6 +27,7 @@ from multistream.settings import Settings
 from multistream.storage import ObjectStore, make_object_store
 from tests import pipeline_world as world
 from tests.apiclient import ApiClient
+from tests.webhooks import deliver
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -355,17 +352,7 @@ def _room_finished(api: ApiClient, settings: Settings, session_id: str) -> None:
         "room": {"name": f"session-{session_id}"},
         "createdAt": int(time.time()),
     }
-    body = json.dumps(event).encode()
-    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
-    token = (
-        livekit_api.AccessToken(
-            settings.livekit_api_key, settings.livekit_api_secret.get_secret_value()
-        )
-        .with_sha256(digest)
-        .to_jwt()
-    )
-    headers = {"Authorization": token, "Content-Type": "application/webhook+json"}
-    response = api.http.post("/webhooks/livekit", content=body, headers=headers)
+    response = deliver(api, settings, event)
     assert response.json() == {"status": "processed"}, response.text
 
 

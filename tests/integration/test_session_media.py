@@ -4,9 +4,6 @@ LiveKit server."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import json
 import time
 import uuid
 from pathlib import Path
@@ -20,6 +17,7 @@ from multistream.settings import Settings
 from tests.apiclient import ApiClient, Person
 from tests.integration.test_sessions import schedule
 from tests.throwaway import LiveServer, free_port, throwaway_service
+from tests.webhooks import signed_webhook
 
 
 @pytest.fixture
@@ -76,20 +74,6 @@ def test_join_a_live_class(
     assert participant["state"]["participant_count"] == 2
 
 
-def _signed_webhook(settings: Settings, event: dict[str, Any]) -> tuple[bytes, str]:
-    """A delivery signed the way LiveKit signs one: a JWT carrying the body's SHA-256."""
-    body = json.dumps(event).encode()
-    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
-    token = (
-        livekit_api.AccessToken(
-            settings.livekit_api_key, settings.livekit_api_secret.get_secret_value()
-        )
-        .with_sha256(digest)
-        .to_jwt()
-    )
-    return body, token
-
-
 def test_webhook_is_verified_and_processed_once(
     api: ApiClient, api_settings: Settings, live_class: tuple[Person, Person, dict[str, Any]]
 ) -> None:
@@ -101,7 +85,7 @@ def test_webhook_is_verified_and_processed_once(
         "room": {"name": f"session-{session['id']}"},
         "createdAt": int(time.time()),
     }
-    body, token = _signed_webhook(api_settings, event)
+    body, token = signed_webhook(api_settings, event)
     headers = {"Authorization": token, "Content-Type": "application/webhook+json"}
 
     tampered = body.replace(b"room_finished", b"room_started")

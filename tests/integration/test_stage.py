@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.apiclient import ApiClient, Person
 from tests.integration.test_sessions import schedule
 from tests.integration.test_studio import assert_rebuild_matches
 from tests.throwaway import LiveServer, free_port
+from tests.webhooks import deliver
 
 
 class LiveClass:
@@ -152,6 +154,51 @@ def test_stage_invite_and_removal_are_events(
     assert stage_events[2][1] == {"user_id": live.bo.id, "display_name": "Bo"}
     assert stage_events[3][1] == {"user_id": live.bo.id, "by": live.ta.id}
     assert stage_events[4][1] == {"user_id": live.bo.id, "by": live.teacher.id}
+
+
+def _track_published(api: ApiClient, settings: Settings, live: LiveClass, person: Person) -> str:
+    """LiveKit's `track_published` for `person`'s microphone, signed as LiveKit signs it."""
+    event = {
+        "event": "track_published",
+        "id": f"EV_{uuid.uuid4().hex[:12]}",
+        "room": {"name": f"session-{live.id}"},
+        "participant": {"identity": person.id, "name": person.id},
+        "track": {"sid": f"TR_{uuid.uuid4().hex[:10]}", "type": "AUDIO", "source": "MICROPHONE"},
+        "createdAt": int(time.time()),
+    }
+    response = deliver(api, settings, event)
+    assert response.status_code == 200, response.text
+    return str(response.json()["status"])
+
+
+def test_a_participant_on_stage_who_publishes_is_on_air_once_per_invitation(
+    api: ApiClient, api_settings: Settings, engine: sa.Engine, live: LiveClass
+) -> None:
+    head = live.state(live.teacher)["as_of_seq"]
+    # Not on stage (a student cannot publish anyway), or staff: nothing to say.
+    assert _track_published(api, api_settings, live, live.ada) == "ignored"
+    assert _track_published(api, api_settings, live, live.teacher) == "ignored"
+    live.call("POST", f"/stage/{live.ada.id}", live.teacher, 200)
+    assert _track_published(api, api_settings, live, live.ada) == "processed"
+    # Her camera after her microphone: still the same time on stage.
+    assert _track_published(api, api_settings, live, live.ada) == "ignored"
+    live.call("DELETE", f"/stage/{live.ada.id}", live.teacher, 204)
+    live.call("POST", f"/stage/{live.ada.id}", live.teacher, 200)
+    assert _track_published(api, api_settings, live, live.ada) == "processed"
+    assert_rebuild_matches(engine, live.id)
+
+    stage = [(t, p) for t, p in live.events_after(head) if t.startswith("stage.")]
+    assert [t for t, _ in stage] == [
+        "stage.invited",
+        "stage.joined",
+        "stage.left",
+        "stage.invited",
+        "stage.joined",
+    ]
+    assert stage[1][1] == {"user_id": live.ada.id, "display_name": "Ada"}
+    # A student sees it live too (audience all).
+    seen = live.call("GET", f"/events?after={head}", live.bo, 200)["items"]
+    assert [e["type"] for e in seen].count("stage.joined") == 2
 
 
 def test_who_may_change_the_stage(api: ApiClient, live: LiveClass) -> None:

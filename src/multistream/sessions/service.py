@@ -293,7 +293,8 @@ def is_live(row: LiveSession) -> bool:
 
 def apply_media_event(db: Session, *, event: WebhookEvent) -> str:
     """Apply a verified LiveKit event once: the room closing ends a live class, people
-    entering and leaving the room become attendance intervals."""
+    entering and leaving the room become attendance intervals, a participant brought on
+    stage who publishes is on air (`stage.joined`)."""
     if not record_receipt(db, event.id):
         return "duplicate"
     row = (
@@ -341,6 +342,10 @@ def apply_media_event(db: Session, *, event: WebhookEvent) -> str:
         ).one_or_none()
         if open_interval is not None:
             open_interval.left_at = max(event.created_at, open_interval.joined_at)
+    elif event.event == "track_published":
+        from multistream.studio import stage
+
+        return "processed" if stage.published(db, row=row, user_id=user_id) else "ignored"
     else:
         return "ignored"
     db.flush()

@@ -205,6 +205,20 @@ def decide_invite(person: Person, *, by: uuid.UUID) -> list[NewEvent]:
     return [invited, *decide_lower_hand(person, by=by)]
 
 
+def decide_stage_joined(person: Person, *, joined_since_invited: bool) -> list[NewEvent]:
+    """A participant on stage published a track (LiveKit's `track_published`): they are on
+    air, once per invitation."""
+    if not person.on_stage or person.role is not ParticipantRole.participant:
+        return []
+    if joined_since_invited:
+        return []
+    return [
+        NewEvent(
+            "stage.joined", {"user_id": str(person.user_id), "display_name": person.display_name}
+        )
+    ]
+
+
 def decide_remove(person: Person, *, by: uuid.UUID) -> list[NewEvent]:
     if not person.on_stage:
         return []

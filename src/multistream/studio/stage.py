@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.auth.models import User
 from multistream.db.engine import transaction
+from multistream.eventlog.models import SessionEvent
 from multistream.problems import Problem, not_found
 from multistream.sessions import rooms
 from multistream.sessions.models import LiveSession, Participant, ParticipantRole, SessionStatus
@@ -166,6 +167,32 @@ def remove(db: Session, *, row: LiveSession, actor: User, user_id: uuid.UUID) ->
     _require_live(row, "change the stage")
     participant, name = _person(db, row, user_id)
     record(db, row, domain.decide_remove(_facts(participant, name), by=actor.id), actor=actor)
+
+
+def published(db: Session, *, row: LiveSession, user_id: uuid.UUID) -> bool:
+    """LiveKit says `user_id` published a track: if they were brought on stage and have not
+    been on air since, log `stage.joined`. Whether the event was logged."""
+    lock(db, row)
+    if row.status is not SessionStatus.live:
+        return False
+    participant, name = _person(db, row, user_id)
+    last = db.scalar(
+        sa.select(SessionEvent.type)
+        .where(
+            SessionEvent.session_id == row.id,
+            SessionEvent.type.in_(("stage.invited", "stage.joined")),
+            SessionEvent.payload["user_id"].astext == str(user_id),
+        )
+        .order_by(SessionEvent.seq.desc())
+        .limit(1)
+    )
+    events = domain.decide_stage_joined(
+        _facts(participant, name), joined_since_invited=last == "stage.joined"
+    )
+    if not events:
+        return False
+    record(db, row, events, actor=None)
+    return True
 
 
 def may_publish(participant: Participant) -> bool:
