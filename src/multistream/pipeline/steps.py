@@ -282,17 +282,16 @@ def _upsert_artifact(
 
 
 def await_recording(resources: WorkerResources, run_id: uuid.UUID) -> None:
-    """Return once the run's recording has a file in storage (or never will: `extract`
-    then says why). Meanwhile raise `AwaitingRecording`, with a note on the step; after
+    """Return once the run's recording is stored (`ready`), or never will be (`extract`
+    then says why). Meanwhile — a recorder uploading, Egress still writing the file it
+    named when it started — raise `AwaitingRecording`, with a note on the step; after
     `pipeline_recording_wait_seconds` from the run's start, fail it for good."""
     with transaction(resources.sessions) as db:
         run = db.get(PipelineRun, run_id)
         if run is None or run.status not in ACTIVE:
             raise RunOver(str(run_id))
         recording = db.get(Recording, run.recording_id) if run.recording_id else None
-        if recording is None or recording.status is RecordingStatus.failed:
-            return
-        if recording.storage_key:
+        if recording is None or recording.status in (RecordingStatus.ready, RecordingStatus.failed):
             return
         limit = resources.settings.pipeline_recording_wait_seconds
         if (_now() - run.created_at).total_seconds() > limit:
