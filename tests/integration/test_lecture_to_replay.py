@@ -161,12 +161,14 @@ def test_a_spoken_lecture_becomes_a_ready_replay_on_its_own(
     # The transcript has the script's key phrases.
     transcript = _ok(api.request("GET", f"{url}/replay/transcript?limit=200", student))
     said = " ".join(segment["text"] for segment in transcript["items"]).lower()
-    # (espeak's "Calvin", "rubisco" and even "food chain" come out as "Kelvin", "arcside" and
-    # "food can" in some runs: only phrases heard right every time are checked.)
+    # The lecture comes through the room (Opus, the recorder's mix), so espeak's harder
+    # words vary from run to run: "Calvin", "rubisco", "chlorophyll" and even "food chain"
+    # have come out as "Kelvin", "arcside", "glorofil" and "food can". Only phrases of
+    # plain words, heard right in every run so far, are checked.
     for phrase in (
-        "chlorophyll",
         "green pigment",
         "red and blue light",
+        "carbon dioxide",
         "photosynthesis",
         "oxygen we breathe",
     ):
