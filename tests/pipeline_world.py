@@ -285,6 +285,7 @@ def recorded_class(
         payload = {"asset_id": deck_id, "page_no": page, "title": None if deck else title}
         if page == 1:
             payload["page_count"] = len(SLIDES)
+            payload["filename"] = "deck.pdf"
             log_event(
                 engine, sid, "studio.deck_attached", payload, started_at - dt.timedelta(seconds=3)
             )

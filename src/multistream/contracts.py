@@ -3,7 +3,9 @@
 - `openapi.json` — the OpenAPI document of the api (each operation carries its
   `x-permission`);
 - `schemas.json` — the JSON Schemas of every request/response model, as one JSON Schema
-  document with `$defs`.
+  document with `$defs`;
+- `events.json` — the event catalogue (`eventlog.catalog`): every event type with its
+  audiences, description and payload schema (a `$ref` into `$defs`).
 
 The web app generates its TypeScript types from `openapi.json` (`npm run contracts`), and
 a test fails when the committed files differ from what the code generates.
@@ -26,6 +28,7 @@ def _dump(document: dict[str, Any]) -> str:
 
 def generate() -> dict[str, str]:
     from multistream.app import create_app
+    from multistream.eventlog import catalog
 
     # Defaults only: the documents must not depend on the machine they are made on.
     settings = Settings(_env_file=None, env="development", log_json=False)
@@ -36,7 +39,11 @@ def generate() -> dict[str, str]:
         "$defs": openapi.get("components", {}).get("schemas", {}),
     }
     text = _dump(schemas).replace("#/components/schemas/", "#/$defs/")
-    return {"openapi.json": _dump(openapi), "schemas.json": text}
+    return {
+        "openapi.json": _dump(openapi),
+        "schemas.json": text,
+        "events.json": _dump(catalog.json_schema()),
+    }
 
 
 def export(folder: Path = CONTRACTS_DIR) -> list[Path]:

@@ -25,6 +25,13 @@ class EventEnvelope(BaseModel):
     payload: dict[str, Any]
 
 
+class EventPayload(BaseModel):
+    """Base of the payload models of logged events (`eventlog.catalog`): a field the model
+    does not name is refused, so an emitter cannot drift from its documented payload."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class FilteredEvent(BaseModel):
     """An event the caller may not see: its place in the sequence, nothing else."""
 

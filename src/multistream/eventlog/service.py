@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from multistream.eventlog import catalog
 from multistream.eventlog.domain import NewEvent, Viewer, visible_to
 from multistream.eventlog.models import SessionEvent
 from multistream.eventlog.schemas import EventEnvelope, EventPage, FilteredEvent
@@ -32,7 +33,15 @@ def append(
     actor_id: uuid.UUID | None,
     idempotency_key: str | None = None,
 ) -> list[EventEnvelope]:
-    """Append `events` in order; the idempotency key is written to the first of them."""
+    """Append `events` in order; the idempotency key is written to the first of them.
+
+    Every event is first checked against `eventlog.catalog`: an unknown type, or an
+    audience or payload its entry does not allow, raises `ValueError` before anything is
+    written. Types under `test.` and `bench.` are exempt (tests and benchmarks log their
+    own events).
+    """
+    for event in events:
+        catalog.check(event)
     if not events:
         return []
     last_seq = db.execute(

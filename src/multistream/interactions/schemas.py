@@ -16,6 +16,7 @@ from pydantic import (
     field_validator,
 )
 
+from multistream.eventlog.schemas import EventPayload
 from multistream.interactions.models import PollKind, PollStatus, QuestionStatus
 
 
@@ -105,40 +106,40 @@ class ChatSnapshot(BaseModel):
     """When the viewer's mute ends; null when not muted or muted for the rest of the class."""
 
 
-class ChatMessagePosted(BaseModel):
+class ChatMessagePosted(EventPayload):
     """Payload of `chat.message_posted`."""
 
     message: ChatMessageRead
 
 
-class ChatMessageDeleted(BaseModel):
+class ChatMessageDeleted(EventPayload):
     """Payload of `chat.message_deleted`."""
 
     message_id: uuid.UUID
     by: uuid.UUID
 
 
-class ChatMessagePinned(BaseModel):
+class ChatMessagePinned(EventPayload):
     """Payload of `chat.message_pinned`."""
 
     message_id: uuid.UUID
     pinned: bool
 
 
-class ChatUserMuted(BaseModel):
+class ChatUserMuted(EventPayload):
     """Payload of `chat.user_muted`."""
 
     user_id: uuid.UUID
     until: dt.datetime | None
 
 
-class ChatUserUnmuted(BaseModel):
+class ChatUserUnmuted(EventPayload):
     """Payload of `chat.user_unmuted`."""
 
     user_id: uuid.UUID
 
 
-class ChatSlowModeSet(BaseModel):
+class ChatSlowModeSet(EventPayload):
     """Payload of `chat.slow_mode_set`."""
 
     seconds: int
@@ -198,13 +199,13 @@ class QuestionList(BaseModel):
     moderators."""
 
 
-class QuestionAsked(BaseModel):
+class QuestionAsked(EventPayload):
     """Payload of `qa.question_asked`: the question as a student sees it."""
 
     question: QuestionRead
 
 
-class QuestionAuthor(BaseModel):
+class QuestionAuthor(EventPayload):
     """Payload of `qa.question_author` (audience staff): who asked an anonymous question."""
 
     question_id: uuid.UUID
@@ -212,25 +213,25 @@ class QuestionAuthor(BaseModel):
     author_name: str
 
 
-class QuestionVoted(BaseModel):
+class QuestionVoted(EventPayload):
     """Payload of `qa.vote_cast` and `qa.vote_removed` (audience actor)."""
 
     question_id: uuid.UUID
     user_id: uuid.UUID
 
 
-class QuestionUpvotes(BaseModel):
+class QuestionUpvotes(EventPayload):
     id: uuid.UUID
     upvotes: int
 
 
-class QuestionVotesChanged(BaseModel):
+class QuestionVotesChanged(EventPayload):
     """Payload of `qa.votes_changed`: new counts, at most every 500 ms per class."""
 
     questions: list[QuestionUpvotes]
 
 
-class QuestionAnswered(BaseModel):
+class QuestionAnswered(EventPayload):
     """Payload of `qa.question_answered`."""
 
     question_id: uuid.UUID
@@ -238,7 +239,7 @@ class QuestionAnswered(BaseModel):
     answered_at: dt.datetime
 
 
-class QuestionChanged(BaseModel):
+class QuestionChanged(EventPayload):
     """Payload of `qa.question_dismissed` and `qa.question_reopened`."""
 
     question_id: uuid.UUID
@@ -333,13 +334,13 @@ class PollResultsVisibility(BaseModel):
     visible: bool
 
 
-class PollCreated(BaseModel):
+class PollCreated(EventPayload):
     """Payload of `poll.created` (audience staff) and `poll.opened` (as students see it)."""
 
     poll: PollRead
 
 
-class PollVoteCast(BaseModel):
+class PollVoteCast(EventPayload):
     """Payload of `poll.vote_cast` (audience actor; none for anonymous polls). `user_id`
     stays in the log, which only the server reads, so the votes can be rebuilt."""
 
@@ -348,7 +349,7 @@ class PollVoteCast(BaseModel):
     user_id: uuid.UUID
 
 
-class PollTally(BaseModel):
+class PollTally(EventPayload):
     """Payload of `poll.tally`: at most every 500 ms per class while votes come in."""
 
     poll_id: uuid.UUID
@@ -356,7 +357,7 @@ class PollTally(BaseModel):
     total_votes: int
 
 
-class PollClosed(BaseModel):
+class PollClosed(EventPayload):
     """Payload of `poll.closed`; counts are null unless results are shown."""
 
     poll_id: uuid.UUID
@@ -366,7 +367,7 @@ class PollClosed(BaseModel):
     total_votes: int | None
 
 
-class PollResultsShown(BaseModel):
+class PollResultsShown(EventPayload):
     """Payload of `poll.results_shown`; counts are null when results are hidden."""
 
     poll_id: uuid.UUID
@@ -388,7 +389,7 @@ class ReactionAccepted(BaseModel):
     accepted: bool = True
 
 
-class ReactionsBurst(BaseModel):
+class ReactionsBurst(EventPayload):
     """Payload of `reactions.burst`: the reactions of one second of a class."""
 
     second: dt.datetime

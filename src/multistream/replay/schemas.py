@@ -8,11 +8,12 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict
 
+from multistream.eventlog.schemas import EventPayload
 from multistream.replay.models import ChapterSource, HighlightKind
 from multistream.sessions.models import ReplayStatus
 
 
-class ReplayStatusChanged(BaseModel):
+class ReplayStatusChanged(EventPayload):
     """Payload of `replay.status_changed` (audience all)."""
 
     status: ReplayStatus
