@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import pytest
 
 from multistream.devtools.processes import Recorder, Worker
 from multistream.devtools.publisher import publish_lecture
+from multistream.devtools.wer import word_error_rate
 from multistream.settings import Settings
 from tests import pipeline_world as world
 from tests.apiclient import ApiClient
@@ -40,7 +42,14 @@ TOLERANCE_MS = 2_000
 def platform(api_settings: Settings, tmp_path: Path) -> Iterator[tuple[ApiClient, Settings]]:
     if not api_settings.media_configured:
         pytest.skip("LiveKit is not configured")
-    settings = world.pipeline_settings(api_settings, recorder_poll_seconds=0.3)
+    # Queues of its own: other tests of this xdist worker leave recorder tasks for their
+    # recorded classes on the shared queue, and a recorder started here would take those
+    # first and sit in their (still live) rooms.
+    settings = world.pipeline_settings(
+        api_settings,
+        recorder_poll_seconds=0.3,
+        celery_queue=f"{api_settings.celery_queue}-lecture-{uuid.uuid4().hex[:8]}",
+    )
     recorder = Recorder(settings, tmp_path / "recorder.log", concurrency=2)
     recorder.start()
     try:
@@ -162,16 +171,12 @@ def test_a_spoken_lecture_becomes_a_ready_replay_on_its_own(
     transcript = _ok(api.request("GET", f"{url}/replay/transcript?limit=200", student))
     said = " ".join(segment["text"] for segment in transcript["items"]).lower()
     # The lecture comes through the room (Opus, the recorder's mix), so espeak's harder
-    # words vary from run to run: "Calvin", "rubisco", "chlorophyll" and even "food chain"
-    # have come out as "Kelvin", "arcside", "glorofil" and "food can". Only phrases of
-    # plain words, heard right in every run so far, are checked.
-    for phrase in (
-        "green pigment",
-        "red and blue light",
-        "carbon dioxide",
-        "photosynthesis",
-        "oxygen we breathe",
-    ):
+    # words vary from run to run: "Calvin", "rubisco", "chlorophyll", "food chain" and the
+    # "carbon dioxide" after "rubisco" have come out as "Kelvin", "arcside", "glorofil",
+    # "food can" and "carbon by arcside". The phrases checked are those heard right in every
+    # run so far; the whole transcript is held to a word error rate.
+    assert word_error_rate(lecture.script_text, said) <= 0.3, said
+    for phrase in ("green pigment", "red and blue light", "photosynthesis", "oxygen we breathe"):
         assert phrase in said, (phrase, said)
 
     # Each chapter starts within 2 s of its true slide change, titled from the slide.
