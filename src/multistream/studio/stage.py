@@ -172,10 +172,14 @@ def remove(db: Session, *, row: LiveSession, actor: User, user_id: uuid.UUID) ->
 def published(db: Session, *, row: LiveSession, user_id: uuid.UUID) -> bool:
     """LiveKit says `user_id` published a track: if they were brought on stage and have not
     been on air since, log `stage.joined`. Whether the event was logged."""
+    participant = db.get(Participant, (row.id, user_id))
+    if participant is None or not participant.on_stage:
+        return False  # most tracks (the teacher's, every staff member's): no lock, no read
     lock(db, row)
     if row.status is not SessionStatus.live:
         return False
     participant, name = _person(db, row, user_id)
+    db.refresh(participant, ["on_stage"])  # as the log stands under the lock
     last = db.scalar(
         sa.select(SessionEvent.type)
         .where(
