@@ -235,6 +235,22 @@ def test_the_replay_plays_while_transcription_is_still_running(
         transcript = api.request("GET", f"{recorded.replay}/transcript", recorded.student)
         assert transcript.json()["items"] == []
         chunks = len(world.steps_of(engine, run["id"])["transcribe"]["output"]["chunks"])
+        # Students see which step the replay is at, and how far the transcription got.
+        progress = replay["progress"]
+        assert (progress["run_id"], progress["status"], progress["step"]) == (
+            str(run["id"]),
+            "running",
+            "transcribe",
+        )
+        assert [(s["name"], s["status"]) for s in progress["steps"]] == [
+            ("extract", "succeeded"),
+            ("transcribe", "running"),
+            ("align", "pending"),
+            ("derive", "pending"),
+        ]
+        assert (progress["chunks_total"], progress["chunks_done"]) == (chunks, 0)
+        # The slides are on the media timeline while the transcript waits.
+        assert [s["page_no"] for s in replay["slides"]] == [1, 2, 3]
         # One process more than there are chunks waiting: one is free to answer the ping.
         with start_worker(recognisers, logs, "asr", concurrency=chunks + 1):
             finished = world.finished_run(engine, recorded.session_id)
@@ -257,6 +273,8 @@ def test_a_corrupt_recording_fails_with_a_reason_and_a_retry_after_replacing_it_
         replay = api.request("GET", recorded.replay, recorded.student).json()
         assert (replay["status"], replay["media"]) == ("failed", None)
         assert "empty" in replay["reason"]
+        assert (replay["progress"]["status"], replay["progress"]["step"]) == ("failed", "extract")
+        assert replay["progress"]["run_id"] == str(empty["id"])
         steps = world.steps_of(engine, empty["id"])
         assert steps["extract"]["status"] == "failed"
         assert steps["extract"]["attempts"] == 1  # a permanent failure is not retried

@@ -1,5 +1,6 @@
-"""The replay read API on a class the real pipeline processed: the manifest, transcript
-pages, search, captions; and who may read them."""
+"""The replay read API on a class the real pipeline processed: the manifest (with the class
+at its moments: slides, questions, polls), transcript pages and downloads, search, captions,
+the chat, the viewer's place; and who may read them."""
 
 from __future__ import annotations
 
@@ -37,10 +38,33 @@ def replayed(
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with Worker(world.pipeline_settings(api_settings), log, concurrency=2):
         recorded = world.recorded_class(api, engine, store, deck=True)
+        _talk(api, recorded)
         world.end(api, recorded.host, recorded.session_id)
         run = world.finished_run(engine, recorded.session_id)
     assert run["status"] == "succeeded", run
     return recorded
+
+
+def _talk(api: ApiClient, recorded: world.RecordedClass) -> None:
+    """Chat while the class is live (one message deleted by the teacher), and the teacher
+    answers the question."""
+    chat = f"/api/v1/sessions/{recorded.session_id}/chat"
+    for body in ("Is the stroma inside the chloroplast?", "buy cheap sunglasses here"):
+        posted = api.request("POST", chat, recorded.student, json={"body": body})
+        assert posted.status_code == 201, posted.text
+    spam = posted.json()["id"]
+    deleted = api.request("DELETE", f"{chat}/{spam}", recorded.host)
+    assert deleted.status_code in (200, 204), deleted.text
+    questions = api.request(
+        "GET", f"/api/v1/sessions/{recorded.session_id}/questions", recorded.host
+    ).json()["items"]
+    answered = api.request(
+        "POST",
+        f"/api/v1/sessions/{recorded.session_id}/questions/{questions[0]['id']}/answer",
+        recorded.host,
+        json={"text": "Chlorophyll reflects green light."},
+    )
+    assert answered.status_code == 200, answered.text
 
 
 def _slide_of(ms: int) -> int:
@@ -66,8 +90,11 @@ def test_the_manifest_has_media_chapters_highlights_and_a_summary(
     assert any("chlorophyll" in k for k in body["summary"]["keywords"])
     assert body["links"] == {
         "transcript": f"{replayed.replay}/transcript",
+        "transcript_text": f"{replayed.replay}/transcript.txt",
         "captions": f"{replayed.replay}/captions.vtt",
         "search": f"{replayed.replay}/search",
+        "chat": f"{replayed.replay}/chat",
+        "position": f"{replayed.replay}/position",
     }
     media = body["media"]
     assert media["expires_in_seconds"] > 0
@@ -255,12 +282,121 @@ def test_course_search_spans_the_course_replays_only(
     assert empty.headers["content-type"].startswith("application/problem+json")
 
 
+def test_the_manifest_replays_slides_questions_and_polls_at_their_moments(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    body = api.request("GET", replayed.replay, replayed.student).json()
+    assert body["recording_status"] == "ready"
+    assert body["progress"] is None  # ready: nothing on its way
+    # What was on screen: the deck's pages, from each change to the next, tiling the media.
+    slides = body["slides"]
+    assert [s["page_no"] for s in slides] == [1, 2, 3]
+    assert slides[0]["start_ms"] == 0
+    assert slides[-1]["end_ms"] == body["duration_ms"]
+    for span, (page, change_ms) in zip(slides[1:], world.lecture().slide_changes[1:], strict=True):
+        assert span["page_no"] == page
+        assert abs(span["start_ms"] - change_ms) <= 1
+    assert {s["asset_id"] for s in slides} == {slides[0]["asset_id"]}
+    # The question, asked QUESTION_AT_MS in, with its upvote and its answer after it.
+    [question] = body["questions"]
+    assert question["body"] == "Why green?"
+    assert question["author_name"] == "Student"
+    assert abs(question["asked_ms"] - world.QUESTION_AT_MS) <= 1
+    assert question["upvotes"] == 1
+    assert question["answer_text"] == "Chlorophyll reflects green light."
+    assert question["answered_ms"] > question["asked_ms"]
+    # The poll closed without its results shown: students see no counts, the teacher does.
+    [poll] = body["polls"]
+    assert poll["question"] == "Which gas?"
+    assert poll["opened_ms"] <= poll["closed_ms"]
+    assert (poll["counts"], poll["total_votes"]) == (None, None)
+    as_host = api.request("GET", replayed.replay, replayed.host).json()["polls"][0]
+    assert as_host["total_votes"] == 1
+    assert as_host["counts"] == {poll["options"][0]["id"]: 1, poll["options"][1]["id"]: 0}
+
+
+def test_the_chat_replays_at_its_moments_without_deleted_messages(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    chat = api.request("GET", f"{replayed.replay}/chat", replayed.student)
+    assert chat.status_code == 200, chat.text
+    items = chat.json()["items"]
+    assert [m["body"] for m in items] == ["Is the stroma inside the chloroplast?"]
+    with engine.connect() as connection:
+        posted = connection.execute(
+            sa.text(
+                "SELECT created_at FROM chat_messages WHERE session_id = :s AND deleted_at IS NULL"
+            ),
+            {"s": replayed.session_id},
+        ).scalar_one()
+    expected = round((posted - replayed.started_at).total_seconds() * 1000)
+    assert abs(items[0]["at_ms"] - expected) <= 1
+    assert items[0]["author_name"] == "Student"
+    # Search finds what was said in the chat, at its moment; never the deleted message.
+    found = api.request(
+        "GET", f"{replayed.replay}/search", replayed.student, params={"q": "chloroplast stroma"}
+    ).json()["items"]
+    chats = [hit for hit in found if hit["kind"] == "chat"]
+    assert [(hit["ref_id"], hit["start_ms"]) for hit in chats] == [
+        (items[0]["id"], items[0]["at_ms"])
+    ]
+    assert "«stroma»" in chats[0]["snippet"].lower()
+    spam = api.request(
+        "GET", f"{replayed.replay}/search", replayed.student, params={"q": "sunglasses"}
+    ).json()
+    assert spam["items"] == []
+
+
+def test_the_transcript_downloads_as_text_and_captions(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.text(
+                "SELECT start_ms, text FROM transcript_segments WHERE session_id = :s ORDER BY idx"
+            ),
+            {"s": replayed.session_id},
+        ).all()
+    text = api.request("GET", f"{replayed.replay}/transcript.txt", replayed.student)
+    assert text.status_code == 200, text.text
+    assert text.headers["content-type"].startswith("text/plain")
+    assert text.headers["content-disposition"] == (
+        'attachment; filename="Photosynthesis-week-3.txt"'
+    )
+    lines = text.text.splitlines()
+    assert len(lines) == len(stored)
+    for line, (start_ms, said) in zip(lines, stored, strict=True):
+        seconds = start_ms // 1000
+        assert line == f"[0:{seconds // 60:02d}:{seconds % 60:02d}] {said}"
+    vtt = api.request(
+        "GET", f"{replayed.replay}/captions.vtt", replayed.student, params={"download": "true"}
+    )
+    assert vtt.headers["content-disposition"] == 'attachment; filename="Photosynthesis-week-3.vtt"'
+    parse(vtt.text)
+
+
+def test_the_replay_remembers_where_each_viewer_stopped(
+    api: ApiClient, replayed: world.RecordedClass
+) -> None:
+    position = f"{replayed.replay}/position"
+    assert api.request("GET", replayed.replay, replayed.host).json()["position_ms"] is None
+    for ms in (12_000, 34_500):
+        saved = api.request("PUT", position, replayed.host, json={"position_ms": ms})
+        assert saved.status_code == 204, saved.text
+    assert api.request("GET", replayed.replay, replayed.host).json()["position_ms"] == 34_500
+    # Each viewer has their own place.
+    assert api.request("GET", replayed.replay, replayed.student).json()["position_ms"] is None
+    bad = api.request("PUT", position, replayed.host, json={"position_ms": -1})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+
 # Last: it removes the student from the course.
 def test_only_members_of_the_course_read_the_replay(
     api: ApiClient, replayed: world.RecordedClass, tmp_path: Path
 ) -> None:
     outsider = api.signup("Outsider")
-    paths = ["", "/transcript", "/search?q=light", "/captions.vtt"]
+    paths = ["", "/transcript", "/search?q=light", "/captions.vtt", "/chat", "/transcript.txt"]
     for path in paths:
         assert api.request("GET", f"{replayed.replay}{path}", outsider).status_code == 404
         assert api.request("GET", f"{replayed.replay}{path}").status_code == 401

@@ -66,6 +66,16 @@ class SessionEvent(Base):
             unique=True,
             postgresql_where=sa.text("idempotency_key IS NOT NULL"),
         ),
+        # What was on screen when (`replay.timeline.screen`): a few dozen rows of a log that
+        # may hold tens of thousands, found without reading the rest.
+        sa.Index(
+            "ix_session_events_screen",
+            "session_id",
+            "seq",
+            postgresql_where=sa.text(
+                "type IN ('studio.deck_attached', 'studio.scene_activated', 'studio.slide_changed')"
+            ),
+        ),
     )
 
     session_id: Mapped[uuid.UUID] = mapped_column(

@@ -61,6 +61,13 @@ class ChatMessage(Base):
         ),
         sa.UniqueConstraint("session_id", "seq"),
         sa.Index("ix_chat_messages_session_id_created_at", "session_id", "created_at"),
+        # Replay search (`replay.search`): the expression must stay the query's.
+        sa.Index(
+            "ix_chat_messages_search",
+            sa.text("to_tsvector('english'::regconfig, body)"),
+            postgresql_using="gin",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -115,6 +122,11 @@ class Question(Base):
         ),
         sa.UniqueConstraint("session_id", "seq"),
         sa.Index("ix_questions_session_id_status", "session_id", "status"),
+        sa.Index(
+            "ix_questions_search",
+            sa.text("to_tsvector('english'::regconfig, body)"),
+            postgresql_using="gin",
+        ),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

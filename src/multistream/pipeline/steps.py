@@ -440,6 +440,15 @@ def transcribe_piece(
         {"engine": engine.name, "segments": [s.to_json() for s in segments]}, sort_keys=True
     ).encode()
     step.store.put(_work_key(step, index, "json"), body, content_type="application/json")
+    with transaction(resources.sessions) as db:
+        row = _locked_step(db, run_id, PipelineStepName.transcribe)
+        if row.status not in DONE_STEP:
+            # For the replay's progress; a chunk run again after a lost worker counts twice,
+            # so readers cap it at the chunks planned.
+            row.output = {
+                **(row.output or {}),
+                "chunks_done": int((row.output or {}).get("chunks_done", 0)) + 1,
+            }
     return len(segments)
 
 

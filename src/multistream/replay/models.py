@@ -160,3 +160,20 @@ class ReplayArtifact(Base):
     kind: Mapped[ReplayArtifactKind] = mapped_column(str_enum(ReplayArtifactKind), primary_key=True)
     storage_key: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class WatchPosition(Base):
+    """Where a viewer stopped watching a class's replay: their bookmark (not a fact of the
+    class, so not in its event log), one row per viewer and class."""
+
+    __tablename__ = "replay_positions"
+    __table_args__ = (sa.CheckConstraint("position_ms >= 0", name="position_ms_nonnegative"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position_ms: Mapped[int] = mapped_column(sa.BigInteger)
+    updated_at: Mapped[dt.datetime] = created_at_column()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from multistream.eventlog.schemas import EventPayload
 from multistream.replay.models import ChapterSource, HighlightKind
@@ -33,6 +34,9 @@ class ChapterRead(BaseModel):
     source: ChapterSource
     slide_asset_id: uuid.UUID | None
     slide_page: int | None
+    thumbnail_url: str | None = None
+    """The picture of the chapter (its slide, or a frame of the video); presigned, it
+    expires with the media URL."""
 
 
 class HighlightRead(BaseModel):
@@ -67,8 +71,79 @@ class ReplaySummary(BaseModel):
 
 class ReplayLinks(BaseModel):
     transcript: str
+    transcript_text: str
+    """The whole transcript as plain text, one timestamped line a segment (a download)."""
     captions: str
     search: str
+    chat: str
+    position: str
+    """PUT `{position_ms}` here to remember where the viewer stopped."""
+
+
+class ScreenSpanRead(BaseModel):
+    """What was on screen from `start_ms` to `end_ms` of the recording: a slide (`asset_id`
+    and `page_no`), a scene (`layout`), or neither (nulls). Spans tile the recording."""
+
+    start_ms: int
+    end_ms: int
+    asset_id: uuid.UUID | None
+    page_no: int | None
+    layout: str | None
+    """The scene's layout (`camera`, `slides`, `slides_camera`, `screen`…), when known."""
+
+
+class ReplayQuestion(BaseModel):
+    """A question of the class on the recording's clock (dismissed ones are left out)."""
+
+    id: uuid.UUID
+    body: str
+    author_name: str | None
+    """Null for an anonymous question."""
+    asked_ms: int
+    upvotes: int
+    answered_ms: int | None
+    """When it was marked answered; null if it never was."""
+    answer_text: str | None
+
+
+class ReplayPoll(BaseModel):
+    """A poll that was opened in the class, on the recording's clock."""
+
+    id: uuid.UUID
+    question: str
+    kind: str
+    options: list[dict[str, str]]
+    """`[{"id", "text"}]` in the order shown."""
+    opened_ms: int
+    closed_ms: int | None
+    """Null when the class ended with the poll still open."""
+    counts: dict[str, int] | None
+    """Votes per option id at the close; null when the results were never shown to
+    students and the viewer is not staff."""
+    total_votes: int | None
+    correct_option_ids: list[str] | None
+    """A quiz's right answers (null for other polls)."""
+
+
+class ReplayStepProgress(BaseModel):
+    name: str
+    status: str
+    error: str | None
+
+
+class ReplayProgress(BaseModel):
+    """How far the latest pipeline run has got (while processing, or why it failed)."""
+
+    run_id: uuid.UUID
+    status: str
+    """The run's status: queued, running, succeeded, failed."""
+    step: str | None
+    """The step running now, or the one that failed; null when none has begun."""
+    steps: list[ReplayStepProgress]
+    chunks_total: int | None
+    """Audio pieces the transcription was cut into (null until planned)."""
+    chunks_done: int | None
+    error: str | None
 
 
 class ReplayRead(BaseModel):
@@ -85,6 +160,40 @@ class ReplayRead(BaseModel):
     highlights: list[HighlightRead]
     summary: ReplaySummary | None
     links: ReplayLinks
+    recording_status: str | None
+    """The class's latest recording: starting, recording, ready or failed; null when the
+    class was not recorded."""
+    recording_error: str | None
+    """Why the recording failed, as a sentence."""
+    slides: list[ScreenSpanRead]
+    """What was on screen when, tiling the recording (empty until the media is stored)."""
+    questions: list[ReplayQuestion]
+    polls: list[ReplayPoll]
+    progress: ReplayProgress | None
+    """The latest pipeline run, while the replay is on its way or when it failed."""
+    position_ms: int | None
+    """Where the viewer stopped watching last time (`PUT links.position`)."""
+
+
+class ReplayChatMessage(BaseModel):
+    """A chat message on the recording's clock; deleted messages are not replayed."""
+
+    id: uuid.UUID
+    at_ms: int
+    author_name: str | None
+    body: str
+    reply_to_id: uuid.UUID | None
+    pinned: bool
+
+
+class ReplayChat(BaseModel):
+    """The class's chat in the order it was posted, each message at its moment."""
+
+    items: list[ReplayChatMessage]
+
+
+class ReplayPosition(BaseModel):
+    position_ms: Annotated[int, Field(ge=0, le=48 * 3600 * 1000)]
 
 
 class TranscriptSegmentRead(BaseModel):
@@ -110,6 +219,8 @@ class SearchHitKind(enum.StrEnum):
     """A slide's title or text: `start_ms`..`end_ms` is the chapter while it was up."""
     question = "question"
     """A question asked in the class: `start_ms` is when it was asked."""
+    chat = "chat"
+    """A chat message: `start_ms` is when it was posted."""
 
 
 class SearchHit(BaseModel):
@@ -117,7 +228,7 @@ class SearchHit(BaseModel):
     idx: int | None
     """The transcript segment's index (transcript hits); null for the other kinds."""
     ref_id: uuid.UUID | None
-    """The question (question hits); null for the other kinds."""
+    """The question or chat message (question and chat hits); null for the others."""
     start_ms: int
     end_ms: int
     snippet: str

@@ -1,8 +1,9 @@
 """Replays: their status (moved only through `replay.status_changed` events) and what the
-player reads — the manifest, transcript pages, search and captions.
+player reads — the manifest, transcript pages, captions and the viewer's place.
 
 The pipeline writes the tables and artifacts (`pipeline.steps`); this module only reads
-them, and is the one place that changes `sessions.replay_status`.
+them, and is the one place that changes `sessions.replay_status`. What happened in the class
+on the recording's clock is read by `replay.timeline`; search lives in `replay.search`.
 """
 
 from __future__ import annotations
@@ -13,60 +14,53 @@ from typing import Any
 
 import sqlalchemy as sa
 import structlog
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from multistream.eventlog import projections
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
-from multistream.eventlog.models import SessionEvent
 from multistream.eventlog.schemas import EventEnvelope
-from multistream.interactions.models import Question, QuestionStatus
 from multistream.media.models import Recording
-from multistream.pipeline.models import PipelineRun, PipelineRunStatus
+from multistream.pipeline.models import PipelineRun, PipelineRunStatus, PipelineStep
 from multistream.problems import Problem
-from multistream.replay import domain
+from multistream.replay import domain, timeline
 from multistream.replay.models import (
     Chapter,
-    ChapterSource,
     Highlight,
     ReplayArtifact,
     ReplayArtifactKind,
     TranscriptSegment,
+    WatchPosition,
 )
 from multistream.replay.schemas import (
     ChapterRead,
-    CourseSearchHit,
-    CourseSearchResults,
     HighlightRead,
+    ReplayChat,
     ReplayLinks,
     ReplayMedia,
+    ReplayProgress,
     ReplayRead,
     ReplayStatusChanged,
+    ReplayStepProgress,
     ReplaySummary,
-    SearchHit,
-    SearchHitKind,
-    SearchResults,
     TranscriptPage,
     TranscriptSegmentRead,
 )
+from multistream.replay.search import PLAYABLE
 from multistream.sessions.models import LiveSession, ReplayStatus
 from multistream.settings import Settings
 from multistream.storage import ObjectNotFound, ObjectStore, StorageError, StorageUnavailable
-from multistream.studio.models import SlidePage
 
 log = structlog.get_logger(__name__)
 
-PLAYABLE = frozenset({ReplayStatus.partial, ReplayStatus.ready})
 ARTIFACT_FILES = {
     ReplayArtifactKind.audio: ("audio.wav", "audio/wav"),
     ReplayArtifactKind.captions_vtt: ("captions.vtt", "text/vtt; charset=utf-8"),
     ReplayArtifactKind.transcript_json: ("transcript.json", "application/json"),
     ReplayArtifactKind.summary: ("summary.json", "application/json"),
 }
-# ts_headline marks matches with plain-text guillemets: clients show snippets as text.
-_HEADLINE_OPTIONS = "StartSel=«, StopSel=», MaxWords=24, MinWords=10, ShortWord=2"
-_ENGLISH: sa.ColumnElement[str] = sa.literal_column("'english'::regconfig")
-"""The text search configuration of `transcript_segments.search_vector`."""
+STEP_ORDER = ("extract", "transcribe", "align", "derive")
 
 
 def artifact_key(session_id: uuid.UUID, kind: ReplayArtifactKind) -> str:
@@ -121,8 +115,16 @@ def set_status(
 
 
 def manifest(
-    db: Session, *, session: LiveSession, store: ObjectStore, settings: Settings
+    db: Session,
+    *,
+    session: LiveSession,
+    store: ObjectStore,
+    settings: Settings,
+    viewer_id: uuid.UUID,
+    staff: bool,
 ) -> ReplayRead:
+    """The replay as `viewer_id` sees it (poll results hidden from students stay hidden;
+    their own place to resume)."""
     db.refresh(session, ["replay_status"])
     status = session.replay_status
     chapters = db.scalars(
@@ -134,17 +136,19 @@ def manifest(
         .order_by(Highlight.start_ms, Highlight.kind, Highlight.id)
     ).all()
     recording = _playable_recording(db, session_id=session.id)
+    latest = _latest_recording(db, session_id=session.id)
     duration = recording.duration_ms if recording is not None else None
     if duration is None and chapters:
         duration = chapters[-1].end_ms
+    ttl = settings.presigned_url_ttl_seconds
     media = None
     if status in PLAYABLE and recording is not None and recording.storage_key:
-        ttl = settings.presigned_url_ttl_seconds
         media = ReplayMedia(
             url=store.presigned_get(recording.storage_key, expires_in=ttl),
             mime=recording.mime or "application/octet-stream",
             expires_in_seconds=ttl,
         )
+    start = timeline.clock_start(db, session=session)
     base = f"/api/v1/sessions/{session.id}/replay"
     return ReplayRead(
         session_id=session.id,
@@ -154,14 +158,113 @@ def manifest(
         else None,
         duration_ms=duration,
         media=media,
-        chapters=[ChapterRead.model_validate(row) for row in chapters],
+        chapters=[
+            ChapterRead.model_validate(row).model_copy(
+                update={
+                    "thumbnail_url": store.presigned_get(row.thumbnail_key, expires_in=ttl)
+                    if row.thumbnail_key
+                    else None
+                }
+            )
+            for row in chapters
+        ],
         highlights=[HighlightRead.model_validate(row) for row in highlights],
         summary=_summary(db, session_id=session.id, store=store),
         links=ReplayLinks(
             transcript=f"{base}/transcript",
+            transcript_text=f"{base}/transcript.txt",
             captions=f"{base}/captions.vtt",
             search=f"{base}/search",
+            chat=f"{base}/chat",
+            position=f"{base}/position",
         ),
+        recording_status=latest.status.value if latest is not None else None,
+        recording_error=latest.error if latest is not None else None,
+        slides=timeline.screen(db, session_id=session.id, start=start, duration_ms=duration)
+        if media is not None and start is not None and duration is not None
+        else [],
+        questions=timeline.questions(db, session_id=session.id, start=start)
+        if start is not None
+        else [],
+        polls=timeline.polls(db, session_id=session.id, start=start, staff=staff)
+        if start is not None
+        else [],
+        progress=_progress(db, session_id=session.id) if status is not ReplayStatus.ready else None,
+        position_ms=db.scalar(
+            sa.select(WatchPosition.position_ms).where(
+                WatchPosition.session_id == session.id, WatchPosition.user_id == viewer_id
+            )
+        ),
+    )
+
+
+def chat(db: Session, *, session: LiveSession) -> ReplayChat:
+    start = timeline.clock_start(db, session=session)
+    if start is None:
+        return ReplayChat(items=[])
+    return timeline.chat(db, session_id=session.id, start=start)
+
+
+def remember_position(
+    db: Session, *, session_id: uuid.UUID, user_id: uuid.UUID, position_ms: int
+) -> None:
+    """Where a viewer stopped watching: their bookmark, not a fact of the class, so it is
+    kept beside the log rather than in it (one row per viewer and class, overwritten)."""
+    upsert = pg_insert(WatchPosition).values(
+        session_id=session_id, user_id=user_id, position_ms=position_ms
+    )
+    db.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[WatchPosition.user_id, WatchPosition.session_id],
+            set_={"position_ms": upsert.excluded.position_ms, "updated_at": sa.func.now()},
+        )
+    )
+
+
+def _latest_recording(db: Session, *, session_id: uuid.UUID) -> Recording | None:
+    return db.scalars(
+        sa.select(Recording)
+        .where(Recording.session_id == session_id)
+        .order_by(Recording.created_at.desc(), Recording.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _progress(db: Session, *, session_id: uuid.UUID) -> ReplayProgress | None:
+    run = db.scalars(
+        sa.select(PipelineRun)
+        .where(PipelineRun.session_id == session_id)
+        .order_by(PipelineRun.created_at.desc(), PipelineRun.id.desc())
+        .limit(1)
+    ).first()
+    if run is None:
+        return None
+    rows = {
+        step.name.value: step
+        for step in db.scalars(sa.select(PipelineStep).where(PipelineStep.run_id == run.id))
+    }
+    steps = [
+        ReplayStepProgress(name=name, status=rows[name].status.value, error=rows[name].error)
+        for name in STEP_ORDER
+        if name in rows
+    ]
+    current = next(
+        (s.name for s in steps if s.status in ("running", "failed")),
+        next((s.name for s in steps if s.status == "pending"), None),
+    )
+    transcribe = rows.get("transcribe")
+    output = (transcribe.output or {}) if transcribe is not None else {}
+    planned = output.get("chunks")
+    return ReplayProgress(
+        run_id=run.id,
+        status=run.status.value,
+        step=current,
+        steps=steps,
+        chunks_total=len(planned) if isinstance(planned, list) else None,
+        chunks_done=min(int(output.get("chunks_done", 0)), len(planned))
+        if isinstance(planned, list)
+        else None,
+        error=run.error,
     )
 
 
@@ -229,154 +332,20 @@ def transcript_page(
     )
 
 
-def search(db: Session, *, session_id: uuid.UUID, query: str, limit: int) -> SearchResults:
-    """Where a class talked about `query` (web-search syntax: words, "phrases", -not):
-    transcript segments, slides and questions, best first."""
-    rows = _search(db, LiveSession.id == session_id, query=query, limit=limit)
-    return SearchResults(query=query, items=[SearchHit.model_validate(row) for row in rows])
-
-
-def search_course(
-    db: Session, *, course_id: uuid.UUID, query: str, limit: int
-) -> CourseSearchResults:
-    """`search` across every class of a course that has a replay to watch."""
-    rows = _search(
-        db,
-        sa.and_(LiveSession.course_id == course_id, LiveSession.replay_status.in_(PLAYABLE)),
-        query=query,
-        limit=limit,
-    )
-    return CourseSearchResults(
-        query=query, items=[CourseSearchHit.model_validate(row) for row in rows]
-    )
-
-
-# How much a hit of each kind counts next to the others: words said point at the very
-# moment, a question at when it was asked, a slide only at the chapter it was up for.
-_KIND_WEIGHT = {
-    SearchHitKind.transcript: 1.0,
-    SearchHitKind.question: 0.8,
-    SearchHitKind.slide: 0.6,
-}
-_RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(length): long slides do not dominate
-_NO_IDX = sa.cast(sa.null(), sa.Integer)
-_NO_REF = sa.cast(sa.null(), sa.Uuid)
-
-
-def _search(
-    db: Session, sessions: sa.ColumnElement[bool], *, query: str, limit: int
-) -> list[dict[str, Any]]:
-    tsquery = sa.func.websearch_to_tsquery(_ENGLISH, query)
-
-    def ranked(
-        kind: SearchHitKind, vector: sa.SQLColumnExpression[Any], text: sa.SQLColumnExpression[str]
-    ) -> tuple[sa.ColumnElement[Any], ...]:
-        rank = sa.func.ts_rank(vector, tsquery, _RANK_NORMALISATION) * _KIND_WEIGHT[kind]
-        return (
-            sa.literal(kind.value).label("kind"),
-            sa.cast(text, sa.Text).label("text"),
-            sa.cast(rank, sa.Double).label("rank"),
-        )
-
-    said = (
-        sa.select(
-            LiveSession.id.label("session_id"),
-            *ranked(
-                SearchHitKind.transcript, TranscriptSegment.search_vector, TranscriptSegment.text
-            ),
-            TranscriptSegment.idx.label("idx"),
-            _NO_REF.label("ref_id"),
-            TranscriptSegment.start_ms.label("start_ms"),
-            TranscriptSegment.end_ms.label("end_ms"),
-        )
-        .join(TranscriptSegment, TranscriptSegment.session_id == LiveSession.id)
-        .where(sessions, TranscriptSegment.search_vector.bool_op("@@")(tsquery))
-    )
-    slide_text = sa.func.concat_ws(". ", SlidePage.title, SlidePage.text)
-    slide_vector = sa.func.to_tsvector(_ENGLISH, slide_text)
-    shown = (
-        sa.select(
-            LiveSession.id,
-            *ranked(SearchHitKind.slide, slide_vector, slide_text),
-            _NO_IDX,
-            _NO_REF,
-            Chapter.start_ms,
-            Chapter.end_ms,
-        )
-        .join(Chapter, Chapter.session_id == LiveSession.id)
-        .join(
-            SlidePage,
-            sa.and_(
-                SlidePage.asset_id == Chapter.slide_asset_id,
-                SlidePage.page_no == Chapter.slide_page,
-            ),
-        )
-        # A slide's chapter starts when it went up; topic splits of it are not repeated.
-        .where(sessions, Chapter.source == ChapterSource.slide, slide_vector.bool_op("@@")(tsquery))
-    )
-    asked_ms = sa.func.greatest(
-        0,
-        sa.cast(
-            sa.func.floor(sa.extract("epoch", SessionEvent.occurred_at - _clock_start()) * 1000),
-            sa.BigInteger,
-        ),
-    )
-    question_vector = sa.func.to_tsvector(_ENGLISH, Question.body)
-    asked = (
-        sa.select(
-            LiveSession.id,
-            *ranked(SearchHitKind.question, question_vector, Question.body),
-            _NO_IDX,
-            Question.id,
-            asked_ms,
-            asked_ms,
-        )
-        .join(Question, Question.session_id == LiveSession.id)
-        .join(
-            SessionEvent,
-            sa.and_(
-                SessionEvent.session_id == Question.session_id, SessionEvent.seq == Question.seq
-            ),
-        )
-        .where(
-            sessions,
-            Question.status != QuestionStatus.dismissed,
-            question_vector.bool_op("@@")(tsquery),
-        )
-    )
-    hits = sa.union_all(said, shown, asked).subquery()
-    best = (
-        sa.select(
-            hits,
-            LiveSession.title.label("session_title"),
-            LiveSession.started_at.label("session_started_at"),
-        )
-        .join(LiveSession, LiveSession.id == hits.c.session_id)
-        .order_by(hits.c.rank.desc(), LiveSession.started_at.desc(), hits.c.start_ms)
-        .limit(limit)
-        .subquery()
-    )
-    # Snippets only for the hits returned: ts_headline re-parses the whole text.
+def transcript_text(db: Session, *, session_id: uuid.UUID) -> str:
+    """The transcript as plain text, `[h:mm:ss] what was said` a line (empty before the
+    transcription is done)."""
     rows = db.execute(
-        sa.select(
-            *(column for column in best.c if column.name != "text"),
-            sa.func.ts_headline(_ENGLISH, best.c.text, tsquery, _HEADLINE_OPTIONS).label("snippet"),
-        ).order_by(best.c.rank.desc(), best.c.session_started_at.desc(), best.c.start_ms)
-    ).mappings()
-    return [dict(row) for row in rows]
+        sa.select(TranscriptSegment.start_ms, TranscriptSegment.text)
+        .where(TranscriptSegment.session_id == session_id)
+        .order_by(TranscriptSegment.idx)
+    ).all()
+    return "".join(f"[{_clock(start_ms)}] {text}\n" for start_ms, text in rows)
 
 
-def _clock_start() -> sa.ColumnElement[Any]:
-    """The moment a class's media time 0 stands for (as `pipeline.align` reckons it): its
-    latest stored recording's start, else the class's own start."""
-    recorded = (
-        sa.select(Recording.started_at)
-        .where(Recording.session_id == LiveSession.id, Recording.storage_key.is_not(None))
-        .order_by(Recording.created_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return sa.func.coalesce(recorded, LiveSession.started_at)
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def captions(db: Session, *, session_id: uuid.UUID, store: ObjectStore) -> bytes:

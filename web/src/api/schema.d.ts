@@ -711,6 +711,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/{session_id}/replay/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The class's chat, each message at its moment */
+        get: operations["get_replay_chat_api_v1_sessions__session_id__replay_chat_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{session_id}/replay/position": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Remember where the viewer stopped watching */
+        put: operations["put_position_api_v1_sessions__session_id__replay_position_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/{session_id}/replay/search": {
         parameters: {
             query?: never;
@@ -737,6 +771,23 @@ export interface paths {
         };
         /** The transcript, a page of segments at a time */
         get: operations["get_transcript_api_v1_sessions__session_id__replay_transcript_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{session_id}/replay/transcript.txt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole transcript as text, a timestamped line a segment (a download) */
+        get: operations["get_transcript_text_api_v1_sessions__session_id__replay_transcript_txt_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1203,6 +1254,8 @@ export interface components {
             source: components["schemas"]["ChapterSource"];
             /** Start Ms */
             start_ms: number;
+            /** Thumbnail Url */
+            thumbnail_url?: string | null;
             /** Title */
             title: string;
         };
@@ -1886,14 +1939,49 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /**
+         * ReplayChat
+         * @description The class's chat in the order it was posted, each message at its moment.
+         */
+        ReplayChat: {
+            /** Items */
+            items: components["schemas"]["ReplayChatMessage"][];
+        };
+        /**
+         * ReplayChatMessage
+         * @description A chat message on the recording's clock; deleted messages are not replayed.
+         */
+        ReplayChatMessage: {
+            /** At Ms */
+            at_ms: number;
+            /** Author Name */
+            author_name: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Pinned */
+            pinned: boolean;
+            /** Reply To Id */
+            reply_to_id: string | null;
+        };
         /** ReplayLinks */
         ReplayLinks: {
             /** Captions */
             captions: string;
+            /** Chat */
+            chat: string;
+            /** Position */
+            position: string;
             /** Search */
             search: string;
             /** Transcript */
             transcript: string;
+            /** Transcript Text */
+            transcript_text: string;
         };
         /** ReplayMedia */
         ReplayMedia: {
@@ -1903,6 +1991,88 @@ export interface components {
             mime: string;
             /** Url */
             url: string;
+        };
+        /**
+         * ReplayPoll
+         * @description A poll that was opened in the class, on the recording's clock.
+         */
+        ReplayPoll: {
+            /** Closed Ms */
+            closed_ms: number | null;
+            /** Correct Option Ids */
+            correct_option_ids: string[] | null;
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Opened Ms */
+            opened_ms: number;
+            /** Options */
+            options: {
+                [key: string]: string;
+            }[];
+            /** Question */
+            question: string;
+            /** Total Votes */
+            total_votes: number | null;
+        };
+        /** ReplayPosition */
+        ReplayPosition: {
+            /** Position Ms */
+            position_ms: number;
+        };
+        /**
+         * ReplayProgress
+         * @description How far the latest pipeline run has got (while processing, or why it failed).
+         */
+        ReplayProgress: {
+            /** Chunks Done */
+            chunks_done: number | null;
+            /** Chunks Total */
+            chunks_total: number | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Run Id
+             * Format: uuid
+             */
+            run_id: string;
+            /** Status */
+            status: string;
+            /** Step */
+            step: string | null;
+            /** Steps */
+            steps: components["schemas"]["ReplayStepProgress"][];
+        };
+        /**
+         * ReplayQuestion
+         * @description A question of the class on the recording's clock (dismissed ones are left out).
+         */
+        ReplayQuestion: {
+            /** Answer Text */
+            answer_text: string | null;
+            /** Answered Ms */
+            answered_ms: number | null;
+            /** Asked Ms */
+            asked_ms: number;
+            /** Author Name */
+            author_name: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Upvotes */
+            upvotes: number;
         };
         /**
          * ReplayRead
@@ -1917,13 +2087,26 @@ export interface components {
             highlights: components["schemas"]["HighlightRead"][];
             links: components["schemas"]["ReplayLinks"];
             media: components["schemas"]["ReplayMedia"] | null;
+            /** Polls */
+            polls: components["schemas"]["ReplayPoll"][];
+            /** Position Ms */
+            position_ms: number | null;
+            progress: components["schemas"]["ReplayProgress"] | null;
+            /** Questions */
+            questions: components["schemas"]["ReplayQuestion"][];
             /** Reason */
             reason: string | null;
+            /** Recording Error */
+            recording_error: string | null;
+            /** Recording Status */
+            recording_status: string | null;
             /**
              * Session Id
              * Format: uuid
              */
             session_id: string;
+            /** Slides */
+            slides: components["schemas"]["ScreenSpanRead"][];
             status: components["schemas"]["ReplayStatus"];
             summary: components["schemas"]["ReplaySummary"] | null;
         };
@@ -1932,6 +2115,15 @@ export interface components {
          * @enum {string}
          */
         ReplayStatus: "none" | "pending" | "processing" | "partial" | "ready" | "failed";
+        /** ReplayStepProgress */
+        ReplayStepProgress: {
+            /** Error */
+            error: string | null;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+        };
         /** ReplaySummary */
         ReplaySummary: {
             /** Keywords */
@@ -2052,6 +2244,23 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /**
+         * ScreenSpanRead
+         * @description What was on screen from `start_ms` to `end_ms` of the recording: a slide (`asset_id`
+         *     and `page_no`), a scene (`layout`), or neither (nulls). Spans tile the recording.
+         */
+        ScreenSpanRead: {
+            /** Asset Id */
+            asset_id: string | null;
+            /** End Ms */
+            end_ms: number;
+            /** Layout */
+            layout: string | null;
+            /** Page No */
+            page_no: number | null;
+            /** Start Ms */
+            start_ms: number;
+        };
         /** SearchHit */
         SearchHit: {
             /** End Ms */
@@ -2072,7 +2281,7 @@ export interface components {
          * SearchHitKind
          * @enum {string}
          */
-        SearchHitKind: "transcript" | "slide" | "question";
+        SearchHitKind: "transcript" | "slide" | "question" | "chat";
         /** SearchResults */
         SearchResults: {
             /** Items */
@@ -5989,7 +6198,10 @@ export interface operations {
     };
     get_captions_api_v1_sessions__session_id__replay_captions_vtt_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description As a file to save */
+                download?: boolean;
+            };
             header?: never;
             path: {
                 session_id: string;
@@ -6040,6 +6252,142 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    get_replay_chat_api_v1_sessions__session_id__replay_chat_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayChat"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Signed in, but not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    put_position_api_v1_sessions__session_id__replay_position_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayPosition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Signed in, but not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -6198,6 +6546,73 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    get_transcript_text_api_v1_sessions__session_id__replay_transcript_txt_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transcript */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Signed in, but not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ProblemDocument"];
                 };
             };
         };
