@@ -37,7 +37,6 @@ and the script only watches the replay's status. It reports:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
@@ -47,20 +46,28 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import sqlalchemy as sa
 
+from multistream.devtools import teaching
 from multistream.devtools.databases import fresh_database
 from multistream.devtools.lecture import Lecture, make_lecture
 from multistream.devtools.processes import Recorder, Worker, environment
-from multistream.devtools.publisher import publish_lecture
+from multistream.devtools.teaching import (
+    Account,
+    Api,
+    enrol,
+    go_live,
+    slide_cues,
+    teach,
+    upload_deck,
+    wait_for,
+)
 from multistream.devtools.wer import word_error_rate
 from multistream.settings import Settings
 
@@ -68,16 +75,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a benchmark account
 SEARCH_TOLERANCE_MS = 2_000
 T = TypeVar("T")
-
-
-def wait_for(check: Callable[[], T | None], *, timeout: float, what: str, every: float = 0.3) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(every)
-    raise SystemExit(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 # --- the platform's processes -----------------------------------------------------------------
@@ -104,39 +101,14 @@ def start_api(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
     return api
 
 
-# --- the teacher, through the api -------------------------------------------------------------
-
-
-class Api:
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=60)
-
-    def call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
-        response = self.http.request(
-            method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs
-        )
-        if response.status_code >= 400:
-            raise SystemExit(f"{method} {path} -> {response.status_code}: {response.text}")
-        return response.json()
-
-    def signup(self, name: str) -> str:
-        response = self.http.post(
-            "/auth/local/signup",
-            json={
-                "email": f"{name.lower()}.{uuid.uuid4().hex[:8]}@example.com",
-                "password": PASSWORD,
-                "display_name": name,
-            },
-        )
-        response.raise_for_status()
-        return str(response.json()["access_token"])
+# --- the class, through the api -----------------------------------------------------------------
 
 
 @dataclasses.dataclass
 class LiveClass:
     session_id: str
-    teacher: str
-    student: str
+    teacher: Account
+    student: Account
     recording_started: dt.datetime
     lecture_started: dt.datetime
     """Wall-clock moment of the lecture's first sample, as the bot sent it."""
@@ -148,93 +120,36 @@ class LiveClass:
 
 
 def give_the_class(api: Api, lecture: Lecture) -> LiveClass:
-    teacher, student = api.signup("Teacher"), api.signup("Student")
+    run = uuid.uuid4().hex[:8]
+    teacher = api.sign_up(Account(f"teacher.{run}@example.com", PASSWORD, "Teacher"))
+    student = api.sign_up(Account(f"student.{run}@example.com", PASSWORD, "Student"))
     course = api.call("POST", "/api/v1/courses", teacher, json={"title": "Plant biology"})
-    invite = api.call(
-        "POST", f"/api/v1/courses/{course['id']}/invites", teacher, json={"role": "student"}
-    )
-    api.call("POST", f"/api/v1/invites/{invite['code']}/accept", student)
-    asset = api.call(
-        "POST",
-        f"/api/v1/courses/{course['id']}/assets",
+    enrol(api, teacher, course["id"], [student])
+    asset_id = upload_deck(api, teacher, course["id"], lecture)
+    session_id, recording_started = go_live(api, teacher, course["id"], "Photosynthesis, live")
+    taught = teach(
+        api,
         teacher,
-        files={"file": ("deck.pdf", lecture.deck_pdf_path.read_bytes(), "application/pdf")},
+        session_id,
+        asset_id,
+        lecture,
+        slide_cues(api, teacher, session_id, lecture),
+        say=lambda line: print(line, flush=True),
     )
-
-    def rendered() -> bool:
-        status = api.call("GET", f"/api/v1/assets/{asset['id']}", teacher)["status"]
-        if status == "failed":
-            raise SystemExit("the deck failed to render")
-        return bool(status == "ready")
-
-    wait_for(rendered, timeout=120, what="the deck to render")
-    start = dt.datetime.now(dt.UTC)
-    session = api.call(
-        "POST",
-        f"/api/v1/courses/{course['id']}/sessions",
-        teacher,
-        json={
-            "title": "Photosynthesis, live",
-            "scheduled_start": start.isoformat(),
-            "scheduled_end": (start + dt.timedelta(hours=2)).isoformat(),
-            "recording_enabled": True,
-        },
-    )
-    url = f"/api/v1/sessions/{session['id']}"
-    api.call("POST", f"{url}/start", teacher)
-
-    def recorder_joined() -> dict[str, Any] | None:
-        log = api.call("GET", f"{url}/events?after=0", teacher)["items"]
-        return next((e for e in log if e["type"] == "recording.started"), None)
-
-    started = wait_for(recorder_joined, timeout=60, what="the recorder to join the room")
-    scenes = api.call("GET", f"{url}/scenes", teacher)["items"]
-    scene = next(s for s in scenes if s["layout"] == "slides_camera")
-    api.call("POST", f"{url}/studio/activate-scene", teacher, json={"scene_id": scene["id"]})
-    api.call("POST", f"{url}/studio/deck", teacher, json={"asset_id": asset["id"]})
-    joined = api.call("POST", f"{url}/join", teacher)
-
-    pending = sorted(lecture.slide_changes[1:], key=lambda change: change[1])
-    slide_logged: dict[int, dt.datetime] = {}
-    spoken_from: list[dt.datetime] = []
-    lock = threading.Lock()
-
-    def change_slide(page: int) -> None:
-        with lock:
-            api.call("POST", f"{url}/studio/slide", teacher, json={"page_no": page})
-            slide_logged[page] = dt.datetime.now(dt.UTC)
-
-    async def progress(ms: int) -> None:
-        if not spoken_from:
-            spoken_from.append(dt.datetime.now(dt.UTC) - dt.timedelta(milliseconds=ms))
-            print(f"speaking the {lecture.duration_ms / 60_000:.1f}-minute lecture", flush=True)
-        while pending and ms >= pending[0][1]:
-            page, _ = pending.pop(0)
-            print(f"  slide {page} at {ms / 1000:.1f} s", flush=True)
-            await asyncio.to_thread(change_slide, page)
-
-    published = asyncio.run(
-        publish_lecture(
-            joined["livekit_url"],
-            joined["token"],
-            lecture.wav_path,
-            progress,
-            wait_for_listener_seconds=10,
-        )
-    )
-    time.sleep(1.0)
-    api.call("POST", f"{url}/end", teacher)
-    ended_at, ended_wall = time.monotonic(), dt.datetime.now(dt.UTC)
     return LiveClass(
-        session_id=session["id"],
+        session_id=session_id,
         teacher=teacher,
         student=student,
-        recording_started=dt.datetime.fromisoformat(started["payload"]["started_at"]),
-        lecture_started=spoken_from[0],
-        slide_logged=slide_logged,
-        ended_at=ended_at,
-        ended_wall=ended_wall,
-        publish_lag_ms=published.max_lag_ms,
+        recording_started=recording_started,
+        lecture_started=taught.lecture_started,
+        slide_logged={
+            int(label.split()[1]): at
+            for label, at in taught.cue_times.items()
+            if label.startswith("slide ")
+        },
+        ended_at=taught.ended_at,
+        ended_wall=taught.ended_wall,
+        publish_lag_ms=taught.publish_lag_ms,
     )
 
 
@@ -249,19 +164,16 @@ class Timing:
 
 
 def watch_replay(api: Api, live: LiveClass, timeout: float) -> Timing:
-    url = f"/api/v1/sessions/{live.session_id}/replay"
     statuses: list[tuple[float, str]] = []
 
-    def ready() -> bool:
-        status = str(api.call("GET", url, live.student)["status"])
+    def seen(status: str, replay: dict[str, Any]) -> None:
         if not statuses or statuses[-1][1] != status:
             statuses.append((round(time.monotonic() - live.ended_at, 2), status))
             print(f"  replay {status} at {statuses[-1][0]:.1f} s after the end", flush=True)
-        if status == "failed":
-            raise SystemExit("the pipeline failed: see the worker's log")
-        return status == "ready"
 
-    wait_for(ready, timeout=timeout, what="the replay to be ready", every=0.25)
+    teaching.watch_replay(
+        api, live.student, live.session_id, timeout=timeout, on_change=seen, every=0.25
+    )
     partial = next((at for at, status in statuses if status == "partial"), None)
     return Timing(partial_seconds=partial, ready_seconds=statuses[-1][0], statuses=statuses)
 
