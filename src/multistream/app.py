@@ -36,8 +36,10 @@ from multistream.pipeline import runs as pipeline_runs
 from multistream.ratelimit import RateLimiter
 from multistream.realtime import routes as realtime_routes
 from multistream.realtime.gateway import Hub
+from multistream.recording.watch import RecorderWatch
 from multistream.replay import routes as replay_routes
 from multistream.sessions import routes as session_routes
+from multistream.sessions.lifetime import LifetimeWatch
 from multistream.sessions.media_watch import MediaWatch
 from multistream.settings import Settings, get_settings
 from multistream.storage import ObjectStore, make_object_store
@@ -65,6 +67,8 @@ class Resources:
     login_throttle: UnknownEmailThrottle
     hub: Hub
     media_watch: MediaWatch
+    lifetime_watch: LifetimeWatch
+    recorder_watch: RecorderWatch
     rate_limiter: RateLimiter
     aggregator: Aggregator
 
@@ -103,12 +107,16 @@ class Resources:
             ),
             hub=Hub(settings=settings, sessions=sessions, verifier=verifier),
             media_watch=MediaWatch(settings, sessions),
+            lifetime_watch=LifetimeWatch(settings, sessions),
+            recorder_watch=RecorderWatch(settings, sessions),
             rate_limiter=RateLimiter(redis_sync, settings),
             aggregator=aggregator,
         )
 
     async def close(self) -> None:
         await self.media_watch.stop()
+        await self.lifetime_watch.stop()
+        await self.recorder_watch.stop()
         await self.aggregator.stop()
         await self.hub.stop()
         await self.redis.aclose()
@@ -161,6 +169,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.resources = resources
         await resources.hub.start()
         resources.media_watch.start()
+        resources.lifetime_watch.start()
+        resources.recorder_watch.start()
         resources.aggregator.start()
         log.info(
             "api started",

@@ -294,20 +294,16 @@ def worker(
 
 @app.command()
 def recorder(
-    concurrency: Annotated[int, typer.Option(help="Classes recorded at once.")] = 8,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(help="Classes recorded at once (default: MULTISTREAM_RECORDER_CAPACITY)."),
+    ] = None,
 ) -> None:
-    """Run the participant recorders: one thread per class being recorded."""
-    settings = get_settings()
-    _celery_worker(
-        "--queues",
-        settings.recorder_queue,
-        "--pool",
-        "threads",
-        "--concurrency",
-        str(concurrency),
-        "--hostname",
-        "recorder@%h",
-    )
+    """Run a participant recorder: it claims live classes that need recording, holds them
+    with a lease, and stores their recordings (see docs/pipeline.md, Recording)."""
+    from multistream.recording import runner
+
+    runner.main(get_settings(), capacity=concurrency)
 
 
 @app.command()

@@ -185,7 +185,36 @@ class Settings(BaseSettings):
     """Who records a class: a hidden participant run by the worker (self-hosted default),
     or LiveKit Egress writing to the bucket (needs LiveKit's egress service)."""
     recorder_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
-    """How often a participant recorder checks whether its class is still live."""
+    """How often a participant recorder checks whether its class is still live, whether a
+    class waits for a recorder, and what its program shows (scene, slide, stage)."""
+    recorder_capacity: Annotated[int, Field(ge=1, le=64)] = 4
+    """Classes one `multistream recorder` process records at once (`bench/recorder`: about
+    0.2 of a core each at 1280x720, 15 fps)."""
+    recorder_lease_seconds: Annotated[float, Field(ge=3, le=300)] = 15.0
+    """A recorder renews its hold on a class every third of this; a class whose recorder
+    has not renewed it for this long is taken over by another recorder."""
+    recorder_claim_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 10.0
+    """A live class without a recorder for this long is reported (`recording.failed`,
+    the studio's health strip, `multistream_recordings_unrecorded_total`)."""
+    recording_video: bool = True
+    """Record the program (camera, screen, slides as the scenes say, with the room's
+    audio) as MP4 video; false: the room's audio only, as a WAV file."""
+    recording_width: Annotated[int, Field(ge=320, le=3840, multiple_of=2)] = 1280
+    recording_height: Annotated[int, Field(ge=180, le=2160, multiple_of=2)] = 720
+    recording_fps: Annotated[int, Field(ge=5, le=60)] = 15
+    recording_segment_seconds: Annotated[float, Field(ge=2, le=600)] = 10.0
+    """The recording is stored in pieces this long as it is made: a recorder that crashes
+    loses at most one piece (and the time until another recorder takes over)."""
+
+    # --- classes that end by themselves -------------------------------------------------
+    session_abandoned_after_seconds: Annotated[float, Field(gt=0, le=86400)] = 900.0
+    """A live class with no teacher or TA connected for this long ends by itself."""
+    session_overtime_grace_seconds: Annotated[float, Field(ge=0, le=86400)] = 1800.0
+    """A live class this long past its scheduled end ends by itself."""
+    session_end_warning_seconds: Annotated[float, Field(ge=0, le=3600)] = 120.0
+    """`session.ending_soon` comes this long before a class ends by itself."""
+    session_watch_interval_seconds: Annotated[float, Field(gt=0, le=600)] = 5.0
+    """How often the api looks for classes to warn or end, and for unrecorded classes."""
 
     # --- artifact pipeline (see docs/pipeline.md) -------------------------------------
     celery_asr_queue: Annotated[str, Field(pattern=r"^([A-Za-z0-9][A-Za-z0-9._:-]{0,99})?$")] = ""
@@ -336,11 +365,6 @@ class Settings(BaseSettings):
     def asr_model_cache_dir(self) -> Path:
         """Joined, checksum-verified Whisper models (made once from the installed wheels)."""
         return self.asr_cache_dir or self.data_dir / "models"
-
-    @property
-    def recorder_queue(self) -> str:
-        """Where participant recorders are sent (`multistream recorder` consumes it)."""
-        return f"{self.celery_queue}.recorder"
 
     @property
     def asr_queue(self) -> str:

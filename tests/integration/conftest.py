@@ -27,13 +27,15 @@ def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
 @pytest.fixture(scope="module")
 def api_settings(settings: Settings, database_url: str, run_tag: str) -> Settings:
     """Settings of an api on this worker's test database, with a short lockout and a Celery
-    queue of its own (see the `worker` fixture)."""
+    queue of its own (see the `worker` fixture). No recorder runs beside most tests: their
+    recorded classes are not reported as unrecorded (`test_recorder_runner` tests that)."""
     return settings.model_copy(
         update={
             "database_url": database_url,
             "login_lockout_seconds": 3,
             "log_level": "WARNING",
             "celery_queue": f"multistream-test-{run_tag}",
+            "recorder_claim_timeout_seconds": 600.0,
         }
     )
 

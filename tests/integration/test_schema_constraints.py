@@ -257,6 +257,20 @@ class Rows:
         v.setdefault("provider", "egress")
         v.setdefault("external_id", f"EG_{self.serial()}")
 
+    def _fill_recording_segments(self, v: dict[str, Any]) -> None:
+        self._default(v, "recording_id", lambda: self.add("recordings")["id"])
+        v.setdefault("idx", 0)
+        v.setdefault("started_at", T0)
+        v.setdefault("duration_ms", 10_000)
+        v.setdefault("storage_key", f"sessions/{self.serial()}/recordings/segment.mp4")
+        v.setdefault("size_bytes", 1234)
+        v.setdefault("recorder_id", "host:1:abc")
+
+    def _fill_replay_positions(self, v: dict[str, Any]) -> None:
+        self._default(v, "user_id", self.user)
+        self._default(v, "session_id", self.session)
+        v.setdefault("position_ms", 90_000)
+
     def _fill_pipeline_runs(self, v: dict[str, Any]) -> None:
         v.setdefault("id", new_id())
         self._default(v, "session_id", self.session)
@@ -860,6 +874,23 @@ CASES: list[Case] = [
     rejects("ck_recordings_size_bytes_nonnegative", "recordings", size_bytes=-1),
     rejects("ck_recordings_failed_has_error", "recordings", status="failed"),
     rejects("ck_recordings_ready_has_storage_key", "recordings", status="ready"),
+    rejects("ck_recordings_lease_with_recorder", "recordings", recorder_id="host:1:abc"),
+    rejects(
+        "ck_recordings_lease_with_recorder", "recordings", variant="lease_only", lease_expires_at=T0
+    ),
+    # recording segments
+    rejects_duplicate(
+        "pk_recording_segments",
+        "recording_segments",
+        "recording_id",
+        "idx",
+    ),
+    rejects("ck_recording_segments_idx_nonnegative", "recording_segments", idx=-1),
+    rejects("ck_recording_segments_duration_ms_positive", "recording_segments", duration_ms=0),
+    rejects("ck_recording_segments_size_bytes_nonnegative", "recording_segments", size_bytes=-1),
+    # replay positions
+    rejects_duplicate("pk_replay_positions", "replay_positions", "user_id", "session_id"),
+    rejects("ck_replay_positions_position_ms_nonnegative", "replay_positions", position_ms=-1),
     # pipeline
     rejects_duplicate("pk_pipeline_runs", "pipeline_runs", "id"),
     rejects("ck_pipeline_runs_status", "pipeline_runs", status="paused", finished_at=T0),

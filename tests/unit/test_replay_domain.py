@@ -16,6 +16,8 @@ ALLOWED = {
     (R.processing, R.failed),
     (R.partial, R.failed),
     (R.failed, R.processing),
+    # Staff may delete a recording (issue 15) whatever its replay's state; nothing after.
+    *((status, R.deleted) for status in R if status is not R.deleted),
 }
 
 
@@ -30,6 +32,12 @@ def test_the_pipeline_passes_through_every_status_in_order() -> None:
     assert path_to(R.pending, R.partial) == [R.processing, R.partial]
     assert path_to(R.failed, R.ready) == [R.processing, R.partial, R.ready]
     assert path_to(R.none, R.ready) == [R.pending, R.processing, R.partial, R.ready]
+
+
+def test_a_deleted_replay_stays_deleted() -> None:
+    assert path_to(R.ready, R.deleted) == [R.deleted]
+    assert path_to(R.processing, R.deleted) == [R.deleted]
+    assert all(path_to(R.deleted, status) == [] for status in R)
 
 
 def test_a_ready_replay_stays_ready_and_failure_comes_only_from_work_in_progress() -> None:

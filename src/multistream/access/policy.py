@@ -29,6 +29,7 @@ SESSION_ROLE: Mapping[CourseRole, SessionRole] = {
 class Permission(enum.StrEnum):
     # courses
     course_view = "course.view"
+    course_edit = "course.edit"
     course_archive = "course.archive"
     members_view = "course.members.view"
     members_manage = "course.members.manage"
@@ -58,6 +59,7 @@ _EVERYONE = frozenset(SessionRole)
 
 POLICY: Mapping[Permission, frozenset[SessionRole]] = {
     Permission.course_view: _EVERYONE,
+    Permission.course_edit: _HOST,
     Permission.course_archive: _HOST,  # and only the owner: see OWNER_ONLY
     Permission.members_view: _STAFF,
     Permission.members_manage: _HOST,

@@ -46,6 +46,8 @@ class Course(Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[dt.datetime] = created_at_column()
     archived_at: Mapped[dt.datetime | None]
+    record_by_default: Mapped[bool] = mapped_column(server_default=sa.true(), default=True)
+    """Whether a class scheduled in the course is recorded unless its teacher says not."""
 
 
 class CourseMember(Base):

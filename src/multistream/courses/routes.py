@@ -15,6 +15,7 @@ from multistream.courses.schemas import (
     CourseCreate,
     CoursePage,
     CourseRead,
+    CourseUpdate,
     InviteAccepted,
     InviteCreate,
     InviteList,
@@ -35,6 +36,7 @@ ArchiveCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_
 ViewMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_view))]
 ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_manage))]
 ManageInvites = Annotated[CourseAccess, Depends(RequireCourse(Permission.invites_manage))]
+EditCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_edit))]
 
 
 @router.post("/courses", status_code=201, summary="Create a course (you become its owner)")
@@ -57,6 +59,11 @@ def list_courses(
 @router.get("/courses/{course_id}", summary="A course I belong to")
 def get_course(access: ViewCourse) -> CourseRead:
     return courses.read(access.course, access.role)
+
+
+@router.patch("/courses/{course_id}", summary="Edit a course (hosts): title, recording default")
+def update_course(body: CourseUpdate, access: EditCourse, db: DbSession) -> CourseRead:
+    return courses.update(db, course=access.course, role=access.role, data=body)
 
 
 @router.post("/courses/{course_id}/archive", summary="Archive a course (owner only)")

@@ -17,6 +17,16 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length
 class CourseCreate(BaseModel):
     title: Title
     description: Description = ""
+    record_by_default: bool = True
+    """Whether its classes are recorded unless their teacher says not."""
+
+
+class CourseUpdate(BaseModel):
+    """Only the fields given change."""
+
+    title: Title | None = None
+    description: Description | None = None
+    record_by_default: bool | None = None
 
 
 class CourseRead(BaseModel):
@@ -26,6 +36,7 @@ class CourseRead(BaseModel):
     owner_id: uuid.UUID
     created_at: dt.datetime
     archived_at: dt.datetime | None
+    record_by_default: bool
     my_role: CourseRole | None
     """The caller's role; null for a platform admin who is not a member."""
 

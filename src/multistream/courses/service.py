@@ -21,6 +21,7 @@ from multistream.courses.schemas import (
     CourseCreate,
     CoursePage,
     CourseRead,
+    CourseUpdate,
     InviteAccepted,
     InviteCreate,
     InviteList,
@@ -47,18 +48,35 @@ def read(course: Course, role: CourseRole | None) -> CourseRead:
         owner_id=course.owner_id,
         created_at=course.created_at,
         archived_at=course.archived_at,
+        record_by_default=course.record_by_default,
         my_role=role,
     )
 
 
 def create(db: Session, *, owner: User, data: CourseCreate) -> CourseRead:
-    course = Course(id=new_id(), title=data.title, description=data.description, owner_id=owner.id)
+    course = Course(
+        id=new_id(),
+        title=data.title,
+        description=data.description,
+        owner_id=owner.id,
+        record_by_default=data.record_by_default,
+    )
     db.add(course)
     db.flush()
     db.add(CourseMember(course_id=course.id, user_id=owner.id, role=CourseRole.owner))
     db.flush()
     db.refresh(course)
     return read(course, CourseRole.owner)
+
+
+def update(
+    db: Session, *, course: Course, role: CourseRole | None, data: CourseUpdate
+) -> CourseRead:
+    """Change the fields given (hosts)."""
+    for field, value in data.model_dump(exclude_none=True).items():
+        setattr(course, field, value)
+    db.flush()
+    return read(course, role)
 
 
 def list_for_user(db: Session, *, user: User, cursor: str | None, limit: int) -> CoursePage:

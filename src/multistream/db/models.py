@@ -11,8 +11,8 @@ from multistream.courses import models as courses_models
 from multistream.db.base import Base
 from multistream.eventlog import models as eventlog_models
 from multistream.interactions import models as interactions_models
-from multistream.media import models as media_models
 from multistream.pipeline import models as pipeline_models
+from multistream.recording import models as recording_models
 from multistream.replay import models as replay_models
 from multistream.sessions import models as sessions_models
 from multistream.studio import models as studio_models
@@ -24,9 +24,9 @@ __all__ = [
     "courses_models",
     "eventlog_models",
     "interactions_models",
-    "media_models",
     "metadata",
     "pipeline_models",
+    "recording_models",
     "replay_models",
     "sessions_models",
     "studio_models",

@@ -105,7 +105,8 @@ class CeleryProcess:
 
 
 class Recorder(CeleryProcess):
-    """`multistream recorder`: the participant recorders, on `settings.recorder_queue`."""
+    """`multistream recorder`: a participant recorder process (`--concurrency`: classes at
+    once); it claims classes from the database, so it needs no queue."""
 
     command = "recorder"
 

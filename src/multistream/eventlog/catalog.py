@@ -81,6 +81,17 @@ CATALOG: Mapping[str, EventType] = _catalog(
     ),
     EventType("session.canceled", p.SessionCanceled, "A scheduled class was canceled."),
     EventType(
+        "session.ending_soon",
+        p.SessionEndingSoon,
+        "The class will end by itself soon: no host is connected, or it ran far past its"
+        " scheduled end.",
+    ),
+    EventType(
+        "session.ending_canceled",
+        p.SessionEndingCanceled,
+        "The class no longer ends by itself: a host came back, or it was extended.",
+    ),
+    EventType(
         "session.media_status",
         p.SessionMediaStatus,
         "Whether live media (LiveKit) works for the class changed.",
@@ -218,6 +229,27 @@ CATALOG: Mapping[str, EventType] = _catalog(
         "recording.stopped",
         p.RecordingStopped,
         "The recording is stored, or it failed.",
+    ),
+    EventType(
+        "recording.resumed",
+        p.RecordingResumed,
+        "Another recorder took over after the recorder was lost; the gap is in the payload.",
+    ),
+    EventType(
+        "recording.failed",
+        p.RecordingUnavailable,
+        "The class is not being recorded: no recorder was free, or the recorder was lost.",
+        STAFF,
+    ),
+    EventType(
+        "recording.uploading",
+        p.RecordingUploading,
+        "The class is over: the recorder is putting the file together and storing it.",
+    ),
+    EventType(
+        "recording.deleted",
+        p.RecordingDeleted,
+        "Staff deleted the recording and everything made from it.",
     ),
     EventType(
         "replay.status_changed",

@@ -21,7 +21,7 @@ from typing_extensions import TypeAliasType
 
 from multistream.access.policy import SessionRole
 from multistream.eventlog.schemas import EventPayload
-from multistream.media.models import RecordingProvider
+from multistream.recording.models import RecordingProvider
 from multistream.sessions.models import MediaStatus
 from multistream.studio.models import SceneLayout
 from multistream.studio.schemas import SceneRead
@@ -74,10 +74,30 @@ class SessionStarted(EventPayload):
 
 
 class SessionEnded(EventPayload):
-    """Payload of `session.ended`: by the host, or because LiveKit closed the room."""
+    """Payload of `session.ended`: by the host, because LiveKit closed the room, or by
+    itself (`abandoned`: no host for too long, or far past its scheduled end)."""
 
     ended_at: dt.datetime
-    reason: Literal["ended_by_host", "room_finished"]
+    reason: Literal["ended_by_host", "room_finished", "abandoned"]
+    detail: str = _absent()
+    """For `abandoned`: why, as a sentence."""
+
+
+class SessionEndingSoon(EventPayload):
+    """Payload of `session.ending_soon`: the class will end by itself at `ends_at`."""
+
+    reason: Literal["abandoned", "overtime"]
+    """`abandoned`: no host has been connected; `overtime`: far past its scheduled end."""
+    ends_at: dt.datetime
+    detail: str
+    """What is happening and what keeps the class going, as sentences."""
+
+
+class SessionEndingCanceled(EventPayload):
+    """Payload of `session.ending_canceled`: the class no longer ends by itself (a host came
+    back, or the class was extended)."""
+
+    reason: Literal["abandoned", "overtime"]
 
 
 class SessionCanceled(EventPayload):
@@ -203,6 +223,41 @@ class RecordingFailed(EventPayload):
     status: Literal["failed"]
     error: str
     """Why, as a sentence."""
+
+
+class RecordingResumed(EventPayload):
+    """Payload of `recording.resumed`: a recorder took the recording over after its
+    recorder was lost; nothing was recorded from `gap_from` for `gap_ms`."""
+
+    recording_id: uuid.UUID
+    resumed_at: dt.datetime
+    gap_from: dt.datetime
+    gap_ms: int
+
+
+class RecordingUnavailable(EventPayload):
+    """Payload of `recording.failed` (staff): the class is not being recorded right now."""
+
+    recording_id: uuid.UUID
+    code: Literal["no_recorder", "recorder_lost"]
+    """`no_recorder`: none was free when the class went live; `recorder_lost`: the one
+    recording it stopped answering and none took over."""
+    reason: str
+    """What happened and what to do, as sentences."""
+
+
+class RecordingUploading(EventPayload):
+    """Payload of `recording.uploading`: the class is over, the file is being stored."""
+
+    recording_id: uuid.UUID
+
+
+class RecordingDeleted(EventPayload):
+    """Payload of `recording.deleted`: staff deleted the recording and what was made from
+    it (media, transcript, captions, chapters, highlights)."""
+
+    recording_id: uuid.UUID
+    by: uuid.UUID
 
 
 RecordingStopped = TypeAliasType(

@@ -59,3 +59,18 @@ RATE_LIMIT_FAIL_OPEN = Counter(
     "Inputs let through unchecked because Redis did not answer, by kind.",
     ["kind"],
 )
+
+# --- recording (recording.watch, recording.recorder_process) -------------------------------
+RECORDINGS_UNRECORDED = Counter(
+    "multistream_recordings_unrecorded_total",
+    "Live classes reported as not being recorded (`recording.failed`), by code: no_recorder"
+    " (none free within the claim timeout) or recorder_lost (its recorder stopped renewing"
+    " and none took over).",
+    ["code"],
+)
+RECORDINGS_FAILED = Counter(
+    "multistream_recordings_failed_total",
+    "Recordings that ended failed (`recording.stopped` failed), by stage: never_recorded,"
+    " recorder (the recorder's own error) or assembly.",
+    ["stage"],
+)

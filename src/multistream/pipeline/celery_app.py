@@ -37,14 +37,7 @@ def make_celery(settings: Settings) -> Celery:
         },
         worker_hijack_root_logger=False,
         task_default_queue=settings.celery_queue,
-        imports=[
-            "multistream.pipeline.tasks",
-            "multistream.studio.tasks",
-            "multistream.recording.tasks",
-        ],
-        # Recorders run as long as their class: they have workers of their own
-        # (`multistream recorder`), so they never hold up decks or replays.
-        task_routes={"multistream.recording.record_session": {"queue": settings.recorder_queue}},
+        imports=["multistream.pipeline.tasks", "multistream.studio.tasks"],
     )
     return app
 

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db.base import new_id
 from multistream.db.engine import transaction
-from multistream.media.models import Recording, RecordingStatus
 from multistream.pipeline.celery_app import celery_app
 from multistream.pipeline.models import (
     PipelineRun,
@@ -37,6 +36,7 @@ from multistream.pipeline.models import (
     PipelineTrigger,
 )
 from multistream.pipeline.schemas import RunList, RunRead, StepRead
+from multistream.recording.models import Recording, RecordingStatus
 from multistream.replay import service as replays
 from multistream.sessions.models import LiveSession, ReplayStatus, SessionStatus
 from multistream.settings import Settings
@@ -150,6 +150,12 @@ def start(
         raise RunRefused(
             "no-recording", "No recording", "This class was not recorded, so there is no replay."
         )
+    if recording.status is RecordingStatus.deleted:
+        raise RunRefused(
+            "recording-deleted",
+            "Recording deleted",
+            "This class's recording was deleted, so there is nothing to make a replay from.",
+        )
     _refuse_if_active(db, session.id)
     return _create(db, session, recording, trigger, reuse=(), idempotency_key=idempotency_key)
 
@@ -173,6 +179,12 @@ def retry(db: Session, *, run: PipelineRun, idempotency_key: str | None = None) 
         raise RunRefused(
             "no-recording", "No recording", "This class was not recorded, so there is no replay."
         )
+    if recording.status is RecordingStatus.deleted:
+        raise RunRefused(
+            "recording-deleted",
+            "Recording deleted",
+            "This class's recording was deleted, so there is nothing to make a replay from.",
+        )
     # Reuse finished steps only while they worked on the same recording.
     reuse = steps_of(db, run_id=run.id) if recording.id == run.recording_id else []
     return _create(
@@ -186,8 +198,11 @@ def retry(db: Session, *, run: PipelineRun, idempotency_key: str | None = None) 
     )
 
 
-NEVER_STARTED = frozenset({RecordingStatus.starting, RecordingStatus.failed})
-"""Recordings that will bring no file: the recorder never began (or gave up)."""
+NEVER_STARTED = frozenset(
+    {RecordingStatus.starting, RecordingStatus.failed, RecordingStatus.deleted}
+)
+"""Recordings that will bring no file: the recorder never began (or gave up), or staff
+deleted it."""
 
 
 def ensure_queued(db: Session, *, session: LiveSession) -> PipelineRun | None:

@@ -38,7 +38,6 @@ from sqlalchemy.orm import Session
 from multistream.db.engine import transaction
 from multistream.eventlog import service as eventlog
 from multistream.interactions.models import Poll, PollStatus, PollVote, Question, QuestionStatus
-from multistream.media.models import Recording, RecordingStatus
 from multistream.pipeline import align, captions, decode, derive, summary
 from multistream.pipeline.asr import (
     AsrEngine,
@@ -62,6 +61,7 @@ from multistream.pipeline.models import (
 )
 from multistream.pipeline.runs import ACTIVE, DONE_STEP
 from multistream.pipeline.worker import WorkerResources
+from multistream.recording.models import Recording, RecordingStatus
 from multistream.replay import service as replays
 from multistream.replay.models import (
     Chapter,

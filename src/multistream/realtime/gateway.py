@@ -67,6 +67,7 @@ from multistream.realtime import service
 from multistream.realtime.protocol import CloseCode
 from multistream.realtime.service import Admission
 from multistream.realtime.subscriber import LiveEvent, Subscriber
+from multistream.sessions import presence
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -357,10 +358,17 @@ class Hub:
         watching = {(s.admission.session_id, s.viewer.user_id) for s in subscribers}
         if not watching:
             return
+        # Staff connected now keep their class from ending by itself (`sessions.presence`).
+        present = {
+            (s.admission.session_id, s.viewer.user_id) for s in subscribers if s.viewer.staff
+        }
+
+        def check(db: Session) -> set[tuple[uuid.UUID, uuid.UUID]]:
+            presence.mark_seen(db, present=present)
+            return service.still_admitted(db, watching=watching)
+
         try:
-            allowed = await self._in_thread(
-                lambda db: service.still_admitted(db, watching=watching)
-            )
+            allowed = await self._in_thread(check)
         except Exception as exc:
             # Not knowing is not a reason to cut everyone off: the next check decides.
             log.warning("re-checking live sockets' access failed", error=str(exc))

@@ -25,6 +25,7 @@ import structlog
 from livekit import api as livekit_api
 from livekit import rtc
 
+from multistream.recording.engine import EngineCallbacks, SegmentFile, StagePerson
 from multistream.recording.timeline import WallClockMixer
 from multistream.settings import Settings
 
@@ -138,3 +139,41 @@ async def record_room(
         path=path,
         sample_rate=sample_rate,
     )
+
+
+class AudioEngine:
+    """The audio-only capture engine (`recording_video = false`): the room's audio mixed to
+    one 16 kHz WAV, stored as one segment when the stint ends. Slides and scenes are not
+    recorded, so the program setters do nothing."""
+
+    def __init__(self, settings: Settings, callbacks: EngineCallbacks) -> None:
+        self._callbacks = callbacks
+
+    def set_scene(self, at: dt.datetime, layout: str | None) -> None:
+        pass
+
+    def set_slide(self, at: dt.datetime, asset_id: str | None, page_no: int | None) -> None:
+        pass
+
+    def set_stage(self, at: dt.datetime, people: list[StagePerson]) -> None:
+        pass
+
+    async def run(self, url: str, token: str, stop: asyncio.Event) -> None:
+        path = self._callbacks.workdir / f"audio-{time.monotonic_ns()}.wav"
+        result = await record_room(
+            url=url,
+            token=token,
+            path=path,
+            stop=stop,
+            on_started=self._callbacks.on_started,
+        )
+        if result.duration_ms > 0:
+            self._callbacks.on_segment(
+                SegmentFile(
+                    path=path,
+                    started_at=result.started_at,
+                    duration_ms=result.duration_ms,
+                    extension="wav",
+                    content_type="audio/wav",
+                )
+            )

@@ -1,7 +1,8 @@
 """The `Recorder` boundary: who records a class, chosen by `settings.recorder`.
 
-- `participant` (default): the worker task `multistream.recording.record_session` joins
-  the room as a hidden participant and uploads a WAV file when the class ends.
+- `participant` (default): a `multistream recorder` process claims the class's recording
+  (a row in `starting`) within `recorder_poll_seconds`, joins the room as a hidden
+  participant and stores the program as it records (`recording.runner`); nothing to send.
 - `egress`: LiveKit Egress records the room's audio straight into the bucket; the
   `egress_started`/`egress_ended` webhooks complete the recording row. It needs LiveKit's
   egress service, which a development install does not run.
@@ -19,42 +20,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db.engine import transaction
 from multistream.media.errors import MediaError
-from multistream.media.models import Recording, RecordingProvider
 from multistream.media.rooms import MediaRooms
 from multistream.recording import service as recordings
+from multistream.recording.models import Recording, RecordingProvider
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 
 async def start(settings: Settings, sessions: sessionmaker[Session], recording: Recording) -> None:
+    """Start the recording of a class that just went live (after the request committed)."""
     if recording.provider is RecordingProvider.egress:
         await _start_egress(settings, sessions, recording)
-        return
-    try:
-        await anyio.to_thread.run_sync(send_recorder, settings, recording)
-    except Exception as exc:  # the broker is down: the class goes on, unrecorded
-        log.warning("recorder not started", recording_id=str(recording.id), error=str(exc))
-        await anyio.to_thread.run_sync(
-            _fail, sessions, recording, "The recorder could not be started (task queue down)."
-        )
-
-
-def send_recorder(settings: Settings, recording: Recording) -> None:
-    """Queue the participant recorder on the broker and recorder queue that `settings`
-    name (the api's, not whatever this process was started with)."""
-    from multistream.pipeline.celery_app import celery_app
-    from multistream.recording.tasks import TASK_NAME
-
-    with celery_app.connection_for_write(settings.redis_url, connect_timeout=3) as connection:
-        celery_app.send_task(
-            TASK_NAME,
-            args=(str(recording.id),),
-            queue=settings.recorder_queue,
-            connection=connection,
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
+    # participant: a recorder process claims the `starting` row by itself.
 
 
 async def _start_egress(

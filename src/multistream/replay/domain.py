@@ -5,6 +5,7 @@ none ──► pending ──► processing ──► partial ──► ready
             │            │  ▲          │
             └────────────┴──┼──────────┴──► failed
                             └─────── retry ───┘
+any status ──► deleted (staff deleted the recording; final)
 ```
 
 `partial`: the recording plays, derived artifacts (transcript, chapters…) are not done.
@@ -23,7 +24,11 @@ _NEXT: dict[ReplayStatus, frozenset[ReplayStatus]] = {
     ReplayStatus.partial: frozenset({ReplayStatus.ready, ReplayStatus.failed}),
     ReplayStatus.ready: frozenset(),
     ReplayStatus.failed: frozenset({ReplayStatus.processing}),
+    ReplayStatus.deleted: frozenset(),
 }
+for _status in (s for s in ReplayStatus if s is not ReplayStatus.deleted):
+    # Staff may delete a recording whatever its replay's state; nothing comes back.
+    _NEXT[_status] = _NEXT[_status] | {ReplayStatus.deleted}
 
 
 def can_move(current: ReplayStatus, target: ReplayStatus) -> bool:

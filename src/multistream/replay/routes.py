@@ -16,6 +16,7 @@ from multistream.access.dependencies import (
 )
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
+from multistream.recording import deletion
 from multistream.replay import search
 from multistream.replay import service as replays
 from multistream.replay.schemas import (
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/api/v1", tags=["replay"])
 REPLAY = "/sessions/{session_id}/replay"
 
 Watch = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+Manage = Annotated[SessionAccess, Depends(RequireSession(Permission.pipeline_manage))]
 ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
 SearchText = Annotated[
     str, Query(min_length=1, max_length=200, description='Words, "a phrase", -not')
@@ -133,6 +135,21 @@ def put_position(access: Watch, db: DbSession, body: ReplayPosition) -> Response
     replays.remember_position(
         db, session_id=access.session.id, user_id=access.user.id, position_ms=body.position_ms
     )
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/sessions/{session_id}/recording",
+    status_code=204,
+    summary="Delete the class's recording and everything made from it (hosts)",
+    response_class=Response,
+    responses={
+        409: {"description": "session-live"},
+        503: {"description": "storage-unavailable"},
+    },
+)
+def delete_recording(access: Manage, db: DbSession, resources: AppResources) -> Response:
+    deletion.delete(db, session=access.session, actor=access.user, store=resources.store)
     return Response(status_code=204)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from multistream.eventlog.models import SessionEvent
 from multistream.interactions.models import ChatMessage, Question, QuestionStatus
-from multistream.media.models import Recording
+from multistream.recording.models import Recording
 from multistream.replay.models import Chapter, ChapterSource, TranscriptSegment
 from multistream.replay.schemas import (
     CourseSearchHit,

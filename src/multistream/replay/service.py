@@ -21,9 +21,9 @@ from multistream.eventlog import projections
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.schemas import EventEnvelope
-from multistream.media.models import Recording
 from multistream.pipeline.models import PipelineRun, PipelineRunStatus, PipelineStep
 from multistream.problems import Problem
+from multistream.recording.models import Recording
 from multistream.replay import domain, timeline
 from multistream.replay.models import (
     Chapter,

@@ -36,8 +36,8 @@ from multistream.interactions.models import (
     Question,
     QuestionStatus,
 )
-from multistream.media.models import Recording
 from multistream.pipeline import align
+from multistream.recording.models import Recording
 from multistream.replay.schemas import (
     ReplayChat,
     ReplayChatMessage,

@@ -33,6 +33,8 @@ class ReplayStatus(enum.StrEnum):
     partial = "partial"
     ready = "ready"
     failed = "failed"
+    deleted = "deleted"
+    """Staff deleted the recording and what was made from it."""
 
 
 class MediaStatus(enum.StrEnum):
@@ -117,6 +119,11 @@ class LiveSession(Base):
     )
     last_seq: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"), default=0)
     chat_slow_mode_seconds: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    ending_reason: Mapped[str | None] = mapped_column(sa.Text)
+    """Why a live class is about to end by itself (`abandoned`, `overtime`); a projection of
+    `session.ending_soon`, cleared by `session.ending_canceled` and by the end."""
+    ending_at: Mapped[dt.datetime | None]
+    """When it will end by itself unless that changes."""
     """Least seconds between two chat messages of a participant (0: off); a projection of
     `chat.slow_mode_set`."""
     created_by: Mapped[uuid.UUID | None] = mapped_column(

@@ -39,6 +39,11 @@ def apply(row: LiveSession, event: EventEnvelope) -> None:
     elif event.type == "session.ended":
         row.status = SessionStatus.ended
         row.ended_at = _time(payload["ended_at"])
+        row.ending_reason, row.ending_at = None, None
+    elif event.type == "session.ending_soon":
+        row.ending_reason, row.ending_at = payload["reason"], _time(payload["ends_at"])
+    elif event.type == "session.ending_canceled":
+        row.ending_reason, row.ending_at = None, None
     elif event.type == "session.canceled":
         row.status = SessionStatus.canceled
     elif event.type == "session.media_status":
@@ -62,6 +67,8 @@ def reset(db: Session, session_id: uuid.UUID) -> None:
     row.ended_at = None
     row.media_status = MediaStatus.unknown
     row.replay_status = ReplayStatus.none
+    row.ending_reason = None
+    row.ending_at = None
 
 
 def apply_to_db(db: Session, event: EventEnvelope) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
 
 from multistream.interactions.schemas import ChatSnapshot, PollRead, QuestionRead
+from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions.models import MediaStatus, ReplayStatus, SessionStatus
 from multistream.studio.schemas import HandRead, StudioSnapshot
 
@@ -21,7 +22,8 @@ class SessionCreate(BaseModel):
     description: Description = ""
     scheduled_start: AwareDatetime
     scheduled_end: AwareDatetime
-    recording_enabled: bool = True
+    recording_enabled: bool | None = None
+    """Record the class; unset: the course's default (`record_by_default`)."""
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -55,6 +57,10 @@ class SessionRead(BaseModel):
     recording_enabled: bool
     last_seq: int
     created_at: dt.datetime
+    ending_reason: str | None = None
+    """A live class about to end by itself: `abandoned` (no teacher connected) or
+    `overtime` (far past its scheduled end); see `session.ending_soon`."""
+    ending_at: dt.datetime | None = None
 
 
 class SessionList(BaseModel):
@@ -68,6 +74,8 @@ class SessionState(BaseModel):
     session: SessionRead
     media_status: MediaStatus
     participant_count: int
+    recording: RecordingSnapshot | None = None
+    """The class's latest recording; null when it records nothing (yet)."""
     studio: StudioSnapshot | None = None
     hands: list[HandRead] = []
     chat: ChatSnapshot | None = None

@@ -28,6 +28,7 @@ from multistream.media.tokens import mint_join_token
 from multistream.media.webhooks import record_receipt
 from multistream.pipeline import runs as pipeline_runs
 from multistream.problems import Problem
+from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions import domain
 from multistream.sessions.models import (
     AttendanceInterval,
@@ -69,6 +70,11 @@ def invalid_transition(error: domain.InvalidTransition) -> Problem:
     )
 
 
+def record_system(db: Session, *, row: LiveSession, events: Sequence[NewEvent]) -> None:
+    """Log events the platform itself decided (no actor): a class about to end by itself."""
+    _record(db, row, events, actor=None)
+
+
 def _record(
     db: Session,
     row: LiveSession,
@@ -105,14 +111,16 @@ def schedule(
         description=data.description,
         scheduled_start=data.scheduled_start,
         scheduled_end=data.scheduled_end,
-        recording_enabled=data.recording_enabled,
+        recording_enabled=course.record_by_default
+        if data.recording_enabled is None
+        else data.recording_enabled,
         livekit_room=None,
         created_by=actor.id,
     )
     row.livekit_room = f"session-{row.id}"
     db.add(row)
     db.flush()
-    payload = data.model_dump(mode="json")
+    payload = data.model_dump(mode="json") | {"recording_enabled": row.recording_enabled}
     _record(
         db,
         row,
@@ -183,10 +191,11 @@ def end(
     row: LiveSession,
     actor: User | None,
     reason: str = "ended_by_host",
+    detail: str | None = None,
     idempotency_key: str | None = None,
 ) -> SessionRead:
     try:
-        events = domain.decide_end(_facts(row), now=_now(), reason=reason)
+        events = domain.decide_end(_facts(row), now=_now(), reason=reason, detail=detail)
     except domain.InvalidTransition as error:
         raise invalid_transition(error) from error
     _record(db, row, events, actor=actor, idempotency_key=idempotency_key)
@@ -223,12 +232,28 @@ def state(db: Session, *, row: LiveSession, viewer: Viewer) -> SessionState:
         session=read(row),
         media_status=row.media_status,
         participant_count=int(participants or 0),
+        recording=_recording(db, session_id=row.id, viewer=viewer),
         studio=studio.snapshot(db, session_id=row.id),
         hands=stage.hands(db, session_id=row.id),
         chat=chat.snapshot(db, session=row, viewer=viewer),
         questions=questions.for_state(db, session_id=row.id, viewer=viewer),
         poll=polls.for_state(db, session_id=row.id, viewer=viewer),
     )
+
+
+def _recording(db: Session, *, session_id: uuid.UUID, viewer: Viewer) -> RecordingSnapshot | None:
+    from multistream.recording import service as recordings
+    from multistream.recording import watch
+
+    latest = recordings.latest(db, session_id=session_id)
+    if latest is None:
+        return None
+    reason = None
+    if viewer.staff and latest.alerted_at is not None:
+        reason = watch.REASONS[
+            recordings.NO_RECORDER if latest.started_at is None else recordings.RECORDER_LOST
+        ]
+    return RecordingSnapshot.of(latest, reason=reason)
 
 
 def room_name(row: LiveSession) -> str:

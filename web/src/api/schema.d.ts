@@ -53,7 +53,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a course (hosts): title, recording default */
+        patch: operations["update_course_api_v1_courses__course_id__patch"];
         trace?: never;
     };
     "/api/v1/courses/{course_id}/archive": {
@@ -672,6 +673,23 @@ export interface paths {
         /** React with an emoji (counted; announced once a second in reactions.burst) */
         post: operations["react_api_v1_sessions__session_id__reactions_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{session_id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete the class's recording and everything made from it (hosts) */
+        delete: operations["delete_recording_api_v1_sessions__session_id__recording_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1362,6 +1380,11 @@ export interface components {
              * @default
              */
             description: string;
+            /**
+             * Record By Default
+             * @default true
+             */
+            record_by_default: boolean;
             /** Title */
             title: string;
         };
@@ -1394,6 +1417,8 @@ export interface components {
              * Format: uuid
              */
             owner_id: string;
+            /** Record By Default */
+            record_by_default: boolean;
             /** Title */
             title: string;
         };
@@ -1436,6 +1461,18 @@ export interface components {
             items: components["schemas"]["CourseSearchHit"][];
             /** Query */
             query: string;
+        };
+        /**
+         * CourseUpdate
+         * @description Only the fields given change.
+         */
+        CourseUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Record By Default */
+            record_by_default?: boolean | null;
+            /** Title */
+            title?: string | null;
         };
         /** DeckAttach */
         DeckAttach: {
@@ -1934,6 +1971,29 @@ export interface components {
              */
             emoji: "👍" | "❤️" | "😂" | "😮" | "👏" | "❓" | "🎉";
         };
+        /**
+         * RecordingSnapshot
+         * @description The class's latest recording as of the snapshot; events `recording.*` move it on.
+         */
+        RecordingSnapshot: {
+            /** Error */
+            error: string | null;
+            /**
+             * Recording Id
+             * Format: uuid
+             */
+            recording_id: string;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["RecordingStatus"];
+            /** Unrecorded */
+            unrecorded: string | null;
+        };
+        /**
+         * RecordingStatus
+         * @enum {string}
+         */
+        RecordingStatus: "starting" | "recording" | "stopped" | "uploading" | "ready" | "failed" | "deleted";
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -2114,7 +2174,7 @@ export interface components {
          * ReplayStatus
          * @enum {string}
          */
-        ReplayStatus: "none" | "pending" | "processing" | "partial" | "ready" | "failed";
+        ReplayStatus: "none" | "pending" | "processing" | "partial" | "ready" | "failed" | "deleted";
         /** ReplayStepProgress */
         ReplayStepProgress: {
             /** Error */
@@ -2296,11 +2356,8 @@ export interface components {
              * @default
              */
             description: string;
-            /**
-             * Recording Enabled
-             * @default true
-             */
-            recording_enabled: boolean;
+            /** Recording Enabled */
+            recording_enabled?: boolean | null;
             /**
              * Scheduled End
              * Format: date-time
@@ -2335,6 +2392,10 @@ export interface components {
             description: string;
             /** Ended At */
             ended_at: string | null;
+            /** Ending At */
+            ending_at?: string | null;
+            /** Ending Reason */
+            ending_reason?: string | null;
             /**
              * Id
              * Format: uuid
@@ -2384,6 +2445,7 @@ export interface components {
              * @default []
              */
             questions: components["schemas"]["QuestionRead"][];
+            recording?: components["schemas"]["RecordingSnapshot"] | null;
             session: components["schemas"]["SessionRead"];
             studio?: components["schemas"]["StudioSnapshot"] | null;
         };
@@ -2762,6 +2824,77 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseRead"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Signed in, but not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    update_course_api_v1_courses__course_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -6126,6 +6259,85 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
+            };
+        };
+    };
+    delete_recording_api_v1_sessions__session_id__recording_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Signed in, but not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description session-live */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description storage-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

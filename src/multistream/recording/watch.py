@@ -1,0 +1,98 @@
+"""Classes that are not being recorded are a visible fact, never silence.
+
+A loop started with the api (every `session_watch_interval_seconds`):
+
+- a live class whose participant recording nobody has held for `recorder_claim_timeout_seconds`
+  (no recorder was free, or the one recording it stopped renewing its lease and none took
+  over) gets `recording.failed` (staff: the studio's health strip shows it) and counts in
+  `multistream_recordings_unrecorded_total`, once per such stretch; a recorder that frees up
+  later still claims it and records the rest (`recording.started`/`recording.resumed`);
+- a class that ended while its recording still waited for a recorder gets its recording
+  failed with the reason, so its replay says why there is nothing to watch.
+
+Every api process runs it; rows are taken with `SKIP LOCKED` and reported once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import anyio.to_thread
+import structlog
+from sqlalchemy.orm import Session, sessionmaker
+
+from multistream.db.engine import transaction
+from multistream.ops.metrics import RECORDINGS_FAILED, RECORDINGS_UNRECORDED
+from multistream.recording import service as recordings
+from multistream.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+REASONS = {
+    recordings.NO_RECORDER: (
+        "No recorder was free to record this class. It goes on, unrecorded until a recorder"
+        " frees up; an operator can start another `multistream recorder` (see the runbook:"
+        " a recorder that cannot record)."
+    ),
+    recordings.RECORDER_LOST: (
+        "The recorder stopped answering and no other recorder took over: the class is not"
+        " being recorded from that moment. An operator can start another `multistream"
+        " recorder` (see the runbook: a recorder that cannot record)."
+    ),
+}
+NEVER_RECORDED = "No recorder was free while the class was live, so nothing was recorded."
+
+
+def check(db: Session, *, settings: Settings) -> list[str]:
+    """Report what is unrecorded now; the codes reported."""
+    reported = []
+    for recording, code in recordings.unrecorded(
+        db, claim_timeout_seconds=settings.recorder_claim_timeout_seconds
+    ):
+        recordings.alert(db, recording=recording, code=code, reason=REASONS[code])
+        RECORDINGS_UNRECORDED.labels(code=code).inc()
+        log.warning(
+            "class not being recorded",
+            session_id=str(recording.session_id),
+            recording_id=str(recording.id),
+            code=code,
+        )
+        reported.append(code)
+    for recording in recordings.never_recorded(
+        db, claim_timeout_seconds=settings.recorder_claim_timeout_seconds
+    ):
+        recordings.failed(db, recording_id=recording.id, reason=NEVER_RECORDED)
+        RECORDINGS_FAILED.labels(stage="never_recorded").inc()
+        reported.append("never_recorded")
+    return reported
+
+
+class RecorderWatch:
+    def __init__(self, settings: Settings, factory: sessionmaker[Session]) -> None:
+        self._settings = settings
+        self._factory = factory
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._settings.media_configured and self._task is None:
+            self._task = asyncio.create_task(self._run(), name="recorder-watch")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.session_watch_interval_seconds)
+            try:
+                await anyio.to_thread.run_sync(self.check_once)
+            except Exception as exc:  # the loop must outlive any one failure
+                log.warning("recorder watch failed", error=str(exc))
+
+    def check_once(self) -> list[str]:
+        with transaction(self._factory) as db:
+            return check(db, settings=self._settings)
