@@ -20,6 +20,7 @@ a failed run or a retry with backoff. `RunOver` means the run finished meanwhile
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import json
@@ -63,6 +64,7 @@ from multistream.pipeline.runs import ACTIVE, DONE_STEP
 from multistream.pipeline.worker import WorkerResources
 from multistream.recording.models import Recording, RecordingStatus
 from multistream.replay import service as replays
+from multistream.replay import timeline as replay_timeline
 from multistream.replay.models import (
     Chapter,
     Highlight,
@@ -330,9 +332,14 @@ def extract(step: Step) -> None:
         except decode.UnreadableMedia as exc:
             raise PermanentFailure(str(exc)) from exc
         audio_key = _put_artifact(step, ReplayArtifactKind.audio, wav)
+        thumbnails = _thumbnails(step, original, probe.duration_ms) if probe.has_video else {}
     with step.transaction() as db:
         _locked_run(db, step.run_id)  # locks in one order everywhere: run, step, session
         _upsert_artifact(db, step.session_id, ReplayArtifactKind.audio, audio_key)
+        if thumbnails:
+            _upsert_artifact(
+                db, step.session_id, ReplayArtifactKind.thumbnails, _thumbnail_prefix(step)
+            )
         recording = db.get(Recording, step.recording_id, with_for_update=True)
         if recording is not None and recording.duration_ms != probe.duration_ms:
             # The file's own length is what the chapters tile and the player shows (a
@@ -342,7 +349,54 @@ def extract(step: Step) -> None:
         replays.set_status(
             db, session_id=step.session_id, status=ReplayStatus.partial, run_id=step.run_id
         )
-        succeed(db, step, {"probe": probe.to_json(), "duration_ms": probe.duration_ms})
+        succeed(
+            db,
+            step,
+            {
+                "probe": probe.to_json(),
+                "duration_ms": probe.duration_ms,
+                "thumbnails": thumbnails,
+            },
+        )
+
+
+THUMBNAIL_SETTLE_MS = 1000
+"""A change's picture is taken this far after it (at most half the span): the frame the
+recorder composed once the new slide or scene was up."""
+
+
+def _thumbnail_prefix(step: Step) -> str:
+    return f"sessions/{step.session_id}/replay/thumbs/"
+
+
+def _thumbnails(step: Step, video: Path, duration_ms: int) -> dict[str, str]:
+    """A picture of the video at the start of each slide or scene shown (what the chapters
+    show); {span start ms: storage key}. A frame that cannot be read is left out."""
+    from multistream.recording import assemble
+
+    with step.transaction() as db:
+        session = db.get(LiveSession, step.session_id)
+        assert session is not None
+        start = replay_timeline.clock_start(db, session=session)
+        spans = (
+            replay_timeline.screen(
+                db, session_id=step.session_id, start=start, duration_ms=duration_ms
+            )
+            if start is not None
+            else []
+        )
+    found: dict[str, str] = {}
+    bounds = [(span.start_ms, span.end_ms) for span in spans] or [(0, duration_ms)]
+    for begin, end in bounds:
+        at = begin + min(THUMBNAIL_SETTLE_MS, (end - begin) // 2)
+        try:
+            picture = assemble.thumbnail(video, at)
+        except assemble.AssemblyError:
+            continue
+        key = f"{_thumbnail_prefix(step)}{begin}.jpg"
+        step.store.put(key, picture, content_type="image/jpeg")
+        found[str(begin)] = key
+    return found
 
 
 # --- transcribe ------------------------------------------------------------------------------
@@ -578,6 +632,12 @@ def derive_replay(step: Step) -> None:
         spoken = [derive.SpokenSegment(s.start_ms, s.end_ms, s.text) for s in segments]
         spans = align.screen_spans(timeline)
         pages = _slide_pages(db, spans)
+        thumbnails = {
+            int(ms): key
+            for ms, key in (
+                _output(db, step.run_id, PipelineStepName.extract).get("thumbnails") or {}
+            ).items()
+        }
         chapters = derive.chapters(
             timeline,
             spoken,
@@ -630,7 +690,7 @@ def derive_replay(step: Step) -> None:
     }
     with step.transaction() as db:
         _locked_run(db, step.run_id)
-        _write_chapters(db, step.session_id, chapters, pages)
+        _write_chapters(db, step.session_id, chapters, pages, thumbnails)
         _write_highlights(db, step.session_id, highlights)
         for kind, key in keys.items():
             _upsert_artifact(db, step.session_id, kind, key)
@@ -737,8 +797,11 @@ def _write_chapters(
     session_id: uuid.UUID,
     chapters: Sequence[derive.ChapterDraft],
     pages: Mapping[tuple[str, int], SlidePage],
+    thumbnails: Mapping[int, str],
 ) -> None:
-    """Rows 0…n-1 upserted, the rest deleted; the tiling is checked at commit."""
+    """Rows 0…n-1 upserted, the rest deleted; the tiling is checked at commit. A chapter's
+    picture is the video's at the change that began it (`extract`), else its deck page's."""
+    starts = sorted(thumbnails)
     rows = []
     for index, chapter in enumerate(chapters):
         page = (
@@ -757,7 +820,8 @@ def _write_chapters(
                 # A deck deleted since the class: the chapter keeps its title, not the link.
                 "slide_asset_id": chapter.slide_asset_id if page is not None else None,
                 "slide_page": chapter.slide_page if page is not None else None,
-                "thumbnail_key": page.thumb_key if page is not None else None,
+                "thumbnail_key": _picture_at(thumbnails, starts, chapter.start_ms)
+                or (page.thumb_key if page is not None else None),
             }
         )
     if rows:
@@ -771,6 +835,12 @@ def _write_chapters(
             )
         )
     db.execute(sa.delete(Chapter).where(Chapter.session_id == session_id, Chapter.idx >= len(rows)))
+
+
+def _picture_at(thumbnails: Mapping[int, str], starts: Sequence[int], ms: int) -> str | None:
+    """The picture of what was on screen at `ms`: the last change at or before it."""
+    index = bisect.bisect_right(starts, ms) - 1
+    return thumbnails[starts[index]] if index >= 0 else None
 
 
 def _write_highlights(

@@ -21,7 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from multistream.auth.models import User
-from multistream.pipeline.models import PipelineRun, PipelineRunStatus
+from multistream.pipeline.models import (
+    PipelineRun,
+    PipelineRunStatus,
+    PipelineStep,
+    PipelineStepName,
+)
 from multistream.problems import Problem
 from multistream.recording import service as recordings
 from multistream.recording.models import Recording, RecordingSegment, RecordingStatus
@@ -66,15 +71,13 @@ def delete(db: Session, *, session: LiveSession, actor: User, store: ObjectStore
             sa.select(ReplayArtifact.storage_key).where(ReplayArtifact.session_id == session.id)
         )
     )
-    keys += [
-        key
-        for key in db.scalars(
-            sa.select(Chapter.thumbnail_key).where(
-                Chapter.session_id == session.id, Chapter.thumbnail_key.like("sessions/%")
-            )
-        )
-        if key
-    ]
+    # The video's pictures at each change (every run's extract step lists its own).
+    for output in db.scalars(
+        sa.select(PipelineStep.output)
+        .join(PipelineRun, PipelineRun.id == PipelineStep.run_id)
+        .where(PipelineRun.session_id == session.id, PipelineStep.name == PipelineStepName.extract)
+    ):
+        keys += [str(key) for key in ((output or {}).get("thumbnails") or {}).values()]
     _forget_replay(db, session_id=session.id, recording_ids=[r.id for r in rows])
     replays.set_status(db, session_id=session.id, status=ReplayStatus.deleted)
     db.flush()
