@@ -15,15 +15,13 @@ Every api process runs it; rows are taken with `SKIP LOCKED` and reported once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-
 import anyio.to_thread
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db.engine import transaction
 from multistream.ops.metrics import RECORDINGS_FAILED, RECORDINGS_UNRECORDED
+from multistream.ops.periodic import Periodic
 from multistream.recording import service as recordings
 from multistream.settings import Settings
 
@@ -72,26 +70,18 @@ class RecorderWatch:
     def __init__(self, settings: Settings, factory: sessionmaker[Session]) -> None:
         self._settings = settings
         self._factory = factory
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(
+            "recorder-watch",
+            lambda: anyio.to_thread.run_sync(self.check_once),
+            interval=settings.session_watch_interval_seconds,
+        )
 
     def start(self) -> None:
-        if self._settings.media_configured and self._task is None:
-            self._task = asyncio.create_task(self._run(), name="recorder-watch")
+        if self._settings.media_configured:
+            self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._settings.session_watch_interval_seconds)
-            try:
-                await anyio.to_thread.run_sync(self.check_once)
-            except Exception as exc:  # the loop must outlive any one failure
-                log.warning("recorder watch failed", error=str(exc))
+        await self._loop.stop()
 
     def check_once(self) -> list[str]:
         with transaction(self._factory) as db:

@@ -16,7 +16,6 @@ teacher whose studio socket dropped but who still broadcasts is there).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import uuid
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from multistream.db.engine import transaction
 from multistream.media.errors import MediaError
 from multistream.media.rooms import MediaRooms
+from multistream.ops.periodic import Periodic
 from multistream.sessions import domain
 from multistream.sessions import service as sessions
 from multistream.sessions.models import LiveSession, SessionStatus
@@ -80,26 +80,17 @@ class LifetimeWatch:
         self._settings = settings
         self._factory = factory
         self._rules = rules(settings)
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(
+            "class-lifetime-watch",
+            self.check_once,
+            interval=settings.session_watch_interval_seconds,
+        )
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="class-lifetime-watch")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._settings.session_watch_interval_seconds)
-            try:
-                await self.check_once()
-            except Exception as exc:  # the loop must outlive any one failure
-                log.warning("class lifetime check failed", error=str(exc))
+        await self._loop.stop()
 
     async def check_once(self) -> dict[uuid.UUID, str]:
         """Look at every live class once; the events logged, by class."""

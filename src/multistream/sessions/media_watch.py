@@ -8,8 +8,6 @@ client to connect its video.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 
 import anyio.to_thread
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from multistream.db.engine import transaction
 from multistream.media.errors import MediaError
 from multistream.media.rooms import MediaRooms
+from multistream.ops.periodic import Periodic
 from multistream.sessions import service as sessions
 from multistream.sessions.models import LiveSession, MediaStatus, SessionStatus
 from multistream.sessions.rooms import EMPTY_ROOM_TIMEOUT_SECONDS
@@ -32,26 +31,16 @@ class MediaWatch:
     def __init__(self, settings: Settings, factory: sessionmaker[Session]) -> None:
         self._settings = settings
         self._factory = factory
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(
+            "media-watch", self.check_once, interval=settings.media_retry_interval_seconds
+        )
 
     def start(self) -> None:
-        if self._settings.media_configured and self._task is None:
-            self._task = asyncio.create_task(self._run(), name="media-watch")
+        if self._settings.media_configured:
+            self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._settings.media_retry_interval_seconds)
-            try:
-                await self.check_once()
-            except Exception as exc:  # the loop must outlive any one failure
-                log.warning("media retry failed", error=str(exc))
+        await self._loop.stop()
 
     async def check_once(self) -> int:
         """Retry every degraded live class once; return how many recovered."""
