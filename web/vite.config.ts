@@ -15,6 +15,8 @@ export default defineConfig({
       // ws: the live class's event socket is under /api too.
       "/api": { target: apiUrl, changeOrigin: false, ws: true },
       "/auth": { target: apiUrl, changeOrigin: false },
+      // Hosts re-run a failed replay's pipeline (`/internal/artifacts/runs/{id}/retry`).
+      "/internal": { target: apiUrl, changeOrigin: false },
     },
   },
   preview: {
@@ -22,6 +24,7 @@ export default defineConfig({
     proxy: {
       "/api": { target: apiUrl, changeOrigin: false, ws: true },
       "/auth": { target: apiUrl, changeOrigin: false },
+      "/internal": { target: apiUrl, changeOrigin: false },
     },
   },
   build: {

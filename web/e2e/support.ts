@@ -60,3 +60,19 @@ export async function joinFromInvite(page: Page, inviteLink: string, account: { 
   await page.getByRole("button", { name: "Join course" }).click();
   await expect(page).toHaveURL(/\/courses\/[^/]+$/);
 }
+
+/** An account that exists already (the demo's teacher and students). */
+export interface Account {
+  email: string;
+  password: string;
+  display_name: string;
+}
+
+/** Signs in from the sign-in page and lands on `path` (the page a signed-out visitor was sent away from). */
+export async function signIn(page: Page, account: Account, path = "/courses"): Promise<void> {
+  await page.goto(`/signin?next=${encodeURIComponent(path)}`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL((url) => `${url.pathname}${url.search}` === path);
+}

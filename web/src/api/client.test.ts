@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REFRESH_TOKEN_KEY, createTokenStore } from "../auth/token-store";
-import { ApiClient, REFRESH_PATH, type SessionEvent } from "./client";
+import { ApiClient, REFRESH_PATH, type SessionEvent, filenameOf } from "./client";
 import { NETWORK_PROBLEM, ProblemError } from "./problem";
 import { FakeFetch, json, networkDown, noContent, problem } from "./testing/fake-fetch";
 import { aTokenPair, aUser } from "./testing/fixtures";
@@ -216,5 +216,69 @@ describe("ApiClient", () => {
 
     const sent = fake.calls("POST", "/api/v1/courses/c1/sessions").map((r) => r.headers.get("Idempotency-Key"));
     expect(sent).toEqual(["k-1", "k-1"]);
+  });
+
+  it("reads a file with the token, refreshing on 401, and names it from Content-Disposition", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
+    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
+    fake.on(
+      "GET",
+      "/api/v1/sessions/s1/replay/transcript.txt",
+      problem(401, "unauthorized", "Expired."),
+      () =>
+        new Response("[0:00:03] Light reactions\n", {
+          status: 200,
+          headers: { "Content-Type": "text/plain", "Content-Disposition": 'attachment; filename="Week-3.txt"' },
+        }),
+    );
+
+    const file = await client.getBlob("/api/v1/sessions/s1/replay/transcript.txt");
+
+    expect(await file.blob.text()).toBe("[0:00:03] Light reactions\n");
+    expect(file.filename).toBe("Week-3.txt");
+    const sent = fake.calls("GET", "/api/v1/sessions/s1/replay/transcript.txt");
+    expect(sent.map((request) => request.headers.get("Authorization"))).toEqual(["Bearer stale", "Bearer fresh"]);
+    expect(sent[0]?.headers.get("Accept")).toBe("*/*");
+  });
+
+  it("turns a failed file read into a ProblemError", async () => {
+    const { fake, client } = setup();
+    client.startSession(aTokenPair());
+    fake.on("GET", "/api/v1/sessions/s1/replay/captions.vtt", problem(409, "replay-not-ready", "Not yet."));
+
+    await expect(client.getBlob("/api/v1/sessions/s1/replay/captions.vtt")).rejects.toMatchObject({
+      type: "replay-not-ready",
+    });
+  });
+
+  it("lets a request outlive the page when asked (keepalive) and sends PUT bodies", async () => {
+    const inits: RequestInit[] = [];
+    const storage = new MemoryStorage();
+    const client = new ApiClient({
+      tokens: createTokenStore(storage),
+      fetch: async (_input, init) => {
+        inits.push(init ?? {});
+        return new Response(null, { status: 204 });
+      },
+    });
+    client.startSession(aTokenPair());
+
+    await client.put("/api/v1/sessions/s1/replay/position", { position_ms: 1000 }, { keepalive: true });
+    await client.put("/api/v1/sessions/s1/replay/position", { position_ms: 2000 });
+
+    expect(inits.map((init) => [init.method, init.keepalive, init.body])).toEqual([
+      ["PUT", true, '{"position_ms":1000}'],
+      ["PUT", undefined, '{"position_ms":2000}'],
+    ]);
+  });
+});
+
+describe("filenameOf", () => {
+  it("reads the quoted or bare file name, or nothing", () => {
+    expect(filenameOf('attachment; filename="Week-3.vtt"')).toBe("Week-3.vtt");
+    expect(filenameOf("attachment; filename=notes.txt")).toBe("notes.txt");
+    expect(filenameOf("attachment")).toBeNull();
+    expect(filenameOf(null)).toBeNull();
   });
 });

@@ -39,6 +39,15 @@ export interface RequestOptions {
   auth?: boolean;
   /** Extra request headers, e.g. `Idempotency-Key`. */
   headers?: Record<string, string>;
+  /** Let the request outlive the page (a replay's place saved as the tab closes). */
+  keepalive?: boolean;
+}
+
+/** A file the api sent (captions, a transcript download), with the name it suggested. */
+export interface DownloadedFile {
+  blob: Blob;
+  /** From `Content-Disposition`, when the api named the file. */
+  filename: string | null;
 }
 
 export const REFRESH_PATH = "/auth/local/refresh";
@@ -103,24 +112,43 @@ export class ApiClient {
     return this.request<T>("PATCH", path, { ...options, body });
   }
 
+  put<T = void>(path: string, body: unknown, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
+    return this.request<T>("PUT", path, { ...options, body });
+  }
+
   delete<T = void>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
     return this.request<T>("DELETE", path, options);
   }
 
+  /**
+   * A non-JSON body (WebVTT captions, a text download) as a Blob, with the same token
+   * handling as every other call: `<track>` and download links cannot send the token,
+   * so the app fetches the file and hands the browser a `blob:` URL.
+   */
+  async getBlob(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<DownloadedFile> {
+    const response = await this.respond("GET", path, { ...options, headers: { Accept: "*/*", ...options.headers } });
+    if (!response.ok) throw await problemFromResponse(response);
+    return { blob: await response.blob(), filename: filenameOf(response.headers.get("Content-Disposition")) };
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const { auth = true, body, signal, headers } = options;
-    if (!auth) {
-      return this.parse<T>(await this.send(method, path, { body, signal, headers, token: null }));
-    }
+    return this.parse<T>(await this.respond(method, path, options));
+  }
+
+  /** Sends a request, with the token, refreshing it first or after a 401 (once). */
+  private async respond(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const { auth = true, body, signal, headers, keepalive } = options;
+    const request = { body, signal, headers, keepalive };
+    if (!auth) return this.send(method, path, { ...request, token: null });
 
     let token = this.tokens.accessToken();
     if (token === null && this.tokens.refreshToken() !== null) {
       token = (await this.refresh()).access_token;
     }
-    let response = await this.send(method, path, { body, signal, headers, token });
+    let response = await this.send(method, path, { ...request, token });
     if (response.status === 401) {
       token = (await this.refresh()).access_token;
-      response = await this.send(method, path, { body, signal, headers, token });
+      response = await this.send(method, path, { ...request, token });
       if (response.status === 401) {
         // A token fresh from the server was refused: this session cannot be used.
         const problem = await problemFromResponse(response);
@@ -128,7 +156,7 @@ export class ApiClient {
         throw problem;
       }
     }
-    return this.parse<T>(response);
+    return response;
   }
 
   /**
@@ -184,10 +212,12 @@ export class ApiClient {
       body?: unknown;
       signal?: AbortSignal | undefined;
       headers?: Record<string, string> | undefined;
+      keepalive?: boolean | undefined;
       token: string | null;
     },
   ): Promise<Response> {
-    const headers: Record<string, string> = { ...request.headers, Accept: "application/json" };
+    // A caller may ask for another type (`getBlob`); JSON is the default.
+    const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
     if (request.body !== undefined) headers["Content-Type"] = "application/json";
     if (request.token !== null) headers.Authorization = `Bearer ${request.token}`;
     try {
@@ -197,6 +227,7 @@ export class ApiClient {
         body: request.body === undefined ? null : JSON.stringify(request.body),
         signal: request.signal ?? null,
         credentials: "same-origin",
+        ...(request.keepalive ? { keepalive: true } : {}),
       });
     } catch (error) {
       // An abort is the caller's own decision: let it through untouched.
@@ -211,6 +242,12 @@ export class ApiClient {
     const text = await response.text();
     return (text === "" ? undefined : JSON.parse(text)) as T;
   }
+}
+
+/** `attachment; filename="Week-3.vtt"` → `Week-3.vtt` (the api sends plain ASCII names). */
+export function filenameOf(disposition: string | null): string | null {
+  const match = disposition ? /filename="?([^";]+)"?/i.exec(disposition) : null;
+  return match?.[1]?.trim() || null;
 }
 
 function sessionEnded(): ProblemError {

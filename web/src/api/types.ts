@@ -75,6 +75,36 @@ export type PollStatus = Schemas["PollStatus"];
 export type ReactionEmoji = Schemas["ReactionCreate"]["emoji"];
 export type ReactionAccepted = Schemas["ReactionAccepted"];
 
+/**
+ * Replays (issue #14): the manifest the player reads, its transcript, search and the class
+ * on the recording's clock. Every `*_ms` is media time: milliseconds from the start of the
+ * recording.
+ */
+export type Replay = Schemas["ReplayRead"];
+export type ReplayMedia = Schemas["ReplayMedia"];
+export type ReplayProgress = Schemas["ReplayProgress"];
+export type ReplayStepProgress = Schemas["ReplayStepProgress"];
+export type ReplaySummary = Schemas["ReplaySummary"];
+export type Chapter = Schemas["ChapterRead"];
+export type Highlight = Schemas["HighlightRead"];
+export type HighlightKind = Schemas["HighlightKind"];
+/** What was on screen from `start_ms` to `end_ms` (a deck page, or a scene without one). */
+export type ScreenSpan = Schemas["ScreenSpanRead"];
+export type ReplayQuestion = Schemas["ReplayQuestion"];
+export type ReplayPoll = Schemas["ReplayPoll"];
+export type ReplayChat = Schemas["ReplayChat"];
+export type ReplayChatMessage = Schemas["ReplayChatMessage"];
+export type ReplayPosition = Schemas["ReplayPosition"];
+export type TranscriptPage = Schemas["TranscriptPage"];
+export type TranscriptSegment = Schemas["TranscriptSegmentRead"];
+export type SearchHit = Schemas["SearchHit"];
+export type SearchHitKind = Schemas["SearchHitKind"];
+export type SearchResults = Schemas["SearchResults"];
+export type CourseSearchHit = Schemas["CourseSearchHit"];
+export type CourseSearchResults = Schemas["CourseSearchResults"];
+/** A run of the artifact pipeline (`/internal/artifacts/runs`, hosts only). */
+export type PipelineRun = Schemas["RunRead"];
+
 export type EventEnvelope = Schemas["EventEnvelope"];
 export type FilteredEvent = Schemas["FilteredEvent"];
 export type EventPage = Schemas["EventPage"];

@@ -34,6 +34,7 @@ export function aCourse(overrides: Partial<Course> = {}): Course {
     owner_id: "user-ada",
     created_at: "2025-01-06T09:00:00Z",
     archived_at: null,
+    record_by_default: true,
     my_role: "owner",
     ...overrides,
   };

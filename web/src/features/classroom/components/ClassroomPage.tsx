@@ -10,7 +10,6 @@ import { MediaBanner } from "../../sessions/components/MediaBanner";
 import { MissingSession } from "../../sessions/components/MissingSession";
 import { SessionStatusBadge } from "../../sessions/components/SessionStatusBadge";
 import { type LiveSession, useLiveSession } from "../../sessions/hooks/useLiveSession";
-import { replayLabel } from "../../sessions/lib/group-sessions";
 import { mediaCredentialsKey } from "../../sessions/lib/health";
 import { isMissingSession } from "../../sessions/lib/sessions-api";
 import { interactionsOf } from "../../../events/interactions-reducer";
@@ -18,6 +17,7 @@ import { InteractionsColumn } from "../../interactions/components/InteractionsCo
 import { ReactionsBar } from "../../interactions/components/ReactionsBar";
 import { EMPTY_STUDIO } from "../../../events/studio-reducer";
 import { RaiseHandButton } from "../../stage/components/RaiseHandButton";
+import { ReplayWhenReady } from "../../replay/components/ReplayWhenReady";
 import { useTeacherMedia } from "../hooks/useTeacherMedia";
 import { TeacherVideo } from "./TeacherVideo";
 
@@ -62,7 +62,6 @@ function Classroom({ live }: { live: LiveSession }) {
   if (state === null) return null;
   const session = state.session;
   const coursePath = `/courses/${encodeURIComponent(session.course_id)}`;
-  const replay = replayLabel(session.replay_status);
 
   return (
     <article className="classroom">
@@ -128,7 +127,8 @@ function Classroom({ live }: { live: LiveSession }) {
           <h2 id="classroom-over-title">
             This class has ended
           </h2>
-          <p>{replay ? `${replay}. ` : ""}Thanks for joining.</p>
+          <p>Thanks for joining.</p>
+          <ReplayWhenReady sessionId={session.id} />
           <Link className="button" to={coursePath}>
             Back to the course
           </Link>

@@ -7,6 +7,7 @@ import { LoadingState } from "../../../shared/components/LoadingState";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { formatDate } from "../../../shared/lib/format-date";
 import { InvitePanel } from "../../invites/components/InvitePanel";
+import { CourseSearchForm } from "../../replay/components/CourseSearchForm";
 import { SessionsSection } from "../../sessions/components/SessionsSection";
 import { useCourse } from "../hooks/useCourse";
 import { canArchiveCourse, canManageInvites, canSeeMembers } from "../lib/permissions";
@@ -70,6 +71,7 @@ export function CourseView({ course, onChanged }: CourseViewProps) {
           {archived ? <span className="badge badge--muted">Archived {formatDate(course.archived_at ?? "")}</span> : null}
         </p>
         {course.description ? <p className="course-description">{course.description}</p> : null}
+        <CourseSearchForm courseId={course.id} />
       </header>
       <div className={hasAside ? "course-layout course-layout--with-aside" : "course-layout"}>
         <div className="course-layout__main">

@@ -7,9 +7,12 @@ export const DESCRIPTION_MAX_LENGTH = 5000;
 export type CourseField = "title" | "description";
 export const COURSE_FIELDS: readonly CourseField[] = ["title", "description"];
 
-/** The create-course request for what was typed, trimmed. */
+/**
+ * The create-course request for what was typed, trimmed. The form has no recording choice
+ * yet: its classes are recorded, the api's own default.
+ */
 export function courseDraft(title: string, description: string): CourseCreate {
-  return { title: title.trim(), description: description.trim() };
+  return { title: title.trim(), description: description.trim(), record_by_default: true };
 }
 
 export function validateCourse(draft: CourseCreate): FormErrors<CourseField> | null {

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import type { Session } from "../../../api/types";
 import { formatMinutes } from "../../../shared/lib/format-duration";
 import { formatDateTime } from "../../../shared/lib/format-date";
+import { SessionReplay } from "../../replay/components/SessionReplay";
 import { plannedMinutes, replayLabel } from "../lib/group-sessions";
 import { SessionStatusBadge } from "./SessionStatusBadge";
 
@@ -11,7 +12,7 @@ interface SessionItemProps {
   host: boolean;
 }
 
-/** One class in the course's list, with where to go for it. */
+/** One class in the course's list, with where to go for it (the classroom, the studio, or its replay). */
 export function SessionItem({ session, host }: SessionItemProps) {
   const titleId = useId();
   const path = `/sessions/${encodeURIComponent(session.id)}`;
@@ -30,6 +31,11 @@ export function SessionItem({ session, host }: SessionItemProps) {
           {replay ? <span className="badge badge--muted">{replay}</span> : null}
         </p>
       </div>
+      {session.status === "ended" ? (
+        <div className="session-item__actions">
+          <SessionReplay session={session} host={host} describedBy={titleId} />
+        </div>
+      ) : null}
       {open ? (
         <div className="session-item__actions">
           {host ? (

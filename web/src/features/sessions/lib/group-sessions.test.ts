@@ -36,5 +36,7 @@ describe("replayLabel", () => {
     expect(replayLabel("processing")).toBe("Replay processing");
     expect(replayLabel("ready")).toBe("Replay ready");
     expect(replayLabel("failed")).toBe("Replay unavailable");
+    expect(replayLabel("deleted")).toBe("Replay deleted");
+    expect(replayLabel("archived")).toBeNull();
   });
 });

@@ -29,7 +29,7 @@ export function plannedMinutes(session: Pick<Session, "scheduled_start" | "sched
 }
 
 /** What a past class's replay is doing, in words; null when there is none to speak of. */
-export function replayLabel(status: ReplayStatus): string | null {
+export function replayLabel(status: ReplayStatus | (string & {})): string | null {
   switch (status) {
     case "none":
       return null;
@@ -42,5 +42,10 @@ export function replayLabel(status: ReplayStatus): string | null {
       return "Replay ready";
     case "failed":
       return "Replay unavailable";
+    case "deleted":
+      return "Replay deleted";
+    default:
+      // A status added to the api after this was written.
+      return null;
   }
 }

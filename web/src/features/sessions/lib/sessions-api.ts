@@ -31,6 +31,11 @@ export function scheduleSession(
   return api.post<Session>(courseSessions(courseId), draft, headers ? { headers } : {});
 }
 
+/** A class as its course lists it (title, times, statuses); 404 for non-members. */
+export function getSession(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<Session> {
+  return api.get<Session>(session(sessionId), withSignal(signal));
+}
+
 export function getSessionState(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<SessionState> {
   return api.get<SessionState>(`${session(sessionId)}/state`, withSignal(signal));
 }
