@@ -10,6 +10,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from multistream.eventlog.schemas import EventPayload
+from multistream.interactions.models import PollKind
+from multistream.interactions.schemas import PollOption
+from multistream.pipeline.models import PipelineRunStatus, PipelineStepName, PipelineStepStatus
+from multistream.recording.models import RecordingStatus
 from multistream.replay.models import ChapterSource, HighlightKind
 from multistream.sessions.models import ReplayStatus
 
@@ -111,9 +115,9 @@ class ReplayPoll(BaseModel):
 
     id: uuid.UUID
     question: str
-    kind: str
-    options: list[dict[str, str]]
-    """`[{"id", "text"}]` in the order shown."""
+    kind: PollKind
+    options: list[PollOption]
+    """In the order shown."""
     opened_ms: int
     closed_ms: int | None
     """Null when the class ended with the poll still open."""
@@ -126,8 +130,8 @@ class ReplayPoll(BaseModel):
 
 
 class ReplayStepProgress(BaseModel):
-    name: str
-    status: str
+    name: PipelineStepName
+    status: PipelineStepStatus
     error: str | None
 
 
@@ -135,9 +139,8 @@ class ReplayProgress(BaseModel):
     """How far the latest pipeline run has got (while processing, or why it failed)."""
 
     run_id: uuid.UUID
-    status: str
-    """The run's status: queued, running, succeeded, failed."""
-    step: str | None
+    status: PipelineRunStatus
+    step: PipelineStepName | None
     """The step running now, or the one that failed; null when none has begun."""
     steps: list[ReplayStepProgress]
     chunks_total: int | None
@@ -160,9 +163,8 @@ class ReplayRead(BaseModel):
     highlights: list[HighlightRead]
     summary: ReplaySummary | None
     links: ReplayLinks
-    recording_status: str | None
-    """The class's latest recording: starting, recording, ready or failed; null when the
-    class was not recorded."""
+    recording_status: RecordingStatus | None
+    """The class's latest recording; null when the class was not recorded."""
     recording_error: str | None
     """Why the recording failed, as a sentence."""
     slides: list[ScreenSpanRead]

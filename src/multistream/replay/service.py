@@ -178,7 +178,7 @@ def manifest(
             chat=f"{base}/chat",
             position=f"{base}/position",
         ),
-        recording_status=latest.status.value if latest is not None else None,
+        recording_status=latest.status if latest is not None else None,
         recording_error=latest.error if latest is not None else None,
         slides=timeline.screen(db, session_id=session.id, start=start, duration_ms=duration)
         if media is not None and start is not None and duration is not None
@@ -244,7 +244,7 @@ def _progress(db: Session, *, session_id: uuid.UUID) -> ReplayProgress | None:
         for step in db.scalars(sa.select(PipelineStep).where(PipelineStep.run_id == run.id))
     }
     steps = [
-        ReplayStepProgress(name=name, status=rows[name].status.value, error=rows[name].error)
+        ReplayStepProgress(name=rows[name].name, status=rows[name].status, error=rows[name].error)
         for name in STEP_ORDER
         if name in rows
     ]
@@ -257,7 +257,7 @@ def _progress(db: Session, *, session_id: uuid.UUID) -> ReplayProgress | None:
     planned = output.get("chunks")
     return ReplayProgress(
         run_id=run.id,
-        status=run.status.value,
+        status=run.status,
         step=current,
         steps=steps,
         chunks_total=len(planned) if isinstance(planned, list) else None,

@@ -36,6 +36,7 @@ from multistream.interactions.models import (
     Question,
     QuestionStatus,
 )
+from multistream.interactions.schemas import PollOption
 from multistream.pipeline import align
 from multistream.recording.models import Recording
 from multistream.replay.schemas import (
@@ -155,8 +156,8 @@ def polls(
             ReplayPoll(
                 id=poll.id,
                 question=poll.question,
-                kind=poll.kind.value,
-                options=[{"id": str(o["id"]), "text": str(o["text"])} for o in poll.options],
+                kind=poll.kind,
+                options=[PollOption(id=str(o["id"]), text=str(o["text"])) for o in poll.options],
                 opened_ms=_ms(poll.opened_at, start) or 0,
                 closed_ms=_ms(poll.closed_at, start),
                 counts=tally if shown else None,

@@ -2070,14 +2070,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Kind */
-            kind: string;
+            kind: components["schemas"]["PollKind"];
             /** Opened Ms */
             opened_ms: number;
             /** Options */
-            options: {
-                [key: string]: string;
-            }[];
+            options: components["schemas"]["PollOption"][];
             /** Question */
             question: string;
             /** Total Votes */
@@ -2104,10 +2101,8 @@ export interface components {
              * Format: uuid
              */
             run_id: string;
-            /** Status */
-            status: string;
-            /** Step */
-            step: string | null;
+            status: components["schemas"]["PipelineRunStatus"];
+            step: components["schemas"]["PipelineStepName"] | null;
             /** Steps */
             steps: components["schemas"]["ReplayStepProgress"][];
         };
@@ -2158,8 +2153,7 @@ export interface components {
             reason: string | null;
             /** Recording Error */
             recording_error: string | null;
-            /** Recording Status */
-            recording_status: string | null;
+            recording_status: components["schemas"]["RecordingStatus"] | null;
             /**
              * Session Id
              * Format: uuid
@@ -2179,10 +2173,8 @@ export interface components {
         ReplayStepProgress: {
             /** Error */
             error: string | null;
-            /** Name */
-            name: string;
-            /** Status */
-            status: string;
+            name: components["schemas"]["PipelineStepName"];
+            status: components["schemas"]["PipelineStepStatus"];
         };
         /** ReplaySummary */
         ReplaySummary: {

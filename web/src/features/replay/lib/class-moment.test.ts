@@ -46,7 +46,7 @@ describe("asPoll", () => {
       my_vote: null,
       results_visible: true,
     });
-    expect(asPoll(aReplayPoll({ kind: "ranked" })).kind).toBe("single");
+    expect(asPoll(aReplayPoll({ kind: "ranked" as never })).kind).toBe("single");
     expect(asPoll(aReplayPoll({ counts: null })).results_visible).toBe(false);
   });
 });
