@@ -1,7 +1,9 @@
 /**
  * Acceptance 1 (spec 50): a teacher schedules a class and goes live; a student who opens
  * the class from the course sees the teacher's camera (Chromium's fake device) within
- * 5 s; when the teacher ends the class, the student is told.
+ * 5 s; when the teacher ends the class, the student is told. On the way (issue #15): the
+ * class is recorded by default, the studio shows REC once the recorder (scripts/e2e.sh
+ * runs one) has taken the class, and the student is told the class is recorded.
  *
  * Needs the whole stack: the api with `/join` and the live WebSocket, and LiveKit
  * (`multistream services up`). Chromium's `--use-fake-device-for-media-stream` and
@@ -29,7 +31,9 @@ test("a student sees the teacher's camera live, and is told when the class ends"
 
   await teacher.getByRole("button", { name: "Schedule a class" }).click();
   await teacher.getByLabel("Class title").fill(classTitle);
-  // The date, start time (the next quarter hour) and duration are prefilled.
+  // The date, start time (the next quarter hour) and duration are prefilled; a new course
+  // records its classes by default.
+  await expect(teacher.getByRole("checkbox", { name: "Record this class" })).toBeChecked();
   await teacher.getByRole("button", { name: "Schedule class" }).click();
   const upcoming = teacher.getByRole("region", { name: /^Upcoming/ });
   await expect(upcoming.getByText(classTitle)).toBeVisible();
@@ -50,6 +54,9 @@ test("a student sees the teacher's camera live, and is told when the class ends"
   await expect(health.getByText("LIVE", { exact: true })).toBeVisible();
   await expect(health.getByText("Realtime live")).toBeVisible();
   await expect(health.getByText("Media connected")).toBeVisible({ timeout: 15_000 });
+  // The recorder takes the class within seconds: REC, with the time recorded.
+  await expect(health.getByText("REC", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(health.getByLabel("Time recorded")).toHaveText(/^\d\d:\d\d:\d\d$/);
 
   // --- A student joins the course from the invite, on a phone-sized screen ----------
   const student = await newPage(browser, { viewport: { width: 360, height: 800 } });
@@ -70,6 +77,7 @@ test("a student sees the teacher's camera live, and is told when the class ends"
   const firstTime = await currentTime(teacherVideo);
   await expect.poll(() => currentTime(teacherVideo)).toBeGreaterThan(firstTime + 0.5);
   await expect(student.getByText("Reconnecting…")).toHaveCount(0);
+  await expect(student.getByText("This class is recorded.")).toBeVisible();
   // The page fits a phone: nothing wider than the screen.
   expect(await student.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 

@@ -333,13 +333,16 @@ def extract(step: Step) -> None:
             raise PermanentFailure(str(exc)) from exc
         audio_key = _put_artifact(step, ReplayArtifactKind.audio, wav)
         thumbnails = _thumbnails(step, original, probe.duration_ms) if probe.has_video else {}
+        index_key = (
+            _put_artifact(step, ReplayArtifactKind.thumbnails, _json(thumbnails))
+            if thumbnails
+            else None
+        )
     with step.transaction() as db:
         _locked_run(db, step.run_id)  # locks in one order everywhere: run, step, session
         _upsert_artifact(db, step.session_id, ReplayArtifactKind.audio, audio_key)
-        if thumbnails:
-            _upsert_artifact(
-                db, step.session_id, ReplayArtifactKind.thumbnails, _thumbnail_prefix(step)
-            )
+        if index_key is not None:
+            _upsert_artifact(db, step.session_id, ReplayArtifactKind.thumbnails, index_key)
         recording = db.get(Recording, step.recording_id, with_for_update=True)
         if recording is not None and recording.duration_ms != probe.duration_ms:
             # The file's own length is what the chapters tile and the player shows (a
@@ -366,6 +369,7 @@ recorder composed once the new slide or scene was up."""
 
 
 def _thumbnail_prefix(step: Step) -> str:
+    """Where the pictures go; the `thumbnails` artifact (`thumbs/index.json`) lists them."""
     return f"sessions/{step.session_id}/replay/thumbs/"
 
 

@@ -34,6 +34,7 @@ from multistream.replay import service as replays
 from multistream.replay.models import Chapter, Highlight, ReplayArtifact, TranscriptSegment
 from multistream.sessions.models import LiveSession, ReplayStatus, SessionStatus
 from multistream.storage import ObjectNotFound, ObjectStore, StorageUnavailable
+from multistream.storage.base import InvalidKey
 
 
 def delete(db: Session, *, session: LiveSession, actor: User, store: ObjectStore) -> int:
@@ -86,8 +87,8 @@ def delete(db: Session, *, session: LiveSession, actor: User, store: ObjectStore
         try:
             store.delete(key)
             removed += 1
-        except ObjectNotFound:
-            continue
+        except (ObjectNotFound, InvalidKey):
+            continue  # gone already, or never an object
         except StorageUnavailable as exc:
             raise Problem(
                 503,

@@ -59,6 +59,7 @@ ARTIFACT_FILES = {
     ReplayArtifactKind.captions_vtt: ("captions.vtt", "text/vtt; charset=utf-8"),
     ReplayArtifactKind.transcript_json: ("transcript.json", "application/json"),
     ReplayArtifactKind.summary: ("summary.json", "application/json"),
+    ReplayArtifactKind.thumbnails: ("thumbs/index.json", "application/json"),
 }
 STEP_ORDER = ("extract", "transcribe", "align", "derive")
 

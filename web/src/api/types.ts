@@ -18,6 +18,7 @@ export type RefreshRequest = Schemas["RefreshRequest"];
 
 export type Course = Schemas["CourseRead"];
 export type CourseCreate = Schemas["CourseCreate"];
+export type CourseUpdate = Schemas["CourseUpdate"];
 export type CoursePage = Schemas["CoursePage"];
 /** My role in a course; `my_role` is null when I am not a member (a platform admin). */
 export type Role = NonNullable<Course["my_role"]>;
@@ -42,6 +43,14 @@ export type SessionStatus = Schemas["SessionStatus"];
 export type SessionState = Schemas["SessionState"];
 export type MediaStatus = Schemas["MediaStatus"];
 export type ReplayStatus = Schemas["ReplayStatus"];
+
+/**
+ * Recording (issue #15): the class's latest recording as `/state` and `/join` give it, moved
+ * on by `recording.*` events (`events/recording-reducer.ts`). `unrecorded` is, for staff,
+ * why the class is not being recorded right now; null otherwise and always for students.
+ */
+export type RecordingSnapshot = Schemas["RecordingSnapshot"];
+export type RecordingStatus = Schemas["RecordingStatus"];
 
 /** The studio (issue #5): uploaded decks, scenes, what the room shows, the stage and hands. */
 export type Asset = Schemas["AssetRead"];

@@ -11,18 +11,23 @@
  *   `as_of_seq` (and `session.last_seq`) to its seq.
  * - Payload fields are checked, not trusted: a malformed field is ignored, not applied.
  * - A session a command returned (`withNewerSession`) may be ahead of the feed; the
- *   `session.*` events it already contains only move `as_of_seq`, so an older event
- *   never briefly turns an ended class back into a live one.
+ *   `session.*` and `replay.*` events it already contains only move `as_of_seq`, so an
+ *   older event never briefly turns an ended class back into a live one.
+ * - A class about to end by itself carries `ending_reason` and `ending_at`
+ *   (`session.ending_soon`), until `session.ending_canceled` or its end.
  */
-import type { MediaStatus, Session, SessionState } from "../api/types";
+import type { MediaStatus, ReplayStatus, Session, SessionState } from "../api/types";
 import { type FeedEvent, isFiltered } from "./frames";
 import { applyInteractionEvent, isInteractionEvent } from "./interactions-reducer";
+import { applyRecordingEvent, isRecordingEvent } from "./recording-reducer";
 import { applyStudioEvent, isStudioEvent } from "./studio-reducer";
 
 /** Session fields `session.scheduled` and `session.updated` may carry. */
 const EDITABLE_FIELDS = ["title", "description", "scheduled_start", "scheduled_end"] as const;
 
 const MEDIA_STATUSES: readonly MediaStatus[] = ["unknown", "ok", "degraded", "disabled"];
+const REPLAY_STATUSES: readonly ReplayStatus[] = ["none", "pending", "processing", "partial", "ready", "failed", "deleted"];
+const ENDING_REASONS: readonly string[] = ["abandoned", "overtime"];
 
 export function applyEvent(state: SessionState, event: FeedEvent): SessionState {
   if (event.seq <= state.as_of_seq) return state;
@@ -33,10 +38,11 @@ export function applyEvent(state: SessionState, event: FeedEvent): SessionState 
     session: sessionIsAhead ? state.session : { ...state.session, last_seq: event.seq },
   };
   if (isFiltered(event)) return advanced;
-  if (sessionIsAhead && event.type.startsWith("session.")) return advanced;
+  if (sessionIsAhead && (event.type.startsWith("session.") || event.type.startsWith("replay."))) return advanced;
 
   if (isInteractionEvent(event.type)) return applyInteractionEvent(advanced, event);
   if (isStudioEvent(event.type)) return applyStudioEvent(advanced, event);
+  if (isRecordingEvent(event.type)) return applyRecordingEvent(advanced, event);
 
   const { payload } = event;
   switch (event.type) {
@@ -60,13 +66,27 @@ export function applyEvent(state: SessionState, event: FeedEvent): SessionState 
       return withSession(advanced, {
         status: "ended",
         ...(typeof payload.ended_at === "string" ? { ended_at: payload.ended_at } : {}),
+        ending_reason: null,
+        ending_at: null,
       });
+    case "session.ending_soon": {
+      const { reason, ends_at: endsAt } = payload;
+      if (typeof reason !== "string" || !ENDING_REASONS.includes(reason) || typeof endsAt !== "string") return advanced;
+      return withSession(advanced, { ending_reason: reason, ending_at: endsAt });
+    }
+    case "session.ending_canceled":
+      return withSession(advanced, { ending_reason: null, ending_at: null });
     case "session.canceled":
       return withSession(advanced, { status: "canceled" });
     case "session.media_status": {
       const media = payload.media_status;
       if (!isMediaStatus(media)) return advanced;
       return { ...withSession(advanced, { media_status: media }), media_status: media };
+    }
+    case "replay.status_changed": {
+      const replay = payload.status;
+      if (!REPLAY_STATUSES.includes(replay as ReplayStatus)) return advanced;
+      return withSession(advanced, { replay_status: replay as ReplayStatus });
     }
     case "participant.joined":
       // Logged once per person per session, like the rows `/state` counts.
@@ -88,6 +108,22 @@ export function applyEvents(state: SessionState, events: readonly FeedEvent[]): 
 export function withNewerSession(state: SessionState, session: Session): SessionState {
   if (session.id !== state.session.id || session.last_seq < state.session.last_seq) return state;
   return { ...state, session, media_status: session.media_status };
+}
+
+/**
+ * Takes in what a later `/join` said: its session (as `withNewerSession` does) and its
+ * recording — a class that goes live gets a recording that no event announces until the
+ * recorder reports, so `/join` is where a page first learns of it. A snapshot older than
+ * this one only fills a recording this one does not know yet: any `recording.*` event
+ * since would have set it.
+ */
+export function withJoinedState(state: SessionState, joined: SessionState): SessionState {
+  const next = withNewerSession(state, joined.session);
+  if (joined.session.id !== state.session.id) return next;
+  const known = state.recording ?? null;
+  const told = joined.recording ?? null;
+  const takeIt = told !== null && (known === null || joined.as_of_seq >= state.as_of_seq);
+  return takeIt && told !== known ? { ...next, recording: told } : next;
 }
 
 function withSession(state: SessionState, change: Partial<Session>): SessionState {

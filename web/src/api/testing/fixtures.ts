@@ -1,5 +1,15 @@
 /** Ready-made wire objects for tests. */
-import type { Course, Invite, JoinResponse, Member, Session, SessionState, TokenPair, User } from "../types";
+import type {
+  Course,
+  Invite,
+  JoinResponse,
+  Member,
+  RecordingSnapshot,
+  Session,
+  SessionState,
+  TokenPair,
+  User,
+} from "../types";
 
 export function aUser(overrides: Partial<User> = {}): User {
   return {
@@ -82,6 +92,8 @@ export function aSession(overrides: Partial<Session> = {}): Session {
     recording_enabled: true,
     last_seq: 1,
     created_at: "2026-11-20T09:00:00Z",
+    ending_reason: null,
+    ending_at: null,
     ...overrides,
   };
 }
@@ -95,6 +107,20 @@ export function aSessionState(overrides: Partial<SessionState> = {}, session: Pa
     participant_count: 0,
     questions: [],
     hands: [],
+    ...overrides,
+  };
+}
+
+export const RECORDING_ID = "2ec0d000-0000-4000-8000-000000000001";
+
+/** The class's recording as `/state` gives it; recording since 10:00:05 unless told otherwise. */
+export function aRecording(overrides: Partial<RecordingSnapshot> = {}): RecordingSnapshot {
+  return {
+    recording_id: RECORDING_ID,
+    status: "recording",
+    started_at: "2026-11-25T10:00:05Z",
+    error: null,
+    unrecorded: null,
     ...overrides,
   };
 }

@@ -15,3 +15,10 @@ export function formatDateTime(iso: string, locale?: string, timeZone?: string):
     ...(timeZone ? { timeZone } : {}),
   }).format(date);
 }
+
+/** `10:30`: a time today, as the reader's clock shows it. */
+export function formatTime(iso: string, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { timeStyle: "short", ...(timeZone ? { timeZone } : {}) }).format(date);
+}

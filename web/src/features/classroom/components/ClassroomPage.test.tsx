@@ -3,7 +3,7 @@ import { act, cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeFetch, json, problem } from "../../../api/testing/fake-fetch";
-import { SESSION_ID, aJoinResponse, aSessionState, aUser } from "../../../api/testing/fixtures";
+import { RECORDING_ID, SESSION_ID, aJoinResponse, aRecording, aSessionState, aUser } from "../../../api/testing/fixtures";
 import type { SessionState } from "../../../api/types";
 import { renderApp } from "../../../app/testing/render-app";
 import { anEvent } from "../../../events/testing/fake-event-log";
@@ -156,5 +156,72 @@ describe("ClassroomPage", () => {
     expect(await screen.findByText("The database is restarting.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("heading", { name: "Waiting for the class to start" })).toBeTruthy();
+  });
+});
+
+describe("ClassroomPage: recording and ending", () => {
+  const notice = () => document.querySelector(".recorded-notice-slot") as HTMLElement;
+
+  it("tells students the class will be recorded, then that it is, with the REC mark", async () => {
+    const live = fakeLiveServices();
+    const recordedLive = { ...liveState, recording: aRecording({ status: "starting", started_at: null }) };
+    const fake = new FakeFetch().on("POST", joinPath, json(200, aJoinResponse(scheduled)), json(200, aJoinResponse(recordedLive)));
+    renderApp(`/sessions/${SESSION_ID}`, { signedInAs: student, fake, live });
+
+    expect(await screen.findByText("This class will be recorded.")).toBeTruthy();
+    expect(notice().getAttribute("role")).toBe("status");
+
+    const socket = await openSocket(live);
+    act(() => {
+      socket.welcome(3);
+      socket.deliver(anEvent(4, "session.started", { started_at: "2026-11-25T10:00:00Z" }));
+      socket.deliver(anEvent(5, "session.media_status", { media_status: "ok" }));
+    });
+    expect(await screen.findByText("This class is recorded.")).toBeTruthy();
+    expect(notice().textContent).toBe("RECThis class is recorded.");
+    expect(notice().querySelector(".rec-mark")).toBeTruthy();
+
+    act(() => {
+      socket.deliver(anEvent(6, "recording.started", { recording_id: RECORDING_ID, started_at: "2026-11-25T10:00:05Z", provider: "participant" }));
+    });
+    expect(screen.getByText("This class is recorded.")).toBeTruthy();
+  });
+
+  it("says nothing about recording when the class is not recorded", async () => {
+    const notRecorded = aSessionState({ as_of_seq: 5, media_status: "ok" }, { ...liveState.session, recording_enabled: false });
+    const fake = new FakeFetch().on("POST", joinPath, json(200, aJoinResponse(notRecorded)));
+    renderApp(`/sessions/${SESSION_ID}`, { signedInAs: student, fake });
+    await screen.findByRole("heading", { level: 1, name: "Photosynthesis — Week 3" });
+    expect(screen.queryByText(/recorded/)).toBeNull();
+  });
+
+  it("tells students the class is about to end by itself, then why it ended", async () => {
+    const live = fakeLiveServices();
+    const ending = aSessionState(
+      { as_of_seq: 5, media_status: "ok", recording: aRecording() },
+      { ...liveState.session, ending_reason: "abandoned", ending_at: new Date(Date.now() + 100_000).toISOString() },
+    );
+    const fake = new FakeFetch().on("POST", joinPath, json(200, aJoinResponse(ending)));
+    renderApp(`/sessions/${SESSION_ID}`, { signedInAs: student, fake, live });
+
+    expect(await screen.findByText(/^This class ends by itself in 1:[34]\d: your teacher isn't connected\.$/)).toBeTruthy();
+    const socket = await openSocket(live);
+    act(() => {
+      socket.welcome(5);
+      socket.deliver(anEvent(6, "session.ending_canceled", { reason: "abandoned" }));
+    });
+    expect(screen.queryByText(/ends by itself/)).toBeNull();
+
+    act(() => {
+      socket.deliver(anEvent(7, "session.ending_soon", { reason: "overtime", ends_at: new Date(Date.now() + 60_000).toISOString(), detail: "…" }));
+    });
+    expect(await screen.findByText(/: it is running past its scheduled end\.$/)).toBeTruthy();
+    act(() => {
+      socket.deliver(
+        anEvent(8, "session.ended", { ended_at: new Date().toISOString(), reason: "abandoned", detail: "The class ran 30 minutes past its scheduled end." }),
+      );
+    });
+    expect(await screen.findByRole("heading", { name: "This class has ended" })).toBeTruthy();
+    expect(screen.getByText("It ended by itself. The class ran 30 minutes past its scheduled end.")).toBeTruthy();
   });
 });

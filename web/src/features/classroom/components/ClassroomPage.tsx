@@ -6,6 +6,7 @@ import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { formatDateTime } from "../../../shared/lib/format-date";
 import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
 import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
+import { EndingBanner } from "../../sessions/components/EndingBanner";
 import { MediaBanner } from "../../sessions/components/MediaBanner";
 import { MissingSession } from "../../sessions/components/MissingSession";
 import { SessionStatusBadge } from "../../sessions/components/SessionStatusBadge";
@@ -19,6 +20,7 @@ import { EMPTY_STUDIO } from "../../../events/studio-reducer";
 import { RaiseHandButton } from "../../stage/components/RaiseHandButton";
 import { ReplayWhenReady } from "../../replay/components/ReplayWhenReady";
 import { useTeacherMedia } from "../hooks/useTeacherMedia";
+import { RecordedNotice } from "./RecordedNotice";
 import { TeacherVideo } from "./TeacherVideo";
 
 const REJOIN_RETRY_MS = 3_000;
@@ -80,6 +82,8 @@ function Classroom({ live }: { live: LiveSession }) {
       </header>
 
       {status === "scheduled" || status === "live" ? <ConnectionNotice feed={live.feed} /> : null}
+      {status === "scheduled" || status === "live" ? <RecordedNotice state={state} /> : null}
+      {status === "live" ? <EndingBanner session={session} audience="student" /> : null}
 
       {status === "scheduled" || status === "live" ? (
         <div className="live-layout">
@@ -127,6 +131,7 @@ function Classroom({ live }: { live: LiveSession }) {
           <h2 id="classroom-over-title">
             This class has ended
           </h2>
+          {live.endedDetail ? <p className="ended-reason">It ended by itself. {live.endedDetail}</p> : null}
           <p>Thanks for joining.</p>
           <ReplayWhenReady sessionId={session.id} />
           <Link className="button" to={coursePath}>

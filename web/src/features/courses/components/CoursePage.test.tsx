@@ -122,4 +122,37 @@ describe("CoursePage", () => {
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Photosynthesis" })).toBeTruthy();
   });
+
+  it("lets a host choose whether new classes are recorded by default; students never see it", async () => {
+    const user = userEvent.setup();
+    const fake = courseApi("instructor").on(
+      "PATCH",
+      "/api/v1/courses/c1",
+      json(200, { ...course, my_role: "instructor", record_by_default: false }),
+      problem(503, "unavailable", "The database is restarting."),
+    );
+    renderApp("/courses/c1", { signedInAs: teacher, fake });
+
+    const toggle = await screen.findByRole<HTMLInputElement>("checkbox", { name: "Record new classes by default" });
+    expect(toggle.checked).toBe(true);
+    await user.click(toggle);
+    await waitFor(() => expect(fake.calls("PATCH", "/api/v1/courses/c1")).toHaveLength(1));
+    expect(fake.calls("PATCH", "/api/v1/courses/c1")[0]?.body).toEqual({ record_by_default: false });
+    await waitFor(() => expect(toggle.checked).toBe(false));
+    expect(screen.getByText(/New classes are not recorded unless you tick/)).toBeTruthy();
+
+    // The schedule form now starts unticked.
+    await user.click(screen.getByRole("button", { name: "Schedule a class" }));
+    expect(screen.getByRole<HTMLInputElement>("checkbox", { name: "Record this class" }).checked).toBe(false);
+
+    // A refused change is said, and the box shows what is saved.
+    await user.click(toggle);
+    expect(await screen.findByText("Couldn't save the change. The database is restarting.")).toBeTruthy();
+    expect(toggle.checked).toBe(false);
+    cleanup();
+
+    renderApp("/courses/c1", { signedInAs: student, fake: courseApi("student") });
+    await screen.findByRole("heading", { level: 1, name: "Photosynthesis" });
+    expect(screen.queryByRole("checkbox", { name: "Record new classes by default" })).toBeNull();
+  });
 });

@@ -10,9 +10,10 @@ import { InvitePanel } from "../../invites/components/InvitePanel";
 import { CourseSearchForm } from "../../replay/components/CourseSearchForm";
 import { SessionsSection } from "../../sessions/components/SessionsSection";
 import { useCourse } from "../hooks/useCourse";
-import { canArchiveCourse, canManageInvites, canSeeMembers } from "../lib/permissions";
+import { canArchiveCourse, canEditCourse, canManageInvites, canSeeMembers } from "../lib/permissions";
 import { ArchiveCourse } from "./ArchiveCourse";
 import { MembersSection } from "./MembersSection";
+import { RecordingDefault } from "./RecordingDefault";
 import { RoleBadge } from "./RoleBadge";
 
 export function CoursePage() {
@@ -57,7 +58,7 @@ interface CourseViewProps {
 /** The course for whoever is looking: staff controls appear only for roles that have them. */
 export function CourseView({ course, onChanged }: CourseViewProps) {
   const archived = course.archived_at !== null;
-  const hasAside = canManageInvites(course.my_role) || canArchiveCourse(course.my_role);
+  const hasAside = canManageInvites(course.my_role) || canEditCourse(course.my_role) || canArchiveCourse(course.my_role);
   return (
     <article className="course">
       <header className="course-header">
@@ -81,6 +82,7 @@ export function CourseView({ course, onChanged }: CourseViewProps) {
         {hasAside ? (
           <div className="course-layout__aside">
             {canManageInvites(course.my_role) && !archived ? <InvitePanel courseId={course.id} /> : null}
+            {canEditCourse(course.my_role) && !archived ? <RecordingDefault course={course} onChanged={onChanged} /> : null}
             {canArchiveCourse(course.my_role) && !archived ? (
               <ArchiveCourse course={course} onArchived={onChanged} />
             ) : null}

@@ -5,6 +5,7 @@ import type {
   Course,
   CourseCreate,
   CoursePage,
+  CourseUpdate,
   Member,
   MemberList,
 } from "../../../api/types";
@@ -32,6 +33,11 @@ export function getCourse(api: ApiClient, courseId: string, signal?: AbortSignal
 
 export function createCourse(api: ApiClient, draft: CourseCreate): Promise<Course> {
   return api.post<Course>(courses, draft);
+}
+
+/** Hosts: changes the fields given (title, description, whether new classes are recorded). */
+export function updateCourse(api: ApiClient, courseId: string, changes: CourseUpdate): Promise<Course> {
+  return api.patch<Course>(course(courseId), changes);
 }
 
 export function archiveCourse(api: ApiClient, courseId: string): Promise<Course> {

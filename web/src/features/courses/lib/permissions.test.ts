@@ -3,6 +3,7 @@ import type { Role } from "../../../api/types";
 import { aMember } from "../../../api/testing/fixtures";
 import {
   canArchiveCourse,
+  canEditCourse,
   canEditMember,
   canManageInvites,
   canManageMembers,
@@ -10,12 +11,12 @@ import {
   roleLabel,
 } from "./permissions";
 
-const table: [Role | null, { manage: boolean; see: boolean; invite: boolean; archive: boolean }][] = [
-  ["owner", { manage: true, see: true, invite: true, archive: true }],
-  ["instructor", { manage: true, see: true, invite: true, archive: false }],
-  ["ta", { manage: false, see: true, invite: false, archive: false }],
-  ["student", { manage: false, see: false, invite: false, archive: false }],
-  [null, { manage: false, see: false, invite: false, archive: false }],
+const table: [Role | null, { manage: boolean; see: boolean; invite: boolean; edit: boolean; archive: boolean }][] = [
+  ["owner", { manage: true, see: true, invite: true, edit: true, archive: true }],
+  ["instructor", { manage: true, see: true, invite: true, edit: true, archive: false }],
+  ["ta", { manage: false, see: true, invite: false, edit: false, archive: false }],
+  ["student", { manage: false, see: false, invite: false, edit: false, archive: false }],
+  [null, { manage: false, see: false, invite: false, edit: false, archive: false }],
 ];
 
 describe("course permissions", () => {
@@ -24,6 +25,7 @@ describe("course permissions", () => {
       manage: canManageMembers(role),
       see: canSeeMembers(role),
       invite: canManageInvites(role),
+      edit: canEditCourse(role),
       archive: canArchiveCourse(role),
     }).toEqual(expected);
   });

@@ -2,7 +2,8 @@
  * What a course role may do, for deciding which controls to show. The api enforces the
  * same rules; the UI only avoids offering what would be refused.
  *
- *   owner, instructor  host         manage members and invites (owner also archives)
+ *   owner, instructor  host         manage members and invites, edit the course and its
+ *                                  classes, delete recordings (owner also archives)
  *   ta                 moderator    sees the member list
  *   student            participant  sees the course
  */
@@ -28,6 +29,11 @@ export function canManageMembers(role: CourseRole): boolean {
 }
 
 export function canManageInvites(role: CourseRole): boolean {
+  return isHost(role);
+}
+
+/** Edit the course (its recording default) and its classes, delete their recordings. */
+export function canEditCourse(role: CourseRole): boolean {
   return isHost(role);
 }
 

@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { problem } from "../../../api/testing/fake-fetch";
+import { noContent, problem } from "../../../api/testing/fake-fetch";
 import { SESSION_ID, aUser } from "../../../api/testing/fixtures";
 import { renderApp } from "../../../app/testing/render-app";
 import {
@@ -395,6 +395,62 @@ describe("ReplayPage", () => {
     });
     expect(await screen.findByRole("heading", { name: "The recording failed" })).toBeTruthy();
     expect(screen.getByText("No recorder joined the room.")).toBeTruthy();
+  });
+
+  it("lets a host delete the recording after confirming what goes, and then says it was deleted", async () => {
+    const user = userEvent.setup();
+    const recordingPath = `/api/v1/sessions/${SESSION_ID}/recording`;
+    const deleted = aReplay({ status: "deleted", recording_status: "deleted", media: null, chapters: [] });
+    const fake = replayApi({ replay: [aReplay(), deleted], transcript: segments(3), role: "instructor" })
+      .on("DELETE", recordingPath, problem(503, "storage-unavailable", "File storage is not answering.", {}, { "Retry-After": "10" }), noContent());
+    renderApp(replayUrl, { signedInAs: teacher, fake });
+
+    await user.click(await screen.findByRole("button", { name: "Delete recording" }));
+    const confirm = screen.getByRole("group", { name: "Confirm deleting the recording" });
+    // It says what goes and what stays, and the safe choice has focus.
+    expect(confirm.textContent).toMatch(/video, its transcript, captions and\s+chapters are deleted/);
+    expect(confirm.textContent).toContain("The chat and questions stay.");
+    expect(document.activeElement).toBe(within(confirm).getByRole("button", { name: "Keep it" }));
+    expect(fake.calls("DELETE", recordingPath)).toHaveLength(0);
+
+    // Storage down: nothing was deleted, the page says so and when to try again.
+    await user.click(within(confirm).getByRole("button", { name: "Delete the recording" }));
+    expect(await screen.findByText(/Couldn't delete the recording\. File storage is not answering\. Try again in 10 s\./)).toBeTruthy();
+    expect(screen.getByRole("region", { name: "Player" })).toBeTruthy();
+
+    await user.click(within(confirm).getByRole("button", { name: "Delete the recording" }));
+    expect(await screen.findByRole("heading", { name: "This recording was deleted" })).toBeTruthy();
+    expect(screen.getByText("The teacher deleted this recording, with its transcript, captions and chapters.")).toBeTruthy();
+    expect(fake.calls("DELETE", recordingPath)).toHaveLength(2);
+    expect(fake.calls("DELETE", recordingPath)[1]?.headers.get("Authorization")).toMatch(/^Bearer /);
+    expect(document.querySelector("video")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete recording" })).toBeNull();
+    await waitFor(() => expect(fake.calls("GET", REPLAY_PATH).length).toBeGreaterThanOrEqual(2));
+  });
+
+  it("keeps the recording when the host thinks again, and never offers deleting to students", async () => {
+    const user = userEvent.setup();
+    const fake = replayApi({ replay: aReplay(), transcript: segments(3), role: "owner" });
+    renderApp(replayUrl, { signedInAs: teacher, fake });
+    await user.click(await screen.findByRole("button", { name: "Delete recording" }));
+    await user.click(screen.getByRole("button", { name: "Keep it" }));
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Delete recording" }));
+    expect(fake.calls("DELETE", `/api/v1/sessions/${SESSION_ID}/recording`)).toHaveLength(0);
+    cleanup();
+
+    renderApp(replayUrl, { signedInAs: student, fake: replayApi({ replay: aReplay(), transcript: segments(3) }) });
+    expect(await screen.findByRole("region", { name: "Player" })).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole("link", { name: "← Back to the course" })).toBeTruthy());
+    expect(screen.queryByRole("button", { name: "Delete recording" })).toBeNull();
+  });
+
+  it("shows a deleted recording as deleted, to everyone", async () => {
+    renderApp(replayUrl, {
+      signedInAs: teacher,
+      fake: replayApi({ replay: aReplay({ status: "deleted", recording_status: "deleted", media: null }), role: "owner" }),
+    });
+    expect(await screen.findByRole("heading", { name: "This recording was deleted" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Delete recording" })).toBeNull();
   });
 
   it("shows the app's not-found page to someone not in the course", async () => {

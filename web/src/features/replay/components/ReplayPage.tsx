@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { NotFoundPage } from "../../../app/NotFoundPage";
 import { ErrorState } from "../../../shared/components/ErrorState";
@@ -10,7 +11,8 @@ import { useReplayManifest } from "../hooks/useReplayManifest";
 import { useReplayViewer } from "../hooks/useReplayViewer";
 import { formatMediaTime } from "../lib/format-media-time";
 import { parseStartParam } from "../lib/playback";
-import { replayInProgress, replayView } from "../lib/replay-state";
+import { canDeleteRecording, replayInProgress, replayView } from "../lib/replay-state";
+import { DeleteRecordingButton } from "./DeleteRecordingButton";
 import { ReplayStatusCard } from "./ReplayStatusCard";
 import { ReplayView } from "./ReplayView";
 
@@ -25,6 +27,8 @@ export function ReplayPage() {
   const initialQuery = params.get("q") ?? "";
   const manifest = useReplayManifest(sessionId, { poll: replayInProgress });
   const { session, role } = useReplayViewer(sessionId);
+  // Deleted from this page: shown at once, whatever the manifest still says until it is asked again.
+  const [deletedHere, setDeletedHere] = useState<string | null>(null);
   const title = session?.title ?? "Replay";
   useDocumentTitle(session ? `Replay: ${session.title}` : "Replay");
 
@@ -32,7 +36,9 @@ export function ReplayPage() {
 
   const coursePath = session ? `/courses/${encodeURIComponent(session.course_id)}` : null;
   const replay = manifest.replay;
-  const view = replay ? replayView(replay) : null;
+  const view = replay ? (deletedHere === sessionId ? ({ kind: "deleted" } as const) : replayView(replay)) : null;
+  const host = isHost(role);
+  const deletable = host && replay !== null && deletedHere !== sessionId && canDeleteRecording(replay, session?.status ?? null);
   return (
     <div className="page replay-page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -43,8 +49,18 @@ export function ReplayPage() {
         <p className="replay-header__meta">
           <span className="badge badge--muted">Replay</span>
           {session?.started_at ? <span>{formatDateTime(session.started_at)}</span> : null}
-          {replay?.duration_ms ? <span>{formatMediaTime(replay.duration_ms)}</span> : null}
+          {replay?.duration_ms && view?.kind !== "deleted" ? <span>{formatMediaTime(replay.duration_ms)}</span> : null}
         </p>
+        {deletable ? (
+          <DeleteRecordingButton
+            key={sessionId}
+            sessionId={sessionId}
+            onDeleted={() => {
+              setDeletedHere(sessionId);
+              void manifest.refresh();
+            }}
+          />
+        ) : null}
       </header>
 
       {manifest.status === "loading" ? <LoadingState label="Loading the replay…" /> : null}
@@ -67,9 +83,10 @@ export function ReplayPage() {
         <ReplayStatusCard
           replay={replay}
           view={view}
-          host={isHost(role)}
+          host={host}
           coursePath={coursePath}
           onChanged={() => void manifest.refresh()}
+          focusOnShow={deletedHere === sessionId}
         />
       ) : null}
     </div>

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import type { Replay } from "../../../api/types";
 import { type ReplayView, retryableRunId } from "../lib/replay-state";
@@ -12,13 +13,24 @@ interface ReplayStatusCardProps {
   coursePath: string | null;
   /** Asks for the manifest again (after "Run again"). */
   onChanged(): void;
+  /** Take focus when shown (the host just deleted the recording: the button they used is gone). */
+  focusOnShow?: boolean;
 }
 
 /** A replay with nothing to play: being made, failed, never recorded. It updates by itself while being made. */
-export function ReplayStatusCard({ replay, view, host, coursePath, onChanged }: ReplayStatusCardProps) {
+export function ReplayStatusCard({ replay, view, host, coursePath, onChanged, focusOnShow = false }: ReplayStatusCardProps) {
   const runId = retryableRunId(replay);
+  const cardRef = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (focusOnShow) cardRef.current?.focus();
+  }, [focusOnShow]);
   return (
-    <section className="card replay-status" aria-labelledby="replay-status-title">
+    <section
+      ref={cardRef}
+      className="card replay-status"
+      aria-labelledby="replay-status-title"
+      tabIndex={focusOnShow ? -1 : undefined}
+    >
       {view.kind === "processing" ? (
         <>
           <h2 id="replay-status-title">The replay is being made</h2>
@@ -58,8 +70,8 @@ export function ReplayStatusCard({ replay, view, host, coursePath, onChanged }: 
       ) : null}
       {view.kind === "deleted" ? (
         <>
-          <h2 id="replay-status-title">This replay was deleted</h2>
-          <p>The recording of this class and everything made from it were deleted.</p>
+          <h2 id="replay-status-title">This recording was deleted</h2>
+          <p>The teacher deleted this recording, with its transcript, captions and chapters.</p>
         </>
       ) : null}
       {view.kind === "unavailable" ? (

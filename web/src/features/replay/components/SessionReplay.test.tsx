@@ -33,6 +33,7 @@ describe("the course page's past classes", () => {
       ended({ id: "s-ready", title: "Week 1", replay_status: "ready" }),
       ended({ id: "s-partial", title: "Week 2", replay_status: "partial" }),
       ended({ id: "s-off", title: "Week 3", replay_status: "none", recording_enabled: false }),
+      ended({ id: "s-gone", title: "Week 0", replay_status: "deleted" }),
     ]);
     renderApp("/courses/c1", { signedInAs: student, fake });
 
@@ -41,6 +42,9 @@ describe("the course page's past classes", () => {
     expect(within(pastClass("Week 2")).getByRole("link", { name: "Watch replay" }).getAttribute("href")).toBe("/sessions/s-partial/replay");
     expect(within(pastClass("Week 2")).getByText("Transcript on its way")).toBeTruthy();
     expect(within(pastClass("Week 3")).getByText("Not recorded")).toBeTruthy();
+    // A deleted recording: said once, nothing to open.
+    expect(within(pastClass("Week 0")).getByText("Replay deleted")).toBeTruthy();
+    expect(within(pastClass("Week 0")).queryByRole("link")).toBeNull();
     expect(fake.requests.filter((request) => request.path.endsWith("/replay"))).toHaveLength(0);
   });
 

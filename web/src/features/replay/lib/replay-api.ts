@@ -1,4 +1,7 @@
-/** Replay calls: the manifest, transcript pages, search, the chat, the viewer's place, downloads; course search; re-running the pipeline. */
+/**
+ * Replay calls: the manifest, transcript pages, search, the chat, the viewer's place,
+ * downloads; course search; re-running the pipeline; deleting the recording.
+ */
 import type { ApiClient, DownloadedFile } from "../../../api/client";
 import { IDEMPOTENCY_HEADER } from "../../../api/idempotency";
 import type {
@@ -80,4 +83,13 @@ export function retryRun(api: ApiClient, runId: string, idempotencyKey: string):
   return api.post<PipelineRun>(`/internal/artifacts/runs/${encodeURIComponent(runId)}/retry`, undefined, {
     headers: { [IDEMPOTENCY_HEADER]: idempotencyKey },
   });
+}
+
+/**
+ * Hosts: deletes the class's recording and everything made from it (video, transcript,
+ * captions, chapters, highlights); the chat and questions stay. 409 `session-live` while
+ * the class is live; 503 `storage-unavailable` (with Retry-After) when storage does not answer.
+ */
+export function deleteRecording(api: ApiClient, sessionId: string): Promise<void> {
+  return api.delete(`/api/v1/sessions/${encodeURIComponent(sessionId)}/recording`);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Replay } from "../../../api/types";
 import { aProgress, aReplay } from "../testing/fixtures";
 import {
+  canDeleteRecording,
   isPlayableStatus,
   progressFraction,
   progressLabel,
@@ -52,6 +53,25 @@ describe("replayView", () => {
     expect(replayView(archived).kind).toBe("unavailable");
     expect(replayInProgress(archived)).toBe(false);
     expect(isPlayableStatus("archived")).toBe(false);
+  });
+});
+
+describe("canDeleteRecording", () => {
+  it("offers a recording of a class that is over, once", () => {
+    expect(canDeleteRecording(aReplay(), "ended")).toBe(true);
+    expect(canDeleteRecording(aReplay({ ...noMedia, status: "failed", recording_status: "failed" }), "ended")).toBe(true);
+    // The class's status not known yet: the api says whether it is live.
+    expect(canDeleteRecording(aReplay(), null)).toBe(true);
+  });
+
+  it("has nothing to delete when there is no recording, or it is gone already", () => {
+    expect(canDeleteRecording(aReplay({ ...noMedia, status: "none", recording_status: null }), "ended")).toBe(false);
+    expect(canDeleteRecording(aReplay({ ...noMedia, status: "deleted", recording_status: "deleted" }), "ended")).toBe(false);
+    expect(canDeleteRecording(aReplay({ ...noMedia, status: "deleted" }), "ended")).toBe(false);
+  });
+
+  it("waits for a live class to end (the api refuses while it is live)", () => {
+    expect(canDeleteRecording(aReplay({ ...noMedia, status: "none", recording_status: "recording" }), "live")).toBe(false);
   });
 });
 

@@ -98,6 +98,19 @@ export function progressFraction(progress: ReplayProgress | null): number {
   return Math.min(1, done / Math.max(STEP_COUNT, progress.steps.length));
 }
 
+/**
+ * Whether a host may delete the class's recording: there is one, it is not deleted yet, and
+ * the class is over (the api refuses while it is live).
+ */
+export function canDeleteRecording(
+  replay: Pick<Replay, "status" | "recording_status">,
+  sessionStatus: string | null,
+): boolean {
+  const status: string = replay.status;
+  if (sessionStatus === "live" || sessionStatus === "scheduled") return false;
+  return replay.recording_status !== null && replay.recording_status !== "deleted" && status !== "deleted";
+}
+
 /** The run a host may start again ("Run again"): the latest run, when it failed. */
 export function retryableRunId(replay: Pick<Replay, "status" | "progress">): string | null {
   const status: string = replay.status;

@@ -5,11 +5,13 @@ import { SessionItem } from "./SessionItem";
 interface SessionGroupProps {
   title: string;
   sessions: Session[];
-  /** Show studio links (owners and instructors). */
+  /** Show studio links and editing (owners and instructors). */
   host: boolean;
+  /** A class was edited (hosts). */
+  onChanged?: (session: Session) => void;
 }
 
-export function SessionGroup({ title, sessions, host }: SessionGroupProps) {
+export function SessionGroup({ title, sessions, host, onChanged }: SessionGroupProps) {
   const headingId = useId();
   if (sessions.length === 0) return null;
   return (
@@ -19,7 +21,7 @@ export function SessionGroup({ title, sessions, host }: SessionGroupProps) {
       </h3>
       <ul className="session-list">
         {sessions.map((session) => (
-          <SessionItem key={session.id} session={session} host={host} />
+          <SessionItem key={session.id} session={session} host={host} onChanged={onChanged} />
         ))}
       </ul>
     </section>

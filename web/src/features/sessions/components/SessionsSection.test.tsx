@@ -109,3 +109,97 @@ describe("SessionsSection", () => {
     expect(await screen.findByText("Week 4 — the Calvin cycle")).toBeTruthy();
   });
 });
+
+describe("SessionsSection: recording", () => {
+  it("ticks “Record this class” as the course records by default, and sends what is ticked", async () => {
+    const user = userEvent.setup();
+    const fake = courseApi("owner", []).on("POST", "/api/v1/courses/c1/sessions", json(201, aSession({ id: "s-new" })));
+    fake.on("GET", "/api/v1/courses/c1", json(200, { ...course, my_role: "owner", record_by_default: false }));
+    renderApp("/courses/c1", { signedInAs: aUser(), fake });
+
+    await user.click(await screen.findByRole("button", { name: "Schedule a class" }));
+    const form = screen.getByRole("form", { name: "Schedule a class" });
+    const record = within(form).getByRole<HTMLInputElement>("checkbox", { name: "Record this class" });
+    expect(record.checked).toBe(false);
+    expect(within(form).getByText("Nothing is recorded, and there will be no replay.")).toBeTruthy();
+    await user.type(within(form).getByLabelText("Class title"), "Week 5 — review");
+    await user.click(within(form).getByRole("button", { name: "Schedule class" }));
+    await waitFor(() => expect(fake.calls("POST", "/api/v1/courses/c1/sessions")).toHaveLength(1));
+    expect(fake.calls("POST", "/api/v1/courses/c1/sessions")[0]?.body).toMatchObject({ recording_enabled: false });
+    cleanup();
+
+    const recorded = courseApi("owner", []).on("POST", "/api/v1/courses/c1/sessions", json(201, aSession({ id: "s-new" })));
+    renderApp("/courses/c1", { signedInAs: aUser(), fake: recorded });
+    await user.click(await screen.findByRole("button", { name: "Schedule a class" }));
+    const box = screen.getByRole<HTMLInputElement>("checkbox", { name: "Record this class" });
+    expect(box.checked).toBe(true);
+    await user.click(box); // untick: this one is not recorded
+    await user.type(screen.getByLabelText("Class title"), "Week 6");
+    await user.click(screen.getByRole("button", { name: "Schedule class" }));
+    await waitFor(() => expect(recorded.calls("POST", "/api/v1/courses/c1/sessions")).toHaveLength(1));
+    expect(recorded.calls("POST", "/api/v1/courses/c1/sessions")[0]?.body).toMatchObject({ recording_enabled: false });
+  });
+
+  it("shows whether each upcoming and live class is recorded", async () => {
+    const quiet = aSession({ id: "s-quiet", title: "Office hours", scheduled_start: "2026-12-03T10:00:00Z", scheduled_end: "2026-12-03T11:00:00Z", recording_enabled: false });
+    renderApp("/courses/c1", { signedInAs: aUser({ id: "user-grace" }), fake: courseApi("student", [upcoming, quiet, live, past]) });
+
+    const next = await screen.findByRole("region", { name: /Upcoming/ });
+    const [recordedItem, quietItem] = within(next).getAllByRole("listitem");
+    expect(within(recordedItem as HTMLElement).getByText("Recorded")).toBeTruthy();
+    expect(within(quietItem as HTMLElement).getByText("Not recorded")).toBeTruthy();
+    expect(within(screen.getByRole("region", { name: /Live now/ })).getByText("Recorded")).toBeTruthy();
+    // A student edits nothing.
+    expect(screen.queryByRole("button", { name: "Edit" })).toBeNull();
+  });
+
+  it("lets a host edit a scheduled class in place, sending only what changed", async () => {
+    const user = userEvent.setup();
+    const edited = { ...upcoming, title: "Week 4 — the Calvin cycle, part 1", recording_enabled: false, last_seq: 2 };
+    const fake = courseApi("owner", [upcoming]).on("PATCH", "/api/v1/sessions/s-next", json(200, edited));
+    renderApp("/courses/c1", { signedInAs: aUser(), fake });
+
+    const next = await screen.findByRole("region", { name: /Upcoming/ });
+    await user.click(within(next).getByRole("button", { name: "Edit" }));
+    const form = screen.getByRole("form", { name: "Edit Week 4 — the Calvin cycle" });
+    const title = within(form).getByLabelText<HTMLInputElement>("Class title");
+    expect(document.activeElement).toBe(title);
+    expect(title.value).toBe("Week 4 — the Calvin cycle");
+    expect(within(form).getByLabelText<HTMLSelectElement>("Duration").value).toBe("90");
+    expect(within(form).getByRole<HTMLInputElement>("checkbox", { name: "Record this class" }).checked).toBe(true);
+
+    // The same rules as scheduling: an empty title is caught before sending.
+    await user.clear(title);
+    await user.click(within(form).getByRole("button", { name: "Save changes" }));
+    expect(await within(form).findByText("Give the class a title.")).toBeTruthy();
+    expect(fake.calls("PATCH", "/api/v1/sessions/s-next")).toHaveLength(0);
+
+    await user.type(title, "Week 4 — the Calvin cycle, part 1");
+    await user.click(within(form).getByRole("checkbox", { name: "Record this class" }));
+    await user.click(within(form).getByRole("button", { name: "Save changes" }));
+
+    expect(await within(next).findByText("Week 4 — the Calvin cycle, part 1")).toBeTruthy();
+    expect(fake.calls("PATCH", "/api/v1/sessions/s-next")[0]?.body).toEqual({
+      title: "Week 4 — the Calvin cycle, part 1",
+      recording_enabled: false,
+    });
+    expect(screen.queryByRole("form", { name: /^Edit/ })).toBeNull();
+    expect(within(next).getByText("Not recorded")).toBeTruthy();
+  });
+
+  it("shows the api's refusal of an edit in the form", async () => {
+    const user = userEvent.setup();
+    const fake = courseApi("owner", [upcoming]).on(
+      "PATCH",
+      "/api/v1/sessions/s-next",
+      problem(409, "invalid-transition", "A live session cannot be edited this way."),
+    );
+    renderApp("/courses/c1", { signedInAs: aUser(), fake });
+    await user.click(await screen.findByRole("button", { name: "Edit" }));
+    await user.type(screen.getByLabelText("Class title"), "!");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByText("A live session cannot be edited this way.")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.getByRole("button", { name: "Edit" })).toBeTruthy();
+  });
+});

@@ -16,8 +16,12 @@ export function SessionsSection({ course }: { course: Course }) {
   const canSchedule = host && course.archived_at === null;
   const [scheduling, setScheduling] = useState(false);
 
-  function onScheduled(session: Session) {
+  function replace(session: Session) {
     sessions.update((current) => [...current.filter((existing) => existing.id !== session.id), session]);
+  }
+
+  function onScheduled(session: Session) {
+    replace(session);
     setScheduling(false);
   }
 
@@ -33,7 +37,12 @@ export function SessionsSection({ course }: { course: Course }) {
         ) : null}
       </div>
       {canSchedule && scheduling ? (
-        <ScheduleSessionForm courseId={course.id} onScheduled={onScheduled} onCancel={() => setScheduling(false)} />
+        <ScheduleSessionForm
+          courseId={course.id}
+          recordByDefault={course.record_by_default}
+          onScheduled={onScheduled}
+          onCancel={() => setScheduling(false)}
+        />
       ) : null}
       {sessions.status === "loading" ? <LoadingState label="Loading classes…" /> : null}
       {sessions.status === "error" ? (
@@ -51,7 +60,12 @@ export function SessionsSection({ course }: { course: Course }) {
       {groups !== null ? (
         <>
           <SessionGroup title="Live now" sessions={groups.live} host={host} />
-          <SessionGroup title="Upcoming" sessions={groups.upcoming} host={host} />
+          <SessionGroup
+            title="Upcoming"
+            sessions={groups.upcoming}
+            host={host}
+            onChanged={canSchedule ? replace : undefined}
+          />
           <SessionGroup title="Past" sessions={groups.past} host={host} />
         </>
       ) : null}

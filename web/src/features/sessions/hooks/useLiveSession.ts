@@ -4,7 +4,7 @@ import type { JoinResponse, Session, SessionState } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
 import type { FeedEvent } from "../../../events/frames";
 import type { FeedSnapshot } from "../../../events/session-feed";
-import { applyEvent, withNewerSession } from "../../../events/session-reducer";
+import { applyEvent, withJoinedState, withNewerSession } from "../../../events/session-reducer";
 import { getSessionState, joinSession } from "../lib/sessions-api";
 import { useSessionFeed } from "./useSessionFeed";
 
@@ -22,6 +22,12 @@ export interface LiveSession {
   /** The latest `/join` answer (media credentials, my role). */
   join: JoinResponse | null;
   feed: FeedSnapshot | null;
+  /**
+   * Why the class ended by itself (`session.ended`'s `detail`, e.g. "No teacher was
+   * connected for 15 minutes."), when this page saw it end; null otherwise. The snapshot
+   * does not keep it, so a page opened later cannot say.
+   */
+  endedDetail: string | null;
   reload(): void;
   /** Asks `/join` again, e.g. for media credentials once the class is live. */
   rejoin(): Promise<JoinResponse>;
@@ -34,6 +40,7 @@ type Model = {
   error: ProblemError | null;
   state: SessionState | null;
   join: JoinResponse | null;
+  endedDetail: string | null;
   /** The seq the feed starts after: the loaded snapshot's. */
   startAfter: number | null;
   attempt: number;
@@ -50,23 +57,50 @@ type Action =
 function reduce(model: Model, action: Action): Model {
   switch (action.type) {
     case "load":
-      return { ...model, status: "loading", error: null, state: null, join: null, startAfter: null, attempt: model.attempt + 1 };
+      return {
+        ...model,
+        status: "loading",
+        error: null,
+        state: null,
+        join: null,
+        endedDetail: null,
+        startAfter: null,
+        attempt: model.attempt + 1,
+      };
     case "loaded":
       return { ...model, status: "ready", state: action.state, join: action.join, startAfter: action.state.as_of_seq };
     case "failed":
       return { ...model, status: "error", error: action.error };
-    case "event":
-      return model.state ? { ...model, state: applyEvent(model.state, action.event) } : model;
+    case "event": {
+      if (!model.state) return model;
+      const state = applyEvent(model.state, action.event);
+      return { ...model, state, endedDetail: endedDetailOf(model.state, state, action.event) ?? model.endedDetail };
+    }
     case "session":
       return model.state ? { ...model, state: withNewerSession(model.state, action.session) } : model;
     case "joined":
       return model.state
-        ? { ...model, join: action.join, state: withNewerSession(model.state, action.join.state.session) }
+        ? { ...model, join: action.join, state: withJoinedState(model.state, action.join.state) }
         : model;
   }
 }
 
-const initial: Model = { status: "loading", error: null, state: null, join: null, startAfter: null, attempt: 0 };
+/** The `detail` of a `session.ended` this event applied; null when it is not one. */
+function endedDetailOf(before: SessionState, after: SessionState, event: FeedEvent): string | null {
+  if (event.type !== "session.ended" || before === after || !("payload" in event)) return null;
+  const detail = event.payload.detail;
+  return typeof detail === "string" && detail.trim() !== "" ? detail : null;
+}
+
+const initial: Model = {
+  status: "loading",
+  error: null,
+  state: null,
+  join: null,
+  endedDetail: null,
+  startAfter: null,
+  attempt: 0,
+};
 
 /**
  * Loads a class (by `/join` or `/state`), keeps it current with the live event feed,
@@ -112,6 +146,7 @@ export function useLiveSession(sessionId: string, mode: EntryMode): LiveSession 
     state: model.state,
     join: model.join,
     feed,
+    endedDetail: model.endedDetail,
     reload,
     rejoin,
     acceptSession,

@@ -1,4 +1,4 @@
-/** Live-session calls: scheduling, the lifecycle, joining, and the event log. */
+/** Live-session calls: scheduling and editing, the lifecycle, joining, and the event log. */
 import type { ApiClient } from "../../../api/client";
 import { IDEMPOTENCY_HEADER } from "../../../api/idempotency";
 import type { ProblemError } from "../../../api/problem";
@@ -9,6 +9,7 @@ import type {
   SessionCreate,
   SessionList,
   SessionState,
+  SessionUpdate,
 } from "../../../api/types";
 
 const courseSessions = (courseId: string) => `/api/v1/courses/${encodeURIComponent(courseId)}/sessions`;
@@ -29,6 +30,15 @@ export function scheduleSession(
 ): Promise<Session> {
   const headers = idempotencyKey ? { [IDEMPOTENCY_HEADER]: idempotencyKey } : undefined;
   return api.post<Session>(courseSessions(courseId), draft, headers ? { headers } : {});
+}
+
+/**
+ * Hosts edit a scheduled or live class: only the fields given change (title, times,
+ * whether it is recorded). A live class's `scheduled_end` moved later keeps it from
+ * ending by itself for running over.
+ */
+export function updateSession(api: ApiClient, sessionId: string, changes: SessionUpdate): Promise<Session> {
+  return api.patch<Session>(session(sessionId), changes);
 }
 
 /** A class as its course lists it (title, times, statuses); 404 for non-members. */

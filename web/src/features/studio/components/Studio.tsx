@@ -4,13 +4,16 @@ import { type ProblemError, toProblemError } from "../../../api/problem";
 import type { Course } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
 import { ErrorState } from "../../../shared/components/ErrorState";
-import { formatDateTime } from "../../../shared/lib/format-date";
+import { formatDateTime, formatTime } from "../../../shared/lib/format-date";
 import { isHost } from "../../courses/lib/permissions";
 import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
 import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
+import { EndingBanner } from "../../sessions/components/EndingBanner";
 import { MediaBanner } from "../../sessions/components/MediaBanner";
 import { SessionStatusBadge } from "../../sessions/components/SessionStatusBadge";
 import type { LiveSession } from "../../sessions/hooks/useLiveSession";
+import { EXTEND_MINUTES } from "../../sessions/lib/ending";
+import { recordingIndicator } from "../../sessions/lib/recording";
 import { endSession, startSession } from "../../sessions/lib/sessions-api";
 import { InteractionsColumn } from "../../interactions/components/InteractionsColumn";
 import { EMPTY_STUDIO } from "../../../events/studio-reducer";
@@ -19,8 +22,10 @@ import { useDeviceCheck } from "../hooks/useDeviceCheck";
 import { participantsKey, useParticipants } from "../hooks/useParticipants";
 import { DeviceCheckPanel } from "./DeviceCheckPanel";
 import { EndClassButton } from "./EndClassButton";
+import { ExtendClassButton } from "./ExtendClassButton";
 import { HealthStrip } from "./HealthStrip";
 import { ParticipantsPanel } from "./ParticipantsPanel";
+import { RecordingAlert } from "./RecordingAlert";
 import { StudioDesk } from "./StudioDesk";
 
 interface StudioProps {
@@ -40,9 +45,14 @@ export function Studio({ live, course }: StudioProps) {
   const people = useParticipants(state?.session.id ?? "", participantsKey(state), status === "live");
   const [busy, setBusy] = useState<"start" | "resume" | "end" | null>(null);
   const [problem, setProblem] = useState<{ title: string; error: ProblemError } | null>(null);
+  // The "ends by itself" warning the host answered with Extend (its `ending_at`): the api
+  // takes the warning back on its next check.
+  // Compared as instants: the event and the api's answers may spell the same time differently.
+  const [extended, setExtended] = useState<{ warning: number; until: string } | null>(null);
 
   if (state === null) return null;
   const session = state.session;
+  const recording = recordingIndicator(state);
   const mediaLost = broadcast?.connection === "failed" || broadcast?.connection === "disconnected";
   const mediaBack = live.join?.token === null && state.media_status === "ok";
   const needsMedia = status === "live" && busy !== "start" && (!broadcasting || mediaLost || mediaBack);
@@ -129,6 +139,31 @@ export function Studio({ live, course }: StudioProps) {
       {status === "live" ? (
         <HealthStrip state={state} feed={live.feed} connection={broadcast?.connection ?? null} />
       ) : null}
+      {status === "live" ? <RecordingAlert state={state} /> : null}
+      {status === "live" ? (
+        <EndingBanner
+          session={session}
+          audience="host"
+          answered={
+            extended !== null && session.ending_at && extended.warning === Date.parse(session.ending_at) ? (
+              <p>
+                Extended by {EXTEND_MINUTES} minutes: the class is now scheduled to end at {formatTime(extended.until)}.
+              </p>
+            ) : null
+          }
+          action={
+            session.ending_reason === "overtime" ? (
+              <ExtendClassButton
+                session={session}
+                onExtended={(changed) => {
+                  setExtended({ warning: Date.parse(session.ending_at ?? ""), until: changed.scheduled_end });
+                  live.acceptSession(changed);
+                }}
+              />
+            ) : null
+          }
+        />
+      ) : null}
       {running ? <ConnectionNotice feed={live.feed} /> : null}
       {status === "live" ? <MediaBanner mediaStatus={state.media_status} audience="host" /> : null}
       {problem ? <ErrorState title={problem.title} problem={problem.error} /> : null}
@@ -168,7 +203,10 @@ export function Studio({ live, course }: StudioProps) {
               </div>
               {status === "scheduled" ? (
                 <p className="muted small">
-                  Students see the class start the moment you go live. You can go live without a camera.
+                  Students see the class start the moment you go live. You can go live without a camera.{" "}
+                  {recording.kind === "planned"
+                    ? "This class will be recorded: students are told so."
+                    : "This class won't be recorded."}
                 </p>
               ) : null}
             </section>
@@ -196,7 +234,13 @@ export function Studio({ live, course }: StudioProps) {
           <h2 id="studio-over-title">
             This class has ended
           </h2>
-          <p>Students have been told. The replay will appear on the course page when it's ready.</p>
+          {live.endedDetail ? <p className="ended-reason">It ended by itself. {live.endedDetail}</p> : null}
+          <p>
+            Students have been told.{" "}
+            {session.recording_enabled
+              ? "The replay will appear on the course page when it's ready."
+              : "This class wasn't recorded, so there is no replay."}
+          </p>
           <Link className="button" to={coursePath}>
             Back to {course.title}
           </Link>
