@@ -330,7 +330,9 @@ def demo(
     settings = get_settings()
     url = api_url or settings.public_url
     try:
-        made = demo_class.run(url, slides=slides, timeout_minutes=timeout_minutes, say=typer.echo)
+        made = demo_class.run(
+            url, slides=slides, minutes=minutes, timeout_minutes=timeout_minutes, say=typer.echo
+        )
     except (RuntimeError, TimeoutError) as exc:
         _echo_err(str(exc))
         raise typer.Exit(1) from exc

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from multistream.db import migrate
 from multistream.devtools.processes import Worker
 from multistream.settings import Settings
 from tests.apiclient import ApiClient
+from tests.conftest import create_empty_database, drop_database
 from tests.throwaway import LiveServer
 
 
@@ -54,3 +56,17 @@ def worker(api_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     with Worker(api_settings, log_path) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def own_database_url(
+    settings: Settings, run_tag: str, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A database of the test module's own, migrated. For modules that run recorders: a
+    recorder claims every class that waits for one, so it must not find the (still live)
+    recorded classes other tests of this worker left in the shared database."""
+    name = f"multistream_{request.module.__name__.rsplit('.', 1)[-1][5:25]}_{run_tag}"
+    url = create_empty_database(settings, name)
+    migrate.upgrade(url)
+    yield url
+    drop_database(settings, name)

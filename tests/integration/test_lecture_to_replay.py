@@ -39,14 +39,16 @@ TOLERANCE_MS = 2_000
 
 
 @pytest.fixture
-def platform(api_settings: Settings, tmp_path: Path) -> Iterator[tuple[ApiClient, Settings]]:
+def platform(
+    api_settings: Settings, own_database_url: str, tmp_path: Path
+) -> Iterator[tuple[ApiClient, Settings]]:
     if not api_settings.media_configured:
         pytest.skip("LiveKit is not configured")
-    # Queues of its own: other tests of this xdist worker leave recorder tasks for their
-    # recorded classes on the shared queue, and a recorder started here would take those
-    # first and sit in their (still live) rooms.
+    # A database and queues of its own: other tests of this xdist worker leave recorded
+    # classes live in theirs, and a recorder started here would claim those first.
     settings = world.pipeline_settings(
         api_settings,
+        database_url=own_database_url,
         recorder_poll_seconds=0.3,
         celery_queue=f"{api_settings.celery_queue}-lecture-{uuid.uuid4().hex[:8]}",
     )

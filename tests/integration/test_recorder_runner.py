@@ -24,6 +24,7 @@ from typing import Any
 import av
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from multistream.devtools.processes import Recorder, Worker
 from multistream.devtools.publisher import publish_lecture
@@ -45,8 +46,17 @@ FAST = {
 
 
 @pytest.fixture(scope="module")
-def recorded_settings(api_settings: Settings) -> Settings:
-    return api_settings.model_copy(update=FAST)
+def recorded_settings(api_settings: Settings, own_database_url: str) -> Settings:
+    """On a database of the module's own: the recorders here must only find its classes."""
+    return api_settings.model_copy(update={**FAST, "database_url": own_database_url})
+
+
+@pytest.fixture(scope="module")
+def engine(own_database_url: str) -> Iterator[sa.Engine]:
+    """This module's database (not the worker's shared one)."""
+    engine = sa.create_engine(own_database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +144,6 @@ def end(api: ApiClient, host: Person, session_id: str) -> None:
 
 
 def recording_row(engine: Any, session_id: str) -> dict[str, Any]:
-    import sqlalchemy as sa
-
     with engine.connect() as connection:
         return dict(
             connection.execute(
@@ -279,8 +287,6 @@ def test_a_recorder_killed_mid_class_is_replaced_and_the_replay_still_plays(
 
 
 def _segments(engine: Any, session_id: str) -> int:
-    import sqlalchemy as sa
-
     with engine.connect() as connection:
         return int(
             connection.execute(
@@ -294,10 +300,8 @@ def _segments(engine: Any, session_id: str) -> int:
         )
 
 
-def test_a_class_nobody_teaches_warns_then_ends_by_itself(
-    api_settings: Settings, engine: Any
-) -> None:
-    settings = api_settings.model_copy(
+def test_a_class_nobody_teaches_warns_then_ends_by_itself(recorded_settings: Settings) -> None:
+    settings = recorded_settings.model_copy(
         update={
             **FAST,
             "session_abandoned_after_seconds": 4.0,
@@ -323,11 +327,11 @@ def test_a_class_nobody_teaches_warns_then_ends_by_itself(
 
 
 def test_a_connected_teacher_keeps_the_class_and_coming_back_cancels_the_warning(
-    api_settings: Settings, engine: Any
+    recorded_settings: Settings,
 ) -> None:
     from websockets.sync.client import connect
 
-    settings = api_settings.model_copy(
+    settings = recorded_settings.model_copy(
         update={
             **FAST,
             "session_abandoned_after_seconds": 4.0,

@@ -175,7 +175,7 @@ def _teach_the_class(
         cues = slide_cues(api, teacher, session_id, lecture) + _class_cues(
             api, teacher, student, classmate, session_id, lecture
         )
-        teach(api, teacher, session_id, asset_id, lecture, cues, say=say)
+        teach(api, teacher, session_id, asset_id, lecture, cues, camera=True, say=say)
         say("The class has ended; the replay is being made.")
         return session_id
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from livekit import rtc
 
+from multistream.devtools.camera import CameraLog, SyntheticCamera, publish_camera
+
 FRAME_MS = 20
 
 ProgressCallback = Callable[[int], Awaitable[None] | None]
@@ -40,12 +42,16 @@ async def publish_lecture(
     track_name: str = "microphone",
     frame_ms: int = FRAME_MS,
     wait_for_listener_seconds: float = 0.0,
+    camera: SyntheticCamera | None = None,
+    camera_fps: int = 15,
 ) -> Published:
     """Connect with `token` (which must allow publishing), play `wav_path` (16-bit mono
     PCM) as a microphone track paced by the clock, then leave the room.
 
     With `wait_for_listener_seconds`, the clock starts only once someone has subscribed
-    to the track (or that long has passed), so a listener hears it from the first word."""
+    to the track (or that long has passed), so a listener hears it from the first word.
+    With `camera`, the bot also publishes that synthetic camera from the same connection
+    (one identity may hold one connection) while it speaks."""
     with wave.open(str(wav_path), "rb") as wav:
         if (wav.getnchannels(), wav.getsampwidth()) != (1, 2):
             raise ValueError(f"{wav_path} must be mono 16-bit PCM")
@@ -57,7 +63,13 @@ async def publish_lecture(
     listening = asyncio.Event()
     room.on("local_track_subscribed", lambda _track: listening.set())
     await room.connect(livekit_url, token)
+    filming: asyncio.Task[CameraLog] | None = None
+    stop_filming = asyncio.Event()
     try:
+        if camera is not None:
+            filming = asyncio.create_task(
+                publish_camera(room, camera, fps=camera_fps, stop=stop_filming)
+            )
         source = rtc.AudioSource(rate, 1, queue_size_ms=200)
         track = rtc.LocalAudioTrack.create_audio_track(track_name, source)
         options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
@@ -86,5 +98,9 @@ async def publish_lecture(
         await source.wait_for_playout()
         await source.aclose()  # leaving the room unpublishes the track
     finally:
+        stop_filming.set()
+        if filming is not None:
+            with contextlib.suppress(Exception):
+                await filming
         await room.disconnect()
     return Published(duration_ms=frames * frame_ms, frames=frames, max_lag_ms=round(max_lag, 1))

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from multistream.devtools.camera import SyntheticCamera
 from multistream.devtools.lecture import Lecture
 from multistream.devtools.publisher import publish_lecture
 
@@ -221,10 +222,12 @@ def teach(
     lecture: Lecture,
     cues: Sequence[Cue] = (),
     *,
+    camera: bool = False,
     say: Callable[[str], None] = lambda _: None,
 ) -> Taught:
     """Show the deck in the slides-and-camera scene, speak the lecture into the room with
-    the bot teacher while the cues fire at their moments, then end the class."""
+    the bot teacher (with a synthetic camera, `camera`) while the cues fire at their
+    moments, then end the class."""
     url = f"/api/v1/sessions/{session_id}"
     scenes = api.call("GET", f"{url}/scenes", teacher)["items"]
     scene = next(s for s in scenes if s["layout"] == "slides_camera")
@@ -261,6 +264,7 @@ def teach(
                 lecture.wav_path,
                 progress,
                 wait_for_listener_seconds=10,
+                camera=SyntheticCamera(640, 360) if camera else None,
             )
         )
         for cue in pending:  # cues past the lecture's end still happen, before it ends

@@ -42,10 +42,12 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
+from multistream.auth.models import User
 from multistream.db.engine import transaction
 from multistream.eventlog.models import SessionEvent
 from multistream.ops.metrics import RECORDINGS_FAILED
 from multistream.pipeline import runs as pipeline_runs
+from multistream.recording import finalize
 from multistream.recording import service as recordings
 from multistream.recording.engine import (
     CaptureEngine,
@@ -308,24 +310,30 @@ class _Job:
                 stint_stop.set()
 
     def _snapshot(self, db: Session, engine: CaptureEngine) -> tuple[int, dict[str, str]]:
+        """What the class shows now, as the state the stint starts from (it holds from
+        before the stint's first frame); the log's seq it is as of, and who is on stage."""
         row = db.get(LiveSession, self.session_id)
         assert row is not None
         studio = db.get(StudioState, self.session_id)
-        now = dt.datetime.now(dt.UTC)
+        since = row.started_at or dt.datetime.now(dt.UTC)
         people: dict[str, str] = {}
         if studio is not None:
             layout = None
             if studio.active_scene_id is not None:
                 scene = db.get(Scene, studio.active_scene_id)
                 layout = scene.layout.value if scene is not None else None
-            engine.set_scene(now, layout)
+            engine.set_scene(since, layout)
             engine.set_slide(
-                now, str(studio.deck_asset_id) if studio.deck_asset_id else None, studio.page_no
+                since, str(studio.deck_asset_id) if studio.deck_asset_id else None, studio.page_no
             )
-            for user_id in studio.stage:
-                people[str(user_id)] = str(user_id)
-            if people:
-                engine.set_stage(now, [StagePerson(k, v) for k, v in people.items()])
+            if studio.stage:
+                names = dict(
+                    db.execute(
+                        sa.select(User.id, User.display_name).where(User.id.in_(studio.stage))
+                    ).all()
+                )
+                people = {str(user_id): names.get(user_id, "") for user_id in studio.stage}
+                engine.set_stage(since, [StagePerson(k, v) for k, v in people.items()])
         return row.last_seq, people
 
     def _follow(
@@ -346,7 +354,8 @@ class _Job:
         for event in events:
             payload, at = event.payload, event.occurred_at
             if event.type == "studio.scene_activated":
-                engine.set_scene(at, str(payload.get("layout")))
+                layout = payload.get("layout")
+                engine.set_scene(at, str(layout) if layout else None)
             elif event.type in ("studio.deck_attached", "studio.slide_changed"):
                 engine.set_slide(at, str(payload["asset_id"]), int(payload["page_no"]))
             elif event.type == "stage.invited":
@@ -404,11 +413,9 @@ class _Job:
     # --- the end ------------------------------------------------------------------------------
 
     async def _finish(self) -> None:
-        from multistream.recording import assembly
-
         await self.runner.db(lambda db: recordings.uploading(db, recording_id=self.recording_id))
         stored = await asyncio.to_thread(
-            assembly.assemble_recording,
+            finalize.store_recording,
             self.runner.settings,
             self.runner.factory,
             self.runner.store,
@@ -443,7 +450,7 @@ class _Job:
         if stored is not None:
             try:
                 await asyncio.to_thread(
-                    assembly.delete_segments,
+                    finalize.delete_segments,
                     self.runner.factory,
                     self.runner.store,
                     self.recording_id,

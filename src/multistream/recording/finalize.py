@@ -1,9 +1,10 @@
-"""One file from a recording's segments, on the recording's clock.
+"""The end of a participant recording: its segments fetched from storage, put together into
+one file on the recording's clock, stored; then the segments deleted.
 
 Segments are placed at `segment.started_at - recording.started_at`; a gap (no recorder
 held the class) becomes black and silence, an overlap (two recorders for a moment) is cut,
 so media time equals wall time from `recording.started` everywhere. Video segments (MP4)
-are remuxed by `recording.media.assemble`; audio segments (WAV, the audio-only recorder) are
+are remuxed by `recording.assemble`; audio segments (WAV, the audio-only recorder) are
 joined here with silence between them.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db.engine import transaction
 from multistream.recording import service as recordings
+from multistream.recording.assemble import assemble
 from multistream.recording.models import Recording
 from multistream.settings import Settings
 from multistream.storage import ObjectStore
@@ -42,7 +44,7 @@ class Placed:
     duration_ms: int
 
 
-def assemble_recording(
+def store_recording(
     settings: Settings,
     factory: sessionmaker[Session],
     store: ObjectStore,
@@ -75,10 +77,8 @@ def assemble_recording(
         out, mime = workdir / "recording.wav", "audio/wav"
         duration_ms = join_wav(placed, out)
     else:
-        from multistream.recording import assemble
-
         out, mime = workdir / "recording.mp4", "video/mp4"
-        duration_ms = assemble.assemble(
+        duration_ms = assemble(
             [(p.path, p.start_ms) for p in placed], duration_ms=duration_ms, out_path=out
         ).duration_ms
     key = f"{key_base}{out.suffix.lstrip('.')}"
