@@ -26,6 +26,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from multistream.devtools.camera import SyntheticCamera
 from multistream.devtools.processes import Recorder, Worker
 from multistream.devtools.publisher import publish_lecture
 from multistream.settings import Settings
@@ -121,7 +122,8 @@ def metric(api: ApiClient, name: str, labels: str) -> float:
 
 
 def speak(api: ApiClient, host: Person, session_id: str, seconds: float) -> threading.Thread:
-    """The bot teacher speaks `seconds` of the lecture into the room, in a thread."""
+    """The bot teacher speaks `seconds` of the lecture into the room with its synthetic
+    camera on, in a thread."""
     joined = _ok(api.request("POST", f"/api/v1/sessions/{session_id}/join", host))
     wav = world.lecture().wav_path
 
@@ -129,7 +131,13 @@ def speak(api: ApiClient, host: Person, session_id: str, seconds: float) -> thre
         async def bounded() -> None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
-                    publish_lecture(joined["livekit_url"], joined["token"], wav), seconds
+                    publish_lecture(
+                        joined["livekit_url"],
+                        joined["token"],
+                        wav,
+                        camera=SyntheticCamera(640, 360),
+                    ),
+                    seconds,
                 )
 
         asyncio.run(bounded())
@@ -226,7 +234,7 @@ def test_a_class_no_recorder_takes_is_reported_and_recorded_once_one_is_free(
 def test_a_recorder_killed_mid_class_is_replaced_and_the_replay_still_plays(
     live_api: ApiClient, recorded_settings: Settings, engine: Any, tmp_path: Path
 ) -> None:
-    settings = world.pipeline_settings(recorded_settings)
+    settings = world.pipeline_settings(recorded_settings, recording_width=640, recording_height=360)
     first = Recorder(settings, tmp_path / "first.log", concurrency=2)
     first.start()
     host, student, session_id = recorded_class(live_api, title="Survives its recorder")
@@ -275,6 +283,9 @@ def test_a_recorder_killed_mid_class_is_replaced_and_the_replay_still_plays(
     with av.open(str(path)) as container:
         duration_ms = round(float(container.duration or 0) / 1000)
         assert container.streams.audio
+        [video] = container.streams.video  # the program, camera in it
+        assert (video.codec_context.width, video.codec_context.height) == (640, 360)
+    assert replay["media"]["mime"] == "video/mp4"
     # The file spans the class from the recording's start: the gap is filled, not cut.
     recorded_ms = (row["ended_at"] - row["started_at"]).total_seconds() * 1000
     ended = next(e for e in log_types(live_api, host, session_id) if e["type"] == "session.ended")
