@@ -5,7 +5,7 @@ A run is the chain `extract → transcribe → align → derive` (`pipeline.runs
 worker (the `celery_asr_queue`), then `transcribe_finish`, then the rest of the chain.
 
 Every task is acknowledged late (a worker killed mid-task leaves it to run again) and is
-idempotent (`pipeline.steps`). How a task ends:
+idempotent (`pipeline.steps`, `pipeline.bookkeeping`). How a task ends:
 
 - the step's work is done → the chain moves on;
 - `PermanentFailure` (corrupt media, a recogniser that cannot load) or an unexpected
@@ -34,11 +34,18 @@ import structlog
 from celery import Task, chord
 from celery.exceptions import Ignore
 
-from multistream.pipeline import steps
+from multistream.pipeline import bookkeeping
 from multistream.pipeline.asr import Chunk
 from multistream.pipeline.celery_app import celery_app
+from multistream.pipeline.failures import (
+    AwaitingRecording,
+    PermanentFailure,
+    RunOver,
+    TransientFailure,
+)
 from multistream.pipeline.models import PipelineStepName
 from multistream.pipeline.runs import TASK_NAMES
+from multistream.pipeline.steps import alignment, derivation, extraction, transcription
 from multistream.pipeline.worker import WorkerResources, worker_resources
 from multistream.settings import Settings
 from multistream.storage import StorageUnavailable
@@ -51,7 +58,7 @@ CHUNK_TASK = "multistream.pipeline.transcribe_chunk"
 FINISH_TASK = "multistream.pipeline.transcribe_finish"
 
 TRANSIENT: tuple[type[Exception], ...] = (
-    steps.TransientFailure,
+    TransientFailure,
     StorageUnavailable,
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
@@ -80,7 +87,7 @@ def backoff(settings: Settings, retries: int) -> float:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, steps.TransientFailure):
+    if isinstance(exc, TransientFailure):
         return str(exc)
     if isinstance(exc, StorageUnavailable):
         return "File storage did not answer."
@@ -108,24 +115,24 @@ def _guarded(
     counted = None if polls is None else {"polls": polls}  # kept across retries
     try:
         return work(resources, run)
-    except steps.AwaitingRecording as exc:
+    except AwaitingRecording as exc:
         if polls is None:
             raise RuntimeError("only a task counting its polls may wait for a recording") from exc
         log.info("pipeline run waits for its recording", run_id=run_id, polls=polls + 1)
         raise task.retry(
             countdown=RECORDING_POLL_SECONDS, exc=exc, kwargs={"polls": polls + 1}
         ) from exc
-    except steps.RunOver as exc:
+    except RunOver as exc:
         log.info("pipeline task dropped: run over", run_id=run_id, step=name.value)
         raise Ignore() from exc
-    except steps.PermanentFailure as exc:
-        steps.fail(resources, run, name, str(exc))
+    except PermanentFailure as exc:
+        bookkeeping.fail(resources, run, name, str(exc))
         raise Ignore() from exc
     except TRANSIENT as exc:
         reason = _reason(exc)
         retries = task.request.retries - (polls or 0)
         if retries >= resources.settings.pipeline_max_retries:
-            steps.fail(
+            bookkeeping.fail(
                 resources,
                 run,
                 name,
@@ -135,11 +142,11 @@ def _guarded(
         wait = backoff(resources.settings, retries)
         log.warning("pipeline step will retry", run_id=run_id, step=name.value, reason=reason)
         with contextlib.suppress(*TRANSIENT):  # the database is down: retry, unrecorded
-            steps.will_retry(resources, run, name, reason, wait, whole_step=not part)
+            bookkeeping.will_retry(resources, run, name, reason, wait, whole_step=not part)
         raise task.retry(countdown=wait, exc=exc, kwargs=counted) from exc
     except Exception as exc:
         log.exception("pipeline step crashed", run_id=run_id, step=name.value)
-        steps.fail(
+        bookkeeping.fail(
             resources,
             run,
             name,
@@ -150,10 +157,10 @@ def _guarded(
 
 
 def _step(
-    body: Callable[[steps.Step], None], name: PipelineStepName
+    body: Callable[[bookkeeping.Step], None], name: PipelineStepName
 ) -> Callable[[WorkerResources, uuid.UUID], None]:
     def work(resources: WorkerResources, run_id: uuid.UUID) -> None:
-        step = steps.begin(resources, run_id, name)
+        step = bookkeeping.begin(resources, run_id, name)
         if step is not None:
             body(step)
 
@@ -163,10 +170,10 @@ def _step(
 @celery_app.task(name=TASK_NAMES[PipelineStepName.extract], bind=True, max_retries=None)
 def extract(self: Task[[str, int], None], run_id: str, polls: int = 0) -> None:
     """The recording to 16 kHz mono audio; the replay becomes playable (`partial`)."""
-    body = _step(steps.extract, PipelineStepName.extract)
+    body = _step(extraction.extract, PipelineStepName.extract)
 
     def work(resources: WorkerResources, run: uuid.UUID) -> None:
-        steps.await_recording(resources, run)
+        extraction.await_recording(resources, run)
         body(resources, run)
 
     _guarded(self, run_id, PipelineStepName.extract, work, polls=polls)
@@ -177,12 +184,12 @@ def transcribe(self: Task[[str], None], run_id: str) -> None:
     """Plan the chunks, then hand over to a chord of chunk tasks and the stitching."""
 
     def plan(resources: WorkerResources, run: uuid.UUID) -> list[Chunk] | None:
-        step = steps.begin(resources, run, PipelineStepName.transcribe)
+        step = bookkeeping.begin(resources, run, PipelineStepName.transcribe)
         if step is None:
             return None
-        chunks = steps.plan_transcription(step)
+        chunks = transcription.plan_transcription(step)
         if not chunks:
-            steps.finish_transcription(step)
+            transcription.finish_transcription(step)
             return None
         return chunks
 
@@ -213,7 +220,7 @@ def transcribe_chunk(
     """Transcribe one chunk of a run's audio; the number of segments found."""
 
     def work(resources: WorkerResources, run: uuid.UUID) -> int:
-        return steps.transcribe_piece(resources, run, index, Chunk.from_json(chunk))
+        return transcription.transcribe_piece(resources, run, index, Chunk.from_json(chunk))
 
     return _guarded(self, run_id, PipelineStepName.transcribe, work, part=True)
 
@@ -223,9 +230,9 @@ def transcribe_finish(self: Task[[str], None], run_id: str) -> None:
     """Stitch the chunks' segments into the session's transcript."""
 
     def work(resources: WorkerResources, run: uuid.UUID) -> None:
-        step = steps.current_step(resources, run, PipelineStepName.transcribe)
+        step = bookkeeping.current_step(resources, run, PipelineStepName.transcribe)
         if step is not None:
-            steps.finish_transcription(step)
+            transcription.finish_transcription(step)
 
     _guarded(self, run_id, PipelineStepName.transcribe, work, part=True)
 
@@ -234,7 +241,7 @@ def transcribe_finish(self: Task[[str], None], run_id: str) -> None:
 def align(self: Task[[str], None], run_id: str) -> None:
     """Put the class's event log on the recording's timeline."""
     _guarded(
-        self, run_id, PipelineStepName.align, _step(steps.align_events, PipelineStepName.align)
+        self, run_id, PipelineStepName.align, _step(alignment.align_events, PipelineStepName.align)
     )
 
 
@@ -242,5 +249,8 @@ def align(self: Task[[str], None], run_id: str) -> None:
 def derive(self: Task[[str], None], run_id: str) -> None:
     """Chapters, highlights, captions, transcript and summary; the replay is ready."""
     _guarded(
-        self, run_id, PipelineStepName.derive, _step(steps.derive_replay, PipelineStepName.derive)
+        self,
+        run_id,
+        PipelineStepName.derive,
+        _step(derivation.derive_replay, PipelineStepName.derive),
     )

@@ -31,7 +31,8 @@ from multistream.problems import Problem
 from multistream.recording import service as recordings
 from multistream.recording.models import Recording, RecordingSegment, RecordingStatus
 from multistream.replay import service as replays
-from multistream.replay.models import Chapter, Highlight, ReplayArtifact, TranscriptSegment
+from multistream.replay import store as replay_store
+from multistream.replay.models import ReplayArtifact
 from multistream.sessions.models import LiveSession, ReplayStatus, SessionStatus
 from multistream.storage import ObjectNotFound, ObjectStore, StorageUnavailable
 from multistream.storage.base import InvalidKey
@@ -103,8 +104,7 @@ def delete(db: Session, *, session: LiveSession, actor: User, store: ObjectStore
 
 def _forget_replay(db: Session, *, session_id: uuid.UUID, recording_ids: list[uuid.UUID]) -> None:
     """Everything made from the recording: rows gone, runs that would remake them over."""
-    for table in (TranscriptSegment, Chapter, Highlight, ReplayArtifact):
-        db.execute(sa.delete(table).where(table.session_id == session_id))
+    replay_store.delete_all(db, session_id=session_id)
     if recording_ids:
         db.execute(
             sa.delete(RecordingSegment).where(RecordingSegment.recording_id.in_(recording_ids))
