@@ -23,7 +23,7 @@ from multistream.auth.keys import LocalKeyStore
 from multistream.auth.service import UnknownEmailThrottle
 from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
 from multistream.courses import routes as course_routes
-from multistream.db.engine import make_engine, make_sessionmaker
+from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker
 from multistream.eventlog import publisher
 from multistream.eventlog.idempotency import StoredResponse
 from multistream.interactions import chat_routes, poll_routes, qa_routes
@@ -121,7 +121,7 @@ class Resources:
         await self.hub.stop()
         await self.redis.aclose()
         self.redis_sync.close()
-        self.engine.dispose()
+        await dispose_when_idle(self.engine)
 
 
 def make_verifier(settings: Settings, keys: LocalKeyStore) -> TokenVerifier:

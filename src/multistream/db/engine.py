@@ -6,9 +6,12 @@ The request (or the Celery task) owns the transaction: code below it receives a
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import anyio.to_thread
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,3 +42,15 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit when the block succeeds, roll back when it raises."""
     with factory() as session, session.begin():
         yield session
+
+
+async def dispose_when_idle(engine: Engine, *, timeout: float = 10.0) -> None:
+    """Close the pool once the worker threads of this event loop are done (up to `timeout`).
+
+    A task cancelled at shutdown leaves its thread running with a connection checked out;
+    disposing under it would orphan that connection, to be closed by the garbage collector."""
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    deadline = time.monotonic() + timeout
+    while limiter.borrowed_tokens and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    engine.dispose()
