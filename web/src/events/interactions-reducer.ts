@@ -27,6 +27,7 @@ import type {
   QuestionStatus,
 } from "../api/types";
 import type { FeedEvent } from "./frames";
+import { type KnownEvent, knownEvent } from "./known-event";
 
 /**
  * At most this many messages of the live chat list (`chat.latest`) are kept (the oldest go
@@ -118,7 +119,7 @@ export function viewerMute(
   return { until: mute.until };
 }
 
-const PREFIXES = ["chat.", "qa.", "poll.", "reactions."];
+const PREFIXES = ["chat.", "qa.", "poll.", "reactions."] as const;
 
 /** Whether `applyInteractionEvent` is the reducer for this event type. */
 export function isInteractionEvent(type: string): boolean {
@@ -131,15 +132,21 @@ export function isInteractionEvent(type: string): boolean {
  */
 export function applyInteractionEvent<S extends InteractionSlices>(state: S, event: FeedEvent): S {
   if (!("payload" in event)) return state;
-  const payload = event.payload as Record<string, unknown>;
-  const change = interactionChange(state, event.type, payload, event.seq, event.occurred_at);
+  const known = knownEvent(event);
+  if (known === null || !isInteraction(known)) return state;
+  const change = interactionChange(state, known, event.seq, event.occurred_at);
   return change === null ? state : ({ ...state, ...change } as S);
+}
+
+type InteractionEvent = Extract<KnownEvent, { type: `${(typeof PREFIXES)[number]}${string}` }>;
+
+function isInteraction(event: KnownEvent): event is InteractionEvent {
+  return isInteractionEvent(event.type);
 }
 
 function interactionChange(
   state: InteractionSlices,
-  type: string,
-  payload: Record<string, unknown>,
+  { type, payload }: InteractionEvent,
   seq: number,
   occurredAt: string,
 ): Partial<InteractionSlices> | null {
@@ -287,8 +294,7 @@ function interactionChange(
         ...(counts !== null ? { counts, total_votes: total } : {}),
       }));
     }
-    case "poll.closed":
-    case "poll.closed_public": {
+    case "poll.closed": {
       const id = payload.poll_id;
       if (typeof id !== "string") return null;
       const counts = asCounts(payload.counts);

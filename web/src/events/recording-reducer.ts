@@ -19,33 +19,41 @@
  * - The recording a class gets when it goes live has no event of its own until the recorder
  *   reports (an api gap): a screen takes it from `/join` (`withJoinedState`).
  *
- * Payloads are checked, not trusted: an event whose fields are malformed changes nothing.
+ * Payloads are checked, not trusted: an event whose fields are malformed changes nothing
+ * (their names are the catalog's, `known-event.ts`).
  * `session-reducer.ts` calls this for `recording.*` (after moving `as_of_seq`).
  */
 import type { EventEnvelope, RecordingSnapshot, RecordingStatus } from "../api/types";
+import { type KnownEvent, knownEvent } from "./known-event";
 
 /** The slice of `/state` this reducer owns. */
 export interface RecordingSlice {
   recording?: RecordingSnapshot | null | undefined;
 }
 
-type Payload = EventEnvelope["payload"];
+type RecordingEvent = Extract<KnownEvent, { type: `recording.${string}` }>;
 
 export function isRecordingEvent(type: string): boolean {
   return type.startsWith("recording.");
+}
+
+function isRecording(event: KnownEvent): event is RecordingEvent {
+  return isRecordingEvent(event.type);
 }
 
 export function applyRecordingEvent<State extends RecordingSlice>(
   state: State,
   event: Pick<EventEnvelope, "type" | "payload">,
 ): State {
+  const known = knownEvent(event);
+  if (known === null || !isRecording(known)) return state;
   const before = state.recording ?? null;
-  const recording = nextRecording(before, event.type, event.payload);
+  const recording = nextRecording(before, known);
   if (recording === before) return state;
   return { ...state, recording };
 }
 
-function nextRecording(current: RecordingSnapshot | null, type: string, payload: Payload): RecordingSnapshot | null {
+function nextRecording(current: RecordingSnapshot | null, { type, payload }: RecordingEvent): RecordingSnapshot | null {
   const recordingId = payload.recording_id;
   if (typeof recordingId !== "string" || recordingId === "") return current;
   const startsAnother = type === "recording.started" || type === "recording.failed";

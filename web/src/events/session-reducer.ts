@@ -10,6 +10,7 @@
  * - Every event, including `gap.filtered` and types this screen does not know yet, moves
  *   `as_of_seq` (and `session.last_seq`) to its seq.
  * - Payload fields are checked, not trusted: a malformed field is ignored, not applied.
+ *   Their names are the api's catalog's (`known-event.ts`).
  * - A session a command returned (`withNewerSession`) may be ahead of the feed; the
  *   `session.*` and `replay.*` events it already contains only move `as_of_seq`, so an
  *   older event never briefly turns an ended class back into a live one.
@@ -19,6 +20,7 @@
 import type { MediaStatus, ReplayStatus, Session, SessionState } from "../api/types";
 import { type FeedEvent, isFiltered } from "./frames";
 import { applyInteractionEvent, isInteractionEvent } from "./interactions-reducer";
+import { knownEvent } from "./known-event";
 import { applyRecordingEvent, isRecordingEvent } from "./recording-reducer";
 import { applyStudioEvent, isStudioEvent } from "./studio-reducer";
 
@@ -44,8 +46,10 @@ export function applyEvent(state: SessionState, event: FeedEvent): SessionState 
   if (isStudioEvent(event.type)) return applyStudioEvent(advanced, event);
   if (isRecordingEvent(event.type)) return applyRecordingEvent(advanced, event);
 
-  const { payload } = event;
-  switch (event.type) {
+  const known = knownEvent(event);
+  if (known === null) return advanced;
+  const { type, payload } = known;
+  switch (type) {
     case "session.scheduled":
     case "session.updated": {
       const session: Session = { ...advanced.session };
@@ -54,7 +58,7 @@ export function applyEvent(state: SessionState, event: FeedEvent): SessionState 
         if (typeof value === "string") session[field] = value;
       }
       if (typeof payload.recording_enabled === "boolean") session.recording_enabled = payload.recording_enabled;
-      if (event.type === "session.scheduled") session.status = "scheduled";
+      if (type === "session.scheduled") session.status = "scheduled";
       return { ...advanced, session };
     }
     case "session.started":

@@ -4,11 +4,12 @@
  * `stage.*` and `hand.*` events. The client's twin of the api's studio projection:
  * applying the events after a snapshot gives what a fresh `/state` would say.
  *
- * Payloads are checked, not trusted: an event whose fields are malformed changes nothing.
+ * Payloads are checked, not trusted: an event whose fields are malformed changes nothing
+ * (their names are the catalog's, `known-event.ts`).
  * `session-reducer.ts` calls this for those event types (after moving `as_of_seq`).
  */
-import type { EventEnvelope } from "../api/types";
-import type { RaisedHand, Scene, SceneLayout, StudioSnapshot } from "../api/types";
+import type { EventEnvelope, RaisedHand, Scene, SceneLayout, StudioSnapshot } from "../api/types";
+import { type KnownEvent, knownEvent } from "./known-event";
 
 /** The slice of `/state` this reducer owns. */
 export interface StudioSlice {
@@ -42,22 +43,29 @@ export function isStudioEvent(type: string): boolean {
   return PREFIXES.some((prefix) => type.startsWith(prefix));
 }
 
-type Payload = EventEnvelope["payload"];
+type StudioEvent = Extract<KnownEvent, { type: `${(typeof PREFIXES)[number]}${string}` }>;
+
+function isStudio(event: KnownEvent): event is StudioEvent {
+  return isStudioEvent(event.type);
+}
 
 export function applyStudioEvent<State extends StudioSlice>(state: State, event: Pick<EventEnvelope, "type" | "payload">): State {
+  const known = knownEvent(event);
+  if (known === null || !isStudio(known)) return state;
   const before = state.studio ?? EMPTY_STUDIO;
-  const studio = nextStudio(before, event.type, event.payload);
-  const hands = nextHands(state.hands, event.type, event.payload);
+  const studio = nextStudio(before, known);
+  const hands = nextHands(state.hands, known);
   if (studio === before && hands === state.hands) return state;
   return { ...state, studio, hands };
 }
 
-function nextStudio(studio: StudioSnapshot, type: string, payload: Payload): StudioSnapshot {
+function nextStudio(studio: StudioSnapshot, { type, payload }: StudioEvent): StudioSnapshot {
   switch (type) {
     case "studio.scene_created":
     case "studio.scene_updated": {
-      // One scene, or several at once (a reorder moves the others).
-      const changed = [payload.scene, ...(Array.isArray(payload.scenes) ? payload.scenes : [])]
+      // One scene; or, as an older api sent a reorder (not in the catalog), `scenes`.
+      const { scenes: reordered } = payload as { scenes?: unknown };
+      const changed = [payload.scene, ...(Array.isArray(reordered) ? (reordered as unknown[]) : [])]
         .map(toScene)
         .filter((scene) => scene !== null);
       if (changed.length === 0) return studio;
@@ -125,7 +133,7 @@ function nextStudio(studio: StudioSnapshot, type: string, payload: Payload): Stu
   }
 }
 
-function nextHands(hands: RaisedHand[], type: string, payload: Payload): RaisedHand[] {
+function nextHands(hands: RaisedHand[], { type, payload }: StudioEvent): RaisedHand[] {
   switch (type) {
     case "hand.raised": {
       const { user_id: userId, display_name: name, raised_at: raisedAt } = payload;

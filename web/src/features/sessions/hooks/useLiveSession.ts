@@ -3,6 +3,7 @@ import { type ProblemError, toProblemError } from "../../../api/problem";
 import type { JoinResponse, Session, SessionState } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
 import type { FeedEvent } from "../../../events/frames";
+import { knownEvent } from "../../../events/known-event";
 import type { FeedSnapshot } from "../../../events/session-feed";
 import { applyEvent, withJoinedState, withNewerSession } from "../../../events/session-reducer";
 import { getSessionState, joinSession } from "../lib/sessions-api";
@@ -87,8 +88,10 @@ function reduce(model: Model, action: Action): Model {
 
 /** The `detail` of a `session.ended` this event applied; null when it is not one. */
 function endedDetailOf(before: SessionState, after: SessionState, event: FeedEvent): string | null {
-  if (event.type !== "session.ended" || before === after || !("payload" in event)) return null;
-  const detail = event.payload.detail;
+  if (before === after || !("payload" in event)) return null;
+  const known = knownEvent(event);
+  if (known?.type !== "session.ended") return null;
+  const detail = known.payload.detail;
   return typeof detail === "string" && detail.trim() !== "" ? detail : null;
 }
 
