@@ -39,6 +39,17 @@ for (let run = 0; run < runs; run += 1) {
   shown.push({ player, transcript });
 }
 
+// A full page load of the replay's URL (a link opened in a new tab; the app's files cached).
+const loaded = [];
+for (let run = 0; run < runs; run += 1) {
+  const began = Date.now();
+  await page.goto(`/sessions/${sessionId}/replay`, { waitUntil: "commit" });
+  await page.locator("video").first().waitFor({ state: "visible" });
+  const player = Date.now() - began;
+  await page.getByRole("region", { name: "Transcript" }).locator("li").first().waitFor({ state: "visible" });
+  loaded.push({ player, transcript: Date.now() - began });
+}
+
 // Following the playhead: seek through the class and time the page's own work per update.
 const follow = await page.evaluate(async () => {
   const video = document.querySelector("video");
@@ -67,6 +78,9 @@ console.log(
     player_ms_median: median(shown.map((s) => s.player)),
     transcript_ms_median: median(shown.map((s) => s.transcript)),
     transcript_ms_max: Math.max(...shown.map((s) => s.transcript)),
+    page_load_player_ms_median: median(loaded.map((s) => s.player)),
+    page_load_transcript_ms_median: median(loaded.map((s) => s.transcript)),
+    page_load_transcript_ms_max: Math.max(...loaded.map((s) => s.transcript)),
     follow,
   }),
 );
