@@ -203,6 +203,8 @@ class SegmentWriter:
             self._route(packet, "audio")
 
     def _route(self, packet: av.Packet[Any], kind: str) -> None:
+        # TODO(phase2, docs/phase2-restream.md): packets leave the encoders here for one
+        # output, the segment files; restreaming makes this a list of `ProgramOutput`s.
         assert packet.pts is not None
         if kind == "video":
             index = packet.pts // self._ticks
