@@ -21,7 +21,8 @@ import uvicorn
 
 from multistream.app import create_app
 from multistream.devservices import binaries
-from multistream.devservices.processes import SERVICE_CLASSES, LocalService
+from multistream.devservices.processes import LocalService
+from multistream.devservices.services import SERVICE_CLASSES
 from multistream.settings import Settings
 
 # Below Linux's ephemeral range (32768-60999): a port picked there can be taken by any

@@ -12,12 +12,8 @@ from typing import Annotated
 import typer
 
 from multistream.devservices import binaries as service_binaries
-from multistream.devservices.processes import (
-    SERVICE_NAMES,
-    LocalService,
-    ServiceError,
-    all_services,
-)
+from multistream.devservices.processes import LocalService, ServiceError
+from multistream.devservices.services import SERVICE_NAMES, all_services
 from multistream.settings import Settings, get_settings
 
 app = typer.Typer(

@@ -13,7 +13,8 @@ import typer
 
 from multistream.cli.services import fallback_environment, settings_with
 from multistream.devservices import binaries as service_binaries
-from multistream.devservices.processes import LocalService, ServiceError, all_services
+from multistream.devservices.processes import LocalService, ServiceError
+from multistream.devservices.services import all_services
 from multistream.settings import Settings, get_settings
 
 PROCESSES = ("api", "worker", "recorder")

@@ -29,6 +29,7 @@ LIVEKIT_MODULE = "github.com/livekit/livekit-server/cmd/server"
 # v1.13.6 and later carry `replace` directives, which `go install pkg@version` refuses.
 LIVEKIT_VERSION = "v1.13.5"
 MIN_POSTGRES_MAJOR = 15
+SERVICES = ("postgres", "redis", "minio", "livekit")
 DEBIAN_PACKAGES = {"postgres": ["postgresql", "postgresql-contrib"], "redis": ["redis-server"]}
 
 
@@ -45,14 +46,17 @@ class Binaries:
     minio: Path | None
     livekit_server: Path | None
 
-    def missing(self) -> list[str]:
-        found = {
+    def of(self, service: str) -> Path | None:
+        """The service's executable (PostgreSQL's: its folder of executables)."""
+        return {
             "postgres": self.postgres_bin_dir,
             "redis": self.redis_server,
             "minio": self.minio,
             "livekit": self.livekit_server,
-        }
-        return [name for name, path in found.items() if path is None]
+        }.get(service)
+
+    def missing(self) -> list[str]:
+        return [name for name in SERVICES if self.of(name) is None]
 
 
 def bin_dir(data_dir: Path) -> Path:
@@ -120,19 +124,12 @@ def _find_redis() -> Path | None:
 
 def version_of(name: str, binaries: Binaries) -> str:
     """A short version string for `services status`, or '' when unknown."""
-    commands = {
-        "postgres": [str(binaries.postgres_bin_dir / "postgres"), "--version"]
-        if binaries.postgres_bin_dir
-        else None,
-        "redis": [str(binaries.redis_server), "--version"] if binaries.redis_server else None,
-        "minio": [str(binaries.minio), "--version"] if binaries.minio else None,
-        "livekit": [str(binaries.livekit_server), "--version"] if binaries.livekit_server else None,
-    }
-    command = commands.get(name)
-    if command is None:
+    executable = binaries.of(name)
+    if executable is None:
         return ""
     if name == "minio":
         return f"{MINIO_MODULE}@{MINIO_VERSION}"
+    command = [str(executable / "postgres" if name == "postgres" else executable), "--version"]
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired):
@@ -201,7 +198,7 @@ def install(data_dir: Path, only: list[str] | None = None) -> dict[str, str]:
 
     Idempotent: a binary that is already there is left alone.
     """
-    wanted = only or ["postgres", "redis", "minio", "livekit"]
+    wanted = only or list(SERVICES)
     outcome: dict[str, str] = {}
     found = find(data_dir)
     missing_system = [n for n in ("postgres", "redis") if n in wanted and n in found.missing()]
