@@ -1,4 +1,4 @@
-"""Live media: LiveKit rooms and the recordings of sessions.
+"""Live media: LiveKit rooms (a class's recordings are `multistream.recording`'s).
 
 The LiveKit boundary has no routes of its own; the session lifecycle calls it:
 
@@ -7,6 +7,5 @@ The LiveKit boundary has no routes of its own; the session lifecycle calls it:
   list participants, bring on or off stage, close);
 - `media.webhooks`: `verify_webhook` and `record_receipt` for `/webhooks/livekit`;
 - `media.schemas`: the plain values those return (`WebhookEvent`, `MediaParticipant`, …);
-- `media.errors`: what can fail, split into "degrade" (`MediaUnavailable`) and "bug";
-- `media.models`: the recordings table.
+- `media.errors`: what can fail, split into "degrade" (`MediaUnavailable`) and "bug".
 """

@@ -1,14 +1,15 @@
 """What the program shows over the class's wall-clock time: the scene's layout, the slide
 on screen and who is on stage.
 
-The recorder's service feeds it from the event log — `set_scene`, `set_slide`,
-`set_stage`, each with `at`, the moment the change happened (the event's `occurred_at`),
-learned up to a second or so later — and the program loop asks `state_at(when)` for
-every output tick, running a fixed delay behind real time, so a change learned late still
-lands exactly where it happened. A change whose moment the loop has already drawn
-(`mark_drawn`) lands at the first tick not yet drawn, and is counted in `late_changes`.
+The recorder feeds it from the event log (`recording.program_feed`) — `set_scene`,
+`set_slide`, `set_stage`, each with `at`, the moment the change happened (the event's
+`occurred_at`), learned up to a second or so later — and the program loop asks
+`state_at(when)` for every output tick, running a fixed delay behind real time, so a change
+learned late still lands exactly where it happened. A change whose moment the loop has
+already drawn (`mark_drawn`) lands at the first tick not yet drawn, and is counted in
+`late_changes`.
 
-Slide pages come from the service's `load_slide(asset_id, page_no) -> bytes | None` (it
+Slide pages come from the recorder's `load_slide(asset_id, page_no) -> bytes | None` (it
 reads the deck page's image from object storage). Loading runs on a thread of its own,
 never on the receive path or the program loop's: a page is loaded when it is set (and the next
 page ahead of time), decoded and scaled to the program's size once, and cached. A page
