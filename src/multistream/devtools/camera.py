@@ -25,7 +25,7 @@ import contextlib
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -160,6 +160,24 @@ class CameraLog:
     skipped: int = 0
 
 
+@contextlib.asynccontextmanager
+async def _published(
+    room: rtc.Room,
+    track: rtc.LocalVideoTrack | rtc.LocalAudioTrack,
+    source: rtc.VideoSource | rtc.AudioSource,
+    options: rtc.TrackPublishOptions,
+) -> AsyncIterator[None]:
+    """`track` published on `room` while the block runs; then unpublished (if the room is
+    still there) and its source closed."""
+    publication = await room.local_participant.publish_track(track, options)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            await room.local_participant.unpublish_track(publication.sid)
+        await source.aclose()
+
+
 async def publish_camera(
     room: rtc.Room,
     camera: SyntheticCamera,
@@ -190,10 +208,9 @@ async def publish_camera(
         video_encoding=rtc.VideoEncoding(max_bitrate=max_bitrate, max_framerate=fps),
         degradation_preference=room_pb2.DegradationPreference.DEGRADATION_PREFERENCE_MAINTAIN_FRAMERATE,
     )
-    publication = await room.local_participant.publish_track(track, options)
-    epoch = time.monotonic() if epoch is None else epoch
-    number = max(0, math.ceil((time.monotonic() - epoch) * fps))
-    try:
+    async with _published(room, track, source, options):
+        epoch = time.monotonic() if epoch is None else epoch
+        number = max(0, math.ceil((time.monotonic() - epoch) * fps))
         while not stop.is_set():
             delay = epoch + number / fps - time.monotonic()
             if delay > 0:
@@ -215,10 +232,6 @@ async def publish_camera(
             if on_frame is not None:
                 on_frame(index)
             number += 1
-    finally:
-        with contextlib.suppress(Exception):
-            await room.local_participant.unpublish_track(publication.sid)
-        await source.aclose()
     return log
 
 
@@ -257,14 +270,12 @@ async def publish_tones(
     log = log if log is not None else ToneLog()
     source = rtc.AudioSource(rate, 1, queue_size_ms=200)
     track = rtc.LocalAudioTrack.create_audio_track("microphone", source)
-    publication = await room.local_participant.publish_track(
-        track, rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
-    )
     chunk = rate // 100
     starts = sorted(round(frame * rate / fps) for frame in at_frames)
     burst = tone(frequency, rate * tone_ms // 1000, rate)
     frames_of = {round(frame * rate / fps): frame for frame in at_frames}
-    try:
+    options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+    async with _published(room, track, source, options):
         block = max(0, int((time.monotonic() - epoch) * 100))
         while not stop.is_set():
             due = epoch + block / 100
@@ -284,8 +295,4 @@ async def publish_tones(
                     )
             await source.capture_frame(rtc.AudioFrame(samples.tobytes(), rate, 1, chunk))
             block += 1
-    finally:
-        with contextlib.suppress(Exception):
-            await room.local_participant.unpublish_track(publication.sid)
-        await source.aclose()
     return log

@@ -81,11 +81,8 @@ class S3Store:
 
     def stat(self, key: str) -> ObjectInfo:
         check_key(key)
-        try:
-            with _unavailable_on_network_error():
-                head = self._client.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            raise _translate(exc, key) from exc
+        with _object_errors(key):
+            head = self._client.head_object(Bucket=self.bucket, Key=key)
         return ObjectInfo(key=key, size=head["ContentLength"], content_type=head["ContentType"])
 
     def get(self, key: str) -> bytes:
@@ -93,11 +90,8 @@ class S3Store:
 
     def stream(self, key: str, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
         check_key(key)
-        try:
-            with _unavailable_on_network_error():
-                response = self._client.get_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            raise _translate(exc, key) from exc
+        with _object_errors(key):
+            response = self._client.get_object(Bucket=self.bucket, Key=key)
         body = response["Body"]
         try:
             yield from body.iter_chunks(chunk_size)
@@ -108,6 +102,18 @@ class S3Store:
         check_key(key)
         with _unavailable_on_network_error():
             self._client.delete_object(Bucket=self.bucket, Key=key)
+
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        try:
+            with _unavailable_on_network_error():
+                for page in pages:
+                    for entry in page.get("Contents", []):
+                        yield entry["Key"]
+        except ClientError as exc:
+            raise StorageUnavailable(f"cannot list bucket {self.bucket!r}: {exc}") from exc
 
     def presigned_get(self, key: str, *, expires_in: int) -> str:
         check_key(key)
@@ -132,7 +138,14 @@ def _unavailable_on_network_error() -> Iterator[None]:
         raise StorageUnavailable(f"object store unreachable: {exc}") from exc
 
 
-def _translate(exc: ClientError, key: str) -> Exception:
-    if exc.response.get("Error", {}).get("Code") in _MISSING_CODES:
-        return ObjectNotFound(key)
-    return exc
+@contextmanager
+def _object_errors(key: str) -> Iterator[None]:
+    """For a call about one object: connection failures as StorageUnavailable, and S3's
+    "no such key" as ObjectNotFound."""
+    try:
+        with _unavailable_on_network_error():
+            yield
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _MISSING_CODES:
+            raise ObjectNotFound(key) from exc
+        raise
