@@ -36,6 +36,7 @@ from multistream.pipeline.models import (
     PipelineTrigger,
 )
 from multistream.pipeline.schemas import RunList, RunRead, StepRead
+from multistream.recording import service as recordings
 from multistream.recording.models import Recording, RecordingStatus
 from multistream.replay import service as replays
 from multistream.sessions.models import LiveSession, ReplayStatus, SessionStatus
@@ -109,15 +110,6 @@ def list_for_session(db: Session, *, session_id: uuid.UUID) -> RunList:
     return RunList(items=[read(db, run) for run in rows])
 
 
-def latest_recording(db: Session, *, session_id: uuid.UUID) -> Recording | None:
-    return db.scalars(
-        sa.select(Recording)
-        .where(Recording.session_id == session_id)
-        .order_by(Recording.created_at.desc(), Recording.id.desc())
-        .limit(1)
-    ).first()
-
-
 def active_run(db: Session, *, session_id: uuid.UUID) -> PipelineRun | None:
     return db.scalars(
         sa.select(PipelineRun).where(
@@ -145,17 +137,7 @@ def start(
             "Class not over",
             f"This class is {session.status.value}; its replay is made once it has ended.",
         )
-    recording = latest_recording(db, session_id=session.id)
-    if recording is None:
-        raise RunRefused(
-            "no-recording", "No recording", "This class was not recorded, so there is no replay."
-        )
-    if recording.status is RecordingStatus.deleted:
-        raise RunRefused(
-            "recording-deleted",
-            "Recording deleted",
-            "This class's recording was deleted, so there is nothing to make a replay from.",
-        )
+    recording = _recording_to_process(db, session.id)
     _refuse_if_active(db, session.id)
     return _create(db, session, recording, trigger, reuse=(), idempotency_key=idempotency_key)
 
@@ -174,17 +156,7 @@ def retry(db: Session, *, run: PipelineRun, idempotency_key: str | None = None) 
             run_status=run.status.value,
         )
     _refuse_if_active(db, session.id)
-    recording = latest_recording(db, session_id=session.id)
-    if recording is None:
-        raise RunRefused(
-            "no-recording", "No recording", "This class was not recorded, so there is no replay."
-        )
-    if recording.status is RecordingStatus.deleted:
-        raise RunRefused(
-            "recording-deleted",
-            "Recording deleted",
-            "This class's recording was deleted, so there is nothing to make a replay from.",
-        )
+    recording = _recording_to_process(db, session.id)
     # Reuse finished steps only while they worked on the same recording.
     reuse = steps_of(db, run_id=run.id) if recording.id == run.recording_id else []
     return _create(
@@ -213,7 +185,7 @@ def ensure_queued(db: Session, *, session: LiveSession) -> PipelineRun | None:
     _lock(db, session.id)
     if session.status is not SessionStatus.ended:
         return None
-    recording = latest_recording(db, session_id=session.id)
+    recording = recordings.latest(db, session_id=session.id)
     if recording is None or recording.status in NEVER_STARTED:
         return None
     active = active_run(db, session_id=session.id)
@@ -235,6 +207,22 @@ def ensure_queued(db: Session, *, session: LiveSession) -> PipelineRun | None:
 def _lock(db: Session, session_id: uuid.UUID) -> None:
     """Queue on the class's row: two requests never both see "no unfinished run"."""
     db.execute(sa.select(LiveSession.id).where(LiveSession.id == session_id).with_for_update())
+
+
+def _recording_to_process(db: Session, session_id: uuid.UUID) -> Recording:
+    """The class's latest recording; refused when there is none or it was deleted."""
+    recording = recordings.latest(db, session_id=session_id)
+    if recording is None:
+        raise RunRefused(
+            "no-recording", "No recording", "This class was not recorded, so there is no replay."
+        )
+    if recording.status is RecordingStatus.deleted:
+        raise RunRefused(
+            "recording-deleted",
+            "Recording deleted",
+            "This class's recording was deleted, so there is nothing to make a replay from.",
+        )
+    return recording
 
 
 def _refuse_if_active(db: Session, session_id: uuid.UUID) -> None:
