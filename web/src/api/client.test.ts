@@ -22,7 +22,7 @@ describe("ApiClient", () => {
     client.startSession(aTokenPair(aUser(), { access_token: "access-a" }));
     fake.on("GET", "/api/v1/me", json(200, aUser()));
 
-    const me = await client.get("/api/v1/me");
+    const me = await client.GET("/api/v1/me");
 
     expect(me).toEqual(aUser());
     expect(fake.requests[0]?.headers.get("Authorization")).toBe("Bearer access-a");
@@ -34,11 +34,13 @@ describe("ApiClient", () => {
     fake.on("DELETE", "/api/v1/courses/c1/members/u2", noContent());
     fake.on("POST", "/api/v1/courses", json(201, { id: "c1" }));
 
-    await expect(client.delete("/api/v1/courses/c1/members/u2")).resolves.toBeUndefined();
-    await client.post("/api/v1/courses", { title: "Optics" });
+    const member = { path: { course_id: "c1", user_id: "u2" } };
+    await expect(client.DELETE("/api/v1/courses/{course_id}/members/{user_id}", { params: member })).resolves.toBeUndefined();
+    const optics = { title: "Optics", description: "", record_by_default: true };
+    await client.POST("/api/v1/courses", { body: optics });
 
     const create = fake.calls("POST", "/api/v1/courses")[0];
-    expect(create?.body).toEqual({ title: "Optics" });
+    expect(create?.body).toEqual(optics);
     expect(create?.headers.get("Content-Type")).toBe("application/json");
   });
 
@@ -47,7 +49,7 @@ describe("ApiClient", () => {
     client.startSession(aTokenPair());
     fake.on("POST", "/auth/local/login", json(200, aTokenPair()));
 
-    await client.post("/auth/local/login", { email: "a@b.c", password: "x" }, { auth: false });
+    await client.POST("/auth/local/login", { body: { email: "a@b.c", password: "x" }, auth: false });
 
     expect(fake.requests[0]?.headers.has("Authorization")).toBe(false);
   });
@@ -59,7 +61,7 @@ describe("ApiClient", () => {
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."), json(200, aUser()));
     fake.on("POST", REFRESH_PATH, json(200, rotated));
 
-    await expect(client.get("/api/v1/me")).resolves.toEqual(aUser());
+    await expect(client.GET("/api/v1/me")).resolves.toEqual(aUser());
 
     expect(fake.calls("POST", REFRESH_PATH)[0]?.body).toEqual({ refresh_token: "refresh-1" });
     expect(fake.calls("GET", "/api/v1/me").map((r) => r.headers.get("Authorization"))).toEqual([
@@ -76,7 +78,7 @@ describe("ApiClient", () => {
     fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
     fake.on("GET", "/api/v1/me", json(200, aUser()));
 
-    await client.get("/api/v1/me");
+    await client.GET("/api/v1/me");
 
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST ${REFRESH_PATH}`,
@@ -96,9 +98,9 @@ describe("ApiClient", () => {
     fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
 
     await Promise.all([
-      client.get("/api/v1/courses"),
-      client.get("/api/v1/courses"),
-      client.get("/api/v1/courses"),
+      client.GET("/api/v1/courses"),
+      client.GET("/api/v1/courses"),
+      client.GET("/api/v1/courses"),
     ]);
 
     expect(fake.calls("POST", REFRESH_PATH)).toHaveLength(1);
@@ -110,7 +112,7 @@ describe("ApiClient", () => {
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."));
     fake.on("POST", REFRESH_PATH, problem(401, "invalid-refresh-token", "Please sign in again."));
 
-    const error = await client.get("/api/v1/me").catch((e: unknown) => e);
+    const error = await client.GET("/api/v1/me").catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).type).toBe("invalid-refresh-token");
@@ -133,7 +135,7 @@ describe("ApiClient", () => {
       json(200, aTokenPair(aUser(), { access_token: "fresh" })),
     );
 
-    await expect(client.get("/api/v1/me")).resolves.toEqual(aUser());
+    await expect(client.GET("/api/v1/me")).resolves.toEqual(aUser());
     expect(fake.calls("POST", REFRESH_PATH).map((r) => r.body)).toEqual([
       { refresh_token: "old" },
       { refresh_token: "rotated-by-other-tab" },
@@ -146,7 +148,7 @@ describe("ApiClient", () => {
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "No."));
     fake.on("POST", REFRESH_PATH, json(200, aTokenPair()));
 
-    await expect(client.get("/api/v1/me")).rejects.toBeInstanceOf(ProblemError);
+    await expect(client.GET("/api/v1/me")).rejects.toBeInstanceOf(ProblemError);
     expect(fake.calls("GET", "/api/v1/me")).toHaveLength(2);
     expect(events.map((event) => event.type)).toEqual(["refreshed", "signed-out"]);
   });
@@ -157,7 +159,7 @@ describe("ApiClient", () => {
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."));
     fake.on("POST", REFRESH_PATH, networkDown());
 
-    const error = await client.get("/api/v1/me").catch((e: unknown) => e);
+    const error = await client.GET("/api/v1/me").catch((e: unknown) => e);
 
     expect((error as ProblemError).type).toBe(NETWORK_PROBLEM);
     expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe("keep-me");
@@ -173,7 +175,7 @@ describe("ApiClient", () => {
     );
 
     const error = (await client
-      .post("/auth/local/login", {}, { auth: false })
+      .POST("/auth/local/login", { body: { email: "a@b.c", password: "x" }, auth: false })
       .catch((e: unknown) => e)) as ProblemError;
 
     expect(error.type).toBe("too-many-attempts");
@@ -189,7 +191,7 @@ describe("ApiClient", () => {
     const controller = new AbortController();
     controller.abort();
 
-    const error = await client.get("/api/v1/me", { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await client.GET("/api/v1/me", { signal: controller.signal }).catch((e: unknown) => e);
 
     expect(error).not.toBeInstanceOf(ProblemError);
     expect((error as Error).name).toBe("AbortError");
@@ -212,7 +214,11 @@ describe("ApiClient", () => {
     fake.on("POST", "/api/v1/courses/c1/sessions", problem(401, "unauthorized", "Expired."), json(201, { id: "s1" }));
     fake.on("POST", REFRESH_PATH, json(200, aTokenPair()));
 
-    await client.post("/api/v1/courses/c1/sessions", { title: "Week 3" }, { headers: { "Idempotency-Key": "k-1" } });
+    await client.POST("/api/v1/courses/{course_id}/sessions", {
+      params: { path: { course_id: "c1" } },
+      body: { title: "Week 3", description: "", scheduled_start: "2026-11-25T10:00:00Z", scheduled_end: "2026-11-25T11:00:00Z" },
+      headers: { "Idempotency-Key": "k-1" },
+    });
 
     const sent = fake.calls("POST", "/api/v1/courses/c1/sessions").map((r) => r.headers.get("Idempotency-Key"));
     expect(sent).toEqual(["k-1", "k-1"]);
@@ -233,7 +239,7 @@ describe("ApiClient", () => {
         }),
     );
 
-    const file = await client.getBlob("/api/v1/sessions/s1/replay/transcript.txt");
+    const file = await client.getBlob("/api/v1/sessions/{session_id}/replay/transcript.txt", { params: { path: { session_id: "s1" } } });
 
     expect(await file.blob.text()).toBe("[0:00:03] Light reactions\n");
     expect(file.filename).toBe("Week-3.txt");
@@ -247,7 +253,7 @@ describe("ApiClient", () => {
     client.startSession(aTokenPair());
     fake.on("GET", "/api/v1/sessions/s1/replay/captions.vtt", problem(409, "replay-not-ready", "Not yet."));
 
-    await expect(client.getBlob("/api/v1/sessions/s1/replay/captions.vtt")).rejects.toMatchObject({
+    await expect(client.getBlob("/api/v1/sessions/{session_id}/replay/captions.vtt", { params: { path: { session_id: "s1" } } })).rejects.toMatchObject({
       type: "replay-not-ready",
     });
   });
@@ -264,8 +270,9 @@ describe("ApiClient", () => {
     });
     client.startSession(aTokenPair());
 
-    await client.put("/api/v1/sessions/s1/replay/position", { position_ms: 1000 }, { keepalive: true });
-    await client.put("/api/v1/sessions/s1/replay/position", { position_ms: 2000 });
+    const position = { path: { session_id: "s1" } };
+    await client.PUT("/api/v1/sessions/{session_id}/replay/position", { params: position, body: { position_ms: 1000 }, keepalive: true });
+    await client.PUT("/api/v1/sessions/{session_id}/replay/position", { params: position, body: { position_ms: 2000 } });
 
     expect(inits.map((init) => [init.method, init.keepalive, init.body])).toEqual([
       ["PUT", true, '{"position_ms":1000}'],

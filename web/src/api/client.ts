@@ -1,7 +1,12 @@
 /**
  * The one way the app talks to the api.
  *
- * - Every call returns parsed JSON or throws a `ProblemError` (see `problem.ts`).
+ * - Calls are typed from the api's OpenAPI document: `api.GET("/api/v1/courses/{course_id}",
+ *   { params: { path: { course_id } } })` checks the path, its parameters and the body
+ *   against `schema.d.ts`, and resolves to the response's type. openapi-fetch builds each
+ *   request (path and query serialisation, JSON bodies) and reads each response; this
+ *   class is its `fetch`, which adds everything below.
+ * - Every call returns the parsed body or throws a `ProblemError` (see `problem.ts`).
  * - `/api/v1` calls carry the access token. A missing or expired one is refreshed first;
  *   a 401 is answered by one refresh and one retry, never more.
  * - Refreshes are single-flight: concurrent 401s share one `/auth/local/refresh` call,
@@ -9,7 +14,9 @@
  * - When the server refuses the refresh token the session is over: the tokens are
  *   cleared and subscribers hear `signed-out`, which sends the user to sign-in.
  */
+import createClient, { type FetchResponse, type MaybeOptionalInit, defaultPathSerializer } from "openapi-fetch";
 import { ProblemError, networkProblem, problemFromResponse } from "./problem";
+import type { paths } from "./schema";
 import type { TokenPair } from "./types";
 
 /** What the client needs from token storage (implemented by `auth/token-store.ts`). */
@@ -32,16 +39,40 @@ export interface ApiClientOptions {
   baseUrl?: string;
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  signal?: AbortSignal;
-  /** Send the bearer token and refresh on 401 (default true). */
+type Method = "get" | "put" | "post" | "delete" | "patch";
+/** The api's paths that answer `method`. */
+export type ApiPath<M extends Method> = {
+  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
+}[keyof paths];
+type Init<M extends Method, P extends ApiPath<M>> = MaybeOptionalInit<paths[P], M>;
+type RequiredKeysOf<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+
+/**
+ * Besides the operation's own `params` and `body`: `signal`, `headers` (an
+ * `Idempotency-Key`), `keepalive` (let the request outlive the page: a replay's place
+ * saved as the tab closes), and `auth: false` for calls that must not send the token
+ * (signing in).
+ */
+export interface CallOptions {
   auth?: boolean;
-  /** Extra request headers, e.g. `Idempotency-Key`. */
-  headers?: Record<string, string>;
-  /** Let the request outlive the page (a replay's place saved as the tab closes). */
-  keepalive?: boolean;
 }
+/** The call's options: optional when the operation needs no parameters or body. */
+type Args<I> = [RequiredKeysOf<I>] extends [never] ? [(I & CallOptions)?] : [I & CallOptions];
+/** What a call resolves to: the operation's success body (undefined for 204). */
+export type ApiData<M extends Method, P extends ApiPath<M>, I> = NonNullable<
+  FetchResponse<paths[P][M] & Record<string | number, unknown>, I, `${string}/${string}`>["data"]
+>;
+
+type LooseInit = CallOptions & Record<string, unknown> & { headers?: Record<string, string> };
+type LooseClient = {
+  request(method: string, path: string, init: Record<string, unknown>): Promise<{ data?: unknown; response: Response }>;
+};
+
+/**
+ * openapi-fetch builds a `Request`, which needs an absolute URL outside a browser; only
+ * its path and query are sent (after `baseUrl`), so this origin never leaves the client.
+ */
+const REQUEST_ORIGIN = "http://api.invalid";
 
 /** A file the api sent (captions, a transcript download), with the name it suggested. */
 export interface DownloadedFile {
@@ -52,12 +83,22 @@ export interface DownloadedFile {
 
 export const REFRESH_PATH = "/auth/local/refresh";
 
+/** A request as `respond` sends it: openapi-fetch has serialised the body already. */
+interface Outgoing {
+  auth?: boolean;
+  body?: string | undefined;
+  headers?: HeadersInit | undefined;
+  signal?: AbortSignal | undefined;
+  keepalive?: boolean | undefined;
+}
+
 export class ApiClient {
   private readonly tokens: SessionTokens;
   private readonly fetchImpl: typeof fetch;
   private readonly baseUrl: string;
   private readonly listeners = new Set<(event: SessionEvent) => void>();
   private refreshing: Promise<TokenPair> | null = null;
+  private readonly http: LooseClient;
 
   constructor(options: ApiClientOptions) {
     this.tokens = options.tokens;
@@ -65,6 +106,8 @@ export class ApiClient {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.fetchImpl = (input, init) => fetchImpl(input, init);
     this.baseUrl = options.baseUrl ?? "";
+    // Typed at the methods below; inside, one loose signature serves them all.
+    this.http = createClient<paths>({ baseUrl: REQUEST_ORIGIN }) as unknown as LooseClient;
   }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {
@@ -100,24 +143,24 @@ export class ApiClient {
     return (await this.refresh()).access_token;
   }
 
-  get<T>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
-    return this.request<T>("GET", path, options);
+  GET<P extends ApiPath<"get">, I extends Init<"get", P>>(path: P, ...init: Args<I>): Promise<ApiData<"get", P, I>> {
+    return this.call("GET", path, init[0]);
   }
 
-  post<T>(path: string, body?: unknown, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
-    return this.request<T>("POST", path, { ...options, body });
+  POST<P extends ApiPath<"post">, I extends Init<"post", P>>(path: P, ...init: Args<I>): Promise<ApiData<"post", P, I>> {
+    return this.call("POST", path, init[0]);
   }
 
-  patch<T>(path: string, body: unknown, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
-    return this.request<T>("PATCH", path, { ...options, body });
+  PUT<P extends ApiPath<"put">, I extends Init<"put", P>>(path: P, ...init: Args<I>): Promise<ApiData<"put", P, I>> {
+    return this.call("PUT", path, init[0]);
   }
 
-  put<T = void>(path: string, body: unknown, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
-    return this.request<T>("PUT", path, { ...options, body });
+  PATCH<P extends ApiPath<"patch">, I extends Init<"patch", P>>(path: P, ...init: Args<I>): Promise<ApiData<"patch", P, I>> {
+    return this.call("PATCH", path, init[0]);
   }
 
-  delete<T = void>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
-    return this.request<T>("DELETE", path, options);
+  DELETE<P extends ApiPath<"delete">, I extends Init<"delete", P>>(path: P, ...init: Args<I>): Promise<ApiData<"delete", P, I>> {
+    return this.call("DELETE", path, init[0]);
   }
 
   /**
@@ -125,18 +168,42 @@ export class ApiClient {
    * handling as every other call: `<track>` and download links cannot send the token,
    * so the app fetches the file and hands the browser a `blob:` URL.
    */
-  async getBlob(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<DownloadedFile> {
-    const response = await this.respond("GET", path, { ...options, headers: { Accept: "*/*", ...options.headers } });
-    if (!response.ok) throw await problemFromResponse(response);
-    return { blob: await response.blob(), filename: filenameOf(response.headers.get("Content-Disposition")) };
+  async getBlob<P extends ApiPath<"get">, I extends Init<"get", P>>(path: P, ...init: Args<I>): Promise<DownloadedFile> {
+    const options = (init[0] ?? {}) as LooseInit;
+    const { data, response } = await this.dispatch("GET", path, {
+      ...options,
+      parseAs: "blob",
+      headers: { Accept: "*/*", ...options.headers },
+    });
+    return { blob: data as Blob, filename: filenameOf(response.headers.get("Content-Disposition")) };
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    return this.parse<T>(await this.respond(method, path, options));
+  private async call<T>(method: string, path: string, init: object | undefined): Promise<T> {
+    return (await this.dispatch(method, path, (init ?? {}) as LooseInit)).data as T;
+  }
+
+  /** One call through openapi-fetch, with this client as its `fetch`. */
+  private dispatch(method: string, path: string, init: LooseInit): Promise<{ data?: unknown; response: Response }> {
+    const { auth = true, ...options } = init;
+    return this.http.request(method, path, { ...options, fetch: (request: Request) => this.transport(request, auth) });
+  }
+
+  /** Sends what openapi-fetch built through `respond`; a failure is thrown as a `ProblemError`. */
+  private async transport(request: Request, auth: boolean): Promise<Response> {
+    const url = new URL(request.url);
+    const response = await this.respond(request.method, url.pathname + url.search, {
+      auth,
+      body: request.body === null ? undefined : await request.text(),
+      headers: request.headers,
+      signal: request.signal,
+      keepalive: request.keepalive,
+    });
+    if (!response.ok) throw await problemFromResponse(response);
+    return response;
   }
 
   /** Sends a request, with the token, refreshing it first or after a 401 (once). */
-  private async respond(method: string, path: string, options: RequestOptions): Promise<Response> {
+  private async respond(method: string, path: string, options: Outgoing): Promise<Response> {
     const { auth = true, body, signal, headers, keepalive } = options;
     const request = { body, signal, headers, keepalive };
     if (!auth) return this.send(method, path, { ...request, token: null });
@@ -177,20 +244,18 @@ export class ApiClient {
       this.signOut(problem);
       throw problem;
     }
-    const response = await this.send("POST", REFRESH_PATH, {
-      body: { refresh_token: used },
-      token: null,
-    });
-    if (response.status === 401) {
-      const problem = await problemFromResponse(response);
+    let pair: TokenPair;
+    try {
+      pair = await this.POST(REFRESH_PATH, { body: { refresh_token: used }, auth: false });
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status !== 401) throw error;
       // Another tab may have rotated the token while this request was in flight; its
       // newer token is in storage and is worth one more try.
       const newer = this.tokens.refreshToken();
       if (newer !== null && newer !== used) return this.exchangeRefreshToken();
-      this.signOut(problem);
-      throw problem;
+      this.signOut(error);
+      throw error;
     }
-    const pair = await this.parse<TokenPair>(response);
     this.tokens.save(pair);
     this.emit({ type: "refreshed", pair });
     return pair;
@@ -205,26 +270,17 @@ export class ApiClient {
     for (const listener of [...this.listeners]) listener(event);
   }
 
-  private async send(
-    method: string,
-    path: string,
-    request: {
-      body?: unknown;
-      signal?: AbortSignal | undefined;
-      headers?: Record<string, string> | undefined;
-      keepalive?: boolean | undefined;
-      token: string | null;
-    },
-  ): Promise<Response> {
+  private async send(method: string, path: string, request: Outgoing & { token: string | null }): Promise<Response> {
+    const headers = new Headers(request.headers);
     // A caller may ask for another type (`getBlob`); JSON is the default.
-    const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
-    if (request.body !== undefined) headers["Content-Type"] = "application/json";
-    if (request.token !== null) headers.Authorization = `Bearer ${request.token}`;
+    if (!headers.has("Accept")) headers.set("Accept", "application/json");
+    if (request.body !== undefined) headers.set("Content-Type", "application/json");
+    if (request.token !== null) headers.set("Authorization", `Bearer ${request.token}`);
     try {
       return await this.fetchImpl(this.baseUrl + path, {
         method,
         headers,
-        body: request.body === undefined ? null : JSON.stringify(request.body),
+        body: request.body ?? null,
         signal: request.signal ?? null,
         credentials: "same-origin",
         ...(request.keepalive ? { keepalive: true } : {}),
@@ -236,12 +292,18 @@ export class ApiClient {
     }
   }
 
-  private async parse<T>(response: Response): Promise<T> {
-    if (!response.ok) throw await problemFromResponse(response);
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    return (text === "" ? undefined : JSON.parse(text)) as T;
-  }
+}
+
+type PathParams<M extends Method, P extends ApiPath<M>> = paths[P][M] extends { parameters: { path: infer Params } }
+  ? Params
+  : never;
+
+/**
+ * An api path with its parameters filled in, for a request that cannot go through the
+ * client (an upload that reports progress, which needs XMLHttpRequest).
+ */
+export function apiUrl<M extends Method, P extends ApiPath<M>>(_method: M, path: P, params: PathParams<M, P>): string {
+  return defaultPathSerializer(path, params as Record<string, unknown>);
 }
 
 /** `attachment; filename="Week-3.vtt"` → `Week-3.vtt` (the api sends plain ASCII names). */

@@ -5,6 +5,8 @@
  * `schema.d.ts` from `docs/contracts/openapi.json`, and `npm run contracts:check` (in
  * `scripts/test.sh`) fails when the two disagree. The rest of the app imports the
  * aliases below, never `schema.d.ts` itself, so a renamed model is a change here only.
+ * Calls need no aliases of their own: the client (`client.ts`) takes each call's
+ * parameters and body, and gives its response, typed from the path.
  */
 import type { components } from "./schema";
 
@@ -14,7 +16,6 @@ export type User = Schemas["UserRead"];
 export type TokenPair = Schemas["TokenPair"];
 export type SignupRequest = Schemas["SignupRequest"];
 export type LoginRequest = Schemas["LoginRequest"];
-export type RefreshRequest = Schemas["RefreshRequest"];
 
 export type Course = Schemas["CourseRead"];
 export type CourseCreate = Schemas["CourseCreate"];
@@ -24,7 +25,6 @@ export type CoursePage = Schemas["CoursePage"];
 export type Role = NonNullable<Course["my_role"]>;
 
 export type Member = Schemas["MemberRead"];
-export type MemberList = Schemas["MemberList"];
 export type MemberUpdate = Schemas["MemberUpdate"];
 export type AssignableRole = MemberUpdate["role"];
 
@@ -38,7 +38,6 @@ export type InviteRoleName = Invite["role"];
 export type Session = Schemas["SessionRead"];
 export type SessionCreate = Schemas["SessionCreate"];
 export type SessionUpdate = Schemas["SessionUpdate"];
-export type SessionList = Schemas["SessionList"];
 export type SessionStatus = Schemas["SessionStatus"];
 export type SessionState = Schemas["SessionState"];
 export type MediaStatus = Schemas["MediaStatus"];
@@ -54,18 +53,15 @@ export type RecordingStatus = Schemas["RecordingStatus"];
 
 /** The studio (issue #5): uploaded decks, scenes, what the room shows, the stage and hands. */
 export type Asset = Schemas["AssetRead"];
-export type AssetList = Schemas["AssetList"];
 export type AssetStatus = Schemas["AssetStatus"];
 export type SlidePage = Schemas["SlidePageRead"];
 export type Scene = Schemas["SceneRead"];
-export type SceneList = Schemas["SceneList"];
 export type SceneCreate = Schemas["SceneCreate"];
 export type SceneLayout = Schemas["SceneLayout"];
 export type StudioSnapshot = Schemas["StudioSnapshot"];
 export type StudioDeck = Schemas["DeckRead"];
 export type RaisedHand = Schemas["HandRead"];
 export type Participant = Schemas["ParticipantRead"];
-export type ParticipantList = Schemas["ParticipantList"];
 
 /** Interactions (issue #6): chat, questions, polls and reactions. */
 export type ChatMessage = Schemas["ChatMessageRead"];
@@ -74,10 +70,8 @@ export type ChatSnapshot = Schemas["ChatSnapshot"];
 export type ChatMute = Schemas["ChatMuteRead"];
 export type ChatSlowMode = Schemas["ChatSlowMode"];
 export type Question = Schemas["QuestionRead"];
-export type QuestionList = Schemas["QuestionList"];
 export type QuestionStatus = Schemas["QuestionStatus"];
 export type Poll = Schemas["PollRead"];
-export type PollList = Schemas["PollList"];
 export type PollCreate = Schemas["PollCreate"];
 export type PollKind = Schemas["PollKind"];
 export type PollStatus = Schemas["PollStatus"];
@@ -103,7 +97,6 @@ export type ReplayQuestion = Schemas["ReplayQuestion"];
 export type ReplayPoll = Schemas["ReplayPoll"];
 export type ReplayChat = Schemas["ReplayChat"];
 export type ReplayChatMessage = Schemas["ReplayChatMessage"];
-export type ReplayPosition = Schemas["ReplayPosition"];
 export type TranscriptPage = Schemas["TranscriptPage"];
 export type TranscriptSegment = Schemas["TranscriptSegmentRead"];
 export type SearchHit = Schemas["SearchHit"];

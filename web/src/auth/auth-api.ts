@@ -3,13 +3,13 @@ import type { ApiClient } from "../api/client";
 import type { LoginRequest, SignupRequest, TokenPair, User } from "../api/types";
 
 export function login(api: ApiClient, credentials: LoginRequest): Promise<TokenPair> {
-  return api.post<TokenPair>("/auth/local/login", credentials, { auth: false });
+  return api.POST("/auth/local/login", { body: credentials, auth: false });
 }
 
 export function signup(api: ApiClient, account: SignupRequest): Promise<TokenPair> {
-  return api.post<TokenPair>("/auth/local/signup", account, { auth: false });
+  return api.POST("/auth/local/signup", { body: account, auth: false });
 }
 
 export function getMe(api: ApiClient, signal?: AbortSignal): Promise<User> {
-  return api.get<User>("/api/v1/me", signal ? { signal } : {});
+  return api.GET("/api/v1/me", { signal });
 }

@@ -1,6 +1,7 @@
 /** Interactions calls: chat, questions, polls and reactions of a live class. */
 import type { ApiClient } from "../../../api/client";
 import { IDEMPOTENCY_HEADER, IdempotencyKeys } from "../../../api/idempotency";
+import { inSession } from "../../../api/params";
 import type {
   ChatHistory,
   ChatMessage,
@@ -8,14 +9,16 @@ import type {
   ChatSlowMode,
   Poll,
   PollCreate,
-  PollList,
   Question,
   ReactionAccepted,
   ReactionEmoji,
 } from "../../../api/types";
 
-const sessionPath = (sessionId: string) => `/api/v1/sessions/${encodeURIComponent(sessionId)}`;
-const part = (id: string) => encodeURIComponent(id);
+const ofMessage = (sessionId: string, messageId: string) => ({ path: { session_id: sessionId, message_id: messageId } });
+const ofQuestion = (sessionId: string, questionId: string) => ({
+  path: { session_id: sessionId, question_id: questionId },
+});
+const ofPoll = (sessionId: string, pollId: string) => ({ path: { session_id: sessionId, poll_id: pollId } });
 
 /**
  * `Idempotency-Key` headers: `key` when the caller keeps one per draft (a composer sends
@@ -36,34 +39,45 @@ export function chatHistory(
   limit: number,
   signal?: AbortSignal,
 ): Promise<ChatHistory> {
-  const query = new URLSearchParams(before === null ? {} : { before: String(before) });
-  query.set("limit", String(limit));
-  return api.get<ChatHistory>(`${sessionPath(sessionId)}/chat?${query.toString()}`, signal ? { signal } : {});
+  return api.GET("/api/v1/sessions/{session_id}/chat", {
+    params: { ...inSession(sessionId), query: { before, limit } },
+    signal,
+  });
 }
 
 export function sendChatMessage(api: ApiClient, sessionId: string, body: string, key?: string): Promise<ChatMessage> {
-  return api.post<ChatMessage>(`${sessionPath(sessionId)}/chat`, { body }, once(key));
+  return api.POST("/api/v1/sessions/{session_id}/chat", { params: inSession(sessionId), body: { body }, ...once(key) });
 }
 
 export function deleteChatMessage(api: ApiClient, sessionId: string, messageId: string): Promise<void> {
-  return api.delete(`${sessionPath(sessionId)}/chat/${part(messageId)}`);
+  return api.DELETE("/api/v1/sessions/{session_id}/chat/{message_id}", { params: ofMessage(sessionId, messageId) });
 }
 
 export function pinChatMessage(api: ApiClient, sessionId: string, messageId: string, pinned: boolean): Promise<ChatMessage> {
-  return api.post<ChatMessage>(`${sessionPath(sessionId)}/chat/${part(messageId)}/pin`, { pinned }, once());
+  return api.POST("/api/v1/sessions/{session_id}/chat/{message_id}/pin", {
+    params: ofMessage(sessionId, messageId),
+    body: { pinned },
+    ...once(),
+  });
 }
 
 /** `minutes` null: for the rest of the class. */
 export function muteUser(api: ApiClient, sessionId: string, userId: string, minutes: number | null): Promise<ChatMute> {
-  return api.post<ChatMute>(`${sessionPath(sessionId)}/mutes`, { user_id: userId, minutes }, once());
+  return api.POST("/api/v1/sessions/{session_id}/mutes", {
+    params: inSession(sessionId),
+    body: { user_id: userId, minutes },
+    ...once(),
+  });
 }
 
 export function unmuteUser(api: ApiClient, sessionId: string, userId: string): Promise<void> {
-  return api.delete(`${sessionPath(sessionId)}/mutes/${part(userId)}`);
+  return api.DELETE("/api/v1/sessions/{session_id}/mutes/{user_id}", {
+    params: { path: { session_id: sessionId, user_id: userId } },
+  });
 }
 
 export function setSlowMode(api: ApiClient, sessionId: string, seconds: number): Promise<ChatSlowMode> {
-  return api.post<ChatSlowMode>(`${sessionPath(sessionId)}/chat/slow-mode`, { seconds }, once());
+  return api.POST("/api/v1/sessions/{session_id}/chat/slow-mode", { params: inSession(sessionId), body: { seconds }, ...once() });
 }
 
 // --- questions --------------------------------------------------------------------------
@@ -75,12 +89,18 @@ export function askQuestion(
   anonymous: boolean,
   key?: string,
 ): Promise<Question> {
-  return api.post<Question>(`${sessionPath(sessionId)}/questions`, { body, anonymous }, once(key));
+  return api.POST("/api/v1/sessions/{session_id}/questions", {
+    params: inSession(sessionId),
+    body: { body, anonymous },
+    ...once(key),
+  });
 }
 
 export function voteQuestion(api: ApiClient, sessionId: string, questionId: string, vote: boolean): Promise<Question> {
-  const path = `${sessionPath(sessionId)}/questions/${part(questionId)}/vote`;
-  return vote ? api.post<Question>(path, undefined, once()) : api.delete<Question>(path);
+  const params = ofQuestion(sessionId, questionId);
+  return vote
+    ? api.POST("/api/v1/sessions/{session_id}/questions/{question_id}/vote", { params, ...once() })
+    : api.DELETE("/api/v1/sessions/{session_id}/questions/{question_id}/vote", { params });
 }
 
 export type QuestionModeration = "answer" | "dismiss" | "reopen";
@@ -92,33 +112,52 @@ export function moderateQuestion(
   action: QuestionModeration,
   answerText?: string,
 ): Promise<Question> {
-  const body = action === "answer" && answerText ? { text: answerText } : action === "answer" ? {} : undefined;
-  return api.post<Question>(`${sessionPath(sessionId)}/questions/${part(questionId)}/${action}`, body, once());
+  const params = ofQuestion(sessionId, questionId);
+  switch (action) {
+    case "answer":
+      return api.POST("/api/v1/sessions/{session_id}/questions/{question_id}/answer", {
+        params,
+        body: answerText ? { text: answerText } : {},
+        ...once(),
+      });
+    case "dismiss":
+      return api.POST("/api/v1/sessions/{session_id}/questions/{question_id}/dismiss", { params, ...once() });
+    case "reopen":
+      return api.POST("/api/v1/sessions/{session_id}/questions/{question_id}/reopen", { params, ...once() });
+  }
 }
 
 // --- polls ------------------------------------------------------------------------------
 
 export async function listPolls(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<Poll[]> {
-  const list = await api.get<PollList>(`${sessionPath(sessionId)}/polls`, signal ? { signal } : {});
+  const list = await api.GET("/api/v1/sessions/{session_id}/polls", { params: inSession(sessionId), signal });
   return list.items;
 }
 
 export function createPoll(api: ApiClient, sessionId: string, draft: PollCreate, key?: string): Promise<Poll> {
-  return api.post<Poll>(`${sessionPath(sessionId)}/polls`, draft, once(key));
+  return api.POST("/api/v1/sessions/{session_id}/polls", { params: inSession(sessionId), body: draft, ...once(key) });
 }
 
 export type PollTransition = "open" | "close";
 
 export function movePoll(api: ApiClient, sessionId: string, pollId: string, to: PollTransition): Promise<Poll> {
-  return api.post<Poll>(`${sessionPath(sessionId)}/polls/${part(pollId)}/${to}`, undefined, once());
+  const params = ofPoll(sessionId, pollId);
+  return to === "open"
+    ? api.POST("/api/v1/sessions/{session_id}/polls/{poll_id}/open", { params, ...once() })
+    : api.POST("/api/v1/sessions/{session_id}/polls/{poll_id}/close", { params, ...once() });
 }
 
 export function showPollResults(api: ApiClient, sessionId: string, pollId: string, visible: boolean): Promise<Poll> {
-  return api.post<Poll>(`${sessionPath(sessionId)}/polls/${part(pollId)}/results`, { visible }, once());
+  return api.POST("/api/v1/sessions/{session_id}/polls/{poll_id}/results", {
+    params: ofPoll(sessionId, pollId),
+    body: { visible },
+    ...once(),
+  });
 }
 
 export function votePoll(api: ApiClient, sessionId: string, pollId: string, optionIds: string[]): Promise<Poll> {
-  return api.request<Poll>("PUT", `${sessionPath(sessionId)}/polls/${part(pollId)}/vote`, {
+  return api.PUT("/api/v1/sessions/{session_id}/polls/{poll_id}/vote", {
+    params: ofPoll(sessionId, pollId),
     body: { option_ids: optionIds },
     ...once(),
   });
@@ -127,5 +166,5 @@ export function votePoll(api: ApiClient, sessionId: string, pollId: string, opti
 // --- reactions --------------------------------------------------------------------------
 
 export function react(api: ApiClient, sessionId: string, emoji: ReactionEmoji): Promise<ReactionAccepted> {
-  return api.post<ReactionAccepted>(`${sessionPath(sessionId)}/reactions`, { emoji });
+  return api.POST("/api/v1/sessions/{session_id}/reactions", { params: inSession(sessionId), body: { emoji } });
 }

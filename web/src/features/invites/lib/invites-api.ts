@@ -1,23 +1,23 @@
 /** Invite links: created by hosts, previewed and accepted by whoever holds the link. */
 import type { ApiClient } from "../../../api/client";
-import type { Invite, InviteAccepted, InviteCreate, InviteList, InvitePreview } from "../../../api/types";
+import { inCourse } from "../../../api/params";
+import type { Invite, InviteAccepted, InviteCreate, InvitePreview } from "../../../api/types";
 
-const courseInvites = (courseId: string) => `/api/v1/courses/${encodeURIComponent(courseId)}/invites`;
-const invite = (code: string) => `/api/v1/invites/${encodeURIComponent(code)}`;
+const byCode = (code: string) => ({ path: { code } });
 
 export function createInvite(api: ApiClient, courseId: string, draft: InviteCreate): Promise<Invite> {
-  return api.post<Invite>(courseInvites(courseId), draft);
+  return api.POST("/api/v1/courses/{course_id}/invites", { params: inCourse(courseId), body: draft });
 }
 
 export async function listInvites(api: ApiClient, courseId: string, signal?: AbortSignal): Promise<Invite[]> {
-  const list = await api.get<InviteList>(courseInvites(courseId), signal ? { signal } : {});
+  const list = await api.GET("/api/v1/courses/{course_id}/invites", { params: inCourse(courseId), signal });
   return list.items;
 }
 
 export function previewInvite(api: ApiClient, code: string, signal?: AbortSignal): Promise<InvitePreview> {
-  return api.get<InvitePreview>(invite(code), signal ? { signal } : {});
+  return api.GET("/api/v1/invites/{code}", { params: byCode(code), signal });
 }
 
 export function acceptInvite(api: ApiClient, code: string): Promise<InviteAccepted> {
-  return api.post<InviteAccepted>(`${invite(code)}/accept`);
+  return api.POST("/api/v1/invites/{code}/accept", { params: byCode(code) });
 }

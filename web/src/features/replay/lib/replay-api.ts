@@ -4,6 +4,7 @@
  */
 import type { ApiClient, DownloadedFile } from "../../../api/client";
 import { IDEMPOTENCY_HEADER } from "../../../api/idempotency";
+import { inCourse, inSession } from "../../../api/params";
 import type {
   CourseSearchResults,
   PipelineRun,
@@ -13,9 +14,6 @@ import type {
   TranscriptPage,
 } from "../../../api/types";
 
-const replay = (sessionId: string) => `/api/v1/sessions/${encodeURIComponent(sessionId)}/replay`;
-const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
-
 /** Transcript pages after the first are read this many segments at a time (the api's maximum). */
 export const TRANSCRIPT_PAGE_SIZE = 500;
 /** Search results asked for (the api's maximum). */
@@ -23,7 +21,7 @@ export const SEARCH_LIMIT = 50;
 
 /** The manifest: status, media (a short-lived URL), chapters, the class on the recording's clock. 404 for non-members. */
 export function getReplay(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<Replay> {
-  return api.get<Replay>(replay(sessionId), withSignal(signal));
+  return api.GET("/api/v1/sessions/{session_id}/replay", { params: inSession(sessionId), signal });
 }
 
 export function getTranscriptPage(
@@ -33,19 +31,22 @@ export function getTranscriptPage(
   limit: number,
   signal?: AbortSignal,
 ): Promise<TranscriptPage> {
-  const query = new URLSearchParams({ limit: String(limit) });
-  if (cursor !== null) query.set("cursor", cursor);
-  return api.get<TranscriptPage>(`${replay(sessionId)}/transcript?${query.toString()}`, withSignal(signal));
+  return api.GET("/api/v1/sessions/{session_id}/replay/transcript", {
+    params: { ...inSession(sessionId), query: { limit, cursor } },
+    signal,
+  });
 }
 
 export function searchReplay(api: ApiClient, sessionId: string, text: string, signal?: AbortSignal): Promise<SearchResults> {
-  const query = new URLSearchParams({ q: text, limit: String(SEARCH_LIMIT) });
-  return api.get<SearchResults>(`${replay(sessionId)}/search?${query.toString()}`, withSignal(signal));
+  return api.GET("/api/v1/sessions/{session_id}/replay/search", {
+    params: { ...inSession(sessionId), query: { q: text, limit: SEARCH_LIMIT } },
+    signal,
+  });
 }
 
 /** Every message of the class that was not deleted, in order, each at its moment. */
 export function getReplayChat(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<ReplayChat> {
-  return api.get<ReplayChat>(`${replay(sessionId)}/chat`, withSignal(signal));
+  return api.GET("/api/v1/sessions/{session_id}/replay/chat", { params: inSession(sessionId), signal });
 }
 
 /** Remembers where I stopped; `keepalive` when the page is going away. */
@@ -55,32 +56,40 @@ export function saveReplayPosition(
   positionMs: number,
   options: { keepalive?: boolean } = {},
 ): Promise<void> {
-  return api.put(`${replay(sessionId)}/position`, { position_ms: Math.max(0, Math.round(positionMs)) }, options);
+  return api.PUT("/api/v1/sessions/{session_id}/replay/position", {
+    params: inSession(sessionId),
+    body: { position_ms: Math.max(0, Math.round(positionMs)) },
+    ...options,
+  });
 }
 
 /** The WebVTT captions (409 `replay-not-ready` before the transcript exists). */
 export async function getCaptions(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<Blob> {
-  return (await api.getBlob(`${replay(sessionId)}/captions.vtt`, withSignal(signal))).blob;
+  return (await api.getBlob("/api/v1/sessions/{session_id}/replay/captions.vtt", { params: inSession(sessionId), signal })).blob;
 }
 
 export type TranscriptFormat = "txt" | "vtt";
 
 /** The transcript as a file to save: text, or captions (WebVTT). */
 export function downloadTranscript(api: ApiClient, sessionId: string, format: TranscriptFormat): Promise<DownloadedFile> {
-  return api.getBlob(format === "txt" ? `${replay(sessionId)}/transcript.txt` : `${replay(sessionId)}/captions.vtt?download=true`);
+  return format === "txt"
+    ? api.getBlob("/api/v1/sessions/{session_id}/replay/transcript.txt", { params: inSession(sessionId) })
+    : api.getBlob("/api/v1/sessions/{session_id}/replay/captions.vtt", {
+        params: { ...inSession(sessionId), query: { download: true } },
+      });
 }
 
 export function searchCourse(api: ApiClient, courseId: string, text: string, signal?: AbortSignal): Promise<CourseSearchResults> {
-  const query = new URLSearchParams({ q: text, limit: String(SEARCH_LIMIT) });
-  return api.get<CourseSearchResults>(
-    `/api/v1/courses/${encodeURIComponent(courseId)}/search?${query.toString()}`,
-    withSignal(signal),
-  );
+  return api.GET("/api/v1/courses/{course_id}/search", {
+    params: { ...inCourse(courseId), query: { q: text, limit: SEARCH_LIMIT } },
+    signal,
+  });
 }
 
 /** Hosts: a new run that redoes the failed run's unfinished steps. */
 export function retryRun(api: ApiClient, runId: string, idempotencyKey: string): Promise<PipelineRun> {
-  return api.post<PipelineRun>(`/internal/artifacts/runs/${encodeURIComponent(runId)}/retry`, undefined, {
+  return api.POST("/internal/artifacts/runs/{run_id}/retry", {
+    params: { path: { run_id: runId } },
     headers: { [IDEMPOTENCY_HEADER]: idempotencyKey },
   });
 }
@@ -91,5 +100,5 @@ export function retryRun(api: ApiClient, runId: string, idempotencyKey: string):
  * the class is live; 503 `storage-unavailable` (with Retry-After) when storage does not answer.
  */
 export function deleteRecording(api: ApiClient, sessionId: string): Promise<void> {
-  return api.delete(`/api/v1/sessions/${encodeURIComponent(sessionId)}/recording`);
+  return api.DELETE("/api/v1/sessions/{session_id}/recording", { params: inSession(sessionId) });
 }

@@ -1,5 +1,6 @@
 /** Live-session calls: scheduling and editing, the lifecycle, joining, and the event log. */
 import type { ApiClient } from "../../../api/client";
+import { inCourse, inSession } from "../../../api/params";
 import { IDEMPOTENCY_HEADER } from "../../../api/idempotency";
 import type { ProblemError } from "../../../api/problem";
 import type {
@@ -7,17 +8,12 @@ import type {
   JoinResponse,
   Session,
   SessionCreate,
-  SessionList,
   SessionState,
   SessionUpdate,
 } from "../../../api/types";
 
-const courseSessions = (courseId: string) => `/api/v1/courses/${encodeURIComponent(courseId)}/sessions`;
-const session = (sessionId: string) => `/api/v1/sessions/${encodeURIComponent(sessionId)}`;
-const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
-
 export async function listSessions(api: ApiClient, courseId: string, signal?: AbortSignal): Promise<Session[]> {
-  const list = await api.get<SessionList>(courseSessions(courseId), withSignal(signal));
+  const list = await api.GET("/api/v1/courses/{course_id}/sessions", { params: inCourse(courseId), signal });
   return list.items;
 }
 
@@ -29,7 +25,7 @@ export function scheduleSession(
   idempotencyKey?: string,
 ): Promise<Session> {
   const headers = idempotencyKey ? { [IDEMPOTENCY_HEADER]: idempotencyKey } : undefined;
-  return api.post<Session>(courseSessions(courseId), draft, headers ? { headers } : {});
+  return api.POST("/api/v1/courses/{course_id}/sessions", { params: inCourse(courseId), body: draft, headers });
 }
 
 /**
@@ -38,31 +34,31 @@ export function scheduleSession(
  * ending by itself for running over.
  */
 export function updateSession(api: ApiClient, sessionId: string, changes: SessionUpdate): Promise<Session> {
-  return api.patch<Session>(session(sessionId), changes);
+  return api.PATCH("/api/v1/sessions/{session_id}", { params: inSession(sessionId), body: changes });
 }
 
 /** A class as its course lists it (title, times, statuses); 404 for non-members. */
 export function getSession(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<Session> {
-  return api.get<Session>(session(sessionId), withSignal(signal));
+  return api.GET("/api/v1/sessions/{session_id}", { params: inSession(sessionId), signal });
 }
 
 export function getSessionState(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<SessionState> {
-  return api.get<SessionState>(`${session(sessionId)}/state`, withSignal(signal));
+  return api.GET("/api/v1/sessions/{session_id}/state", { params: inSession(sessionId), signal });
 }
 
 /** Enters the class: the state snapshot, my role, and media credentials while it is live. */
 export function joinSession(api: ApiClient, sessionId: string, signal?: AbortSignal): Promise<JoinResponse> {
-  return api.post<JoinResponse>(`${session(sessionId)}/join`, undefined, withSignal(signal));
+  return api.POST("/api/v1/sessions/{session_id}/join", { params: inSession(sessionId), signal });
 }
 
 /** Goes live; a class that is live already is returned as it is. */
 export function startSession(api: ApiClient, sessionId: string): Promise<Session> {
-  return api.post<Session>(`${session(sessionId)}/start`);
+  return api.POST("/api/v1/sessions/{session_id}/start", { params: inSession(sessionId) });
 }
 
 /** Ends the class; one that has ended already is returned as it is. */
 export function endSession(api: ApiClient, sessionId: string): Promise<Session> {
-  return api.post<Session>(`${session(sessionId)}/end`);
+  return api.POST("/api/v1/sessions/{session_id}/end", { params: inSession(sessionId) });
 }
 
 export function fetchEvents(
@@ -72,8 +68,10 @@ export function fetchEvents(
   limit = 200,
   signal?: AbortSignal,
 ): Promise<EventPage> {
-  const query = new URLSearchParams({ after: String(after), limit: String(limit) });
-  return api.get<EventPage>(`${session(sessionId)}/events?${query.toString()}`, withSignal(signal));
+  return api.GET("/api/v1/sessions/{session_id}/events", {
+    params: { ...inSession(sessionId), query: { after, limit } },
+    signal,
+  });
 }
 
 /** The class is not there for me: unknown, removed, not my course, or an id that could name none. */
