@@ -92,6 +92,18 @@ def test_tampered_link_is_refused(served_store: ObjectStore) -> None:
     served_store.delete(other)
 
 
+def test_list_keys_under_a_prefix(served_store: ObjectStore) -> None:
+    prefix = f"tests/{uuid.uuid4()}/"
+    keys = [f"{prefix}b.txt", f"{prefix}a/deck.pdf", f"{prefix}a.txt"]
+    for key in keys:
+        served_store.put(key, b"x", content_type="text/plain")
+    assert list(served_store.list_keys(prefix)) == sorted(keys)
+    assert list(served_store.list_keys(f"{prefix}a/")) == [f"{prefix}a/deck.pdf"]
+    for key in keys:
+        served_store.delete(key)
+    assert list(served_store.list_keys(prefix)) == []
+
+
 def test_missing_object(served_store: ObjectStore) -> None:
     with pytest.raises(ObjectNotFound):
         served_store.stat(_key())

@@ -70,6 +70,10 @@ class ObjectStore(Protocol):
         """Remove the object; deleting a missing key is not an error."""
         ...
 
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        """The key of every object whose key starts with `prefix`, in lexical order."""
+        ...
+
     def presigned_get(self, key: str, *, expires_in: int) -> str:
         """A URL that lets anyone holding it download the object for `expires_in` seconds."""
         ...

@@ -105,6 +105,18 @@ class FilesystemStore:
         path.unlink(missing_ok=True)
         self._meta_path(path).unlink(missing_ok=True)
 
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        # An object is a file with its sidecar: that leaves out the sidecars themselves and
+        # the temporary files of uploads under way.
+        if not self._objects.is_dir():
+            return
+        found = [
+            path.relative_to(self._objects).as_posix()
+            for path in self._objects.rglob("*")
+            if path.is_file() and self._meta_path(path).is_file()
+        ]
+        yield from sorted(key for key in found if key.startswith(prefix))
+
     def presigned_get(self, key: str, *, expires_in: int) -> str:
         check_key(key)
         expires = int(time.time()) + expires_in
