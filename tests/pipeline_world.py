@@ -192,7 +192,7 @@ def log_event(
     engine: sa.Engine, session_id: str, type_: str, payload: dict[str, Any], at: dt.datetime
 ) -> None:
     """Append an event with a chosen time (the triggers still enforce seq order). The
-    class's row is locked first, as `eventlog.append` does: the api's aggregator may be
+    class's row is locked first, as `eventlog.record` does: the api's aggregator may be
     appending too."""
     with engine.begin() as connection:
         connection.execute(

@@ -6,7 +6,7 @@ It starts the real api (`multistream api`, a uvicorn process) on a database of i
 (`multistream_bench`, recreated and migrated each run) and the local Redis, signs up a
 teacher and a student, schedules a class, and opens N WebSocket clients (the `websockets`
 asyncio client, spread over `--client-procs` processes) that say hello as the student.
-Then it appends events with `eventlog.append` (published after commit, as the api does)
+Then it appends events with `eventlog.record` (published after commit, as the api does)
 at `--rate` per second for `--duration` seconds, and reports:
 
 - connected clients and how long connecting took;
@@ -289,6 +289,7 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, db_url: str) -> None:
+    import multistream.db.models  # noqa: F401 - every table, and the projections events reach
     from multistream.db.engine import make_sessionmaker
     from multistream.eventlog import publisher
     from multistream.eventlog import service as eventlog
@@ -345,7 +346,7 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
         if (wait := due - time.monotonic()) > 0:
             time.sleep(wait)
         with factory() as db, db.begin():
-            eventlog.append(
+            eventlog.record(
                 db,
                 session_id=uuid.UUID(session_id),
                 events=[NewEvent("bench.tick", {"n": n, **payload})],

@@ -45,12 +45,14 @@ import numpy as np
 import sqlalchemy as sa
 from PIL import Image
 
+import multistream.db.models  # noqa: F401 - every area's event types and projections
 from multistream.db.engine import make_engine, make_sessionmaker, transaction
 from multistream.devtools.databases import fresh_database
 from multistream.devtools.lecture import PHOTOSYNTHESIS
 from multistream.devtools.processes import environment
 from multistream.devtools.teaching import Account, Api, enrol, wait_for
-from multistream.eventlog import catalog, projections
+from multistream.eventlog import catalog
+from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.models import EventAudience
 from multistream.pipeline import captions
@@ -323,7 +325,7 @@ def seed_class(
     log.write()
     factory = make_sessionmaker(make_engine(settings))
     with transaction(factory) as db:
-        projections.rebuild(db, session_id=uuid.UUID(session_id))
+        eventlog.rebuild(db, session_id=uuid.UUID(session_id))
     media_key = f"sessions/{session_id}/recordings/{recording_id}.mp4"
     media = work / "recording.mp4"
     long_silent_video(media, duration_ms)

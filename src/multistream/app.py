@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from redis import Redis as SyncRedis
 from sqlalchemy.orm import Session, sessionmaker
 
+import multistream.areas  # noqa: F401 - every area wired into the event log
 from multistream import problems, webapp
 from multistream.access.dependencies import route_permission
 from multistream.auth import routes as auth_routes

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
-from multistream.eventlog import projections
+from multistream.eventlog import service as eventlog
 from multistream.interactions.chat_projection import HANDLERS
 from tests.apiclient import ApiClient, Person
 
@@ -466,7 +466,7 @@ def test_each_chat_event_applied_live_equals_a_rebuild_from_the_log(
         seen.add(chat_events(api, room)[-1]["type"])
         live = chat_tables(engine, room.session_id)
         with Session(engine) as db, db.begin():
-            projections.rebuild(db, session_id=uuid.UUID(room.session_id))
+            eventlog.rebuild(db, session_id=uuid.UUID(room.session_id))
         assert chat_tables(engine, room.session_id) == live, f"after step {number}"
     assert seen == set(HANDLERS)
     final = chat_tables(engine, room.session_id)

@@ -71,7 +71,7 @@ def test_append_refuses_an_event_off_the_catalogue_and_writes_nothing(
     with Session(engine) as db, db.begin():
         with pytest.raises(ValueError, match=message):
             # The good event first: the batch is checked whole before anything is inserted.
-            eventlog.append(
+            eventlog.record(
                 db,
                 session_id=session_id,
                 events=[NewEvent("test.before_the_bad_one"), event],
@@ -85,7 +85,7 @@ def test_append_refuses_an_event_off_the_catalogue_and_writes_nothing(
 def test_test_and_bench_events_still_append(engine: sa.Engine, session_id: uuid.UUID) -> None:
     last_seq, types = logged(engine, session_id)
     with Session(engine) as db, db.begin():
-        appended = eventlog.append(
+        appended = eventlog.record(
             db,
             session_id=session_id,
             events=[
@@ -102,7 +102,7 @@ def test_a_catalogued_event_is_stored_as_given(engine: sa.Engine, session_id: uu
     """The check does not change what is stored: the payload is the emitter's dict."""
     payload = {"user_id": USER, "by": USER}
     with Session(engine) as db, db.begin():
-        eventlog.append(
+        eventlog.record(
             db, session_id=session_id, events=[NewEvent("hand.lowered", payload)], actor_id=None
         )
     with Session(engine) as db:

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
 from multistream.auth.models import User
-from multistream.eventlog import projections
-from multistream.interactions import polls, questions
+from multistream.eventlog import service as eventlog
+from multistream.interactions import polls
 from multistream.sessions.models import LiveSession
 from tests.apiclient import ApiClient, Person
 
@@ -401,7 +401,7 @@ def test_a_poll_closed_while_a_vote_waits_for_the_log_refuses_the_vote(
     act(api, room, poll, "open")
     answers: list[Any] = []
     with Session(engine) as db, db.begin():
-        questions.lock_log(db, session_id=uuid.UUID(room.session_id))
+        eventlog.lock(db, session_id=uuid.UUID(room.session_id))
         voter = threading.Thread(target=lambda: answers.append(vote(api, room, room.ada, poll, 0)))
         voter.start()
         deadline = time.monotonic() + 30
@@ -446,7 +446,7 @@ def snapshot(engine: sa.Engine, session_id: str) -> dict[str, list[Any]]:
 def assert_rebuild_equals_live(engine: sa.Engine, session_id: str) -> dict[str, list[Any]]:
     live = snapshot(engine, session_id)
     with Session(engine) as db, db.begin():
-        projections.rebuild(db, session_id=uuid.UUID(session_id))
+        eventlog.rebuild(db, session_id=uuid.UUID(session_id))
     assert snapshot(engine, session_id) == live
     return live
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
-from multistream.eventlog import projections
+from multistream.eventlog import service as eventlog
 from tests.apiclient import ApiClient, Person
 
 START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -309,7 +309,7 @@ def snapshot(engine: sa.Engine, session_id: str) -> dict[str, list[Any]]:
 def assert_rebuild_equals_live(engine: sa.Engine, session_id: str) -> dict[str, list[Any]]:
     live = snapshot(engine, session_id)
     with Session(engine) as db, db.begin():
-        projections.rebuild(db, session_id=uuid.UUID(session_id))
+        eventlog.rebuild(db, session_id=uuid.UUID(session_id))
     rebuilt = snapshot(engine, session_id)
     assert rebuilt == live
     return live

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
-from multistream.eventlog import projections
+from multistream.eventlog import service as eventlog
 from multistream.settings import Settings
 from tests.apiclient import ApiClient, Person
 from tests.throwaway import LiveServer, throwaway_service
@@ -163,7 +163,7 @@ def test_reaction_buckets_rebuilt_from_the_bursts_equal_the_live_ones(
     with engine.connect() as connection:
         live = connection.execute(query, {"s": room.session_id}).all()
     with Session(engine) as db, db.begin():
-        projections.rebuild(db, session_id=uuid.UUID(room.session_id))
+        eventlog.rebuild(db, session_id=uuid.UUID(room.session_id))
     with engine.connect() as connection:
         assert connection.execute(query, {"s": room.session_id}).all() == live
     assert sum(row.count for row in live) == 5

@@ -2,7 +2,7 @@
 
 Every test speaks the protocol with the `websockets` client: hello, welcome, envelopes,
 `gap.filtered` placeholders, pings and close codes. Events are appended through the real
-REST lifecycle or `eventlog.append` on a session factory that publishes after commit,
+REST lifecycle or `eventlog.record` on a session factory that publishes after commit,
 as the api does.
 """
 
@@ -108,7 +108,7 @@ def append(
     actor: Person | None = None,
 ) -> list[int]:
     with factory() as db, db.begin():
-        appended = eventlog.append(
+        appended = eventlog.record(
             db,
             session_id=uuid.UUID(session_id),
             events=events,
@@ -517,7 +517,7 @@ def test_lost_and_reordered_publishes_are_repaired_from_the_log(
     with live(server, session_id, student) as websocket:
         receive(websocket, until=1)
         with unpublished() as db, db.begin():
-            envelopes = eventlog.append(
+            envelopes = eventlog.record(
                 db,
                 session_id=uuid.UUID(session_id),
                 events=[NewEvent("test.numbered", {"n": n}) for n in range(3)],

@@ -231,7 +231,7 @@ def test_fifty_concurrent_appends_get_seq_without_gaps(
         try:
             barrier.wait()
             with Session(engine) as db, db.begin():
-                eventlog.append(
+                eventlog.record(
                     db, session_id=session_row, events=[NewEvent("test.appended", {"n": n})],
                     actor_id=None,
                 )  # fmt: skip
@@ -267,7 +267,7 @@ def test_hidden_events_are_delivered_as_gaps(
     teacher, student, course_id = classroom
     session_id = uuid.UUID(schedule(api, teacher, course_id)["id"])
     with Session(engine) as db, db.begin():
-        eventlog.append(
+        eventlog.record(
             db,
             session_id=session_id,
             events=[
@@ -313,11 +313,11 @@ def test_events_are_published_only_after_commit(
     publisher.install(factory, client)
 
     with factory() as db, db.begin():
-        eventlog.append(db, session_id=session_row, events=[NewEvent("test.kept")], actor_id=None)
+        eventlog.record(db, session_id=session_row, events=[NewEvent("test.kept")], actor_id=None)
         assert pubsub.get_message(timeout=0.5) is None  # not before the commit
     with factory() as db:
         db.begin()
-        eventlog.append(db, session_id=session_row, events=[NewEvent("test.lost")], actor_id=None)
+        eventlog.record(db, session_id=session_row, events=[NewEvent("test.lost")], actor_id=None)
         db.rollback()
 
     message = pubsub.get_message(timeout=2)

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from multistream.eventlog import projections
+from multistream.eventlog import service as eventlog
 from multistream.studio.domain import DEFAULT_SCENES
 from tests.apiclient import ApiClient, Person
 from tests.integration.test_sessions import schedule
@@ -111,7 +111,7 @@ def assert_rebuild_matches(engine: sa.Engine, session_id: str) -> dict[str, list
         transaction = connection.begin()
         try:
             with Session(bind=connection) as db:
-                projections.rebuild(db, session_id=uuid.UUID(session_id))
+                eventlog.rebuild(db, session_id=uuid.UUID(session_id))
             rebuilt = _rows(connection, session_id)
         finally:
             transaction.rollback()

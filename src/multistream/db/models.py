@@ -1,11 +1,15 @@
-"""Every table of Multistream, in one place: the import point for Alembic and tests.
+"""Every table of Multistream, in one place: the import point for Alembic, the processes
+and tests.
 
 Each area owns its tables in its own `models.py`; importing them here registers them all on
-`Base.metadata`. Functions and triggers exist only in the migrations.
+`Base.metadata`. Functions and triggers exist only in the migrations. Importing this module
+also wires every area into the event log (`multistream.areas`): a process that writes to
+these tables appends events, and its projections must see them.
 """
 
 from __future__ import annotations
 
+from multistream import areas
 from multistream.auth import models as auth_models
 from multistream.courses import models as courses_models
 from multistream.db.base import Base
@@ -20,6 +24,7 @@ from multistream.studio import models as studio_models
 metadata = Base.metadata
 
 __all__ = [
+    "areas",
     "auth_models",
     "courses_models",
     "eventlog_models",

@@ -1,13 +1,14 @@
-"""Every projection of the event log, and rebuilding all of them from it.
+"""The projections of the event log: the tables each area derives from it.
 
-Each area owns a projection module with two functions:
+Each area owns a projection module with two functions, and registers them here
+(`multistream.areas` does, for every area):
 
-- `reset(db, session_id)`: forget what the area derived for the session (delete its rows,
+- `reset(db, session_id)`: forget what the area derived for the class (delete its rows,
   or put its row back to the empty state);
-- `apply(db, event)`: fold one event into the area's tables. The area's service calls it in
-  the append transaction; `rebuild` calls it while replaying the log.
+- `apply(db, event)`: fold one event into the area's tables. `eventlog.service.record`
+  calls it in the transaction that appends the event; `eventlog.service.rebuild` calls it
+  while replaying the log.
 
-`rebuild` resets every projection and replays the whole log through each, in seq order.
 The tests compare what the live path wrote with what a rebuild writes.
 """
 
@@ -19,8 +20,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from multistream.eventlog import service as eventlog
-from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.schemas import EventEnvelope
 
 
@@ -36,65 +35,29 @@ class Projection:
         return event.type.startswith(self.prefixes)
 
 
-def registered() -> Sequence[Projection]:
-    """The projections of every area (imported here so that none is forgotten)."""
-    from multistream.interactions import chat_projection as chat
-    from multistream.interactions import poll_projection as polls
-    from multistream.interactions import qa_projection as questions
-    from multistream.sessions import projection as sessions
-    from multistream.studio import projection as studio
+_registered: list[Projection] = []
 
-    return (
-        sessions.PROJECTION,
-        chat.PROJECTION,
-        studio.PROJECTION,
-        questions.PROJECTION,
-        polls.PROJECTION,
-    )
+
+def register(*projections: Projection) -> None:
+    """Add projections; an event is applied to them in the order they were registered."""
+    names = {projection.name for projection in _registered}
+    for projection in projections:
+        assert projection.name not in names, f"projection {projection.name} registered twice"
+        names.add(projection.name)
+        _registered.append(projection)
+
+
+def registered() -> Sequence[Projection]:
+    if not _registered:
+        # Appending now would leave every table behind the log, silently.
+        raise RuntimeError("no projection is registered: import multistream.areas first")
+    return tuple(_registered)
 
 
 def apply_all(db: Session, events: Sequence[EventEnvelope]) -> None:
     """Fold `events` into every projection that reads them."""
-    projections = registered()
+    registered_now = registered()
     for event in events:
-        for projection in projections:
+        for projection in registered_now:
             if projection.reads(event):
                 projection.apply(db, event)
-
-
-def rebuild(db: Session, *, session_id: uuid.UUID) -> int:
-    """Recompute every projection of a session from its log; returns the last seq read."""
-    projections = registered()
-    for projection in projections:
-        projection.reset(db, session_id)
-    after = 0
-    while batch := eventlog.read_after(db, session_id=session_id, after=after):
-        for event in batch:
-            for projection in projections:
-                if projection.reads(event):
-                    projection.apply(db, event)
-        after = batch[-1].seq
-    db.flush()
-    return after
-
-
-def record(
-    db: Session,
-    *,
-    session_id: uuid.UUID,
-    events: Sequence[NewEvent],
-    actor_id: uuid.UUID | None,
-    idempotency_key: str | None = None,
-) -> list[EventEnvelope]:
-    """Append `events` to the session's log and fold them into every projection, in the
-    caller's transaction: the one way a command changes state."""
-    appended = eventlog.append(
-        db,
-        session_id=session_id,
-        events=events,
-        actor_id=actor_id,
-        idempotency_key=idempotency_key,
-    )
-    apply_all(db, appended)
-    db.flush()
-    return appended

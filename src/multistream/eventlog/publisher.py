@@ -1,7 +1,7 @@
 """Publish appended events to Redis after their transaction commits — never before.
 
-`install(sessionmaker, redis)` hooks the session factory: events that
-`eventlog.service.append` parked on a SQLAlchemy session are published to the channel
+`install(sessionmaker, redis)` hooks the session factory (`db.after_commit`): events that
+`eventlog.service.record` queued on a SQLAlchemy session are published to the channel
 `session:{id}` when that session commits, and dropped when it rolls back. A failed
 publish is logged and counted, not raised: the change is durable, and clients recover it
 from the log.
@@ -14,9 +14,9 @@ import uuid
 import structlog
 from prometheus_client import Counter
 from redis import Redis, RedisError
-from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from multistream.db import after_commit
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.eventlog.service import PENDING_KEY
 
@@ -45,12 +45,4 @@ def publish(redis: Redis, events: list[EventEnvelope]) -> None:
 
 
 def install(factory: sessionmaker[Session], redis: Redis) -> None:
-    @event.listens_for(factory, "after_commit")
-    def _after_commit(session: Session) -> None:
-        pending: list[EventEnvelope] = session.info.pop(PENDING_KEY, [])
-        if pending:
-            publish(redis, pending)
-
-    @event.listens_for(factory, "after_soft_rollback")
-    def _after_rollback(session: Session, previous_transaction: object) -> None:
-        session.info.pop(PENDING_KEY, None)
+    after_commit.handle(factory, PENDING_KEY, lambda events: publish(redis, events))

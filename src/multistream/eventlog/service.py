@@ -1,9 +1,18 @@
-"""Append to and read from a session's event log. The only writer of `session_events`.
+"""The one way to change a class: `record` its events. And reading its log back.
 
-Appending takes the session row's lock, so concurrent appends to one session queue up
-and get consecutive sequence numbers (the database refuses a gap or a duplicate anyway,
-see `ck_session_events_seq_contiguous`). Appended events ride on the SQLAlchemy session
-until it commits; `eventlog.publisher` publishes them then, and only then.
+```
+record(db, session_id, events, actor_id, idempotency_key)
+  ├─ lock: the class's row FOR UPDATE (commands on one class queue up here)
+  ├─ check every event against `eventlog.catalog`
+  ├─ insert them as the next seqs of `session_events`
+  ├─ fold them into every projection that reads them (`eventlog.projections`)
+  └─ queue them to be published once the transaction commits (`eventlog.publisher`)
+```
+
+Everything happens in the caller's transaction: a refused or rolled-back command leaves
+no event, no projected row and nothing published. The database refuses a gap or a
+duplicate seq anyway (`ck_session_events_seq_contiguous`). `rebuild` replays the whole
+log through the projections.
 """
 
 from __future__ import annotations
@@ -15,17 +24,26 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from multistream.eventlog import catalog
+from multistream.db import after_commit
+from multistream.eventlog import catalog, projections
 from multistream.eventlog.domain import NewEvent, Viewer, visible_to
 from multistream.eventlog.models import SessionEvent
 from multistream.eventlog.schemas import EventEnvelope, EventPage, FilteredEvent
 from multistream.sessions.models import LiveSession
 
 PENDING_KEY = "multistream.pending_events"
+"""What `record` queues for `eventlog.publisher` to publish after the commit."""
 MAX_PAGE = 500
 
 
-def append(
+def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
+    """Lock the class's log and return its row as it stands under the lock (None when the
+    class is gone). A check made after this sees every earlier change of the class, and
+    nothing changes it before this transaction ends: take it before deciding."""
+    return db.get(LiveSession, session_id, with_for_update=True, populate_existing=True)
+
+
+def record(
     db: Session,
     *,
     session_id: uuid.UUID,
@@ -33,7 +51,8 @@ def append(
     actor_id: uuid.UUID | None,
     idempotency_key: str | None = None,
 ) -> list[EventEnvelope]:
-    """Append `events` in order; the idempotency key is written to the first of them.
+    """Append `events` to the class's log in order, apply them to every projection and
+    publish them after the commit; the idempotency key is written to the first of them.
 
     Every event is first checked against `eventlog.catalog`: an unknown type, or an
     audience or payload its entry does not allow, raises `ValueError` before anything is
@@ -44,13 +63,13 @@ def append(
         catalog.check(event)
     if not events:
         return []
-    last_seq = db.execute(
-        sa.select(LiveSession.last_seq).where(LiveSession.id == session_id).with_for_update()
-    ).scalar_one()
+    session = lock(db, session_id=session_id)
+    if session is None:
+        raise LookupError(f"no class {session_id}")
     rows = [
         SessionEvent(
             session_id=session_id,
-            seq=last_seq + offset,
+            seq=session.last_seq + offset,
             type=event.type,
             actor_id=actor_id,
             audience=event.audience,
@@ -63,12 +82,25 @@ def append(
     db.add_all(rows)
     db.flush()
     # The trigger advanced sessions.last_seq; let the ORM see the new value.
-    session_row = db.get(LiveSession, session_id)
-    if session_row is not None:
-        db.refresh(session_row, ["last_seq"])
-    appended = [EventEnvelope.model_validate(row) for row in rows]
-    db.info.setdefault(PENDING_KEY, []).extend(appended)
-    return appended
+    db.refresh(session, ["last_seq"])
+    recorded = [EventEnvelope.model_validate(row) for row in rows]
+    after_commit.later(db, PENDING_KEY, *recorded)
+    projections.apply_all(db, recorded)
+    db.flush()
+    return recorded
+
+
+def rebuild(db: Session, *, session_id: uuid.UUID) -> int:
+    """Recompute every projection of a class from its log; returns the last seq read."""
+    registered = projections.registered()
+    for projection in registered:
+        projection.reset(db, session_id)
+    after = 0
+    while batch := read_after(db, session_id=session_id, after=after):
+        projections.apply_all(db, batch)
+        after = batch[-1].seq
+    db.flush()
+    return after
 
 
 def head(db: Session, *, session_id: uuid.UUID) -> int:

@@ -17,7 +17,7 @@ else learns the counts from events this component appends, at a bounded rate per
                                                 → take its counts (atomically) and append
                                                   one `reactions.burst`
 
-Each event is appended with `eventlog.append` in a transaction of its own, on a small
+Each event is recorded with `eventlog.service.record` in a transaction of its own, on a small
 connection pool of the aggregator's own (a burst of requests cannot starve it), and
 published after commit like every event. Marks are taken after the vote commits, and the
 counts are read under the log's lock, so the next event after a vote includes it: no
@@ -47,9 +47,9 @@ import structlog
 from redis import Redis
 from redis.exceptions import RedisError, ResponseError
 from sqlalchemy import Engine
-from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session, sessionmaker
 
+from multistream.db import after_commit
 from multistream.db.engine import make_engine, make_sessionmaker, transaction
 from multistream.eventlog import publisher
 from multistream.settings import Settings
@@ -86,8 +86,7 @@ Key = tuple[uuid.UUID, Kind]
 def touch(db: Session, *, session_id: uuid.UUID, kind: Kind, ref: uuid.UUID) -> None:
     """Note that `ref` (a poll or a question) of a class got votes; the aggregator hears of
     it when the transaction commits (and never if it rolls back)."""
-    marks: set[tuple[uuid.UUID, Kind, uuid.UUID]] = db.info.setdefault(DIRTY_KEY, set())
-    marks.add((session_id, kind, ref))
+    after_commit.later(db, DIRTY_KEY, (session_id, kind, ref))
 
 
 # --- the timing rules (pure: time is passed in) -----------------------------------------------
@@ -253,15 +252,7 @@ class Aggregator:
     def watch(self, factory: sessionmaker[Session]) -> None:
         """Hear of the votes committed by sessions of `factory` (the request factory)."""
 
-        @orm_event.listens_for(factory, "after_commit")
-        def _committed(session: Session) -> None:
-            marks = session.info.pop(DIRTY_KEY, None)
-            if marks:
-                self.mark(marks)
-
-        @orm_event.listens_for(factory, "after_soft_rollback")
-        def _rolled_back(session: Session, previous_transaction: object) -> None:
-            session.info.pop(DIRTY_KEY, None)
+        after_commit.handle(factory, DIRTY_KEY, self.mark)
 
     def mark(self, marks: Iterable[tuple[uuid.UUID, Kind, uuid.UUID]]) -> None:
         with self._lock:

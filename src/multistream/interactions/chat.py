@@ -26,7 +26,6 @@ from multistream.access.policy import Permission, allows
 from multistream.auth.models import User
 from multistream.courses.models import Course, CourseMember
 from multistream.db.base import new_id
-from multistream.eventlog import projections
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.eventlog.schemas import EventEnvelope
@@ -155,24 +154,14 @@ def _record(
     actor: User,
     idempotency_key: str | None = None,
 ) -> EventEnvelope:
-    appended = eventlog.append(
+    (recorded,) = eventlog.record(
         db,
         session_id=session.id,
         events=[event],
         actor_id=actor.id,
         idempotency_key=idempotency_key,
     )
-    projections.apply_all(db, appended)
-    return appended[0]
-
-
-def _lock_next_seq(db: Session, *, session_id: uuid.UUID) -> int:
-    """Lock the class's log (as `eventlog.append` does) and return the seq the next event
-    gets: a message carries its own seq in its event."""
-    last_seq = db.execute(
-        sa.select(LiveSession.last_seq).where(LiveSession.id == session_id).with_for_update()
-    ).scalar_one()
-    return int(last_seq) + 1
+    return recorded
 
 
 def _active_mute(db: Session, *, session_id: uuid.UUID, user_id: uuid.UUID) -> ChatMute | None:
@@ -264,7 +253,9 @@ def post(
         _check_not_muted(db, session=session, user=author)
         _check_slow_mode(db, session=session, user=author)
     rate_limiter.hit(RateKind.chat, session_id=session.id, user_id=author.id)
-    seq = _lock_next_seq(db, session_id=session.id)
+    locked = eventlog.lock(db, session_id=session.id)
+    assert locked is not None  # the request holds the class
+    seq = locked.last_seq + 1  # a message carries its own seq in its event
     if not staff:
         # Again under the log's lock: two quick posts of one person cannot both pass.
         _check_slow_mode(db, session=session, user=author)

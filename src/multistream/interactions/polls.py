@@ -32,11 +32,12 @@ from sqlalchemy.orm import Session
 
 from multistream.auth.models import User
 from multistream.db.base import new_id
+from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.eventlog.models import EventAudience
 from multistream.interactions import aggregator
 from multistream.interactions.models import Poll, PollKind, PollStatus, PollVote
-from multistream.interactions.questions import ensure_class_open, lock_log, record
+from multistream.interactions.questions import ensure_class_open
 from multistream.interactions.schemas import (
     PollBallot,
     PollClosed,
@@ -253,8 +254,8 @@ def create(
         total_votes=0,
         my_vote=None,
     )
-    lock_log(db, session_id=session.id)
-    record(
+    eventlog.lock(db, session_id=session.id)
+    eventlog.record(
         db,
         session_id=session.id,
         events=[
@@ -271,7 +272,7 @@ def create(
 
 
 def _locked_poll(db: Session, *, session: LiveSession, poll_id: uuid.UUID) -> Poll:
-    lock_log(db, session_id=session.id)
+    eventlog.lock(db, session_id=session.id)
     return _get(db, session_id=session.id, poll_id=poll_id, staff=True)
 
 
@@ -306,7 +307,7 @@ def open_poll(
     if poll.results_visible:
         as_students_see_it.counts = dict.fromkeys(option_ids(poll), 0)
         as_students_see_it.total_votes = 0
-    record(
+    eventlog.record(
         db,
         session_id=session.id,
         events=[
@@ -348,7 +349,7 @@ def close_poll(
         events.append(
             NewEvent("poll.tally", final.model_dump(mode="json"), audience=EventAudience.staff)
         )
-    record(
+    eventlog.record(
         db,
         session_id=session.id,
         events=events,
@@ -378,7 +379,7 @@ def show_results(
             total_votes=total if visible else None,
         )
         audience = EventAudience.staff if poll.status is PollStatus.draft else EventAudience.all
-        record(
+        eventlog.record(
             db,
             session_id=session.id,
             events=[
@@ -461,7 +462,7 @@ def vote(
             audience=EventAudience.none if poll.anonymous else EventAudience.actor,
         )
         try:
-            record(
+            eventlog.record(
                 db,
                 session_id=session.id,
                 events=[event],
@@ -489,7 +490,7 @@ def publish_tally(db: Session, *, session_id: uuid.UUID, poll_ids: Collection[uu
     """Append a `poll.tally` for each open poll among `poll_ids` (audience all while
     results are shown, else staff); return how many. Counted under the log's lock, so a
     tally includes every vote logged before it."""
-    if lock_log(db, session_id=session_id) is None:
+    if eventlog.lock(db, session_id=session_id) is None:
         return 0
     polls = db.scalars(
         sa.select(Poll)
@@ -512,5 +513,5 @@ def publish_tally(db: Session, *, session_id: uuid.UUID, poll_ids: Collection[uu
                 audience=EventAudience.all if poll.results_visible else EventAudience.staff,
             )
         )
-    record(db, session_id=session_id, events=events, actor_id=None)
+    eventlog.record(db, session_id=session_id, events=events, actor_id=None)
     return len(events)

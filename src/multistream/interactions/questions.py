@@ -27,18 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from multistream.auth.models import User
 from multistream.db.base import new_id
-from multistream.eventlog import projections
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.eventlog.models import EventAudience
-from multistream.eventlog.schemas import EventEnvelope
 from multistream.interactions import aggregator
 from multistream.interactions.models import Question, QuestionStatus, QuestionVote
 from multistream.interactions.schemas import (
@@ -79,35 +77,6 @@ def ensure_class_open(session: LiveSession) -> None:
             f"This class is {session.status.value}: it takes no new questions, votes or reactions.",
             status_now=session.status.value,
         )
-
-
-def lock_log(db: Session, *, session_id: uuid.UUID) -> int | None:
-    """Lock the class's log, as `eventlog.append` does, and return its last seq (None when
-    the class is gone). Checks made after this see every earlier change of the class."""
-    last_seq = db.execute(
-        sa.select(LiveSession.last_seq).where(LiveSession.id == session_id).with_for_update()
-    ).scalar_one_or_none()
-    return None if last_seq is None else int(last_seq)
-
-
-def record(
-    db: Session,
-    *,
-    session_id: uuid.UUID,
-    events: Sequence[NewEvent],
-    actor_id: uuid.UUID | None,
-    idempotency_key: str | None = None,
-) -> list[EventEnvelope]:
-    """Append `events` and apply them to every projection, in the caller's transaction."""
-    appended = eventlog.append(
-        db,
-        session_id=session_id,
-        events=events,
-        actor_id=actor_id,
-        idempotency_key=idempotency_key,
-    )
-    projections.apply_all(db, appended)
-    return appended
 
 
 # --- the state machine ------------------------------------------------------------------------
@@ -239,11 +208,11 @@ def ask(
 ) -> QuestionRead:
     ensure_class_open(session)
     rate_limiter.hit(RateKind.questions, session_id=session.id, user_id=author.id)
-    last_seq = lock_log(db, session_id=session.id)
-    assert last_seq is not None  # the request holds the class
+    locked = eventlog.lock(db, session_id=session.id)
+    assert locked is not None  # the request holds the class
     question = QuestionRead(
         id=new_id(),
-        seq=last_seq + 1,
+        seq=locked.last_seq + 1,
         body=data.body,
         anonymous=data.anonymous,
         author_id=None if data.anonymous else author.id,
@@ -271,7 +240,7 @@ def ask(
                 audience=EventAudience.staff,
             )
         )
-    record(
+    eventlog.record(
         db,
         session_id=session.id,
         events=events,
@@ -284,7 +253,7 @@ def ask(
 def _locked_question(
     db: Session, *, session: LiveSession, question_id: uuid.UUID, viewer: Viewer
 ) -> Question:
-    lock_log(db, session_id=session.id)
+    eventlog.lock(db, session_id=session.id)
     question = db.execute(
         sa.select(Question)
         .where(Question.id == question_id, Question.session_id == session.id)
@@ -346,7 +315,7 @@ def _record_vote(
     idempotency_key: str | None,
 ) -> None:
     payload = QuestionVoted(question_id=question.id, user_id=viewer.user_id)
-    record(
+    eventlog.record(
         db,
         session_id=session.id,
         events=[
@@ -389,7 +358,7 @@ def _moderate(
         event = NewEvent(
             event_type, QuestionChanged(question_id=question.id).model_dump(mode="json")
         )
-    record(
+    eventlog.record(
         db,
         session_id=session.id,
         events=[event],
@@ -475,7 +444,7 @@ def publish_votes(
     `known` (what was last announced); return the counts announced. Dismissed questions are
     left out. Read under the log's lock, so the event includes every vote logged before it.
     """
-    if lock_log(db, session_id=session_id) is None:
+    if eventlog.lock(db, session_id=session_id) is None:
         return {}
     rows = db.execute(
         sa.select(Question.id, Question.upvotes).where(
@@ -491,7 +460,7 @@ def publish_votes(
                 QuestionUpvotes(id=qid, upvotes=upvotes) for qid, upvotes in sorted(changed.items())
             ]
         )
-        record(
+        eventlog.record(
             db,
             session_id=session_id,
             events=[NewEvent("qa.votes_changed", payload.model_dump(mode="json"))],

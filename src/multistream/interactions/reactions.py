@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 
 from multistream.auth.models import User
+from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.interactions.aggregator import Aggregator
-from multistream.interactions.questions import ensure_class_open, lock_log, record
+from multistream.interactions.questions import ensure_class_open
 from multistream.interactions.schemas import Emoji, ReactionAccepted, ReactionsBurst
 from multistream.ratelimit import RateKind, RateLimiter
 from multistream.sessions.models import LiveSession
@@ -42,10 +43,10 @@ def publish_burst(
     db: Session, *, session_id: uuid.UUID, second: dt.datetime, counts: Mapping[str, int]
 ) -> bool:
     """Append the `reactions.burst` of one second; False when the class is gone."""
-    if lock_log(db, session_id=session_id) is None:
+    if eventlog.lock(db, session_id=session_id) is None:
         return False
     burst = ReactionsBurst(second=second, counts=dict(sorted(counts.items())))
-    record(
+    eventlog.record(
         db,
         session_id=session_id,
         events=[NewEvent("reactions.burst", burst.model_dump(mode="json"))],

@@ -3,8 +3,8 @@ them to the workers once the queueing transaction has committed.
 
 A run is a Celery chain `extract → transcribe → align → derive` (`pipeline.tasks`). The
 run and its four `pipeline_steps` rows are written in the caller's transaction, with the
-replay's status change; the chain is sent by an `after_commit` hook that `install` puts
-on the session factory (the api's and the worker's), so a worker never looks for a run
+replay's status change; the chain is sent by the `db.after_commit` handler that `install`
+registers on the session factory (the api's and the worker's), so a worker never looks for a run
 that is not committed yet, and a rolled-back request queues nothing.
 
 At most one run per class is unfinished (a partial unique index); a retry is a new run
@@ -21,9 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 import structlog
 from celery import chain
-from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from multistream.db import after_commit
 from multistream.db.base import new_id
 from multistream.db.engine import transaction
 from multistream.pipeline.celery_app import celery_app
@@ -290,7 +290,7 @@ def _create(
     replays.set_status(
         db, session_id=session.id, status=target, run_id=run.id, idempotency_key=idempotency_key
     )
-    db.info.setdefault(PENDING_KEY, []).append(run.id)
+    after_commit.later(db, PENDING_KEY, run.id)
     log.info("pipeline run queued", run_id=str(run.id), session_id=str(session.id))
     return run
 
@@ -322,18 +322,15 @@ def send(settings: Settings, run_id: uuid.UUID) -> None:
 def install(factory: sessionmaker[Session], settings: Settings) -> None:
     """Send the runs a transaction queued when it commits (and forget them on rollback)."""
 
-    @event.listens_for(factory, "after_commit")
-    def _after_commit(session: Session) -> None:
-        for run_id in session.info.pop(PENDING_KEY, []):
+    def send_all(run_ids: list[uuid.UUID]) -> None:
+        for run_id in run_ids:
             try:
                 send(settings, run_id)
             except Exception as exc:  # the request already succeeded: fail the run, loudly
                 log.error("pipeline run not sent", run_id=str(run_id), error=str(exc))
                 _fail_unsent(factory, run_id)
 
-    @event.listens_for(factory, "after_soft_rollback")
-    def _after_rollback(session: Session, previous_transaction: object) -> None:
-        session.info.pop(PENDING_KEY, None)
+    after_commit.handle(factory, PENDING_KEY, send_all)
 
 
 def _fail_unsent(factory: sessionmaker[Session], run_id: uuid.UUID) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Collection, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from multistream.eventlog import projections
+from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.models import EventAudience
 from multistream.media.schemas import EgressSummary
@@ -386,7 +386,7 @@ def _append(
     *,
     audience: EventAudience = EventAudience.all,
 ) -> None:
-    projections.record(
+    eventlog.record(
         db,
         session_id=recording.session_id,
         events=[NewEvent(type_, {"recording_id": str(recording.id), **payload}, audience)],

@@ -17,7 +17,6 @@ import structlog
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from multistream.eventlog import projections
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.schemas import EventEnvelope
@@ -87,14 +86,14 @@ def set_status(
     """Move the replay towards `status` through the state machine, one logged
     `replay.status_changed` per transition; nothing when it is there already or cannot get
     there (a `ready` replay stays ready)."""
-    current = db.execute(
-        sa.select(LiveSession.replay_status).where(LiveSession.id == session_id).with_for_update()
-    ).scalar_one()
-    path = domain.path_to(ReplayStatus(current), status)
+    session = eventlog.lock(db, session_id=session_id)
+    if session is None:
+        raise LookupError(f"no class {session_id}")
+    path = domain.path_to(session.replay_status, status)
     if not path:
         return []
     events = []
-    previous = ReplayStatus(current)
+    previous = session.replay_status
     for step in path:
         payload = ReplayStatusChanged(
             status=step,
@@ -104,12 +103,9 @@ def set_status(
         )
         events.append(NewEvent("replay.status_changed", payload.model_dump(mode="json")))
         previous = step
-    appended = eventlog.append(
+    return eventlog.record(
         db, session_id=session_id, events=events, actor_id=None, idempotency_key=idempotency_key
     )
-    projections.apply_all(db, appended)
-    db.flush()
-    return appended
 
 
 # --- reads ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db.engine import transaction
+from multistream.eventlog import service as eventlog
 from multistream.media.errors import MediaError
 from multistream.media.rooms import MediaRooms
 from multistream.ops.periodic import Periodic
@@ -48,7 +49,7 @@ def rules(settings: Settings) -> domain.LifetimeRules:
 
 def check_class(db: Session, *, session_id: uuid.UUID, rules: domain.LifetimeRules) -> str | None:
     """Decide one live class under its lock; the event type logged, if any."""
-    row = db.get(LiveSession, session_id, with_for_update=True, populate_existing=True)
+    row = eventlog.lock(db, session_id=session_id)
     if row is None or row.status is not SessionStatus.live:
         return None
     facts = domain.LifetimeFacts(

@@ -16,6 +16,7 @@ import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db.engine import transaction
+from multistream.eventlog import service as eventlog
 from multistream.media.errors import MediaError
 from multistream.media.rooms import MediaRooms
 from multistream.ops.periodic import Periodic
@@ -72,6 +73,6 @@ class MediaWatch:
 
     def _mark_ok(self, session_id: uuid.UUID) -> None:
         with transaction(self._factory) as db:
-            row = db.get(LiveSession, session_id, with_for_update=True)
+            row = eventlog.lock(db, session_id=session_id)
             if row is not None and row.status is SessionStatus.live:
                 sessions.set_media_status(db, row=row, media=MediaStatus.ok)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from multistream.eventlog import service as eventlog
 from multistream.eventlog.projections import Projection
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.sessions.models import LiveSession, MediaStatus, ReplayStatus, SessionStatus
@@ -59,7 +60,7 @@ def apply_all(row: LiveSession, events: Iterable[EventEnvelope]) -> None:
 
 def reset(db: Session, session_id: uuid.UUID) -> None:
     """Put the columns the log owns back to their state before the first event."""
-    row = db.get(LiveSession, session_id, with_for_update=True)
+    row = eventlog.lock(db, session_id=session_id)
     if row is None:
         raise LookupError(f"no session {session_id}")
     row.status = SessionStatus.scheduled
@@ -83,11 +84,9 @@ PROJECTION = Projection(
 
 
 def rebuild(db: Session, *, session_id: uuid.UUID) -> LiveSession:
-    """Recompute every projection of the session from its log (`eventlog.projections`);
+    """Recompute every projection of the session from its log (`eventlog.service.rebuild`);
     returns the session row (columns the log does not own are kept)."""
-    from multistream.eventlog import projections
-
-    projections.rebuild(db, session_id=session_id)
+    eventlog.rebuild(db, session_id=session_id)
     row = db.get(LiveSession, session_id)
     assert row is not None
     return row

@@ -20,7 +20,7 @@ from multistream.access.policy import SESSION_ROLE, SessionRole
 from multistream.auth.models import User
 from multistream.courses.models import Course, CourseRole
 from multistream.db.base import new_id
-from multistream.eventlog import projections
+from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.interactions import chat, polls, questions
 from multistream.media.schemas import WebhookEvent
@@ -83,7 +83,7 @@ def _record(
     actor: User | None,
     idempotency_key: str | None = None,
 ) -> None:
-    projections.record(
+    eventlog.record(
         db,
         session_id=row.id,
         events=events,

@@ -1,11 +1,11 @@
 """Scenes and studio control: create, edit, reorder and delete scenes; activate a scene,
 attach a deck, change slides and set the banner.
 
-Each command locks the session row, loads the facts, lets `studio.domain` decide the
-events, appends them and applies them to every projection in the same transaction; the
-request commits and `eventlog.publisher` publishes. The lock is the one `eventlog.append`
-takes anyway: taking it before deciding makes concurrent commands on one class queue up,
-so two scenes never get the same position.
+Each command locks the class's log, loads the facts, lets `studio.domain` decide the
+events and records them (`eventlog.service.record`: appended, applied to every projection,
+published after the commit). The lock is the one `record` takes anyway: taking it before
+deciding makes concurrent commands on one class queue up, so two scenes never get the
+same position.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from multistream.auth.models import User
 from multistream.db.base import new_id
-from multistream.eventlog import projections
+from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.problems import Problem, not_found
 from multistream.sessions.models import LiveSession
@@ -67,8 +67,8 @@ def refusal(error: domain.Refused) -> Problem:
 
 
 def lock(db: Session, row: LiveSession) -> LiveSession:
-    """Take the session's append lock and re-read its status under it."""
-    db.refresh(row, with_for_update=True)
+    """Take the class's log lock and re-read its status under it."""
+    eventlog.lock(db, session_id=row.id)
     return row
 
 
@@ -80,7 +80,7 @@ def record(
     actor: User | None,
     idempotency_key: str | None = None,
 ) -> None:
-    projections.record(
+    eventlog.record(
         db,
         session_id=row.id,
         events=events,

@@ -1,0 +1,26 @@
+"""The areas of a class, wired in one place into the machinery they share.
+
+Lower layers never import the areas above them: `eventlog` does not know chat or polls.
+Each area hands its parts over here instead:
+
+- its projection, to `eventlog.projections` (an event is applied in this order: the
+  class's row first, then what hangs off it).
+
+`multistream.db.models` imports this module, and every process imports that one for its
+tables, so no process appends an event its projections do not see.
+"""
+
+from __future__ import annotations
+
+from multistream.eventlog import projections
+from multistream.interactions import chat_projection, poll_projection, qa_projection
+from multistream.sessions import projection as sessions_projection
+from multistream.studio import projection as studio_projection
+
+projections.register(
+    sessions_projection.PROJECTION,
+    chat_projection.PROJECTION,
+    studio_projection.PROJECTION,
+    qa_projection.PROJECTION,
+    poll_projection.PROJECTION,
+)
