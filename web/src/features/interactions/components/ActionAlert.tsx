@@ -1,5 +1,5 @@
 import { describeProblem } from "../../../api/problem";
-import type { ActionFailure } from "../hooks/useAction";
+import type { ActionFailure } from "../../../shared/hooks/useAction";
 
 /** A failed action's title and the api's sentence, dismissable. */
 export function ActionAlert({ failure, onDismiss }: { failure: ActionFailure | null; onDismiss(): void }) {

@@ -3,7 +3,7 @@ import { useApi } from "../../../auth/useApi";
 import { ErrorState } from "../../../shared/components/ErrorState";
 import { LoadingState } from "../../../shared/components/LoadingState";
 import type { Poll } from "../../../api/types";
-import { useAction } from "../hooks/useAction";
+import { useAction } from "../../../shared/hooks/useAction";
 import { useHostPolls, withLive } from "../hooks/useHostPolls";
 import { movePoll, showPollResults } from "../lib/interactions-api";
 import { pollKindLabel } from "../lib/poll-results";

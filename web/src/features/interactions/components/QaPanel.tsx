@@ -3,7 +3,7 @@ import { IdempotencyKeys } from "../../../api/idempotency";
 import { type ProblemError, describeProblem, toProblemError } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
 import type { Question } from "../../../api/types";
-import { useAction } from "../hooks/useAction";
+import { useAction } from "../../../shared/hooks/useAction";
 import { formatClock } from "../lib/format-time";
 import { type QuestionModeration, askQuestion, moderateQuestion, voteQuestion } from "../lib/interactions-api";
 import { groupQuestions } from "../lib/questions";

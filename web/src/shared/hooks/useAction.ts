@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from "react";
-import { type ProblemError, toProblemError } from "../../../api/problem";
+import { type ProblemError, toProblemError } from "../../api/problem";
 
 export interface ActionFailure {
   /** What failed, in words: "Couldn't delete the message". */
@@ -16,7 +16,10 @@ export interface Action {
   dismiss(): void;
 }
 
-/** One action at a time (a moderator's click), with its failure kept to show. */
+/**
+ * One action at a time (a moderator's click, Run again, Extend), with its failure kept to
+ * show. `busy` names the action that runs, so a screen can say which button is working.
+ */
 export function useAction(): Action {
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<ActionFailure | null>(null);
