@@ -12,7 +12,12 @@ export function InlineError({ children }: { children: ReactNode }) {
   );
 }
 
-/** "Couldn't run it again. <the api's sentence>": what failed, then why; nothing without a failure. */
-export function ProblemMessage({ what, problem }: { what: string; problem: ProblemError | null | undefined }) {
-  return <InlineError>{problem ? `${what} ${describeProblem(problem.problem)}` : null}</InlineError>;
+/**
+ * "Couldn't run it again. <the api's sentence>": what failed (when the place does not
+ * say it already), then why; nothing without a failure.
+ */
+export function ProblemMessage({ what, problem }: { what?: string; problem: ProblemError | null | undefined }) {
+  if (!problem) return null;
+  const why = describeProblem(problem.problem);
+  return <InlineError>{what ? `${what} ${why}` : why}</InlineError>;
 }

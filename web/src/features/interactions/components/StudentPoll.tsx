@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from "react";
-import { type ProblemError, describeProblem, toProblemError } from "../../../api/problem";
+import { type ProblemError, toProblemError } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
+import { ProblemMessage } from "../../../shared/components/InlineError";
 import type { Poll } from "../../../api/types";
 import { votePoll } from "../lib/interactions-api";
 import { pollKindLabel } from "../lib/poll-results";
@@ -100,11 +101,7 @@ function PollCard({ sessionId, poll }: { sessionId: string; poll: Poll }) {
               </p>
             ) : null}
           </div>
-          {problem ? (
-            <p className="field__error" role="alert">
-              {describeProblem(problem.problem)}
-            </p>
-          ) : null}
+          <ProblemMessage problem={problem} />
         </form>
       ) : (
         <>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aQuestion } from "../testing/fixtures";
-import { groupQuestions, openQuestionCount } from "./questions";
+import { authorLabel, groupQuestions, openQuestionCount } from "./questions";
 
 describe("groupQuestions", () => {
   const questions = [
@@ -23,5 +23,17 @@ describe("groupQuestions", () => {
 
   it("counts open questions", () => {
     expect(openQuestionCount(questions)).toBe(3);
+  });
+});
+
+describe("authorLabel", () => {
+  it("names the asker as the viewer may know them", () => {
+    const named = aQuestion(2, { author_name: "Grace", anonymous: false });
+    const hidden = aQuestion(3, { author_name: "Grace", anonymous: true });
+    expect(authorLabel(named, false, false)).toBe("Grace");
+    expect(authorLabel(hidden, false, false)).toBe("Anonymous");
+    expect(authorLabel(hidden, false, true)).toBe("Grace (anonymous to students)");
+    expect(authorLabel(hidden, true, false)).toBe("You (anonymously)");
+    expect(authorLabel(named, true, false)).toBe("You");
   });
 });

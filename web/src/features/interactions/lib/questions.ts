@@ -25,3 +25,12 @@ export function groupQuestions(questions: readonly Question[], staff: boolean): 
 export function openQuestionCount(questions: readonly Question[]): number {
   return questions.filter((question) => question.status === "open").length;
 }
+
+/** Who asked, as this viewer may know it: staff see an anonymous asker's name, students never do. */
+export function authorLabel(question: Question, own: boolean, staff: boolean): string {
+  if (own) return question.anonymous ? "You (anonymously)" : "You";
+  if (question.anonymous) {
+    return staff && question.author_name ? `${question.author_name} (anonymous to students)` : "Anonymous";
+  }
+  return question.author_name ?? "Someone";
+}
