@@ -1,6 +1,8 @@
-import { useState } from "react";
-import { describeProblem, toProblemError } from "../../../api/problem";
+import type { ReactNode } from "react";
+import { describeProblem } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
+import { ProblemMessage } from "../../../shared/components/InlineError";
+import { useAction } from "../../../shared/hooks/useAction";
 import { bringOnStage, lowerHand, removeFromStage } from "../../stage/lib/stage-api";
 import type { Participant, RaisedHand } from "../../../api/types";
 import type { Participants } from "../hooks/useParticipants";
@@ -24,26 +26,16 @@ interface ParticipantsPanelProps {
 export function ParticipantsPanel({ sessionId, hands, stage, participantCount, people }: ParticipantsPanelProps) {
   const api = useApi();
   const { participants, error: listError } = people;
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
 
   const nameOf = (userId: string) =>
     participants?.find((person) => person.user_id === userId)?.display_name ??
     hands.find((hand) => hand.user_id === userId)?.display_name ??
     "Someone";
 
-  async function act(key: string, action: () => Promise<unknown>) {
-    setBusy(key);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(describeProblem(toProblemError(failure).problem));
-    } finally {
-      setBusy(null);
-    }
-  }
-
+  // The failure says only why (the api's sentence): the row it came from is right there.
+  const act = (key: string, work: () => Promise<unknown>) => void action.run(key, "", work);
   const bring = (userId: string) => act(`stage:${userId}`, () => bringOnStage(api, sessionId, userId));
   // Everyone else: not on stage, no hand up (they have their own lists above).
   const others = (participants ?? []).filter(
@@ -70,24 +62,16 @@ export function ParticipantsPanel({ sessionId, hands, stage, participantCount, p
                 {hand.display_name}
               </span>
               <span className="person__actions">
-                <button
-                  type="button"
-                  className="button button--small button--primary"
-                  aria-label={`Bring ${hand.display_name} on stage`}
-                  disabled={busy !== null}
-                  onClick={() => void bring(hand.user_id)}
-                >
+                <PersonButton label={`Bring ${hand.display_name} on stage`} primary disabled={busy} onClick={() => bring(hand.user_id)}>
                   Bring on stage
-                </button>
-                <button
-                  type="button"
-                  className="button button--small"
-                  aria-label={`Lower ${hand.display_name}'s hand`}
-                  disabled={busy !== null}
-                  onClick={() => void act(`lower:${hand.user_id}`, () => lowerHand(api, sessionId, hand.user_id))}
+                </PersonButton>
+                <PersonButton
+                  label={`Lower ${hand.display_name}'s hand`}
+                  disabled={busy}
+                  onClick={() => act(`lower:${hand.user_id}`, () => lowerHand(api, sessionId, hand.user_id))}
                 >
                   Lower
-                </button>
+                </PersonButton>
               </span>
             </li>
           ))}
@@ -105,26 +89,20 @@ export function ParticipantsPanel({ sessionId, hands, stage, participantCount, p
             <li key={userId} className="person">
               <span className="person__name">{nameOf(userId)}</span>
               <span className="person__actions">
-                <button
-                  type="button"
-                  className="button button--small"
-                  aria-label={`Remove ${nameOf(userId)} from stage`}
-                  disabled={busy !== null}
-                  onClick={() => void act(`remove:${userId}`, () => removeFromStage(api, sessionId, userId))}
+                <PersonButton
+                  label={`Remove ${nameOf(userId)} from stage`}
+                  disabled={busy}
+                  onClick={() => act(`remove:${userId}`, () => removeFromStage(api, sessionId, userId))}
                 >
                   Remove
-                </button>
+                </PersonButton>
               </span>
             </li>
           ))}
         </ul>
       )}
 
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ProblemMessage problem={action.failure?.problem} />
 
       <details className="participants-panel__everyone">
         <summary>Everyone else{participants ? ` (${others.length})` : ""}</summary>
@@ -143,15 +121,9 @@ export function ParticipantsPanel({ sessionId, hands, stage, participantCount, p
                 </span>
                 {person.role === "participant" ? (
                   <span className="person__actions">
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Bring ${person.display_name} on stage`}
-                      disabled={busy !== null}
-                      onClick={() => void bring(person.user_id)}
-                    >
+                    <PersonButton label={`Bring ${person.display_name} on stage`} disabled={busy} onClick={() => bring(person.user_id)}>
                       Bring on stage
-                    </button>
+                    </PersonButton>
                   </span>
                 ) : null}
               </li>
@@ -167,4 +139,15 @@ function RoleTag({ person }: { person: Participant }) {
   if (person.role === "host") return <span className="badge badge--muted">Teacher</span>;
   if (person.role === "moderator") return <span className="badge badge--muted">Assistant</span>;
   return null;
+}
+
+/** A small button on a person's row; `label` names the person, for screen readers. */
+function PersonButton(props: { label: string; primary?: boolean; disabled: boolean; onClick(): void; children: ReactNode }) {
+  const { label, primary = false, disabled, onClick, children } = props;
+  const className = primary ? "button button--small button--primary" : "button button--small";
+  return (
+    <button type="button" className={className} aria-label={label} disabled={disabled} onClick={onClick}>
+      {children}
+    </button>
+  );
 }

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiClient } from "../../../api/client";
 import { FakeFetch, json, noContent, problem } from "../../../api/testing/fake-fetch";
-import { SESSION_ID, aCourse, aSession, aSessionState, aUser } from "../../../api/testing/fixtures";
+import { SESSION_ID, aCourse, aSessionState, aUser } from "../../../api/testing/fixtures";
 import { MemoryStorage } from "../../../api/testing/memory-storage";
 import type { Role, SessionState, StudioSnapshot } from "../../../api/types";
 import { renderApp } from "../../../app/testing/render-app";
@@ -12,7 +12,7 @@ import { AuthProvider } from "../../../auth/AuthProvider";
 import { createTokenStore } from "../../../auth/token-store";
 import { anEvent } from "../../../events/testing/fake-event-log";
 import { fakeLiveServices } from "../../sessions/testing/fake-live-services";
-import { aScene, aStudioSnapshot } from "../testing/fixtures";
+import { aLiveSession, aScene, aStudioSnapshot } from "../testing/fixtures";
 import { SceneSwitcher } from "./SceneSwitcher";
 
 afterEach(cleanup);
@@ -23,13 +23,7 @@ beforeEach(() => {
 const teacher = aUser({ id: "user-ada", display_name: "Ada Lovelace" });
 const base = `/api/v1/sessions/${SESSION_ID}`;
 const scenePath = (sceneId: string) => `${base}/scenes/${sceneId}`;
-const liveSession = aSession({
-  course_id: "c1",
-  status: "live",
-  started_at: new Date().toISOString(),
-  media_status: "ok",
-  last_seq: 3,
-});
+const liveSession = aLiveSession();
 
 function liveState(studio: Partial<StudioSnapshot> = {}): SessionState {
   return aSessionState({ as_of_seq: 3, media_status: "ok", studio: aStudioSnapshot(studio) }, liveSession);

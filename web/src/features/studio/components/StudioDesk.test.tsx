@@ -3,13 +3,13 @@ import { act, cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeFetch, json, noContent } from "../../../api/testing/fake-fetch";
-import { SESSION_ID, aCourse, aJoinResponse, aSession, aSessionState, aUser } from "../../../api/testing/fixtures";
+import { SESSION_ID, aCourse, aJoinResponse, aSessionState, aUser } from "../../../api/testing/fixtures";
 import type { SessionState, StudioSnapshot } from "../../../api/types";
 import { renderApp } from "../../../app/testing/render-app";
 import { anEvent } from "../../../events/testing/fake-event-log";
 import { type FakeLive, FakeRemoteTrack, fakeLiveServices } from "../../sessions/testing/fake-live-services";
 import { FakeUploadRequests } from "../testing/fake-upload-request";
-import { DECK_ID, aDeck, aHand, aParticipant, aStudioSnapshot } from "../testing/fixtures";
+import { DECK_ID, aDeck, aHand, aLiveSession, aParticipant, aStudioSnapshot } from "../testing/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -21,13 +21,7 @@ beforeEach(() => {
 
 const teacher = aUser({ id: "user-ada", display_name: "Ada Lovelace" });
 const base = `/api/v1/sessions/${SESSION_ID}`;
-const liveSession = aSession({
-  course_id: "c1",
-  status: "live",
-  started_at: new Date().toISOString(),
-  media_status: "ok",
-  last_seq: 3,
-});
+const liveSession = aLiveSession();
 const attached = { asset_id: DECK_ID, filename: "light-reactions.pdf", page_count: 5 };
 
 function liveState(studio: Partial<StudioSnapshot> = {}, extra: Partial<SessionState> = {}): SessionState {

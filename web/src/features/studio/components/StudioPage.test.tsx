@@ -16,6 +16,7 @@ import {
 import { renderApp } from "../../../app/testing/render-app";
 import { anEvent } from "../../../events/testing/fake-event-log";
 import { fakeLiveServices } from "../../sessions/testing/fake-live-services";
+import { aLiveSession } from "../testing/fixtures";
 
 afterEach(cleanup);
 // jsdom has no media playback; the preview calls play() as browsers that wait need it.
@@ -26,13 +27,7 @@ beforeEach(() => {
 const teacher = aUser({ id: "user-ada", display_name: "Ada Lovelace" });
 const base = `/api/v1/sessions/${SESSION_ID}`;
 const scheduled = aSessionState({ as_of_seq: 1 }, { course_id: "c1", last_seq: 1 });
-const liveSession = aSession({
-  course_id: "c1",
-  status: "live",
-  started_at: new Date().toISOString(),
-  media_status: "ok",
-  last_seq: 3,
-});
+const liveSession = aLiveSession();
 const liveState = aSessionState({ as_of_seq: 3, media_status: "ok" }, liveSession);
 
 function studioApi(role: "owner" | "student" = "owner") {

@@ -1,8 +1,19 @@
 /** Ready-made studio wire objects for tests. */
-import { SESSION_ID } from "../../../api/testing/fixtures";
-import type { Asset, Participant, RaisedHand, Scene, SlidePage, StudioSnapshot } from "../../../api/types";
+import { SESSION_ID, aSession } from "../../../api/testing/fixtures";
+import type { Asset, Participant, RaisedHand, Scene, Session, SlidePage, StudioSnapshot } from "../../../api/types";
 
 export const DECK_ID = "a55e7000-0000-4000-8000-000000000001";
+
+/** The class of course c1, live since now with media working, three events into its log. */
+export function aLiveSession(): Session {
+  return aSession({
+    course_id: "c1",
+    status: "live",
+    started_at: new Date().toISOString(),
+    media_status: "ok",
+    last_seq: 3,
+  });
+}
 
 export function aScene(overrides: Partial<Scene> = {}): Scene {
   return {
