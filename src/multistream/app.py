@@ -23,11 +23,12 @@ from multistream.auth import routes as auth_routes
 from multistream.auth.keys import LocalKeyStore
 from multistream.auth.service import UnknownEmailThrottle
 from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
+from multistream.chat import routes as chat_routes
 from multistream.courses import routes as course_routes
 from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker
 from multistream.eventlog import publisher
 from multistream.eventlog.idempotency import StoredResponse
-from multistream.interactions import chat_routes, poll_routes, qa_routes
+from multistream.interactions import poll_routes, qa_routes
 from multistream.interactions.aggregator import Aggregator
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging

@@ -12,8 +12,9 @@ tables, so no process appends an event its projections do not see.
 
 from __future__ import annotations
 
+from multistream.chat import projection as chat_projection
 from multistream.eventlog import projections
-from multistream.interactions import chat_projection, poll_projection, qa_projection
+from multistream.interactions import poll_projection, qa_projection
 from multistream.sessions import projection as sessions_projection
 from multistream.studio import projection as studio_projection
 

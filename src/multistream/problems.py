@@ -4,11 +4,16 @@ A `Problem` raised anywhere under a request becomes an `application/problem+json
 response. Its `type` is a stable slug clients can switch on (`validation`, `not-found`,
 `invalid-transition`, …); `detail` is a sentence a person can act on. Unexpected errors
 become `internal` problems that carry only the request id, which is in the logs.
+
+Areas do not raise problems: their rules raise domain errors (`multistream.errors`), and
+each area hands this module its table of refusals (`refusals`: error class → status, slug,
+title). `from_error` reads a domain error through those tables; the handler `install`
+adds answers with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -18,6 +23,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from multistream.errors import DomainError, Forbidden, Invalid, NotFound
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -133,6 +140,51 @@ def not_found(what: str) -> Problem:
     )
 
 
+Refusal = tuple[int, str, str]
+"""How a domain error reads as a problem: status, `type` slug and title."""
+
+_REFUSALS: dict[type[DomainError], Refusal] = {
+    NotFound: (404, "not-found", "Not found"),
+    Forbidden: (403, "forbidden", "Not allowed"),
+    Invalid: (422, "validation", "Invalid request"),
+}
+
+
+def refusals(table: Mapping[type[DomainError], Refusal]) -> None:
+    """Add an area's table: how each of its domain errors reads as a problem."""
+    for error_type, refusal in table.items():
+        assert _REFUSALS.get(error_type, refusal) == refusal, f"{error_type} mapped twice"
+        _REFUSALS[error_type] = refusal
+
+
+def from_error(error: DomainError) -> Problem:
+    """The problem document of a domain error: its `detail`, its facts as members, the
+    field of an `Invalid` in `errors`, and `Retry-After` when it says when to retry."""
+    refusal = next((_REFUSALS[t] for t in type(error).__mro__ if t in _REFUSALS), None)
+    if refusal is None:
+        raise TypeError(f"{type(error).__name__} is in no table of refusals") from error
+    status, type_, title = refusal
+    errors = (
+        [{"field": error.field, "location": "body", "message": error.message}]
+        if isinstance(error, Invalid)
+        else None
+    )
+    retry_after = error.facts.get("retry_after")
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return Problem(
+        status, type_, title, error.detail, errors=errors, headers=headers, **error.facts
+    )
+
+
+def as_problem(error: Exception) -> Problem | None:
+    """The problem an exception answers with, if it is one or a domain error."""
+    if isinstance(error, Problem):
+        return error
+    if isinstance(error, DomainError):
+        return from_error(error)
+    return None
+
+
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
         problem.to_dict(instance=request.url.path),
@@ -149,6 +201,11 @@ def _request_id(request: Request) -> str:
 async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
     return problem_response(exc, request)
+
+
+async def _handle_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(from_error(exc), request)
 
 
 async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -208,6 +265,7 @@ async def _handle_database_down(request: Request, exc: Exception) -> JSONRespons
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _handle_problem)
+    app.add_exception_handler(DomainError, _handle_domain_error)
     app.add_exception_handler(sa_exc.OperationalError, _handle_database_down)
     app.add_exception_handler(sa_exc.TimeoutError, _handle_database_down)
     app.add_exception_handler(RequestValidationError, _handle_validation)

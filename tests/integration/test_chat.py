@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+from multistream.chat.projection import HANDLERS
 from multistream.eventlog import service as eventlog
-from multistream.interactions.chat_projection import HANDLERS
 from tests.apiclient import ApiClient, Person
 
 START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)

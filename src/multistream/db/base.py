@@ -58,3 +58,15 @@ def str_enum(enum_type: type[enum.StrEnum]) -> sa.Enum:
         length=32,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def storable_text(value: str) -> str:
+    """Refuse what PostgreSQL cannot store in text: NUL and unpaired surrogates. A pydantic
+    validator of the text people type (chat, questions, polls)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value

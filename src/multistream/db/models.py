@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from multistream import areas
 from multistream.auth import models as auth_models
+from multistream.chat import models as chat_models
 from multistream.courses import models as courses_models
 from multistream.db.base import Base
 from multistream.eventlog import models as eventlog_models
@@ -26,6 +27,7 @@ metadata = Base.metadata
 __all__ = [
     "areas",
     "auth_models",
+    "chat_models",
     "courses_models",
     "eventlog_models",
     "interactions_models",

@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from multistream.chat import schemas as chat
 from multistream.eventlog import payloads as p
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.models import EventAudience
@@ -140,18 +141,20 @@ CATALOG: Mapping[str, EventType] = _catalog(
         "The banner over the stage was set, or taken down (null).",
     ),
     # --- chat
-    EventType("chat.message_posted", i.ChatMessagePosted, "A chat message was posted."),
-    EventType("chat.message_deleted", i.ChatMessageDeleted, "A chat message was deleted."),
-    EventType("chat.message_pinned", i.ChatMessagePinned, "A chat message was pinned or unpinned."),
+    EventType("chat.message_posted", chat.ChatMessagePosted, "A chat message was posted."),
+    EventType("chat.message_deleted", chat.ChatMessageDeleted, "A chat message was deleted."),
+    EventType(
+        "chat.message_pinned", chat.ChatMessagePinned, "A chat message was pinned or unpinned."
+    ),
     EventType(
         "chat.user_muted",
-        i.ChatUserMuted,
+        chat.ChatUserMuted,
         "Staff muted a participant, for some minutes or the rest of the class.",
     ),
-    EventType("chat.user_unmuted", i.ChatUserUnmuted, "Staff lifted a participant's mute."),
+    EventType("chat.user_unmuted", chat.ChatUserUnmuted, "Staff lifted a participant's mute."),
     EventType(
         "chat.slow_mode_set",
-        i.ChatSlowModeSet,
+        chat.ChatSlowModeSet,
         "The least time between two messages of a participant changed (0: off).",
     ),
     # --- questions

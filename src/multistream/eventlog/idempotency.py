@@ -7,9 +7,10 @@ first request is still running → 409 `request-in-progress`.
 The key is claimed in a short transaction of its own (so a concurrent duplicate sees the
 claim), and the response is stored by the handler in the request's transaction — with
 the events it appended — through `IdempotencyKey.remember`. A request that fails with a
-problem stores that problem (a retry gets the same answer), except "not now" answers
-(429 rate-limited or slow mode, 503 a dependency down), which release the key like an
-unexpected failure does: a retry with the same key may then succeed.
+problem (or a domain error, read as its problem) stores that problem (a retry gets the
+same answer), except "not now" answers (429 rate-limited or slow mode, 503 a dependency
+down), which release the key like an unexpected failure does: a retry with the same key
+may then succeed.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from multistream.auth.dependencies import CurrentUser
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources
 from multistream.eventlog.models import IdempotencyRecord
-from multistream.problems import PROBLEM_CONTENT_TYPE, Problem
+from multistream.problems import PROBLEM_CONTENT_TYPE, Problem, as_problem
 
 HEADER = "Idempotency-Key"
 TRANSIENT_STATUSES = frozenset({429, 503})
@@ -145,9 +146,10 @@ async def idempotency_key(
     await anyio.to_thread.run_sync(claim)
     try:
         yield IdempotencyKey(key, user.id)
-    except Problem as problem:
-        if problem.status in TRANSIENT_STATUSES:
-            # "Not now" is no answer to keep: the same request may succeed on a retry.
+    except BaseException as error:
+        problem = as_problem(error) if isinstance(error, Exception) else None
+        if problem is None or problem.status in TRANSIENT_STATUSES:
+            # A failure, or "not now": no answer to keep, a retry with the key may succeed.
             await anyio.to_thread.run_sync(_release, resources.sessions, user.id, key)
             raise
         # The request's transaction rolled back; the refusal is its answer from now on.
@@ -158,9 +160,6 @@ async def idempotency_key(
                 _store(db, user.id, key, status, body)
 
         await anyio.to_thread.run_sync(store_problem)
-        raise
-    except BaseException:
-        await anyio.to_thread.run_sync(_release, resources.sessions, user.id, key)
         raise
 
 

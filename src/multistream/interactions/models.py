@@ -1,7 +1,7 @@
-"""Tables of live interactions: chat, questions, polls and reactions.
+"""Tables of live interactions: questions, polls and reactions.
 
-Chat messages and questions reference the event that created them (`session_id`, `seq`),
-so none exists without its entry in the log. Rules that span rows live in triggers (in the
+Questions reference the event that created them (`session_id`, `seq`), so none exists
+without its entry in the log. Rules that span rows live in triggers (in the
 migration), each raising with the constraint name below:
 
 - `ck_questions_upvotes_match_votes` (deferred, checked at commit): `questions.upvotes`
@@ -45,64 +45,6 @@ class PollStatus(enum.StrEnum):
     draft = "draft"
     open = "open"
     closed = "closed"
-
-
-class ChatMessage(Base):
-    __tablename__ = "chat_messages"
-    __table_args__ = (
-        sa.CheckConstraint(r"body ~ '\S' AND char_length(body) <= 2000", name="body_length"),
-        sa.CheckConstraint(
-            "(deleted_at IS NULL) = (deleted_by IS NULL)", name="deleted_by_with_deleted_at"
-        ),
-        sa.ForeignKeyConstraint(
-            ["session_id", "seq"],
-            ["session_events.session_id", "session_events.seq"],
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint("session_id", "seq"),
-        sa.Index("ix_chat_messages_session_id_created_at", "session_id", "created_at"),
-        # Replay search (`replay.search`): the expression must stay the query's.
-        sa.Index(
-            "ix_chat_messages_search",
-            sa.text("to_tsvector('english'::regconfig, body)"),
-            postgresql_using="gin",
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        ),
-    )
-
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID]
-    seq: Mapped[int] = mapped_column(sa.BigInteger)
-    """The `chat.message_sent`-style event that created the message."""
-    author_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    body: Mapped[str] = mapped_column(sa.Text)
-    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("chat_messages.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
-    deleted_at: Mapped[dt.datetime | None]
-    deleted_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
-    pinned_at: Mapped[dt.datetime | None]
-
-
-class ChatMute(Base):
-    """A user muted in a session's chat; until null means for the rest of the session."""
-
-    __tablename__ = "chat_mutes"
-
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    until: Mapped[dt.datetime | None]
-    muted_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
 
 
 class Question(Base):

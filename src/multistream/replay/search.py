@@ -15,8 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from multistream.chat.models import ChatMessage
 from multistream.eventlog.models import SessionEvent
-from multistream.interactions.models import ChatMessage, Question, QuestionStatus
+from multistream.interactions.models import Question, QuestionStatus
 from multistream.recording.models import Recording
 from multistream.replay.models import Chapter, ChapterSource, TranscriptSegment
 from multistream.replay.schemas import (

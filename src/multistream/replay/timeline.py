@@ -26,9 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from multistream.auth.models import User
+from multistream.chat.models import ChatMessage
 from multistream.eventlog.models import SessionEvent
 from multistream.interactions.models import (
-    ChatMessage,
     Poll,
     PollKind,
     PollStatus,

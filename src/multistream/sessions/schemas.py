@@ -8,7 +8,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
 
-from multistream.interactions.schemas import ChatSnapshot, PollRead, QuestionRead
+from multistream.chat.schemas import ChatSnapshot
+from multistream.interactions.schemas import PollRead, QuestionRead
 from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions.models import MediaStatus, ReplayStatus, SessionStatus
 from multistream.studio.schemas import HandRead, StudioSnapshot

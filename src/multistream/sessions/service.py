@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from multistream.access.policy import SESSION_ROLE, SessionRole
 from multistream.auth.models import User
+from multistream.chat import service as chat
 from multistream.courses.models import Course, CourseRole
 from multistream.db.base import new_id
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
-from multistream.interactions import chat, polls, questions
+from multistream.interactions import polls, questions
 from multistream.media.schemas import WebhookEvent
 from multistream.media.tokens import mint_join_token
 from multistream.media.webhooks import record_receipt

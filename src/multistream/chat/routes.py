@@ -1,4 +1,5 @@
-"""Chat of a live class over HTTP: history, post, delete, pin, mute, slow mode."""
+"""Chat of a live class over HTTP: history, post, delete, pin, mute, slow mode; and how
+the chat's refusals read as problems."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from multistream import problems
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission
-from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.idempotency import Idempotent
-from multistream.interactions import chat
-from multistream.interactions.schemas import (
+from multistream.chat import domain
+from multistream.chat import service as chat
+from multistream.chat.schemas import (
     ChatHistory,
     ChatMessageCreate,
     ChatMessageRead,
@@ -21,8 +22,20 @@ from multistream.interactions.schemas import (
     ChatPin,
     ChatSlowMode,
 )
+from multistream.dependencies import AppResources, DbSession
+from multistream.eventlog.idempotency import Idempotent
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+problems.refusals(
+    {
+        domain.ChatClosed: (409, "chat-closed", "Chat closed"),
+        domain.Muted: (403, "muted", "Muted"),
+        domain.SlowMode: (429, "slow-mode", "Slow mode"),
+        domain.MessageDeleted: (409, "message-deleted", "Message deleted"),
+        domain.CannotMuteStaff: (409, "cannot-mute-staff", "Cannot mute staff"),
+    }
+)
 
 Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Send = Annotated[SessionAccess, Depends(RequireSession(Permission.chat_send))]
@@ -34,7 +47,7 @@ def chat_history(
     access: Join,
     db: DbSession,
     before: Annotated[int | None, Query(ge=1, description="Messages older than this seq")] = None,
-    limit: Annotated[int, Query(ge=1, le=chat.MAX_PAGE)] = chat.LATEST,
+    limit: Annotated[int, Query(ge=1, le=domain.MAX_PAGE)] = domain.LATEST,
 ) -> ChatHistory:
     return chat.history(db, session=access.session, before=before, limit=limit)
 

@@ -14,10 +14,8 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from multistream.eventlog.projections import Projection
-from multistream.eventlog.schemas import EventEnvelope
-from multistream.interactions.models import ChatMessage, ChatMute
-from multistream.interactions.schemas import (
+from multistream.chat.models import ChatMessage, ChatMute
+from multistream.chat.schemas import (
     ChatMessageDeleted,
     ChatMessagePinned,
     ChatMessagePosted,
@@ -25,6 +23,8 @@ from multistream.interactions.schemas import (
     ChatUserMuted,
     ChatUserUnmuted,
 )
+from multistream.eventlog.projections import Projection
+from multistream.eventlog.schemas import EventEnvelope
 from multistream.sessions.models import LiveSession
 
 

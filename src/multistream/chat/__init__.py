@@ -1,0 +1,1 @@
+"""Chat of a live class: messages and replies, deletes, pins, mutes and slow mode."""

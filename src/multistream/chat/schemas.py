@@ -1,0 +1,123 @@
+"""Request and response bodies of the chat, and the payloads of its events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from multistream.db.base import storable_text
+from multistream.eventlog.schemas import EventPayload
+
+ChatBody = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(storable_text),
+]
+"""Plain text, never interpreted; 1 to 2000 characters once trimmed."""
+
+
+class ChatMessageCreate(BaseModel):
+    body: ChatBody
+    reply_to_id: uuid.UUID | None = None
+
+
+class ChatMessageRead(BaseModel):
+    """A chat message as everyone sees it; a deleted one has `deleted` true and an empty
+    body."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    seq: int
+    """The seq of the `chat.message_posted` event: the message's place in the class."""
+    author_id: uuid.UUID | None
+    author_name: str | None
+    body: str
+    reply_to_id: uuid.UUID | None
+    created_at: dt.datetime
+    deleted: bool
+    pinned: bool
+
+
+class ChatHistory(BaseModel):
+    items: list[ChatMessageRead]
+    """Newest first."""
+    next_before: int | None
+    """Pass as `before` for the older page; null when there is none."""
+
+
+class ChatPin(BaseModel):
+    pinned: bool
+
+
+class ChatMuteCreate(BaseModel):
+    user_id: uuid.UUID
+    minutes: Annotated[int, Field(ge=1, le=1440)] | None
+    """How long, in minutes; null mutes for the rest of the class."""
+
+
+class ChatMuteRead(BaseModel):
+    user_id: uuid.UUID
+    until: dt.datetime | None
+    """Null: for the rest of the class."""
+
+
+class ChatSlowMode(BaseModel):
+    seconds: Annotated[int, Field(ge=0, le=3600)]
+    """Least seconds between two messages of a participant; 0 turns slow mode off."""
+
+
+class ChatSnapshot(BaseModel):
+    """The chat part of `GET /sessions/{id}/state`."""
+
+    latest: list[ChatMessageRead]
+    """The last 50 messages, oldest first."""
+    pinned: list[ChatMessageRead]
+    """Pinned messages, most recently pinned first."""
+    slow_mode_seconds: int
+    muted: bool
+    """Whether the viewer is muted now."""
+    muted_until: dt.datetime | None
+    """When the viewer's mute ends; null when not muted or muted for the rest of the class."""
+
+
+class ChatMessagePosted(EventPayload):
+    """Payload of `chat.message_posted`."""
+
+    message: ChatMessageRead
+
+
+class ChatMessageDeleted(EventPayload):
+    """Payload of `chat.message_deleted`."""
+
+    message_id: uuid.UUID
+    by: uuid.UUID
+
+
+class ChatMessagePinned(EventPayload):
+    """Payload of `chat.message_pinned`."""
+
+    message_id: uuid.UUID
+    pinned: bool
+
+
+class ChatUserMuted(EventPayload):
+    """Payload of `chat.user_muted`."""
+
+    user_id: uuid.UUID
+    until: dt.datetime | None
+
+
+class ChatUserUnmuted(EventPayload):
+    """Payload of `chat.user_unmuted`."""
+
+    user_id: uuid.UUID
+
+
+class ChatSlowModeSet(EventPayload):
+    """Payload of `chat.slow_mode_set`."""
+
+    seconds: int
