@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Writes src/events/event-catalog.gen.ts from the api's event catalog
- * (docs/contracts/events.json): one type per payload schema, `EventPayloads` (event type →
- * payload), and `SessionEvent`, the union of envelopes keyed by `type`.
+ * (docs/contracts/events.json): one type per payload schema (and the values of each named
+ * enum, `SCENE_LAYOUT_VALUES`), `EventPayloads` (event type → payload), `EVENT_TYPES`, and
+ * `SessionEvent`, the union of envelopes keyed by `type`.
  *
  * The catalog uses a small part of JSON Schema (objects, arrays, enums, consts, anyOf and
  * oneOf, $ref into $defs); a keyword outside that part stops the generator rather than
@@ -72,6 +73,11 @@ export function renderEventTypes(catalog) {
     const schema = defs[name];
     out.push(...doc(schema.description, ""));
     out.push(`export type ${identifier(name)} = ${typeOf(schema, defs, "", `$defs/${name}`)};`);
+    if (Array.isArray(schema.enum)) {
+      // The values too, for code that checks one it received (`SCENE_LAYOUT_VALUES.includes(x)`).
+      const values = schema.enum.map((value) => JSON.stringify(value)).join(", ");
+      out.push(`export const ${constantName(name)}_VALUES: readonly ${name}[] = [${values}];`);
+    }
     out.push("");
   }
 
@@ -166,6 +172,11 @@ function wrap(type) {
 function identifier(name) {
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`$defs name ${JSON.stringify(name)} is not a TypeScript name`);
   return name;
+}
+
+/** `SceneLayout` → `SCENE_LAYOUT`. */
+function constantName(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
 function safeKey(name) {

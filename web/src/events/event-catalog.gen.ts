@@ -68,6 +68,7 @@ export type HandRaised = {
 
 /** Whether live media (LiveKit) works for the session; classes go on without it. */
 export type MediaStatus = "unknown" | "ok" | "degraded" | "disabled";
+export const MEDIA_STATUS_VALUES: readonly MediaStatus[] = ["unknown", "ok", "degraded", "disabled"];
 
 /** Payload of `participant.joined`: logged on a person's first join of the class. */
 export type ParticipantJoined = {
@@ -93,6 +94,7 @@ export type PollCreated = {
 };
 
 export type PollKind = "single" | "multiple" | "quiz";
+export const POLL_KIND_VALUES: readonly PollKind[] = ["single", "multiple", "quiz"];
 
 export type PollOption = {
   id: string;
@@ -129,6 +131,7 @@ export type PollResultsShown = {
 };
 
 export type PollStatus = "draft" | "open" | "closed";
+export const POLL_STATUS_VALUES: readonly PollStatus[] = ["draft", "open", "closed"];
 
 /** Payload of `poll.tally`: at most every 500 ms per class while votes come in. */
 export type PollTally = {
@@ -190,6 +193,7 @@ export type QuestionRead = {
 };
 
 export type QuestionStatus = "open" | "answered" | "dismissed";
+export const QUESTION_STATUS_VALUES: readonly QuestionStatus[] = ["open", "answered", "dismissed"];
 
 export type QuestionUpvotes = {
   id: string;
@@ -232,6 +236,7 @@ export type RecordingFailed = {
 };
 
 export type RecordingProvider = "egress" | "participant";
+export const RECORDING_PROVIDER_VALUES: readonly RecordingProvider[] = ["egress", "participant"];
 
 /**
  * Payload of `recording.resumed`: a recorder took the recording over after its
@@ -273,6 +278,7 @@ export type RecordingUploading = {
 };
 
 export type ReplayStatus = "none" | "pending" | "processing" | "partial" | "ready" | "failed" | "deleted";
+export const REPLAY_STATUS_VALUES: readonly ReplayStatus[] = ["none", "pending", "processing", "partial", "ready", "failed", "deleted"];
 
 /** Payload of `replay.status_changed` (audience all). */
 export type ReplayStatusChanged = {
@@ -283,6 +289,7 @@ export type ReplayStatusChanged = {
 };
 
 export type SceneLayout = "camera" | "slides" | "slides_camera" | "screen" | "screen_camera" | "whiteboard";
+export const SCENE_LAYOUT_VALUES: readonly SceneLayout[] = ["camera", "slides", "slides_camera", "screen", "screen_camera", "whiteboard"];
 
 /** A scene of a session: a named layout the host switches to. */
 export type SceneRead = {
@@ -330,6 +337,7 @@ export type SessionMediaStatus = {
 };
 
 export type SessionRole = "host" | "moderator" | "participant";
+export const SESSION_ROLE_VALUES: readonly SessionRole[] = ["host", "moderator", "participant"];
 
 /** Payload of `session.scheduled`: the class as it was scheduled. */
 export type SessionScheduled = {

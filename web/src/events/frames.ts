@@ -6,6 +6,7 @@
  * client may not see (so a filtered event is never mistaken for a lost one).
  */
 import type { EventEnvelope, FilteredEvent, SessionRole } from "../api/types";
+import { SESSION_ROLE_VALUES } from "./event-catalog.gen";
 
 /** One entry of the session's sequence, as `/events` and the socket deliver it. */
 export type FeedEvent = EventEnvelope | FilteredEvent;
@@ -56,5 +57,5 @@ function isSeq(value: unknown): value is number {
 }
 
 function isRole(value: unknown): value is SessionRole {
-  return value === "host" || value === "moderator" || value === "participant";
+  return SESSION_ROLE_VALUES.includes(value as SessionRole);
 }

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../api/types";
 import { aChatMessage as aMessage, aPoll, aQuestion } from "../features/interactions/testing/fixtures";
-import {
-  EMPTY_CHAT,
-  type InteractionSlices,
-  applyInteractionEvent,
-  interactionsOf,
-  isInteractionEvent,
-  viewerMute,
-} from "./interactions-reducer";
+import { EMPTY_CHAT, type InteractionSlices, interactionsOf, viewerMute } from "./interactions";
+import { applyInteractionEvent, isInteractionEvent } from "./interactions-reducer";
 import { anEvent } from "./testing/fake-event-log";
 
 const withChat = (latest: ChatMessage[], extra: Partial<typeof EMPTY_CHAT> = {}): InteractionSlices => ({

@@ -1,33 +1,18 @@
 /**
- * Live interactions as a screen sees them: the `chat`, `questions` and `poll` parts of
- * the `/state` snapshot, moved forward by `chat.*`, `qa.*`, `poll.*` and
- * `reactions.burst` events. `session-reducer.ts` hands those events here, after it has
- * moved `as_of_seq` (so this module never sees an event twice).
+ * Moves the interactions of a session snapshot (`interactions.ts`) forward by `chat.*`,
+ * `qa.*`, `poll.*` and `reactions.burst` events. `session-reducer.ts` hands those events
+ * here, after it has moved `as_of_seq` (so this module never sees an event twice).
  *
- * Three slices exist only on the client:
- * - `reactions`: the latest `reactions.burst`, tagged with its seq, so each burst plays once;
- * - `chat_mutes`: the latest `chat.user_muted` / `chat.user_unmuted` per user id, so
- *   moderators can offer "Unmute" and a student learns of their own mute (or its end)
- *   without sending first; see `viewerMute`;
- * - `chat_changes`: the latest `chat.message_deleted` / `chat.message_pinned` per message
- *   id, so they also reach messages outside `chat.latest` (older pages the chat panel
- *   loaded; see `features/interactions/lib/chat-history.ts`). One entry per moderation
- *   click, so it stays small.
- *
- * Like the session reducer, payload fields are checked, not trusted; an event that does
- * not fit (unknown message, malformed field) changes nothing. A slice the snapshot does
- * not have (an older api) stays absent, except that new chat messages, questions or an
- * opened poll create it.
+ * Like the session reducer, payload fields are checked, not trusted (`payload-values.ts`);
+ * an event that does not fit (unknown message, malformed field) changes nothing. A slice
+ * the snapshot does not have (an older api) stays absent, except that new chat messages,
+ * questions or an opened poll create it.
  */
-import type {
-  ChatMessage,
-  ChatSnapshot,
-  Poll,
-  Question,
-  QuestionStatus,
-} from "../api/types";
+import type { ChatMessage, Poll, Question, QuestionStatus } from "../api/types";
 import type { FeedEvent } from "./frames";
+import { EMPTY_CHAT, type InteractionSlices } from "./interactions";
 import { type KnownEvent, knownEvent } from "./known-event";
+import { asChatMessage, asCounts, asPoll, asQuestion, isCount, isRecord, isStringList } from "./payload-values";
 
 /**
  * At most this many messages of the live chat list (`chat.latest`) are kept (the oldest go
@@ -35,89 +20,6 @@ import { type KnownEvent, knownEvent } from "./known-event";
  * drops them (see `features/interactions/lib/chat-history.ts`).
  */
 export const CHAT_MESSAGES_KEPT = 500;
-
-export interface ReactionBurst {
-  /** The event's seq: a new one plays a new burst. */
-  seq: number;
-  /** ISO time of the second the taps were counted in. */
-  second: string;
-  counts: Record<string, number>;
-}
-
-/** A mute the feed told of: `until` null is for the rest of the class. */
-export interface ChatMute {
-  muted: boolean;
-  until: string | null;
-}
-
-/** The latest mute or unmute the feed told of, by user id. */
-export type ChatMutes = Record<string, ChatMute>;
-
-/** The feed's latest word on a message, at `seq`: deleted (for good), or pinned / unpinned. */
-export interface ChatChange {
-  seq: number;
-  deleted: boolean;
-  pinned: boolean;
-}
-
-/** The latest deletion or pin the feed told of, by message id. */
-export type ChatChanges = Record<string, ChatChange>;
-
-/** The parts of a session snapshot this reducer keeps current. */
-export interface InteractionSlices {
-  chat?: ChatSnapshot | null;
-  questions?: Question[] | null;
-  poll?: Poll | null;
-  reactions?: ReactionBurst | null;
-  chat_mutes?: ChatMutes | null;
-  chat_changes?: ChatChanges | null;
-}
-
-/** The interactions of a snapshot, with empty defaults for slices it does not have. */
-export interface Interactions {
-  chat: ChatSnapshot;
-  questions: Question[];
-  poll: Poll | null;
-  reactions: ReactionBurst | null;
-  chatMutes: ChatMutes;
-  chatChanges: ChatChanges;
-}
-
-export const EMPTY_CHAT: ChatSnapshot = {
-  latest: [],
-  pinned: [],
-  slow_mode_seconds: 0,
-  muted: false,
-  muted_until: null,
-};
-
-export function interactionsOf(state: InteractionSlices): Interactions {
-  return {
-    chat: state.chat ?? EMPTY_CHAT,
-    questions: state.questions ?? [],
-    poll: state.poll ?? null,
-    reactions: state.reactions ?? null,
-    chatMutes: state.chat_mutes ?? {},
-    chatChanges: state.chat_changes ?? {},
-  };
-}
-
-/**
- * Whether the viewer may not chat now, and until when (null: the rest of the class).
- * The feed's latest word wins over the snapshot; a mute whose time has passed is over.
- */
-export function viewerMute(
-  interactions: Interactions,
-  viewerId: string | null,
-  now: number,
-): { until: string | null } | null {
-  const told = viewerId === null ? undefined : interactions.chatMutes[viewerId];
-  const { chat } = interactions;
-  const mute = told ?? { muted: chat.muted, until: chat.muted_until };
-  if (!mute.muted) return null;
-  if (mute.until !== null && Date.parse(mute.until) <= now) return null;
-  return { until: mute.until };
-}
 
 const PREFIXES = ["chat.", "qa.", "poll.", "reactions."] as const;
 
@@ -348,93 +250,4 @@ function insertBySeq<T extends { seq: number }>(list: readonly T[], item: T): T[
   let index = list.length;
   while (index > 0 && (list[index - 1]?.seq ?? 0) > item.seq) index -= 1;
   return [...list.slice(0, index), item, ...list.slice(index)];
-}
-
-// --- payload checks -------------------------------------------------------------------
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
-}
-
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((entry) => typeof entry === "string");
-}
-
-function asCounts(value: unknown): Record<string, number> | null {
-  if (!isRecord(value)) return null;
-  const counts: Record<string, number> = {};
-  for (const [key, count] of Object.entries(value)) {
-    if (!isCount(count)) return null;
-    counts[key] = count;
-  }
-  return counts;
-}
-
-function asChatMessage(value: unknown): ChatMessage | null {
-  if (!isRecord(value)) return null;
-  if (typeof value.id !== "string" || !isCount(value.seq) || typeof value.body !== "string") return null;
-  if (typeof value.created_at !== "string") return null;
-  return {
-    id: value.id,
-    seq: value.seq,
-    author_id: typeof value.author_id === "string" ? value.author_id : null,
-    author_name: typeof value.author_name === "string" ? value.author_name : null,
-    body: value.body,
-    reply_to_id: typeof value.reply_to_id === "string" ? value.reply_to_id : null,
-    created_at: value.created_at,
-    deleted: value.deleted === true,
-    pinned: value.pinned === true,
-  };
-}
-
-function asQuestion(value: unknown): Question | null {
-  if (!isRecord(value)) return null;
-  if (typeof value.id !== "string" || !isCount(value.seq) || typeof value.body !== "string") return null;
-  if (typeof value.created_at !== "string") return null;
-  const status = value.status === "answered" || value.status === "dismissed" ? value.status : "open";
-  return {
-    id: value.id,
-    seq: value.seq,
-    body: value.body,
-    anonymous: value.anonymous === true,
-    author_id: typeof value.author_id === "string" ? value.author_id : null,
-    author_name: typeof value.author_name === "string" ? value.author_name : null,
-    status,
-    upvotes: isCount(value.upvotes) ? value.upvotes : 0,
-    // Whoever asked, this event is not about the viewer's vote.
-    voted: value.voted === true,
-    answer_text: typeof value.answer_text === "string" ? value.answer_text : null,
-    answered_at: typeof value.answered_at === "string" ? value.answered_at : null,
-    created_at: value.created_at,
-  };
-}
-
-function asPoll(value: unknown): Poll | null {
-  if (!isRecord(value)) return null;
-  if (typeof value.id !== "string" || typeof value.question !== "string" || !Array.isArray(value.options)) return null;
-  const options = (value.options as unknown[]).filter(
-    (option): option is { id: string; text: string } =>
-      isRecord(option) && typeof option.id === "string" && typeof option.text === "string",
-  );
-  const kind = value.kind === "multiple" || value.kind === "quiz" ? value.kind : "single";
-  const status = value.status === "draft" || value.status === "closed" ? value.status : "open";
-  return {
-    id: value.id,
-    question: value.question,
-    kind,
-    options: options.map(({ id, text }) => ({ id, text })),
-    anonymous: value.anonymous === true,
-    status,
-    results_visible: value.results_visible === true,
-    opened_at: typeof value.opened_at === "string" ? value.opened_at : null,
-    closed_at: typeof value.closed_at === "string" ? value.closed_at : null,
-    correct_option_ids: isStringList(value.correct_option_ids) ? value.correct_option_ids : null,
-    counts: asCounts(value.counts),
-    total_votes: isCount(value.total_votes) ? value.total_votes : null,
-    my_vote: isStringList(value.my_vote) ? value.my_vote : null,
-  };
 }

@@ -18,6 +18,7 @@
  *   (`session.ending_soon`), until `session.ending_canceled` or its end.
  */
 import type { MediaStatus, ReplayStatus, Session, SessionState } from "../api/types";
+import { MEDIA_STATUS_VALUES, REPLAY_STATUS_VALUES } from "./event-catalog.gen";
 import { type FeedEvent, isFiltered } from "./frames";
 import { applyInteractionEvent, isInteractionEvent } from "./interactions-reducer";
 import { knownEvent } from "./known-event";
@@ -27,8 +28,6 @@ import { applyStudioEvent, isStudioEvent } from "./studio-reducer";
 /** Session fields `session.scheduled` and `session.updated` may carry. */
 const EDITABLE_FIELDS = ["title", "description", "scheduled_start", "scheduled_end"] as const;
 
-const MEDIA_STATUSES: readonly MediaStatus[] = ["unknown", "ok", "degraded", "disabled"];
-const REPLAY_STATUSES: readonly ReplayStatus[] = ["none", "pending", "processing", "partial", "ready", "failed", "deleted"];
 const ENDING_REASONS: readonly string[] = ["abandoned", "overtime"];
 
 export function applyEvent(state: SessionState, event: FeedEvent): SessionState {
@@ -89,7 +88,7 @@ export function applyEvent(state: SessionState, event: FeedEvent): SessionState 
     }
     case "replay.status_changed": {
       const replay = payload.status;
-      if (!REPLAY_STATUSES.includes(replay as ReplayStatus)) return advanced;
+      if (!REPLAY_STATUS_VALUES.includes(replay as ReplayStatus)) return advanced;
       return withSession(advanced, { replay_status: replay as ReplayStatus });
     }
     case "participant.joined":
@@ -135,5 +134,5 @@ function withSession(state: SessionState, change: Partial<Session>): SessionStat
 }
 
 function isMediaStatus(value: unknown): value is MediaStatus {
-  return MEDIA_STATUSES.includes(value as MediaStatus);
+  return MEDIA_STATUS_VALUES.includes(value as MediaStatus);
 }

@@ -8,8 +8,10 @@
  * (their names are the catalog's, `known-event.ts`).
  * `session-reducer.ts` calls this for those event types (after moving `as_of_seq`).
  */
-import type { EventEnvelope, RaisedHand, Scene, SceneLayout, StudioSnapshot } from "../api/types";
+import type { EventEnvelope, RaisedHand, Scene, StudioSnapshot } from "../api/types";
+import { SCENE_LAYOUT_VALUES } from "./event-catalog.gen";
 import { type KnownEvent, knownEvent } from "./known-event";
+import { asScene, isLayout, isPositiveInt } from "./payload-values";
 
 /** The slice of `/state` this reducer owns. */
 export interface StudioSlice {
@@ -28,14 +30,8 @@ export const EMPTY_STUDIO: StudioSnapshot = {
   stage: [],
 };
 
-export const LAYOUTS: readonly SceneLayout[] = [
-  "camera",
-  "slides",
-  "slides_camera",
-  "screen",
-  "screen_camera",
-  "whiteboard",
-];
+/** Every scene layout, in the switcher's order. */
+export const LAYOUTS = SCENE_LAYOUT_VALUES;
 
 const PREFIXES = ["studio.", "stage.", "hand."] as const;
 
@@ -66,7 +62,7 @@ function nextStudio(studio: StudioSnapshot, { type, payload }: StudioEvent): Stu
       // One scene; or, as an older api sent a reorder (not in the catalog), `scenes`.
       const { scenes: reordered } = payload as { scenes?: unknown };
       const changed = [payload.scene, ...(Array.isArray(reordered) ? (reordered as unknown[]) : [])]
-        .map(toScene)
+        .map(asScene)
         .filter((scene) => scene !== null);
       if (changed.length === 0) return studio;
       const ids = new Set(changed.map((scene) => scene.id));
@@ -154,28 +150,4 @@ function nextHands(hands: RaisedHand[], { type, payload }: StudioEvent): RaisedH
 function sortScenes(scenes: Scene[]): Scene[] {
   // The api's order: position, then id.
   return scenes.sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-export function isLayout(value: unknown): value is SceneLayout {
-  return LAYOUTS.includes(value as SceneLayout);
-}
-
-function isPositiveInt(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 1;
-}
-
-function toScene(value: unknown): Scene | null {
-  if (typeof value !== "object" || value === null) return null;
-  const scene = value as Record<string, unknown>;
-  const { id, session_id: sessionId, name, layout, position, config } = scene;
-  if (typeof id !== "string" || typeof name !== "string" || !isLayout(layout)) return null;
-  if (typeof position !== "number" || !Number.isInteger(position)) return null;
-  return {
-    id,
-    session_id: typeof sessionId === "string" ? sessionId : "",
-    name,
-    layout,
-    position,
-    config: typeof config === "object" && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : {},
-  };
 }

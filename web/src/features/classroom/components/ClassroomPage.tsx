@@ -13,7 +13,7 @@ import { SessionStatusBadge } from "../../sessions/components/SessionStatusBadge
 import { type LiveSession, useLiveSession } from "../../sessions/hooks/useLiveSession";
 import { mediaCredentialsKey } from "../../sessions/lib/health";
 import { isMissingSession } from "../../sessions/lib/sessions-api";
-import { interactionsOf } from "../../../events/interactions-reducer";
+import { interactionsOf } from "../../../events/interactions";
 import { InteractionsColumn } from "../../interactions/components/InteractionsColumn";
 import { ReactionsBar } from "../../interactions/components/ReactionsBar";
 import { EMPTY_STUDIO } from "../../../events/studio-reducer";

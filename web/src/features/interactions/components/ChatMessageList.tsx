@@ -1,5 +1,5 @@
 import { type MouseEvent, useLayoutEffect, useRef } from "react";
-import type { ChatMutes } from "../../../events/interactions-reducer";
+import type { ChatMutes } from "../../../events/interactions";
 import { ProblemMessage } from "../../../shared/components/InlineError";
 import type { ChatModeration } from "../hooks/useChatModeration";
 import type { EarlierChatView } from "../hooks/useEarlierChat";

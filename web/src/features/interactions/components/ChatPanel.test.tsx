@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FakeFetch, type Responder, json, problem } from "../../../api/testing/fake-fetch";
 import { aUser } from "../../../api/testing/fixtures";
 import type { ChatMessage } from "../../../api/types";
-import { EMPTY_CHAT } from "../../../events/interactions-reducer";
+import { EMPTY_CHAT } from "../../../events/interactions";
 import { anEvent } from "../../../events/testing/fake-event-log";
 import { aChatMessage } from "../testing/fixtures";
 import { renderInteractions } from "../testing/render-interactions";

@@ -1,5 +1,4 @@
-import type { Interactions } from "../../../events/interactions-reducer";
-import { viewerMute } from "../../../events/interactions-reducer";
+import { type Interactions, viewerMute } from "../../../events/interactions";
 import { useNow } from "../../../shared/hooks/useNow";
 import { useChatModeration } from "../hooks/useChatModeration";
 import { useEarlierChat } from "../hooks/useEarlierChat";

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeFetch, json, noContent, problem } from "../../../api/testing/fake-fetch";
 import { aUser } from "../../../api/testing/fixtures";
-import { EMPTY_CHAT } from "../../../events/interactions-reducer";
+import { EMPTY_CHAT } from "../../../events/interactions";
 import type { FeedSnapshot } from "../../../events/session-feed";
 import { anEvent } from "../../../events/testing/fake-event-log";
 import { aChatMessage, aPoll, aQuestion } from "../testing/fixtures";

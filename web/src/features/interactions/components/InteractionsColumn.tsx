@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { useAuth } from "../../../auth/useAuth";
-import { type InteractionSlices, interactionsOf } from "../../../events/interactions-reducer";
+import { type InteractionSlices, interactionsOf } from "../../../events/interactions";
 import type { FeedSnapshot } from "../../../events/session-feed";
 import { useNow } from "../../../shared/hooks/useNow";
 import { formatAgo } from "../../../shared/lib/format-duration";

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeFetch, json, problem } from "../../../api/testing/fake-fetch";
 import { aUser } from "../../../api/testing/fixtures";
-import { interactionsOf } from "../../../events/interactions-reducer";
+import { interactionsOf } from "../../../events/interactions";
 import { anEvent } from "../../../events/testing/fake-event-log";
 import { renderInteractions } from "../testing/render-interactions";
 import { ReactionsBar } from "./ReactionsBar";

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { describeProblem, toProblemError } from "../../../api/problem";
 import type { ReactionEmoji } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
-import type { ReactionBurst } from "../../../events/interactions-reducer";
+import type { ReactionBurst } from "../../../events/interactions";
 import { react } from "../lib/interactions-api";
 import { type Float, REACTIONS, describeBurst, floatsFor } from "../lib/reactions";
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useReducer, useRef } from "react";
 import { type ProblemError, toProblemError } from "../../../api/problem";
 import type { ChatMessage, ChatSnapshot } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
-import type { ChatChanges } from "../../../events/interactions-reducer";
+import type { ChatChanges } from "../../../events/interactions";
 import { CHAT_PAGE_SIZE, chatMessages, nextBefore, pinnedMessages } from "../lib/chat-history";
 import { type EarlierChatEvent, initialEarlierChat, reduceEarlierChat } from "../lib/earlier-chat";
 import { chatHistory } from "../lib/interactions-api";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../../api/types";
-import type { ChatChanges } from "../../../events/interactions-reducer";
+import type { ChatChanges } from "../../../events/interactions";
 import { aChatMessage as aMessage } from "../testing/fixtures";
 import {
   CHAT_SNAPSHOT_SIZE,

@@ -20,7 +20,7 @@
  *   the live list has them already.
  */
 import type { ChatHistory, ChatMessage } from "../../../api/types";
-import type { ChatChange, ChatChanges } from "../../../events/interactions-reducer";
+import type { ChatChange, ChatChanges } from "../../../events/interactions";
 
 /** Messages in the `/state` snapshot's `chat.latest` (the api's `chat.LATEST`). */
 export const CHAT_SNAPSHOT_SIZE = 50;

@@ -14,7 +14,8 @@ import { AuthProvider } from "../../../auth/AuthProvider";
 import { useAuth } from "../../../auth/useAuth";
 import { REFRESH_TOKEN_KEY, createTokenStore } from "../../../auth/token-store";
 import type { FeedEvent } from "../../../events/frames";
-import { type InteractionSlices, applyInteractionEvent } from "../../../events/interactions-reducer";
+import type { InteractionSlices } from "../../../events/interactions";
+import { applyInteractionEvent } from "../../../events/interactions-reducer";
 import type { FeedSnapshot } from "../../../events/session-feed";
 import { InteractionsColumn } from "../components/InteractionsColumn";
 
