@@ -11,6 +11,7 @@ multistream up                            up.py (services, migrations and every 
 multistream services install|up|down|status|env   services.py
 multistream contracts export|check        contracts.py
 multistream eventlog rebuild              eventlog.py
+multistream backup create|restore         backup.py
 ```
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import typer
 
-from multistream.cli import contracts, db, demo, eventlog, processes, services, up
+from multistream.cli import backup, contracts, db, demo, eventlog, processes, services, up
 
 app = typer.Typer(
     help="Multistream: teaching-first live classes.",
@@ -34,6 +35,7 @@ app.command("up")(up.up)
 app.add_typer(services.app, name="services")
 app.add_typer(contracts.app, name="contracts")
 app.add_typer(eventlog.app, name="eventlog")
+app.add_typer(backup.app, name="backup")
 
 
 def main() -> None:
