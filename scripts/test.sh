@@ -11,6 +11,13 @@ eval "$(.venv/bin/multistream services env)"
 .venv/bin/ruff check src tests
 .venv/bin/ruff format --check src tests
 .venv/bin/mypy
+# The alert rules (docs/ops): valid, and each fires, and stays quiet, as its unit tests say.
+if [ -x .multistream/bin/promtool ] || command -v go >/dev/null; then
+  .multistream/bin/promtool check rules docs/ops/alerts.yml
+  .multistream/bin/promtool test rules docs/ops/alerts.test.yml
+else
+  echo "promtool missing (no Go to build it with): the alert rules were not checked" >&2
+fi
 .venv/bin/multistream contracts check
 npm --prefix web run --silent contracts:check
 npm --prefix web run --silent typecheck

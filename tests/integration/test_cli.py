@@ -93,7 +93,7 @@ def test_services_install_is_idempotent() -> None:
     assert result.returncode == 0, result.stderr
     lines = [line.split() for line in result.stdout.splitlines() if not line.startswith("took")]
     assert {line[0]: line[2] for line in lines} == dict.fromkeys(
-        ("postgres", "redis", "minio", "livekit"), "present"
+        ("postgres", "redis", "minio", "livekit", "promtool"), "present"
     )
 
 

