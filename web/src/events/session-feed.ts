@@ -33,6 +33,7 @@
 import type { EventPage, SessionRole } from "../api/types";
 import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelay } from "./backoff";
 import { type FeedEvent, helloFrame, parseServerFrame } from "./frames";
+import { SeqOrder } from "./seq-order";
 
 export type FeedStatus = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -133,8 +134,11 @@ export class SessionFeed {
   private welcomed = false;
   /** The one timer the feed needs at a time: handshake, silence, or the next retry. */
   private timer: TimerId | null = null;
-  /** Events that arrived ahead of a gap, by seq, until the gap is filled. */
-  private readonly heldBack = new Map<number, FeedEvent>();
+  /** Delivers in seq order; holds back what arrives ahead of a gap until `repair` fills it. */
+  private readonly order = new SeqOrder<FeedEvent>(
+    () => this.current.lastSeq,
+    (event) => this.deliver(event),
+  );
   private repairing = false;
 
   constructor(options: SessionFeedOptions) {
@@ -169,7 +173,7 @@ export class SessionFeed {
   start(after: number): void {
     this.abandon(1000, "restarting");
     this.run += 1;
-    this.heldBack.clear();
+    this.order.clear();
     this.repairing = false;
     this.update({
       status: "connecting",
@@ -299,15 +303,7 @@ export class SessionFeed {
   // --- ordering -------------------------------------------------------------------
 
   private receive(event: FeedEvent): void {
-    const next = this.current.lastSeq + 1;
-    if (event.seq < next) return;
-    if (event.seq === next) {
-      this.deliver(event);
-      this.releaseHeldBack();
-      return;
-    }
-    this.heldBack.set(event.seq, event);
-    if (!this.repairing) void this.repair();
+    if (!this.order.receive(event) && !this.repairing) void this.repair();
   }
 
   private deliver(event: FeedEvent): void {
@@ -315,27 +311,17 @@ export class SessionFeed {
     this.options.onEvent(event);
   }
 
-  private releaseHeldBack(): void {
-    for (;;) {
-      const event = this.heldBack.get(this.current.lastSeq + 1);
-      if (event === undefined) break;
-      this.heldBack.delete(event.seq);
-      this.deliver(event);
-    }
-    for (const seq of this.heldBack.keys()) if (seq <= this.current.lastSeq) this.heldBack.delete(seq);
-  }
-
-  /** Reads the missing range from `/events` while later events wait in `heldBack`. */
+  /** Reads the missing range from `/events` while later events wait in `order`. */
   private async repair(): Promise<void> {
     const run = this.run;
     this.repairing = true;
     try {
       let after = this.current.lastSeq;
-      for (let page = 0; page < MAX_REPAIR_PAGES && this.heldBack.size > 0; page++) {
+      for (let page = 0; page < MAX_REPAIR_PAGES && this.order.waiting; page++) {
         const events = await this.options.fetchEvents(after);
         if (run !== this.run) return;
         for (const event of [...events.items].sort((a, b) => a.seq - b.seq)) this.receive(event);
-        this.releaseHeldBack();
+        this.order.release();
         if (events.next_after === null || events.next_after <= after) break;
         after = Math.max(events.next_after, this.current.lastSeq);
       }
@@ -349,7 +335,7 @@ export class SessionFeed {
     }
     if (run !== this.run) return;
     this.repairing = false;
-    if (this.heldBack.size > 0) this.dropAndRetry();
+    if (this.order.waiting) this.dropAndRetry();
   }
 
   // --- plumbing -------------------------------------------------------------------
