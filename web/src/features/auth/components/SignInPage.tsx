@@ -2,13 +2,13 @@ import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { describeProblem } from "../../../api/problem";
 import { useAuth } from "../../../auth/useAuth";
-import { Field } from "../../../shared/components/Field";
 import { FormAlert } from "../../../shared/components/FormAlert";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
 import { authPathFor, isInviteReturn } from "../lib/return-to";
 import { SIGN_IN_FIELDS, lockedOutMessage, validateSignIn } from "../lib/validate-account";
+import { EmailField, PasswordField } from "./AccountFields";
 import { AuthLayout } from "./AuthLayout";
 
 export function SignInPage() {
@@ -62,39 +62,8 @@ export function SignInPage() {
     >
       <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form">
         <FormAlert>{form.formError}</FormAlert>
-        <Field label="Email" error={form.fieldErrors.email}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="email"
-              name="email"
-              autoComplete="email"
-              inputMode="email"
-              value={email}
-              onChange={(event) => {
-                setEmail(event.target.value);
-                form.clearFieldError("email");
-              }}
-            />
-          )}
-        </Field>
-        <Field label="Password" error={form.fieldErrors.password}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-                form.clearFieldError("password");
-              }}
-            />
-          )}
-        </Field>
+        <EmailField form={form} value={email} onChange={setEmail} />
+        <PasswordField form={form} autoComplete="current-password" value={password} onChange={setPassword} />
         <SubmitButton submitting={form.submitting} busyLabel="Signing in…">
           Sign in
         </SubmitButton>

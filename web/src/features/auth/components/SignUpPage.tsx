@@ -2,13 +2,14 @@ import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { describeProblem } from "../../../api/problem";
 import { useAuth } from "../../../auth/useAuth";
-import { Field } from "../../../shared/components/Field";
 import { FormAlert } from "../../../shared/components/FormAlert";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
+import { TextField } from "../../../shared/components/TextField";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
 import { authPathFor, isInviteReturn } from "../lib/return-to";
-import { PASSWORD_MIN_LENGTH, SIGN_UP_FIELDS, validateSignUp } from "../lib/validate-account";
+import { DISPLAY_NAME_MAX_LENGTH, PASSWORD_MIN_LENGTH, SIGN_UP_FIELDS, validateSignUp } from "../lib/validate-account";
+import { EmailField, PasswordField } from "./AccountFields";
 import { AuthLayout } from "./AuthLayout";
 
 export function SignUpPage() {
@@ -56,60 +57,25 @@ export function SignUpPage() {
     >
       <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form">
         <FormAlert>{form.formError}</FormAlert>
-        <Field label="Your name" hint="Shown to your classmates and teachers." error={form.fieldErrors.display_name}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="text"
-              name="display_name"
-              autoComplete="name"
-              maxLength={100}
-              value={displayName}
-              onChange={(event) => {
-                setDisplayName(event.target.value);
-                form.clearFieldError("display_name");
-              }}
-            />
-          )}
-        </Field>
-        <Field label="Email" error={form.fieldErrors.email}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="email"
-              name="email"
-              autoComplete="email"
-              inputMode="email"
-              value={email}
-              onChange={(event) => {
-                setEmail(event.target.value);
-                form.clearFieldError("email");
-              }}
-            />
-          )}
-        </Field>
-        <Field
-          label="Password"
+        <TextField
+          form={form}
+          name="display_name"
+          label="Your name"
+          hint="Shown to your classmates and teachers."
+          type="text"
+          autoComplete="name"
+          maxLength={DISPLAY_NAME_MAX_LENGTH}
+          value={displayName}
+          onChange={setDisplayName}
+        />
+        <EmailField form={form} value={email} onChange={setEmail} />
+        <PasswordField
+          form={form}
+          autoComplete="new-password"
           hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-          error={form.fieldErrors.password}
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              name="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-                form.clearFieldError("password");
-              }}
-            />
-          )}
-        </Field>
+          value={password}
+          onChange={setPassword}
+        />
         <SubmitButton submitting={form.submitting} busyLabel="Creating your account…">
           Create account
         </SubmitButton>

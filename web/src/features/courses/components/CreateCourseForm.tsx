@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { useApi } from "../../../auth/useApi";
-import { Field } from "../../../shared/components/Field";
 import { FormAlert } from "../../../shared/components/FormAlert";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
+import { TextAreaField, TextField } from "../../../shared/components/TextField";
 import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
 import { createCourse } from "../lib/courses-api";
 import {
@@ -45,39 +45,26 @@ export function CreateCourseForm() {
       </h2>
       <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form">
         <FormAlert>{form.formError}</FormAlert>
-        <Field label="Title" error={form.fieldErrors.title}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="text"
-              name="title"
-              maxLength={TITLE_MAX_LENGTH}
-              placeholder="e.g. Biology 101 — Spring term"
-              value={title}
-              onChange={(event) => {
-                setTitle(event.target.value);
-                form.clearFieldError("title");
-              }}
-            />
-          )}
-        </Field>
-        <Field label="Description (optional)" hint="What students will learn." error={form.fieldErrors.description}>
-          {(control) => (
-            <textarea
-              {...control}
-              className="input textarea"
-              name="description"
-              rows={3}
-              maxLength={DESCRIPTION_MAX_LENGTH}
-              value={description}
-              onChange={(event) => {
-                setDescription(event.target.value);
-                form.clearFieldError("description");
-              }}
-            />
-          )}
-        </Field>
+        <TextField
+          form={form}
+          name="title"
+          label="Title"
+          type="text"
+          maxLength={TITLE_MAX_LENGTH}
+          placeholder="e.g. Biology 101 — Spring term"
+          value={title}
+          onChange={setTitle}
+        />
+        <TextAreaField
+          form={form}
+          name="description"
+          label="Description (optional)"
+          hint="What students will learn."
+          rows={3}
+          maxLength={DESCRIPTION_MAX_LENGTH}
+          value={description}
+          onChange={setDescription}
+        />
         <SubmitButton submitting={form.submitting} busyLabel="Creating…">
           Create course
         </SubmitButton>

@@ -3,6 +3,7 @@ import type { Invite, InviteCreate, InviteRoleName } from "../../../api/types";
 import { Field } from "../../../shared/components/Field";
 import { FormAlert } from "../../../shared/components/FormAlert";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
+import { TextField } from "../../../shared/components/TextField";
 import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
 import { EXPIRY_CHOICES, parseMaxUses } from "../lib/describe-invite";
 
@@ -71,22 +72,16 @@ export function CreateInviteForm({ onCreate }: CreateInviteFormProps) {
             </select>
           )}
         </Field>
-        <Field label="Maximum uses" hint="Empty for no limit." error={form.fieldErrors.max_uses}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="text"
-              inputMode="numeric"
-              name="max_uses"
-              value={maxUses}
-              onChange={(event) => {
-                setMaxUses(event.target.value);
-                form.clearFieldError("max_uses");
-              }}
-            />
-          )}
-        </Field>
+        <TextField
+          form={form}
+          name="max_uses"
+          label="Maximum uses"
+          hint="Empty for no limit."
+          type="text"
+          inputMode="numeric"
+          value={maxUses}
+          onChange={setMaxUses}
+        />
       </div>
       <SubmitButton submitting={form.submitting} busyLabel="Creating link…">
         Create {role === "ta" ? "TA" : "student"} invite link

@@ -1,19 +1,10 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useState } from "react";
 import type { Session } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
-import { FormAlert } from "../../../shared/components/FormAlert";
-import { SubmitButton } from "../../../shared/components/SubmitButton";
-import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
-import {
-  SCHEDULE_FIELDS,
-  type ScheduleField,
-  type ScheduleInput,
-  inputFromSession,
-  sessionChanges,
-  validateSchedule,
-} from "../lib/schedule-draft";
+import { useSessionForm } from "../hooks/useSessionForm";
+import { inputFromSession, sessionChanges, validateSchedule } from "../lib/schedule-draft";
 import { updateSession } from "../lib/sessions-api";
-import { SessionFields } from "./SessionFields";
+import { SessionForm } from "./SessionForm";
 
 interface EditSessionFormProps {
   session: Session;
@@ -24,17 +15,9 @@ interface EditSessionFormProps {
 /** Hosts edit a scheduled class: the schedule form's fields and rules, sending only what changed. */
 export function EditSessionForm({ session, onSaved, onCancel }: EditSessionFormProps) {
   const api = useApi();
-  const form = useFormSubmission(SCHEDULE_FIELDS);
   const [original] = useState(() => inputFromSession(session));
-  const [input, setInput] = useState<ScheduleInput>(original);
-  const titleRef = useRef<HTMLInputElement | null>(null);
-
-  useEffect(() => titleRef.current?.focus(), []);
-
-  function change(change: Partial<ScheduleInput>, field: ScheduleField | null) {
-    setInput((current) => ({ ...current, ...change }));
-    if (field !== null) form.clearFieldError(field);
-  }
+  const state = useSessionForm(() => original);
+  const { form, input } = state;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -54,23 +37,14 @@ export function EditSessionForm({ session, onSaved, onCancel }: EditSessionFormP
   }
 
   return (
-    <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form schedule-form" aria-label={`Edit ${session.title}`}>
-      <FormAlert>{form.formError}</FormAlert>
-      <SessionFields
-        input={input}
-        errors={form.fieldErrors}
-        onChange={change}
-        titleRef={titleRef}
-        ownDuration={original.durationMinutes}
-      />
-      <div className="actions">
-        <SubmitButton submitting={form.submitting} busyLabel="Saving…">
-          Save changes
-        </SubmitButton>
-        <button type="button" className="button" onClick={onCancel} disabled={form.submitting}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <SessionForm
+      state={state}
+      label={`Edit ${session.title}`}
+      submitLabel="Save changes"
+      busyLabel="Saving…"
+      ownDuration={original.durationMinutes}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+    />
   );
 }

@@ -1,20 +1,11 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { IdempotencyKeys } from "../../../api/idempotency";
 import type { Session } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
-import { FormAlert } from "../../../shared/components/FormAlert";
-import { SubmitButton } from "../../../shared/components/SubmitButton";
-import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
-import {
-  SCHEDULE_FIELDS,
-  type ScheduleField,
-  type ScheduleInput,
-  defaultScheduleInput,
-  scheduleDraft,
-  validateSchedule,
-} from "../lib/schedule-draft";
+import { useSessionForm } from "../hooks/useSessionForm";
+import { defaultScheduleInput, scheduleDraft, validateSchedule } from "../lib/schedule-draft";
 import { scheduleSession } from "../lib/sessions-api";
-import { SessionFields } from "./SessionFields";
+import { SessionForm } from "./SessionForm";
 
 interface ScheduleSessionFormProps {
   courseId: string;
@@ -27,18 +18,10 @@ interface ScheduleSessionFormProps {
 /** Schedules a class: title, day, start time (the teacher's own time zone), length, and whether it is recorded. */
 export function ScheduleSessionForm({ courseId, recordByDefault, onScheduled, onCancel }: ScheduleSessionFormProps) {
   const api = useApi();
-  const form = useFormSubmission(SCHEDULE_FIELDS);
-  const [input, setInput] = useState<ScheduleInput>(() => defaultScheduleInput(new Date(), recordByDefault));
-  const titleRef = useRef<HTMLInputElement | null>(null);
+  const state = useSessionForm(() => defaultScheduleInput(new Date(), recordByDefault));
+  const { form, input } = state;
   // Trying again after a lost answer must not schedule the class twice.
   const [keys] = useState(() => new IdempotencyKeys());
-
-  useEffect(() => titleRef.current?.focus(), []);
-
-  function change(change: Partial<ScheduleInput>, field: ScheduleField | null) {
-    setInput((current) => ({ ...current, ...change }));
-    if (field !== null) form.clearFieldError(field);
-  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,17 +39,13 @@ export function ScheduleSessionForm({ courseId, recordByDefault, onScheduled, on
   }
 
   return (
-    <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form schedule-form" aria-label="Schedule a class">
-      <FormAlert>{form.formError}</FormAlert>
-      <SessionFields input={input} errors={form.fieldErrors} onChange={change} titleRef={titleRef} />
-      <div className="actions">
-        <SubmitButton submitting={form.submitting} busyLabel="Scheduling…">
-          Schedule class
-        </SubmitButton>
-        <button type="button" className="button" onClick={onCancel} disabled={form.submitting}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <SessionForm
+      state={state}
+      label="Schedule a class"
+      submitLabel="Schedule class"
+      busyLabel="Scheduling…"
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+    />
   );
 }
