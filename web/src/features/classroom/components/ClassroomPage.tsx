@@ -4,6 +4,7 @@ import { ErrorState } from "../../../shared/components/ErrorState";
 import { LoadingState } from "../../../shared/components/LoadingState";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { formatDateTime } from "../../../shared/lib/format-date";
+import { ClassOver } from "../../sessions/components/ClassOver";
 import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
 import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
 import { EndingBanner } from "../../sessions/components/EndingBanner";
@@ -126,28 +127,11 @@ function Classroom({ live }: { live: LiveSession }) {
         </div>
       ) : null}
 
-      {status === "ended" ? (
-        <section className="card classroom__over" aria-labelledby="classroom-over-title">
-          <h2 id="classroom-over-title">
-            This class has ended
-          </h2>
-          {live.endedDetail ? <p className="ended-reason">It ended by itself. {live.endedDetail}</p> : null}
+      {status === "ended" || status === "canceled" ? (
+        <ClassOver place="classroom" status={status} endedDetail={live.endedDetail} backTo={coursePath} backLabel="Back to the course">
           <p>Thanks for joining.</p>
           <ReplayWhenReady sessionId={session.id} />
-          <Link className="button" to={coursePath}>
-            Back to the course
-          </Link>
-        </section>
-      ) : null}
-      {status === "canceled" ? (
-        <section className="card classroom__over" aria-labelledby="classroom-over-title">
-          <h2 id="classroom-over-title">
-            This class was canceled
-          </h2>
-          <Link className="button" to={coursePath}>
-            Back to the course
-          </Link>
-        </section>
+        </ClassOver>
       ) : null}
     </article>
   );

@@ -55,19 +55,20 @@ type Action =
   | { type: "session"; session: Session }
   | { type: "joined"; join: JoinResponse };
 
+const initial: Model = {
+  status: "loading",
+  error: null,
+  state: null,
+  join: null,
+  endedDetail: null,
+  startAfter: null,
+  attempt: 0,
+};
+
 function reduce(model: Model, action: Action): Model {
   switch (action.type) {
     case "load":
-      return {
-        ...model,
-        status: "loading",
-        error: null,
-        state: null,
-        join: null,
-        endedDetail: null,
-        startAfter: null,
-        attempt: model.attempt + 1,
-      };
+      return { ...initial, attempt: model.attempt + 1 };
     case "loaded":
       return { ...model, status: "ready", state: action.state, join: action.join, startAfter: action.state.as_of_seq };
     case "failed":
@@ -94,16 +95,6 @@ function endedDetailOf(before: SessionState, after: SessionState, event: FeedEve
   const detail = known.payload.detail;
   return typeof detail === "string" && detail.trim() !== "" ? detail : null;
 }
-
-const initial: Model = {
-  status: "loading",
-  error: null,
-  state: null,
-  join: null,
-  endedDetail: null,
-  startAfter: null,
-  attempt: 0,
-};
 
 /**
  * Loads a class (by `/join` or `/state`), keeps it current with the live event feed,

@@ -10,24 +10,19 @@ import {
   type Broadcast,
   type BroadcastSession,
   type StartBroadcast,
+  NO_BROADCAST,
   Observable,
   describeMediaError,
   mediaConnectionOf,
 } from "./media";
-import { toRemotePerson } from "./livekit-people";
+import { onPeopleChanged, ownVideo, toRemotePerson } from "./livekit-people";
 import { otherPeople } from "./teacher-tracks";
 
 export const startLiveKitBroadcast: StartBroadcast = (livekitUrl, token, tracks) =>
   new LiveKitBroadcast(livekitUrl, token, tracks);
 
 class LiveKitBroadcast implements BroadcastSession {
-  private readonly state = new Observable<Broadcast>({
-    connection: "connecting",
-    publishing: { camera: false, microphone: false },
-    screen: null,
-    people: [],
-    error: null,
-  });
+  private readonly state = new Observable<Broadcast>(NO_BROADCAST);
   private room: Room | null = null;
   private closed = false;
 
@@ -87,16 +82,10 @@ class LiveKitBroadcast implements BroadcastSession {
       this.room = room;
       const followPeople = () => this.followPeople(room);
       const followScreen = () => this.followScreen(room);
-      room
+      onPeopleChanged(room, RoomEvent, followPeople)
         .on(RoomEvent.ConnectionStateChanged, (connection) =>
           this.state.set({ connection: mediaConnectionOf(connection) }),
         )
-        .on(RoomEvent.TrackSubscribed, followPeople)
-        .on(RoomEvent.TrackUnsubscribed, followPeople)
-        .on(RoomEvent.TrackMuted, followPeople)
-        .on(RoomEvent.TrackUnmuted, followPeople)
-        .on(RoomEvent.ParticipantConnected, followPeople)
-        .on(RoomEvent.ParticipantDisconnected, followPeople)
         .on(RoomEvent.LocalTrackPublished, followScreen)
         .on(RoomEvent.LocalTrackUnpublished, followScreen)
         .on(RoomEvent.Disconnected, () =>
@@ -137,9 +126,6 @@ class LiveKitBroadcast implements BroadcastSession {
   }
 
   private followScreen(room: Room): void {
-    const screen = [...room.localParticipant.videoTrackPublications.values()].find(
-      (publication) => (publication.source as string) === "screen_share",
-    );
-    this.state.set({ screen: screen?.track ?? null });
+    this.state.set({ screen: ownVideo(room, "screen_share") });
   }
 }

@@ -11,28 +11,18 @@ import {
   type ConnectViewer,
   type TeacherMedia,
   type ViewerSession,
+  NO_TEACHER_MEDIA,
   Observable,
   describeMediaError,
   mediaConnectionOf,
 } from "./media";
-import { toRemotePerson } from "./livekit-people";
+import { onPeopleChanged, ownVideo, toRemotePerson } from "./livekit-people";
 import { otherPeople, pickTeacherTracks } from "./teacher-tracks";
 
 export const connectLiveKitViewer: ConnectViewer = (livekitUrl, token) => new LiveKitViewer(livekitUrl, token);
 
 class LiveKitViewer implements ViewerSession {
-  private readonly state = new Observable<TeacherMedia>({
-    connection: "connecting",
-    video: null,
-    audio: null,
-    screen: null,
-    people: [],
-    canPublish: false,
-    ownCamera: null,
-    audioBlocked: false,
-    videoBlocked: false,
-    error: null,
-  });
+  private readonly state = new Observable<TeacherMedia>(NO_TEACHER_MEDIA);
   private room: Room | null = null;
   private closed = false;
   /** Whether my camera and microphone should be out: follows LiveKit's canPublish. */
@@ -74,13 +64,7 @@ class LiveKitViewer implements ViewerSession {
       const room = new Room({ adaptiveStream: true });
       this.room = room;
       const follow = () => this.followTeacher(room);
-      room
-        .on(RoomEvent.TrackSubscribed, follow)
-        .on(RoomEvent.TrackUnsubscribed, follow)
-        .on(RoomEvent.TrackMuted, follow)
-        .on(RoomEvent.TrackUnmuted, follow)
-        .on(RoomEvent.ParticipantConnected, follow)
-        .on(RoomEvent.ParticipantDisconnected, follow)
+      onPeopleChanged(room, RoomEvent, follow)
         .on(RoomEvent.ParticipantMetadataChanged, follow)
         .on(RoomEvent.ConnectionStateChanged, (connection) =>
           this.state.set({ connection: mediaConnectionOf(connection) }),
@@ -121,10 +105,7 @@ class LiveKitViewer implements ViewerSession {
   }
 
   private followOwnCamera(room: Room): void {
-    const camera = [...room.localParticipant.videoTrackPublications.values()].find(
-      (publication) => (publication.source as string) === "camera",
-    );
-    this.state.set({ ownCamera: camera?.track ?? null });
+    this.state.set({ ownCamera: ownVideo(room, "camera") });
   }
 
   /** On stage (may publish): camera and microphone on; taken off stage: both off. */

@@ -56,6 +56,20 @@ export interface ViewerSession {
 
 export type ConnectViewer = (livekitUrl: string, token: string) => ViewerSession;
 
+/** A viewer's media before the room has said anything. */
+export const NO_TEACHER_MEDIA: TeacherMedia = {
+  connection: "connecting",
+  video: null,
+  audio: null,
+  screen: null,
+  people: [],
+  canPublish: false,
+  ownCamera: null,
+  audioBlocked: false,
+  videoBlocked: false,
+  error: null,
+};
+
 export interface Broadcast {
   connection: MediaConnection;
   /** Which of the host's tracks are being sent. */
@@ -78,6 +92,15 @@ export interface BroadcastSession {
 }
 
 export type StartBroadcast = (livekitUrl: string, token: string, tracks: readonly MediaStreamTrack[]) => BroadcastSession;
+
+/** A broadcast before the room has said anything. */
+export const NO_BROADCAST: Broadcast = {
+  connection: "connecting",
+  publishing: { camera: false, microphone: false },
+  screen: null,
+  people: [],
+  error: null,
+};
 
 /** A simple observable value, shared by the implementations. */
 export class Observable<T> {

@@ -9,24 +9,15 @@ import {
   type AttachableTrack,
   type Broadcast,
   type BroadcastSession,
+  NO_BROADCAST,
+  NO_TEACHER_MEDIA,
   Observable,
   type TeacherMedia,
   type ViewerSession,
 } from "../lib/media";
 
 export class FakeViewer implements ViewerSession {
-  private readonly state = new Observable<TeacherMedia>({
-    connection: "connecting",
-    video: null,
-    audio: null,
-    screen: null,
-    people: [],
-    canPublish: false,
-    ownCamera: null,
-    audioBlocked: false,
-    videoBlocked: false,
-    error: null,
-  });
+  private readonly state = new Observable<TeacherMedia>(NO_TEACHER_MEDIA);
   disconnected = false;
   audioStarts = 0;
 
@@ -63,13 +54,7 @@ export class FakeViewer implements ViewerSession {
 }
 
 export class FakeBroadcast implements BroadcastSession {
-  private readonly state = new Observable<Broadcast>({
-    connection: "connecting",
-    publishing: { camera: false, microphone: false },
-    screen: null,
-    people: [],
-    error: null,
-  });
+  private readonly state = new Observable<Broadcast>(NO_BROADCAST);
   disconnected = false;
   /** What the host asked of screen sharing, in order. */
   readonly screenShares: boolean[] = [];

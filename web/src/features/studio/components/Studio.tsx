@@ -6,6 +6,7 @@ import { useApi } from "../../../auth/useApi";
 import { ErrorState } from "../../../shared/components/ErrorState";
 import { formatDateTime, formatTime } from "../../../shared/lib/format-date";
 import { isHost } from "../../courses/lib/permissions";
+import { ClassOver } from "../../sessions/components/ClassOver";
 import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
 import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
 import { EndingBanner } from "../../sessions/components/EndingBanner";
@@ -229,30 +230,15 @@ export function Studio({ live, course }: StudioProps) {
         </div>
       ) : null}
 
-      {status === "ended" ? (
-        <section className="card studio__over" aria-labelledby="studio-over-title">
-          <h2 id="studio-over-title">
-            This class has ended
-          </h2>
-          {live.endedDetail ? <p className="ended-reason">It ended by itself. {live.endedDetail}</p> : null}
+      {status === "ended" || status === "canceled" ? (
+        <ClassOver place="studio" status={status} endedDetail={live.endedDetail} backTo={coursePath} backLabel={`Back to ${course.title}`}>
           <p>
             Students have been told.{" "}
             {session.recording_enabled
               ? "The replay will appear on the course page when it's ready."
               : "This class wasn't recorded, so there is no replay."}
           </p>
-          <Link className="button" to={coursePath}>
-            Back to {course.title}
-          </Link>
-        </section>
-      ) : null}
-      {status === "canceled" ? (
-        <section className="card studio__over" aria-labelledby="studio-over-title">
-          <h2 id="studio-over-title">This class was canceled</h2>
-          <Link className="button" to={coursePath}>
-            Back to {course.title}
-          </Link>
-        </section>
+        </ClassOver>
       ) : null}
     </article>
   );
