@@ -23,3 +23,18 @@ export function ErrorState({ title, problem, onRetry }: ErrorStateProps) {
     </div>
   );
 }
+
+/** A part of a page that could not be loaded, in a line: what and why, and Try again. */
+export function PartError({ what, problem, onRetry }: { what: string; problem: ProblemError | null; onRetry(): void }) {
+  if (problem === null) return null;
+  return (
+    <div className="error-state" role="alert">
+      <p>
+        {what} {describeProblem(problem.problem)}
+      </p>
+      <button type="button" className="button button--small" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import type { ProblemError } from "../../api/problem";
-import { describeProblem } from "../../api/problem";
+import { type ProblemError, describeProblem } from "../../api/problem";
+import type { ActionFailure } from "../hooks/useAction";
 
 /** A short error beside what failed, announced as it appears; nothing when there is none. */
 export function InlineError({ children }: { children: ReactNode }) {
@@ -20,4 +20,9 @@ export function ProblemMessage({ what, problem }: { what?: string; problem: Prob
   if (!problem) return null;
   const why = describeProblem(problem.problem);
   return <InlineError>{what ? `${what} ${why}` : why}</InlineError>;
+}
+
+/** A failed action (`useAction`): its title, then the api's sentence ("Couldn't extend the class. …"). */
+export function ActionError({ failure }: { failure: ActionFailure | null }) {
+  return <ProblemMessage what={failure ? `${failure.title}.` : undefined} problem={failure?.problem} />;
 }

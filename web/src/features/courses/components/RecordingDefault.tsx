@@ -1,7 +1,8 @@
-import { useId, useState } from "react";
-import { type ProblemError, describeProblem, toProblemError } from "../../../api/problem";
+import { useId } from "react";
 import type { Course } from "../../../api/types";
 import { useApi } from "../../../auth/useApi";
+import { ActionError } from "../../../shared/components/InlineError";
+import { useAction } from "../../../shared/hooks/useAction";
 import { updateCourse } from "../lib/courses-api";
 
 interface RecordingDefaultProps {
@@ -13,20 +14,15 @@ interface RecordingDefaultProps {
 export function RecordingDefault({ course, onChanged }: RecordingDefaultProps) {
   const api = useApi();
   const hintId = useId();
-  const [saving, setSaving] = useState<boolean | null>(null);
-  const [failure, setFailure] = useState<ProblemError | null>(null);
+  const action = useAction();
+  // While saving, the box shows the choice being saved.
+  const saving = action.busy === null ? null : action.busy === "record";
   const checked = saving ?? course.record_by_default;
 
-  async function change(recordByDefault: boolean) {
-    setSaving(recordByDefault);
-    setFailure(null);
-    try {
-      onChanged(await updateCourse(api, course.id, { record_by_default: recordByDefault }));
-    } catch (error) {
-      setFailure(toProblemError(error));
-    } finally {
-      setSaving(null);
-    }
+  function change(recordByDefault: boolean) {
+    void action.run(recordByDefault ? "record" : "do-not-record", "Couldn't save the change", async () =>
+      onChanged(await updateCourse(api, course.id, { record_by_default: recordByDefault })),
+    );
   }
 
   return (
@@ -38,7 +34,7 @@ export function RecordingDefault({ course, onChanged }: RecordingDefaultProps) {
           checked={checked}
           disabled={saving !== null}
           aria-describedby={hintId}
-          onChange={(event) => void change(event.target.checked)}
+          onChange={(event) => change(event.target.checked)}
         />
         Record new classes by default
       </label>
@@ -49,11 +45,7 @@ export function RecordingDefault({ course, onChanged }: RecordingDefaultProps) {
             ? "New classes start with “Record this class” ticked. Classes already scheduled keep their own choice."
             : "New classes are not recorded unless you tick “Record this class”. Classes already scheduled keep their own choice."}
       </p>
-      {failure ? (
-        <p className="field__error" role="alert">
-          Couldn&apos;t save the change. {describeProblem(failure.problem)}
-        </p>
-      ) : null}
+      <ActionError failure={action.failure} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { memo, useCallback, useId, useLayoutEffect, useRef, useState } from "react";
-import { describeProblem } from "../../../api/problem";
+import { PartError } from "../../../shared/components/ErrorState";
 import type { ReplayChatMessage } from "../../../api/types";
 import type { ReplayChatLog } from "../hooks/useReplayChat";
 import { usePlayheadValue } from "../hooks/usePlayheadValue";
@@ -35,14 +35,7 @@ export function ChatReplay({ chat, playhead }: { chat: ReplayChatLog; playhead: 
         Chat <span className="count">{posted}</span>
       </h3>
       {chat.status === "loading" ? <p className="muted small">Loading the chat…</p> : null}
-      {chat.status === "error" && chat.error ? (
-        <div className="error-state" role="alert">
-          <p>Couldn&apos;t load the chat. {describeProblem(chat.error.problem)}</p>
-          <button type="button" className="button button--small" onClick={chat.reload}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {chat.status === "error" ? <PartError what="Couldn't load the chat." problem={chat.error} onRetry={chat.reload} /> : null}
       {chat.status === "ready" && posted === 0 ? (
         <p className="muted small">{messages.length === 0 ? "Nobody wrote in the chat." : "No messages yet at this point."}</p>
       ) : null}

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { type ProblemError, describeProblem, toProblemError } from "../../../api/problem";
+import { describeProblem } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
+import { InlineError } from "../../../shared/components/InlineError";
+import { useAction } from "../../../shared/hooks/useAction";
 import { deleteRecording } from "../lib/replay-api";
 
 interface DeleteRecordingButtonProps {
@@ -18,8 +20,9 @@ export function DeleteRecordingButton({ sessionId, onDeleted }: DeleteRecordingB
   const api = useApi();
   const warningId = useId();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ProblemError | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const failure = action.failure?.problem ?? null;
   const keepRef = useRef<HTMLButtonElement | null>(null);
   const openRef = useRef<HTMLButtonElement | null>(null);
   const wasConfirming = useRef(false);
@@ -30,24 +33,21 @@ export function DeleteRecordingButton({ sessionId, onDeleted }: DeleteRecordingB
     wasConfirming.current = confirming;
   }, [confirming]);
 
-  async function confirm() {
-    setBusy(true);
-    setFailure(null);
-    try {
+  function confirm() {
+    void action.run("delete", "Couldn't delete the recording", async () => {
       await deleteRecording(api, sessionId);
       onDeleted();
-    } catch (error) {
-      setFailure(toProblemError(error));
-      setBusy(false);
-    }
+    });
   }
 
-  const failed = failure ? (
-    <p className="field__error" role="alert">
-      Couldn&apos;t delete the recording. {describeProblem(failure.problem)}
-      {failure.retryAfterSeconds !== null ? ` Try again in ${failure.retryAfterSeconds} s.` : ""}
-    </p>
-  ) : null;
+  // Storage that does not answer says when to try again (Retry-After).
+  const failed = (
+    <InlineError>
+      {failure
+        ? `Couldn't delete the recording. ${describeProblem(failure.problem)}${failure.retryAfterSeconds !== null ? ` Try again in ${failure.retryAfterSeconds} s.` : ""}`
+        : null}
+    </InlineError>
+  );
 
   if (!confirming) {
     return (
@@ -66,7 +66,7 @@ export function DeleteRecordingButton({ sessionId, onDeleted }: DeleteRecordingB
         chapters are deleted and can&apos;t be recovered. The chat and questions stay.
       </p>
       <div className="actions">
-        <button type="button" className="button button--danger button--small" disabled={busy} aria-busy={busy} onClick={() => void confirm()}>
+        <button type="button" className="button button--danger button--small" disabled={busy} aria-busy={busy} onClick={confirm}>
           {busy ? "Deleting…" : "Delete the recording"}
         </button>
         <button ref={keepRef} type="button" className="button button--small" disabled={busy} onClick={() => setConfirming(false)}>

@@ -1,7 +1,8 @@
-import { useRef, useState } from "react";
+import { useRef } from "react";
 import { IdempotencyKeys } from "../../../api/idempotency";
-import { type ProblemError, describeProblem, toProblemError } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
+import { ActionError } from "../../../shared/components/InlineError";
+import { useAction } from "../../../shared/hooks/useAction";
 import { retryRun } from "../lib/replay-api";
 
 interface RunAgainButtonProps {
@@ -15,34 +16,24 @@ interface RunAgainButtonProps {
 export function RunAgainButton({ runId, onStarted }: RunAgainButtonProps) {
   const api = useApi();
   const keys = useRef(new IdempotencyKeys());
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ProblemError | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
 
-  async function runAgain() {
-    setBusy(true);
-    setFailure(null);
-    try {
+  function runAgain() {
+    void action.run("run-again", "Couldn't run it again", async () => {
       // One key per run asked for: a retry after a lost answer cannot start two runs.
       await retryRun(api, runId, keys.current.keyFor({ retry: runId }));
       keys.current.reset();
       onStarted();
-    } catch (error) {
-      setFailure(toProblemError(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <div className="run-again">
-      <button type="button" className="button button--primary button--small" disabled={busy} aria-busy={busy} onClick={() => void runAgain()}>
+      <button type="button" className="button button--primary button--small" disabled={busy} aria-busy={busy} onClick={runAgain}>
         {busy ? "Starting…" : "Run again"}
       </button>
-      {failure ? (
-        <p className="field__error" role="alert">
-          Couldn&apos;t run it again. {describeProblem(failure.problem)}
-        </p>
-      ) : null}
+      <ActionError failure={action.failure} />
     </div>
   );
 }

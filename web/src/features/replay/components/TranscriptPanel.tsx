@@ -1,5 +1,6 @@
 import { type FocusEvent, type KeyboardEvent, memo, useCallback, useLayoutEffect, useRef, useState } from "react";
-import { describeProblem } from "../../../api/problem";
+import { PartError } from "../../../shared/components/ErrorState";
+import { ProblemMessage } from "../../../shared/components/InlineError";
 import type { TranscriptSegment } from "../../../api/types";
 import type { Transcript } from "../hooks/useTranscript";
 import type { TranscriptDownload } from "../hooks/useDownload";
@@ -103,20 +104,11 @@ export const TranscriptPanel = memo(function TranscriptPanel({
           </div>
         ) : null}
       </div>
-      {downloads.failure ? (
-        <p className="field__error" role="alert">
-          Couldn&apos;t download it. {describeProblem(downloads.failure.problem)}
-        </p>
-      ) : null}
+      <ProblemMessage what="Couldn't download it." problem={downloads.failure} />
 
       {transcript.status === "loading" || transcript.status === "idle" ? <p className="muted">Loading the transcript…</p> : null}
-      {transcript.status === "error" && transcript.error ? (
-        <div className="error-state" role="alert">
-          <p>Couldn&apos;t load the transcript. {describeProblem(transcript.error.problem)}</p>
-          <button type="button" className="button button--small" onClick={transcript.retry}>
-            Try again
-          </button>
-        </div>
+      {transcript.status === "error" ? (
+        <PartError what="Couldn't load the transcript." problem={transcript.error} onRetry={transcript.retry} />
       ) : null}
       {empty && !complete ? (
         <p className="replay-panel__note">
