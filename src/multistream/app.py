@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import multistream.areas  # noqa: F401 - every area wired into the event log
 from multistream import problems, webapp
 from multistream.access.dependencies import route_permission
+from multistream.aggregator.service import Aggregator
 from multistream.auth import routes as auth_routes
 from multistream.auth.keys import LocalKeyStore
 from multistream.auth.service import UnknownEmailThrottle
@@ -28,14 +29,15 @@ from multistream.courses import routes as course_routes
 from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker
 from multistream.eventlog import publisher
 from multistream.eventlog.idempotency import StoredResponse
-from multistream.interactions import poll_routes, qa_routes
-from multistream.interactions.aggregator import Aggregator
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.middleware import RequestContextMiddleware
 from multistream.pipeline import routes as pipeline_routes
 from multistream.pipeline import runs as pipeline_runs
+from multistream.polls import routes as poll_routes
+from multistream.qa import routes as qa_routes
 from multistream.ratelimit import RateLimiter
+from multistream.reactions import routes as reaction_routes
 from multistream.realtime import routes as realtime_routes
 from multistream.realtime.gateway import Hub
 from multistream.recording.watch import RecorderWatch
@@ -217,6 +219,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat_routes.router,
         qa_routes.router,
         poll_routes.router,
+        reaction_routes.router,
         replay_routes.router,
         pipeline_routes.router,
     ):

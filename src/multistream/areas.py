@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from multistream.chat import projection as chat_projection
 from multistream.eventlog import projections
-from multistream.interactions import poll_projection, qa_projection
+from multistream.polls import projection as polls_projection
+from multistream.qa import projection as qa_projection
+from multistream.reactions import projection as reactions_projection
 from multistream.sessions import projection as sessions_projection
 from multistream.studio import projection as studio_projection
 
@@ -23,5 +25,6 @@ projections.register(
     chat_projection.PROJECTION,
     studio_projection.PROJECTION,
     qa_projection.PROJECTION,
-    poll_projection.PROJECTION,
+    polls_projection.PROJECTION,
+    reactions_projection.PROJECTION,
 )

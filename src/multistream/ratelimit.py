@@ -14,6 +14,7 @@ import enum
 import math
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from redis import Redis
@@ -24,6 +25,11 @@ from multistream.problems import Problem
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
+
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "`rate-limited`, with Retry-After"}
+}
+"""How a rate-limited operation documents it (`responses=` of its route)."""
 
 
 class RateKind(enum.StrEnum):

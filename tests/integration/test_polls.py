@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
 from multistream.auth.models import User
 from multistream.eventlog import service as eventlog
-from multistream.interactions import polls
+from multistream.polls import service as polls
 from multistream.sessions.models import LiveSession
 from tests.apiclient import ApiClient, Person
 

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from multistream.interactions.aggregator import (
+from multistream.aggregator.domain import (
     BURST_GRACE_SECONDS,
     Kind,
     ReactionBuckets,

@@ -18,6 +18,7 @@ from multistream.auth.dependencies import CurrentUser, current_user
 from multistream.auth.models import User
 from multistream.courses.models import Course, CourseMember, CourseRole
 from multistream.dependencies import DbSession
+from multistream.eventlog.domain import Viewer
 from multistream.problems import Problem, not_found
 from multistream.sessions.models import LiveSession
 from multistream.studio.models import Asset
@@ -73,6 +74,11 @@ class SessionAccess:
     def staff(self) -> bool:
         """Host or moderator (platform admins count as staff)."""
         return self.role is None or allows(self.role, Permission.chat_moderate)
+
+    @property
+    def viewer(self) -> Viewer:
+        """The caller as the log's readers are told apart."""
+        return Viewer(user_id=self.user.id, staff=self.staff)
 
 
 class RequireSession:

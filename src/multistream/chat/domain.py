@@ -150,9 +150,7 @@ def require_slow_mode_passed(
 
 
 def decide_post(message: ChatMessageRead) -> NewEvent:
-    return NewEvent(
-        "chat.message_posted", ChatMessagePosted(message=message).model_dump(mode="json")
-    )
+    return NewEvent.of("chat.message_posted", ChatMessagePosted(message=message))
 
 
 # --- moderating ------------------------------------------------------------------------------
@@ -165,7 +163,7 @@ def decide_delete(message: Message, *, actor_id: uuid.UUID, staff: bool) -> list
     if message.deleted:
         return []
     payload = ChatMessageDeleted(message_id=message.id, by=actor_id)
-    return [NewEvent("chat.message_deleted", payload.model_dump(mode="json"))]
+    return [NewEvent.of("chat.message_deleted", payload)]
 
 
 def decide_pin(message: Message, *, pinned: bool) -> list[NewEvent]:
@@ -175,7 +173,7 @@ def decide_pin(message: Message, *, pinned: bool) -> list[NewEvent]:
     if message.pinned == pinned:
         return []
     payload = ChatMessagePinned(message_id=message.id, pinned=pinned)
-    return [NewEvent("chat.message_pinned", payload.model_dump(mode="json"))]
+    return [NewEvent.of("chat.message_pinned", payload)]
 
 
 def mute_until(minutes: int | None, *, now: dt.datetime) -> dt.datetime | None:
@@ -196,22 +194,18 @@ def decide_mute(
         )
     if member.role is None or allows(member.role, Permission.chat_moderate):
         raise CannotMuteStaff(member.display_name)
-    return NewEvent(
-        "chat.user_muted", ChatUserMuted(user_id=user_id, until=until).model_dump(mode="json")
-    )
+    return NewEvent.of("chat.user_muted", ChatUserMuted(user_id=user_id, until=until))
 
 
 def decide_unmute(muted: bool, *, user_id: uuid.UUID) -> list[NewEvent]:
     """Lift a mute; a user who is not muted stays as they are, and nothing is logged."""
     if not muted:
         return []
-    return [NewEvent("chat.user_unmuted", ChatUserUnmuted(user_id=user_id).model_dump(mode="json"))]
+    return [NewEvent.of("chat.user_unmuted", ChatUserUnmuted(user_id=user_id))]
 
 
 def decide_slow_mode(current: int, seconds: int) -> list[NewEvent]:
     """Set the least time between two messages of a participant (0: off)."""
     if current == seconds:
         return []
-    return [
-        NewEvent("chat.slow_mode_set", ChatSlowModeSet(seconds=seconds).model_dump(mode="json"))
-    ]
+    return [NewEvent.of("chat.slow_mode_set", ChatSlowModeSet(seconds=seconds))]

@@ -15,8 +15,10 @@ from multistream.chat import models as chat_models
 from multistream.courses import models as courses_models
 from multistream.db.base import Base
 from multistream.eventlog import models as eventlog_models
-from multistream.interactions import models as interactions_models
 from multistream.pipeline import models as pipeline_models
+from multistream.polls import models as polls_models
+from multistream.qa import models as qa_models
+from multistream.reactions import models as reactions_models
 from multistream.recording import models as recording_models
 from multistream.replay import models as replay_models
 from multistream.sessions import models as sessions_models
@@ -30,9 +32,11 @@ __all__ = [
     "chat_models",
     "courses_models",
     "eventlog_models",
-    "interactions_models",
     "metadata",
     "pipeline_models",
+    "polls_models",
+    "qa_models",
+    "reactions_models",
     "recording_models",
     "replay_models",
     "sessions_models",

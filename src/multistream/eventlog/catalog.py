@@ -29,7 +29,9 @@ from multistream.chat import schemas as chat
 from multistream.eventlog import payloads as p
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.models import EventAudience
-from multistream.interactions import schemas as i
+from multistream.polls import schemas as polls
+from multistream.qa import schemas as qa
+from multistream.reactions import schemas as reactions
 from multistream.replay.schemas import ReplayStatusChanged
 
 EXEMPT_PREFIXES = ("test.", "bench.")
@@ -160,66 +162,66 @@ CATALOG: Mapping[str, EventType] = _catalog(
     # --- questions
     EventType(
         "qa.question_asked",
-        i.QuestionAsked,
+        qa.QuestionAsked,
         "A question was asked; an anonymous one names no author (nor actor).",
     ),
     EventType(
         "qa.question_author",
-        i.QuestionAuthor,
+        qa.QuestionAuthor,
         "Who asked an anonymous question, for staff only.",
         STAFF,
     ),
     EventType(
         "qa.vote_cast",
-        i.QuestionVoted,
+        qa.QuestionVoted,
         "The actor upvoted a question; only they receive it.",
         frozenset({EventAudience.actor}),
     ),
     EventType(
         "qa.vote_removed",
-        i.QuestionVoted,
+        qa.QuestionVoted,
         "The actor took their upvote back; only they receive it.",
         frozenset({EventAudience.actor}),
     ),
     EventType(
         "qa.votes_changed",
-        i.QuestionVotesChanged,
+        qa.QuestionVotesChanged,
         "New upvote counts, at most every 500 ms per class (the aggregator).",
     ),
-    EventType("qa.question_answered", i.QuestionAnswered, "A question was answered."),
-    EventType("qa.question_dismissed", i.QuestionChanged, "Staff dismissed a question."),
-    EventType("qa.question_reopened", i.QuestionChanged, "Staff reopened a question."),
+    EventType("qa.question_answered", qa.QuestionAnswered, "A question was answered."),
+    EventType("qa.question_dismissed", qa.QuestionChanged, "Staff dismissed a question."),
+    EventType("qa.question_reopened", qa.QuestionChanged, "Staff reopened a question."),
     # --- polls and reactions
-    EventType("poll.created", i.PollCreated, "A draft poll was created, for staff.", STAFF),
-    EventType("poll.opened", i.PollCreated, "A poll opened for votes, as students see it."),
+    EventType("poll.created", polls.PollCreated, "A draft poll was created, for staff.", STAFF),
+    EventType("poll.opened", polls.PollCreated, "A poll opened for votes, as students see it."),
     EventType(
         "poll.vote_cast",
-        i.PollVoteCast,
+        polls.PollVoteCast,
         "Someone voted or changed their vote: only the voter receives it, nobody for an "
         "anonymous poll.",
         frozenset({EventAudience.actor, EventAudience.none}),
     ),
     EventType(
         "poll.tally",
-        i.PollTally,
+        polls.PollTally,
         "Counts of an open poll (the aggregator; staff only while results are hidden), or "
         "the final counts for staff when a poll with hidden results closes.",
         ALL_OR_STAFF,
     ),
     EventType(
         "poll.closed",
-        i.PollClosed,
+        polls.PollClosed,
         "A poll closed; its counts are null unless results are shown.",
     ),
     EventType(
         "poll.results_shown",
-        i.PollResultsShown,
+        polls.PollResultsShown,
         "Staff showed the results to students or hid them again (staff only for a draft).",
         ALL_OR_STAFF,
     ),
     EventType(
         "reactions.burst",
-        i.ReactionsBurst,
+        reactions.ReactionsBurst,
         "The emoji reactions of one second of the class (the aggregator).",
     ),
     # --- recordings and replays

@@ -6,6 +6,8 @@ import dataclasses
 import uuid
 from typing import Any
 
+from pydantic import BaseModel
+
 from multistream.eventlog.models import EventAudience
 
 
@@ -16,6 +18,13 @@ class NewEvent:
     type: str
     payload: dict[str, Any] = dataclasses.field(default_factory=dict)
     audience: EventAudience = EventAudience.all
+
+    @classmethod
+    def of(
+        cls, type_: str, payload: BaseModel, audience: EventAudience = EventAudience.all
+    ) -> NewEvent:
+        """An event whose payload is a model (an `EventPayload`), stored as its JSON."""
+        return cls(type_, payload.model_dump(mode="json"), audience)
 
 
 @dataclasses.dataclass(frozen=True)

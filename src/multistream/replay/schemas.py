@@ -10,9 +10,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from multistream.eventlog.schemas import EventPayload
-from multistream.interactions.models import PollKind
-from multistream.interactions.schemas import PollOption
 from multistream.pipeline.models import PipelineRunStatus, PipelineStepName, PipelineStepStatus
+from multistream.polls.models import PollKind
+from multistream.polls.schemas import PollOption
 from multistream.recording.models import RecordingStatus
 from multistream.replay.models import ChapterSource, HighlightKind
 from multistream.sessions.models import ReplayStatus

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from multistream.chat.models import ChatMessage
 from multistream.eventlog.models import SessionEvent
-from multistream.interactions.models import Question, QuestionStatus
+from multistream.qa.models import Question, QuestionStatus
 from multistream.recording.models import Recording
 from multistream.replay.models import Chapter, ChapterSource, TranscriptSegment
 from multistream.replay.schemas import (

@@ -101,7 +101,7 @@ def set_status(
             reason=reason if step is ReplayStatus.failed else None,
             run_id=run_id,
         )
-        events.append(NewEvent("replay.status_changed", payload.model_dump(mode="json")))
+        events.append(NewEvent.of("replay.status_changed", payload))
         previous = step
     return eventlog.record(
         db, session_id=session_id, events=events, actor_id=None, idempotency_key=idempotency_key

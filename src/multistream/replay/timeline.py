@@ -28,16 +28,10 @@ from sqlalchemy.orm import Session
 from multistream.auth.models import User
 from multistream.chat.models import ChatMessage
 from multistream.eventlog.models import SessionEvent
-from multistream.interactions.models import (
-    Poll,
-    PollKind,
-    PollStatus,
-    PollVote,
-    Question,
-    QuestionStatus,
-)
-from multistream.interactions.schemas import PollOption
 from multistream.pipeline import align
+from multistream.polls.models import Poll, PollKind, PollStatus, PollVote
+from multistream.polls.schemas import PollOption
+from multistream.qa.models import Question, QuestionStatus
 from multistream.recording.models import Recording
 from multistream.replay.schemas import (
     ReplayChat,

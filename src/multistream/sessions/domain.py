@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from multistream.errors import DomainError
 from multistream.eventlog.domain import NewEvent
 from multistream.sessions.models import MediaStatus, SessionStatus
 
@@ -24,6 +25,20 @@ class InvalidTransition(Exception):
         super().__init__(f"a {status.value} session cannot be {command}")
         self.status = status
         self.command = command
+
+
+class ClassClosed(DomainError):
+    def __init__(self, status: SessionStatus) -> None:
+        super().__init__(
+            f"This class is {status.value}: it takes no new questions, votes or reactions.",
+            status_now=status.value,
+        )
+
+
+def require_class_open(status: SessionStatus) -> None:
+    """Questions, votes and reactions are taken while a class is scheduled or live."""
+    if status in (SessionStatus.ended, SessionStatus.canceled):
+        raise ClassClosed(status)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio.to_thread
 import structlog
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 
+from multistream import problems
 from multistream.access.dependencies import (
     CourseAccess,
     RequireCourse,
@@ -26,7 +27,7 @@ from multistream.media.webhooks import verify_webhook
 from multistream.problems import Problem
 from multistream.recording import recorder
 from multistream.recording import service as recordings
-from multistream.sessions import rooms
+from multistream.sessions import domain, rooms
 from multistream.sessions import service as sessions
 from multistream.sessions.models import SessionStatus
 from multistream.sessions.schemas import (
@@ -46,6 +47,12 @@ ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_vie
 Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Schedule = Annotated[SessionAccess, Depends(RequireSession(Permission.session_schedule))]
 Run = Annotated[SessionAccess, Depends(RequireSession(Permission.session_run))]
+
+problems.refusals({domain.ClassClosed: (409, "class-closed", "Class closed")})
+CLASS_CLOSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "`class-closed`: the class has ended or was canceled"}
+}
+"""How an operation that takes questions, votes or reactions documents `class-closed`."""
 
 
 @router.post("/courses/{course_id}/sessions", status_code=201, summary="Schedule a class")

@@ -9,7 +9,8 @@ from typing import Annotated, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
 
 from multistream.chat.schemas import ChatSnapshot
-from multistream.interactions.schemas import PollRead, QuestionRead
+from multistream.polls.schemas import PollRead
+from multistream.qa.schemas import QuestionRead
 from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions.models import MediaStatus, ReplayStatus, SessionStatus
 from multistream.studio.schemas import HandRead, StudioSnapshot

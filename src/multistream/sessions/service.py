@@ -23,12 +23,13 @@ from multistream.courses.models import Course, CourseRole
 from multistream.db.base import new_id
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
-from multistream.interactions import polls, questions
 from multistream.media.schemas import WebhookEvent
 from multistream.media.tokens import mint_join_token
 from multistream.media.webhooks import record_receipt
 from multistream.pipeline import runs as pipeline_runs
+from multistream.polls import service as polls
 from multistream.problems import Problem
+from multistream.qa import service as questions
 from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions import domain
 from multistream.sessions.models import (
@@ -237,8 +238,8 @@ def state(db: Session, *, row: LiveSession, viewer: Viewer) -> SessionState:
         studio=studio.snapshot(db, session_id=row.id),
         hands=stage.hands(db, session_id=row.id),
         chat=chat.snapshot(db, session=row, viewer=viewer),
-        questions=questions.for_state(db, session_id=row.id, viewer=viewer),
-        poll=polls.for_state(db, session_id=row.id, viewer=viewer),
+        questions=questions.for_state(db, session=row, viewer=viewer),
+        poll=polls.for_state(db, session=row, viewer=viewer),
     )
 
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from multistream.interactions.models import Poll, PollStatus, PollVote, Question, QuestionStatus
 from multistream.pipeline import align, captions, derive, summary
 from multistream.pipeline.bookkeeping import (
     Step,
@@ -21,6 +20,8 @@ from multistream.pipeline.bookkeeping import (
     succeed,
 )
 from multistream.pipeline.models import PipelineStepName
+from multistream.polls.models import Poll, PollStatus, PollVote
+from multistream.qa.models import Question, QuestionStatus
 from multistream.replay import service as replays
 from multistream.replay import store as replay_store
 from multistream.replay.models import ReplayArtifactKind, TranscriptSegment

@@ -2,7 +2,7 @@
 
 A tap is counted by the aggregator (Redis `HINCRBY` per class and second, an in-process
 count when Redis does not answer), and once a second is over the aggregator appends one
-`reactions.burst {second, counts}` for it; `poll_projection` adds the burst to
+`reactions.burst {second, counts}` for it; `reactions.projection` adds the burst to
 `reaction_buckets`. So a class gets at most one burst per second of reactions, and
 rebuilding `reaction_buckets` from the bursts gives what the live path wrote.
 """
@@ -12,17 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from multistream.auth.models import User
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
-from multistream.interactions.aggregator import Aggregator
-from multistream.interactions.questions import ensure_class_open
-from multistream.interactions.schemas import Emoji, ReactionAccepted, ReactionsBurst
 from multistream.ratelimit import RateKind, RateLimiter
+from multistream.reactions.schemas import Emoji, ReactionAccepted, ReactionsBurst
+from multistream.sessions import domain as sessions
 from multistream.sessions.models import LiveSession
+
+
+class ReactionCounter(Protocol):
+    """Counts taps until their second is over (`aggregator.service.Aggregator`)."""
+
+    def add_reaction(self, session_id: uuid.UUID, emoji: str) -> None: ...
 
 
 def react(
@@ -31,9 +37,9 @@ def react(
     user: User,
     emoji: Emoji,
     rate_limiter: RateLimiter,
-    counter: Aggregator,
+    counter: ReactionCounter,
 ) -> ReactionAccepted:
-    ensure_class_open(session)
+    sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.reactions, session_id=session.id, user_id=user.id)
     counter.add_reaction(session.id, emoji)
     return ReactionAccepted()
@@ -49,7 +55,7 @@ def publish_burst(
     eventlog.record(
         db,
         session_id=session_id,
-        events=[NewEvent("reactions.burst", burst.model_dump(mode="json"))],
+        events=[NewEvent.of("reactions.burst", burst)],
         actor_id=None,
     )
     return True

@@ -1,31 +1,5 @@
-"""Throttled broadcast of high-rate inputs: poll tallies, upvote counts and reactions.
-
-Individual poll votes and question upvotes are logged for their voter only; everyone
-else learns the counts from events this component appends, at a bounded rate per class::
-
-    request (any api process)                    aggregator (one per api process)
-    ─────────────────────────                    ────────────────────────────────
-    vote / upvote committed ──after commit──▶ dirty (class, kind) += poll / question
-    reaction ──HINCRBY rx:{class}:{second}──▶ pending (class, second)
-                                              every tick (~100 ms), in its own thread:
-                                              • each dirty (class, kind) whose last event is
-                                                ≥ tally_interval old (here, and in every
-                                                process: Redis SET NX agg:{kind}:{class})
-                                                → lock the log, count, append `poll.tally`
-                                                  or `qa.votes_changed`
-                                              • each second that is over (+ a grace period)
-                                                → take its counts (atomically) and append
-                                                  one `reactions.burst`
-
-Each event is recorded with `eventlog.service.record` in a transaction of its own, on a small
-connection pool of the aggregator's own (a burst of requests cannot starve it), and
-published after commit like every event. Marks are taken after the vote commits, and the
-counts are read under the log's lock, so the next event after a vote includes it: no
-vote is left without a tally that counts it.
-
-Redis coordinates processes; when it does not answer, each process keeps its own rate
-(fail open) and counts reactions in memory.
-"""
+"""The aggregator of an api process: its loop, and how it announces tallies, upvote counts
+and reaction bursts (see the package's docstring for the picture)."""
 
 from __future__ import annotations
 
@@ -33,9 +7,7 @@ import asyncio
 import collections
 import concurrent.futures
 import contextlib
-import dataclasses
 import datetime as dt
-import enum
 import math
 import secrets
 import threading
@@ -49,18 +21,25 @@ from redis.exceptions import RedisError, ResponseError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from multistream.aggregator.domain import (
+    BURST_GRACE_SECONDS,
+    BURST_SECONDS,
+    Key,
+    Kind,
+    ReactionBuckets,
+    Schedule,
+)
+from multistream.aggregator.marks import DIRTY_KEY
 from multistream.db import after_commit
 from multistream.db.engine import make_engine, make_sessionmaker, transaction
 from multistream.eventlog import publisher
+from multistream.polls import service as polls
+from multistream.qa import service as questions
+from multistream.reactions import service as reactions
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-DIRTY_KEY = "multistream.interactions.dirty"
-BURST_SECONDS = 1
-"""A reaction burst covers one second."""
-BURST_GRACE_SECONDS = 0.25
-"""How long after its second is over a bucket is taken: taps counted late still make it."""
 CLAIM_MS = 10_000
 """How long a process may hold the right to emit while it does so (it crashed otherwise)."""
 REDIS_BUCKET_TTL_SECONDS = 600
@@ -71,145 +50,6 @@ GIVE_UP_SECONDS = 300.0
 KNOWN_UPVOTES = 10_000
 """Upvote counts remembered to announce only the ones that changed."""
 WARN_EVERY_SECONDS = 30.0
-
-
-class Kind(enum.StrEnum):
-    """What changed: a poll's votes (`poll.tally`) or questions' upvotes (`qa.votes_changed`)."""
-
-    tally = "tally"
-    upvotes = "upvotes"
-
-
-Key = tuple[uuid.UUID, Kind]
-
-
-def touch(db: Session, *, session_id: uuid.UUID, kind: Kind, ref: uuid.UUID) -> None:
-    """Note that `ref` (a poll or a question) of a class got votes; the aggregator hears of
-    it when the transaction commits (and never if it rolls back)."""
-    after_commit.later(db, DIRTY_KEY, (session_id, kind, ref))
-
-
-# --- the timing rules (pure: time is passed in) -----------------------------------------------
-
-
-@dataclasses.dataclass
-class Schedule:
-    """Which (class, kind) may be announced now: dirty, and the last announcement at least
-    `interval` ago."""
-
-    interval: float
-    _dirty: dict[Key, set[uuid.UUID]] = dataclasses.field(default_factory=dict)
-    _last: dict[Key, float] = dataclasses.field(default_factory=dict)
-
-    def mark(self, key: Key, refs: Iterable[uuid.UUID]) -> None:
-        self._dirty.setdefault(key, set()).update(refs)
-
-    def due(self, now: float) -> list[Key]:
-        # Forget announcements long enough ago to no longer matter (bounded memory).
-        for key in [k for k, at in self._last.items() if now - at >= self.interval]:
-            del self._last[key]
-        return [key for key in self._dirty if key not in self._last]
-
-    def next_due(self, now: float) -> float | None:
-        """Seconds until the earliest dirty key is due (0 if one is); None if none is dirty."""
-        waits = [
-            max(0.0, self._last[key] + self.interval - now) if key in self._last else 0.0
-            for key in self._dirty
-        ]
-        return min(waits, default=None)
-
-    def take(self, key: Key) -> set[uuid.UUID]:
-        return self._dirty.pop(key, set())
-
-    def announced(self, key: Key, now: float) -> None:
-        """Record an announcement (or an attempt) that ended at `now`."""
-        self._last[key] = now
-
-    def retry_after(self, key: Key, now: float, delay: float) -> None:
-        """Make `key` due again `delay` seconds from now (not at once)."""
-        self._last[key] = now - self.interval + delay
-
-    @property
-    def pending(self) -> bool:
-        return bool(self._dirty)
-
-
-@dataclasses.dataclass
-class Bucket:
-    first_seen: float
-    in_redis: bool = False
-    local: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
-
-
-@dataclasses.dataclass
-class ReactionBuckets:
-    """The seconds of reactions this process counted and has not announced yet, with the
-    counts Redis did not take."""
-
-    grace: float = BURST_GRACE_SECONDS
-    _buckets: dict[tuple[uuid.UUID, int], Bucket] = dataclasses.field(default_factory=dict)
-
-    def add(
-        self, session_id: uuid.UUID, second: int, emoji: str, *, in_redis: bool, now: float
-    ) -> None:
-        bucket = self._buckets.setdefault((session_id, second), Bucket(first_seen=now))
-        if in_redis:
-            bucket.in_redis = True
-        else:
-            bucket.local[emoji] += 1
-
-    def closed(self, wall_now: float) -> list[tuple[uuid.UUID, int]]:
-        """Buckets whose second (plus the grace period) is over, oldest first."""
-        return sorted(
-            (key for key in self._buckets if key[1] + BURST_SECONDS + self.grace <= wall_now),
-            key=lambda key: key[1],
-        )
-
-    def done(self, session_id: uuid.UUID, second: int) -> None:
-        self._buckets.pop((session_id, second), None)
-
-    def take(self, session_id: uuid.UUID, second: int) -> tuple[bool, float] | None:
-        """Start taking a bucket: whether Redis holds counts of it, and when it was first
-        seen; None if there is no such bucket. Taps counted from now on set it again."""
-        bucket = self._buckets.get((session_id, second))
-        if bucket is None:
-            return None
-        in_redis, bucket.in_redis = bucket.in_redis, False
-        return in_redis, bucket.first_seen
-
-    def redis_failed(self, session_id: uuid.UUID, second: int) -> None:
-        bucket = self._buckets.get((session_id, second))
-        if bucket is not None:
-            bucket.in_redis = True
-
-    def add_local(
-        self, session_id: uuid.UUID, second: int, counts: collections.Counter[str]
-    ) -> collections.Counter[str]:
-        """Add counts taken out of Redis; return every count of the bucket in hand."""
-        bucket = self._buckets.get((session_id, second))
-        if bucket is None:
-            return collections.Counter()
-        bucket.local.update(counts)
-        return collections.Counter(bucket.local)
-
-    def announced(
-        self, session_id: uuid.UUID, second: int, counts: collections.Counter[str]
-    ) -> None:
-        """`counts` are in the log: forget them, and the bucket unless taps came since."""
-        bucket = self._buckets.get((session_id, second))
-        if bucket is None:
-            return
-        bucket.local.subtract(counts)
-        bucket.local = +bucket.local
-        if not bucket.local and not bucket.in_redis:
-            del self._buckets[(session_id, second)]
-
-    @property
-    def pending(self) -> bool:
-        return bool(self._buckets)
-
-
-# --- the component ----------------------------------------------------------------------------
 
 
 class Aggregator:
@@ -374,8 +214,6 @@ class Aggregator:
         return appended
 
     def _publish(self, db: Session, session_id: uuid.UUID, kind: Kind, refs: set[uuid.UUID]) -> int:
-        from multistream.interactions import polls, questions
-
         if kind is Kind.tally:
             return polls.publish_tally(db, session_id=session_id, poll_ids=refs)
         changed = questions.publish_votes(
@@ -435,8 +273,6 @@ class Aggregator:
             with self._lock:
                 self._buckets.announced(session_id, second, counts)
             return 0
-        from multistream.interactions import reactions
-
         try:
             with transaction(self._factory) as db:
                 appended = reactions.publish_burst(

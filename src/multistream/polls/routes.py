@@ -1,45 +1,42 @@
-"""Polls and reactions of a live class over HTTP."""
+"""Polls of a live class over HTTP; and how the polls' refusals read as problems."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from multistream import problems
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.domain import Viewer
 from multistream.eventlog.idempotency import Idempotent
-from multistream.interactions import polls, reactions
-from multistream.interactions.schemas import (
+from multistream.polls import domain
+from multistream.polls import service as polls
+from multistream.polls.schemas import (
     PollBallot,
     PollCreate,
     PollList,
     PollRead,
     PollResultsVisibility,
-    ReactionAccepted,
-    ReactionCreate,
 )
+from multistream.ratelimit import LIMITED
+from multistream.sessions.routes import CLASS_CLOSED
 
 router = APIRouter(prefix="/api/v1", tags=["polls"])
+
+problems.refusals(
+    {
+        domain.InvalidTransition: (409, "invalid-transition", "Not possible now"),
+        domain.PollAlreadyOpen: (409, "poll-already-open", "Another poll is open"),
+        domain.PollNotOpen: (409, "poll-not-open", "Poll not open"),
+    }
+)
 
 Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Manage = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_manage))]
 Vote = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_vote))]
-React = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
-
-CLOSED: dict[int | str, dict[str, Any]] = {
-    409: {"description": "`class-closed`: the class has ended or was canceled"}
-}
-LIMITED: dict[int | str, dict[str, Any]] = {
-    429: {"description": "`rate-limited`, with Retry-After"}
-}
-
-
-def _viewer(access: SessionAccess) -> Viewer:
-    return Viewer(user_id=access.user.id, staff=access.staff)
 
 
 @router.get(
@@ -47,14 +44,14 @@ def _viewer(access: SessionAccess) -> Viewer:
     summary="Polls, newest first (drafts for hosts and moderators only)",
 )
 def list_polls(access: Join, db: DbSession) -> PollList:
-    return polls.list_for_session(db, session_id=access.session.id, viewer=_viewer(access))
+    return polls.list_for_session(db, session=access.session, viewer=access.viewer)
 
 
 @router.post(
     "/sessions/{session_id}/polls",
     status_code=201,
     summary="Draft a poll (single, multiple or quiz; 2 to 10 options)",
-    responses=CLOSED,
+    responses=CLASS_CLOSED,
 )
 def create_poll(body: PollCreate, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
     created = polls.create(
@@ -68,7 +65,7 @@ def create_poll(body: PollCreate, access: Manage, db: DbSession, idem: Idempoten
     summary="A poll as the caller may see it (counts when allowed)",
 )
 def get_poll(poll_id: uuid.UUID, access: Join, db: DbSession) -> PollRead:
-    return polls.read(db, session_id=access.session.id, poll_id=poll_id, viewer=_viewer(access))
+    return polls.read(db, session=access.session, poll_id=poll_id, viewer=access.viewer)
 
 
 @router.post(
@@ -146,28 +143,9 @@ def vote_in_poll(
         db,
         session=access.session,
         poll_id=poll_id,
-        viewer=_viewer(access),
+        viewer=access.viewer,
         ballot=body,
         rate_limiter=resources.rate_limiter,
         idempotency_key=idem.event_key,
     )
     return idem.remember(db, voted)
-
-
-@router.post(
-    "/sessions/{session_id}/reactions",
-    status_code=202,
-    summary="React with an emoji (counted; announced once a second in reactions.burst)",
-    responses={**CLOSED, **LIMITED},
-)
-def react(
-    body: ReactionCreate, access: React, db: DbSession, resources: AppResources, idem: Idempotent
-) -> ReactionAccepted:
-    accepted = reactions.react(
-        session=access.session,
-        user=access.user,
-        emoji=body.emoji,
-        rate_limiter=resources.rate_limiter,
-        counter=resources.aggregator,
-    )
-    return idem.remember(db, accepted, status_code=202)

@@ -1,4 +1,5 @@
-"""Q&A of a live class over HTTP: list, ask, upvote, answer, dismiss, reopen."""
+"""Q&A of a live class over HTTP: list, ask, upvote, answer, dismiss, reopen; and how
+Q&A's refusals read as problems."""
 
 from __future__ import annotations
 
@@ -7,38 +8,33 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 
+from multistream import problems
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.domain import Viewer
 from multistream.eventlog.idempotency import Idempotent
-from multistream.interactions import questions
-from multistream.interactions.schemas import (
-    QuestionAnswer,
-    QuestionCreate,
-    QuestionList,
-    QuestionRead,
-)
+from multistream.qa import domain
+from multistream.qa import service as questions
+from multistream.qa.schemas import QuestionAnswer, QuestionCreate, QuestionList, QuestionRead
+from multistream.ratelimit import LIMITED
+from multistream.sessions.routes import CLASS_CLOSED
 
 router = APIRouter(prefix="/api/v1", tags=["questions"])
+
+problems.refusals(
+    {
+        domain.InvalidTransition: (409, "invalid-transition", "Not possible now"),
+        domain.QuestionDismissed: (409, "question-dismissed", "Question dismissed"),
+    }
+)
 
 Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Ask = Annotated[SessionAccess, Depends(RequireSession(Permission.qa_ask))]
 Moderate = Annotated[SessionAccess, Depends(RequireSession(Permission.qa_moderate))]
 
-CLOSED: dict[int | str, dict[str, Any]] = {
-    409: {"description": "`class-closed`: the class has ended or was canceled"}
-}
 TRANSITION: dict[int | str, dict[str, Any]] = {
     409: {"description": "`invalid-transition` (with `status_now`)"}
 }
-LIMITED: dict[int | str, dict[str, Any]] = {
-    429: {"description": "`rate-limited`, with Retry-After"}
-}
-
-
-def _viewer(access: SessionAccess) -> Viewer:
-    return Viewer(user_id=access.user.id, staff=access.staff)
 
 
 @router.get(
@@ -46,14 +42,14 @@ def _viewer(access: SessionAccess) -> Viewer:
     summary="Questions, most upvoted first (dismissed ones for hosts and moderators only)",
 )
 def list_questions(access: Join, db: DbSession) -> QuestionList:
-    return questions.list_for_session(db, session_id=access.session.id, viewer=_viewer(access))
+    return questions.list_for_session(db, session=access.session, viewer=access.viewer)
 
 
 @router.post(
     "/sessions/{session_id}/questions",
     status_code=201,
     summary="Ask a question (anonymous to other students if asked so)",
-    responses={**CLOSED, **LIMITED},
+    responses={**CLASS_CLOSED, **LIMITED},
 )
 def ask_question(
     body: QuestionCreate, access: Ask, db: DbSession, resources: AppResources, idem: Idempotent
@@ -62,7 +58,7 @@ def ask_question(
         db,
         session=access.session,
         author=access.user,
-        viewer=_viewer(access),
+        viewer=access.viewer,
         data=body,
         rate_limiter=resources.rate_limiter,
         idempotency_key=idem.event_key,
@@ -89,7 +85,7 @@ def upvote_question(
         db,
         session=access.session,
         question_id=question_id,
-        viewer=_viewer(access),
+        viewer=access.viewer,
         rate_limiter=resources.rate_limiter,
         idempotency_key=idem.event_key,
     )
@@ -99,7 +95,7 @@ def upvote_question(
 @router.delete(
     "/sessions/{session_id}/questions/{question_id}/vote",
     summary="Take one's upvote back",
-    responses={**CLOSED, **LIMITED},
+    responses={**CLASS_CLOSED, **LIMITED},
 )
 def remove_question_vote(
     question_id: uuid.UUID, access: Ask, db: DbSession, resources: AppResources
@@ -108,7 +104,7 @@ def remove_question_vote(
         db,
         session=access.session,
         question_id=question_id,
-        viewer=_viewer(access),
+        viewer=access.viewer,
         rate_limiter=resources.rate_limiter,
     )
 
@@ -125,13 +121,14 @@ def answer_question(
     idem: Idempotent,
     body: Annotated[QuestionAnswer | None, Body()] = None,
 ) -> QuestionRead:
-    answered = questions.answer(
+    answered = questions.moderate(
         db,
         session=access.session,
         question_id=question_id,
+        command=domain.Command.answer,
         actor=access.user,
-        viewer=_viewer(access),
-        data=body,
+        viewer=access.viewer,
+        answer=body,
         idempotency_key=idem.event_key,
     )
     return idem.remember(db, answered)
@@ -145,12 +142,13 @@ def answer_question(
 def dismiss_question(
     question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
 ) -> QuestionRead:
-    dismissed = questions.dismiss(
+    dismissed = questions.moderate(
         db,
         session=access.session,
         question_id=question_id,
+        command=domain.Command.dismiss,
         actor=access.user,
-        viewer=_viewer(access),
+        viewer=access.viewer,
         idempotency_key=idem.event_key,
     )
     return idem.remember(db, dismissed)
@@ -164,12 +162,13 @@ def dismiss_question(
 def reopen_question(
     question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
 ) -> QuestionRead:
-    reopened = questions.reopen(
+    reopened = questions.moderate(
         db,
         session=access.session,
         question_id=question_id,
+        command=domain.Command.reopen,
         actor=access.user,
-        viewer=_viewer(access),
+        viewer=access.viewer,
         idempotency_key=idem.event_key,
     )
     return idem.remember(db, reopened)

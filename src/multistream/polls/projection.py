@@ -1,11 +1,9 @@
-"""`polls`, `poll_votes` and `reaction_buckets` as a projection of the `poll.` and
-`reactions.` events.
+"""`polls` and `poll_votes` as a projection of the `poll.` events.
 
 Rows are created here, from the events, live and when rebuilding, so the two agree; every
 time stored comes from the event. A replayed `poll.vote_cast` lands while its poll is open
 again (the log is replayed in order), as the `poll_votes` trigger demands. `poll.tally`
-only announces counts the votes already hold: nothing to apply. A `reactions.burst` adds
-its counts to the second's rows (two bursts of one second, from two api processes, add up).
+only announces counts the votes already hold: nothing to apply.
 """
 
 from __future__ import annotations
@@ -20,13 +18,7 @@ from sqlalchemy.orm import Session
 
 from multistream.eventlog.projections import Projection
 from multistream.eventlog.schemas import EventEnvelope
-from multistream.interactions.models import (
-    Poll,
-    PollKind,
-    PollStatus,
-    PollVote,
-    ReactionBucket,
-)
+from multistream.polls.models import Poll, PollKind, PollStatus, PollVote
 
 
 def _poll(db: Session, poll_id: str) -> Poll:
@@ -95,32 +87,12 @@ def _vote_cast(db: Session, event: EventEnvelope) -> None:
     )
 
 
-def _burst(db: Session, event: EventEnvelope) -> None:
-    second = dt.datetime.fromisoformat(event.payload["second"])
-    counts = {emoji: int(n) for emoji, n in event.payload["counts"].items() if int(n) > 0}
-    if not counts:
-        return
-    insert = pg_insert(ReactionBucket).values(
-        [
-            {"session_id": event.session_id, "second": second, "emoji": emoji, "count": n}
-            for emoji, n in sorted(counts.items())
-        ]
-    )
-    db.execute(
-        insert.on_conflict_do_update(
-            index_elements=[ReactionBucket.session_id, ReactionBucket.second, ReactionBucket.emoji],
-            set_={"count": ReactionBucket.count + insert.excluded.count},
-        )
-    )
-
-
 _HANDLERS: Mapping[str, Callable[[Session, EventEnvelope], None]] = {
     "poll.created": _created,
     "poll.opened": _opened,
     "poll.closed": _closed,
     "poll.results_shown": _results_shown,
     "poll.vote_cast": _vote_cast,
-    "reactions.burst": _burst,
 }
 
 
@@ -131,9 +103,8 @@ def apply(db: Session, event: EventEnvelope) -> None:
 
 
 def reset(db: Session, session_id: uuid.UUID) -> None:
-    """Forget the class's polls (their votes go with them) and reaction counts."""
+    """Forget the class's polls (their votes go with them)."""
     db.execute(sa.delete(Poll).where(Poll.session_id == session_id))
-    db.execute(sa.delete(ReactionBucket).where(ReactionBucket.session_id == session_id))
 
 
-PROJECTION = Projection(name="polls", prefixes=("poll.", "reactions."), reset=reset, apply=apply)
+PROJECTION = Projection(name="polls", prefixes=("poll.",), reset=reset, apply=apply)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from multistream.eventlog.projections import Projection
 from multistream.eventlog.schemas import EventEnvelope
-from multistream.interactions.models import Question, QuestionStatus, QuestionVote
+from multistream.qa.models import Question, QuestionStatus, QuestionVote
 
 
 def _question(db: Session, question_id: str) -> Question:

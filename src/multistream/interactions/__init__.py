@@ -1,1 +1,0 @@
-"""Live interactions: chat, questions, polls and reactions."""

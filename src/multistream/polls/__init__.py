@@ -1,0 +1,1 @@
+"""Polls of a live class: drafts, voting, tallies and results."""

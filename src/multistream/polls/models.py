@@ -1,0 +1,109 @@
+"""Tables of polls: polls and their votes (a projection of the `poll.` events).
+
+Rules that span rows live in triggers (in the migration), each raising with its constraint
+name: `ck_poll_votes_poll_open`, `ck_poll_votes_options_valid`,
+`ck_poll_votes_single_choice`: a vote names distinct options of its poll (exactly one for a
+`single` poll) and is cast or changed only while the poll is open.
+
+Poll options are a JSON array of 2 to 10 `{"id", "text"}` objects with distinct ids; the
+immutable SQL function `multistream_poll_option_ids(options)` returns their ids, or null
+when the array is malformed, and the CHECKs below are written with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+
+
+class PollKind(enum.StrEnum):
+    single = "single"
+    multiple = "multiple"
+    quiz = "quiz"
+
+
+class PollStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class Poll(Base):
+    __tablename__ = "polls"
+    __table_args__ = (
+        sa.CheckConstraint(
+            r"question ~ '\S' AND char_length(question) <= 500", name="question_length"
+        ),
+        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(PollKind)), name="kind"),
+        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(PollStatus)), name="status"),
+        sa.CheckConstraint(
+            "multistream_poll_option_ids(options) IS NOT NULL", name="options_valid"
+        ),
+        sa.CheckConstraint(
+            "correct_option_ids <@ multistream_poll_option_ids(options)",
+            name="correct_options_in_options",
+        ),
+        sa.CheckConstraint(
+            "(kind = 'quiz') = (cardinality(correct_option_ids) > 0)",
+            name="correct_options_for_quiz",
+        ),
+        sa.CheckConstraint("status <> 'open' OR opened_at IS NOT NULL", name="open_has_opened_at"),
+        sa.CheckConstraint(
+            "status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_closed_at"
+        ),
+        sa.Index(
+            "uq_polls_one_open",
+            "session_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind))
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    correct_option_ids: Mapped[list[str]] = mapped_column(
+        ARRAY(sa.Text), server_default=sa.text("'{}'::text[]"), default=list
+    )
+    anonymous: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    status: Mapped[PollStatus] = mapped_column(
+        str_enum(PollStatus),
+        server_default=PollStatus.draft.value,
+        default=PollStatus.draft,
+    )
+    results_visible: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    opened_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class PollVote(Base):
+    __tablename__ = "poll_votes"
+    __table_args__ = (
+        sa.CheckConstraint("cardinality(option_ids) >= 1", name="option_ids_nonempty"),
+    )
+
+    poll_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_ids: Mapped[list[str]] = mapped_column(ARRAY(sa.Text))
+    created_at: Mapped[dt.datetime] = created_at_column()
+    updated_at: Mapped[dt.datetime] = created_at_column()

@@ -1,0 +1,1 @@
+"""Q&A of a live class: questions (optionally anonymous), upvotes and moderation."""

@@ -1,0 +1,110 @@
+"""Request and response bodies of Q&A, and the payloads of its events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, StringConstraints
+
+from multistream.db.base import storable_text
+from multistream.eventlog.schemas import EventPayload
+from multistream.qa.models import QuestionStatus
+
+QuestionBody = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+    AfterValidator(storable_text),
+]
+"""Plain text, never interpreted; 1 to 1000 characters once trimmed."""
+
+AnswerText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(storable_text),
+]
+
+
+class QuestionCreate(BaseModel):
+    body: QuestionBody
+    anonymous: bool = False
+    """Hide the author from the other students (hosts and moderators always see who asked)."""
+
+
+class QuestionAnswer(BaseModel):
+    text: AnswerText | None = None
+    """A written answer, up to 2000 characters; null or empty: answered out loud."""
+
+
+class QuestionRead(BaseModel):
+    """A question as one viewer sees it."""
+
+    id: uuid.UUID
+    seq: int
+    """The seq of the `qa.question_asked` event."""
+    body: str
+    anonymous: bool
+    author_id: uuid.UUID | None
+    """Null for other students when the question is anonymous; hosts and moderators (and
+    the author) always see it."""
+    author_name: str | None
+    status: QuestionStatus
+    upvotes: int
+    voted: bool
+    """Whether the viewer upvoted it."""
+    answer_text: str | None
+    answered_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class QuestionList(BaseModel):
+    items: list[QuestionRead]
+    """Most upvoted first, then oldest first; dismissed questions only for hosts and
+    moderators."""
+
+
+class QuestionAsked(EventPayload):
+    """Payload of `qa.question_asked`: the question as a student sees it."""
+
+    question: QuestionRead
+
+
+class QuestionAuthor(EventPayload):
+    """Payload of `qa.question_author` (audience staff): who asked an anonymous question."""
+
+    question_id: uuid.UUID
+    author_id: uuid.UUID
+    author_name: str
+
+
+class QuestionVoted(EventPayload):
+    """Payload of `qa.vote_cast` and `qa.vote_removed` (audience actor)."""
+
+    question_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class QuestionUpvotes(EventPayload):
+    id: uuid.UUID
+    upvotes: int
+
+
+class QuestionVotesChanged(EventPayload):
+    """Payload of `qa.votes_changed`: new counts, at most every 500 ms per class."""
+
+    questions: list[QuestionUpvotes]
+
+
+class QuestionAnswered(EventPayload):
+    """Payload of `qa.question_answered`."""
+
+    question_id: uuid.UUID
+    answer_text: str | None
+    answered_at: dt.datetime
+
+
+class QuestionChanged(EventPayload):
+    """Payload of `qa.question_dismissed` and `qa.question_reopened`."""
+
+    question_id: uuid.UUID

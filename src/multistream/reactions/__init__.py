@@ -1,0 +1,1 @@
+"""Emoji reactions of a live class: counted, and announced once a second."""
