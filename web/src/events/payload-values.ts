@@ -46,41 +46,43 @@ export function asCounts(value: unknown): Record<string, number> | null {
 
 const stringOrNull = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
-export function asChatMessage(value: unknown): ChatMessage | null {
+/** What chat messages and questions both have: an id, a seq, a body and when it was written. */
+function asPost(value: unknown): { post: { id: string; seq: number; body: string; created_at: string }; fields: Record<string, unknown> } | null {
   if (!isRecord(value)) return null;
-  if (typeof value.id !== "string" || !isCount(value.seq) || typeof value.body !== "string") return null;
-  if (typeof value.created_at !== "string") return null;
+  const { id, seq, body, created_at: createdAt } = value;
+  if (typeof id !== "string" || !isCount(seq) || typeof body !== "string" || typeof createdAt !== "string") return null;
+  return { post: { id, seq, body, created_at: createdAt }, fields: value };
+}
+
+export function asChatMessage(value: unknown): ChatMessage | null {
+  const read = asPost(value);
+  if (read === null) return null;
+  const { post, fields } = read;
   return {
-    id: value.id,
-    seq: value.seq,
-    author_id: stringOrNull(value.author_id),
-    author_name: stringOrNull(value.author_name),
-    body: value.body,
-    reply_to_id: stringOrNull(value.reply_to_id),
-    created_at: value.created_at,
-    deleted: value.deleted === true,
-    pinned: value.pinned === true,
+    ...post,
+    author_id: stringOrNull(fields.author_id),
+    author_name: stringOrNull(fields.author_name),
+    reply_to_id: stringOrNull(fields.reply_to_id),
+    deleted: fields.deleted === true,
+    pinned: fields.pinned === true,
   };
 }
 
 export function asQuestion(value: unknown): Question | null {
-  if (!isRecord(value)) return null;
-  if (typeof value.id !== "string" || !isCount(value.seq) || typeof value.body !== "string") return null;
-  if (typeof value.created_at !== "string") return null;
+  const read = asPost(value);
+  if (read === null) return null;
+  const { post, fields } = read;
   return {
-    id: value.id,
-    seq: value.seq,
-    body: value.body,
-    anonymous: value.anonymous === true,
-    author_id: stringOrNull(value.author_id),
-    author_name: stringOrNull(value.author_name),
-    status: oneOf(QUESTION_STATUS_VALUES, value.status, "open"),
-    upvotes: isCount(value.upvotes) ? value.upvotes : 0,
+    ...post,
+    anonymous: fields.anonymous === true,
+    author_id: stringOrNull(fields.author_id),
+    author_name: stringOrNull(fields.author_name),
+    status: oneOf(QUESTION_STATUS_VALUES, fields.status, "open"),
+    upvotes: isCount(fields.upvotes) ? fields.upvotes : 0,
     // Whoever asked, this event is not about the viewer's vote.
-    voted: value.voted === true,
-    answer_text: stringOrNull(value.answer_text),
-    answered_at: stringOrNull(value.answered_at),
-    created_at: value.created_at,
+    voted: fields.voted === true,
+    answer_text: stringOrNull(fields.answer_text),
+    answered_at: stringOrNull(fields.answered_at),
   };
 }
 

@@ -6,6 +6,19 @@ import { FakeEventLog, anEvent } from "./testing/fake-event-log";
 
 const scheduled = aSessionState({}, { last_seq: 1 });
 
+/** A log whose first event scheduled the class as `aSession` has it. */
+function scheduledLog(): FakeEventLog {
+  const log = new FakeEventLog();
+  log.append("session.scheduled", {
+    title: "Photosynthesis — Week 3",
+    description: "",
+    scheduled_start: "2026-11-25T10:00:00Z",
+    scheduled_end: "2026-11-25T11:00:00Z",
+    recording_enabled: true,
+  });
+  return log;
+}
+
 describe("applyEvent", () => {
   it("starts a class: live, with its start time", () => {
     const next = applyEvent(scheduled, anEvent(2, "session.started", { started_at: "2026-11-25T10:01:00+00:00" }));
@@ -81,14 +94,7 @@ describe("applyEvent", () => {
   });
 
   it("brings a stale snapshot to what a fresh /state would say (every session.* event)", () => {
-    const log = new FakeEventLog();
-    log.append("session.scheduled", {
-      title: "Photosynthesis — Week 3",
-      description: "",
-      scheduled_start: "2026-11-25T10:00:00Z",
-      scheduled_end: "2026-11-25T11:00:00Z",
-      recording_enabled: true,
-    });
+    const log = scheduledLog();
     const stale: SessionState = aSessionState({}, { last_seq: 1 });
     log.append("session.updated", { title: "Photosynthesis — Week 3 (moved)", scheduled_start: "2026-11-25T10:15:00Z" });
     log.append("participant.joined", { user_id: "u1", display_name: "Grace", role: "participant" });
@@ -256,14 +262,7 @@ describe("recording and ending events, stale snapshot → fresh snapshot", () =>
   });
 
   it("replays a whole recorded class, with a lost recorder, from a stale snapshot", () => {
-    const log = new FakeEventLog();
-    log.append("session.scheduled", {
-      title: "Photosynthesis — Week 3",
-      description: "",
-      scheduled_start: "2026-11-25T10:00:00Z",
-      scheduled_end: "2026-11-25T11:00:00Z",
-      recording_enabled: true,
-    });
+    const log = scheduledLog();
     log.append("session.started", { started_at: "2026-11-25T10:00:00Z" });
     log.append("session.media_status", { media_status: "ok" });
     // Taken here: live, its recording starting (the api made it when the class went live).

@@ -3,6 +3,7 @@ import { IdempotencyKeys } from "../../../api/idempotency";
 import { type ProblemError, toProblemError } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
 import { ProblemMessage } from "../../../shared/components/InlineError";
+import { useLimitedText } from "../hooks/useLimitedText";
 import { askQuestion } from "../lib/interactions-api";
 import { QuestionText } from "./QuestionText";
 
@@ -11,13 +12,12 @@ export const MAX_QUESTION = 1000;
 /** A student asks a question, by name or anonymously (to other students). */
 export function AskForm({ sessionId }: { sessionId: string }) {
   const api = useApi();
-  const [body, setBody] = useState("");
+  const body = useLimitedText(MAX_QUESTION);
+  const { trimmed, tooLong } = body;
   const [anonymous, setAnonymous] = useState(false);
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<ProblemError | null>(null);
   const keys = useRef(new IdempotencyKeys());
-  const trimmed = body.trim();
-  const tooLong = trimmed.length > MAX_QUESTION;
 
   async function ask(event: FormEvent) {
     event.preventDefault();
@@ -27,7 +27,7 @@ export function AskForm({ sessionId }: { sessionId: string }) {
     try {
       await askQuestion(api, sessionId, trimmed, anonymous, keys.current.keyFor({ body: trimmed, anonymous }));
       keys.current.reset();
-      setBody("");
+      body.setValue("");
     } catch (error) {
       setProblem(toProblemError(error));
     } finally {
@@ -37,13 +37,7 @@ export function AskForm({ sessionId }: { sessionId: string }) {
 
   return (
     <form className="qa__ask" onSubmit={ask} aria-label="Ask a question">
-      <QuestionText
-        label="Your question"
-        value={body}
-        onChange={setBody}
-        tooLong={tooLong}
-        limitMessage={`Keep your question under ${MAX_QUESTION} characters.`}
-      />
+      <QuestionText label="Your question" text={body} limitMessage={`Keep your question under ${MAX_QUESTION} characters.`} />
       <div className="qa__ask-row">
         <label className="checkbox">
           <input type="checkbox" checked={anonymous} onChange={(event) => setAnonymous(event.target.checked)} /> Ask

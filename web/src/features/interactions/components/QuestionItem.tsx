@@ -2,6 +2,7 @@ import { useId, useLayoutEffect, useRef, useState } from "react";
 import type { Question } from "../../../api/types";
 import { formatClock } from "../lib/format-time";
 import type { QuestionModeration } from "../lib/interactions-api";
+import { useLimitedText } from "../hooks/useLimitedText";
 import { authorLabel } from "../lib/questions";
 import { QuestionText } from "./QuestionText";
 
@@ -104,29 +105,21 @@ function QuestionItem({ question, staff, viewerId, busy, onVote, onModerate }: Q
 }
 
 function AnswerForm({ busy, onAnswer, onCancel }: { busy: boolean; onAnswer(text: string): void; onCancel(): void }) {
-  const [text, setText] = useState("");
+  const text = useLimitedText(MAX_ANSWER);
   const input = useRef<HTMLTextAreaElement | null>(null);
   useLayoutEffect(() => input.current?.focus(), []);
-  const tooLong = text.trim().length > MAX_ANSWER;
   return (
     <form
       className="qa__answer-form"
       aria-label="Answer the question"
       onSubmit={(event) => {
         event.preventDefault();
-        if (!tooLong) onAnswer(text.trim());
+        if (!text.tooLong) onAnswer(text.trimmed);
       }}
     >
-      <QuestionText
-        label="Answer (optional)"
-        value={text}
-        onChange={setText}
-        tooLong={tooLong}
-        limitMessage={`Keep the answer under ${MAX_ANSWER} characters.`}
-        inputRef={input}
-      />
+      <QuestionText label="Answer (optional)" text={text} limitMessage={`Keep the answer under ${MAX_ANSWER} characters.`} inputRef={input} />
       <div className="actions">
-        <button type="submit" className="button button--small button--primary" disabled={busy || tooLong}>
+        <button type="submit" className="button button--small button--primary" disabled={busy || text.tooLong}>
           {busy ? "Saving…" : "Mark answered"}
         </button>
         <button type="button" className="button button--small" onClick={onCancel}>

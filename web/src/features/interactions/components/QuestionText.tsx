@@ -1,17 +1,16 @@
 import { type Ref, useId } from "react";
+import type { LimitedText } from "../hooks/useLimitedText";
 
 interface QuestionTextProps {
   label: string;
-  value: string;
-  onChange(value: string): void;
-  /** Over the limit: the box is marked invalid and `limitMessage` shows under it. */
-  tooLong: boolean;
+  text: LimitedText;
+  /** Shown under the box while the text is over its limit (the box is marked invalid). */
   limitMessage: string;
   inputRef?: Ref<HTMLTextAreaElement>;
 }
 
 /** The text box of a question or of its answer, with its label and the length limit's message. */
-export function QuestionText({ label, value, onChange, tooLong, limitMessage, inputRef }: QuestionTextProps) {
+export function QuestionText({ label, text, limitMessage, inputRef }: QuestionTextProps) {
   const id = useId();
   return (
     <>
@@ -23,11 +22,11 @@ export function QuestionText({ label, value, onChange, tooLong, limitMessage, in
         ref={inputRef}
         className="input textarea"
         rows={2}
-        value={value}
-        aria-invalid={tooLong}
-        onChange={(event) => onChange(event.target.value)}
+        value={text.value}
+        aria-invalid={text.tooLong}
+        onChange={(event) => text.setValue(event.target.value)}
       />
-      {tooLong ? <p className="field__error">{limitMessage}</p> : null}
+      {text.tooLong ? <p className="field__error">{limitMessage}</p> : null}
     </>
   );
 }

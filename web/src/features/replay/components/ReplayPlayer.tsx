@@ -109,12 +109,12 @@ export function ReplayPlayer({
           >
             <PlayerIcon name={player.playing ? "pause" : "play"} />
           </button>
-          <button type="button" className="button replay-controls__icon" onClick={() => player.seekBy(-10)} aria-label="Back 10 seconds" title="Back 10 seconds (j)">
+          <ControlButton label="Back 10 seconds" title="Back 10 seconds (j)" onClick={() => player.seekBy(-10)}>
             <span aria-hidden="true">↺10</span>
-          </button>
-          <button type="button" className="button replay-controls__icon" onClick={() => player.seekBy(10)} aria-label="Forward 10 seconds" title="Forward 10 seconds (l)">
+          </ControlButton>
+          <ControlButton label="Forward 10 seconds" title="Forward 10 seconds (l)" onClick={() => player.seekBy(10)}>
             <span aria-hidden="true">10↻</span>
-          </button>
+          </ControlButton>
           <PlayheadClock playhead={playhead} durationMs={player.durationMs} />
         </div>
         <div className="replay-controls__group">
@@ -135,38 +135,57 @@ export function ReplayPlayer({
               </option>
             ))}
           </select>
-          <button
-            type="button"
-            className="button replay-controls__icon"
-            onClick={player.toggleCaptions}
-            aria-pressed={player.captionsOn}
-            aria-label="Captions"
+          <ControlButton
+            label="Captions"
             title={captionsReady ? "Captions (c)" : "Captions come with the transcript"}
+            pressed={player.captionsOn}
             disabled={!captionsReady}
+            onClick={player.toggleCaptions}
           >
             <span aria-hidden="true">CC</span>
-          </button>
-          <button
-            type="button"
-            className="button replay-controls__icon"
-            onClick={player.toggleMute}
-            aria-pressed={player.muted}
-            aria-label="Mute"
-            title="Mute (m)"
-          >
+          </ControlButton>
+          <ControlButton label="Mute" title="Mute (m)" pressed={player.muted} onClick={player.toggleMute}>
             <PlayerIcon name={player.muted ? "muted" : "sound"} />
-          </button>
-          <button type="button" className="button replay-controls__icon" onClick={toggleFullscreen} aria-label="Full screen" title="Full screen">
+          </ControlButton>
+          <ControlButton label="Full screen" onClick={toggleFullscreen}>
             <PlayerIcon name="fullscreen" />
-          </button>
-          <button type="button" className="button replay-controls__icon" onClick={onCopyLink} aria-label="Copy a link to this moment" title="Copy a link to this moment">
+          </ControlButton>
+          <ControlButton label="Copy a link to this moment" onClick={onCopyLink}>
             <PlayerIcon name="link" />
-          </button>
+          </ControlButton>
         </div>
       </div>
       <p className="replay-controls__status" role="status">
         {linkNotice ?? (fullscreenFailed ? "Full screen isn't available here." : "")}
       </p>
     </section>
+  );
+}
+
+interface ControlButtonProps {
+  /** Its name for screen readers; also the tooltip unless `title` says more (the key). */
+  label: string;
+  title?: string;
+  /** For toggles (captions, sound): whether it is on. */
+  pressed?: boolean;
+  disabled?: boolean;
+  onClick(): void;
+  children: ReactNode;
+}
+
+/** One of the player's icon buttons. */
+function ControlButton({ label, title = label, pressed, disabled, onClick, children }: ControlButtonProps) {
+  return (
+    <button
+      type="button"
+      className="button replay-controls__icon"
+      onClick={onClick}
+      aria-pressed={pressed}
+      aria-label={label}
+      title={title}
+      disabled={disabled}
+    >
+      {children}
+    </button>
   );
 }
