@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { describeProblem } from "../../../api/problem";
 import { useAuth } from "../../../auth/useAuth";
-import { FormAlert } from "../../../shared/components/FormAlert";
+import { SubmissionForm } from "../../../shared/components/SubmissionForm";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
@@ -60,14 +60,13 @@ export function SignInPage() {
         </p>
       }
     >
-      <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form">
-        <FormAlert>{form.formError}</FormAlert>
+      <SubmissionForm form={form} onSubmit={onSubmit}>
         <EmailField form={form} value={email} onChange={setEmail} />
         <PasswordField form={form} autoComplete="current-password" value={password} onChange={setPassword} />
         <SubmitButton submitting={form.submitting} busyLabel="Signing in…">
           Sign in
         </SubmitButton>
-      </form>
+      </SubmissionForm>
     </AuthLayout>
   );
 }

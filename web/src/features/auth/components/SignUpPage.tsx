@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { describeProblem } from "../../../api/problem";
 import { useAuth } from "../../../auth/useAuth";
-import { FormAlert } from "../../../shared/components/FormAlert";
+import { SubmissionForm } from "../../../shared/components/SubmissionForm";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
 import { TextField } from "../../../shared/components/TextField";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
@@ -55,8 +55,7 @@ export function SignUpPage() {
         </p>
       }
     >
-      <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form">
-        <FormAlert>{form.formError}</FormAlert>
+      <SubmissionForm form={form} onSubmit={onSubmit}>
         <TextField
           form={form}
           name="display_name"
@@ -79,7 +78,7 @@ export function SignUpPage() {
         <SubmitButton submitting={form.submitting} busyLabel="Creating your account…">
           Create account
         </SubmitButton>
-      </form>
+      </SubmissionForm>
     </AuthLayout>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { useApi } from "../../../auth/useApi";
-import { FormAlert } from "../../../shared/components/FormAlert";
+import { SubmissionForm } from "../../../shared/components/SubmissionForm";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
 import { TextAreaField, TextField } from "../../../shared/components/TextField";
 import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
@@ -43,8 +43,7 @@ export function CreateCourseForm() {
       <h2 id={CREATE_COURSE_TITLE_ID} tabIndex={-1}>
         Create a course
       </h2>
-      <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form">
-        <FormAlert>{form.formError}</FormAlert>
+      <SubmissionForm form={form} onSubmit={onSubmit}>
         <TextField
           form={form}
           name="title"
@@ -68,7 +67,7 @@ export function CreateCourseForm() {
         <SubmitButton submitting={form.submitting} busyLabel="Creating…">
           Create course
         </SubmitButton>
-      </form>
+      </SubmissionForm>
     </section>
   );
 }

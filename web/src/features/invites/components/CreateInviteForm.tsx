@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { Invite, InviteCreate, InviteRoleName } from "../../../api/types";
 import { Field } from "../../../shared/components/Field";
-import { FormAlert } from "../../../shared/components/FormAlert";
+import { SubmissionForm } from "../../../shared/components/SubmissionForm";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
 import { TextField } from "../../../shared/components/TextField";
 import { useFormSubmission } from "../../../shared/hooks/useFormSubmission";
@@ -35,8 +35,7 @@ export function CreateInviteForm({ onCreate }: CreateInviteFormProps) {
   }
 
   return (
-    <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form">
-      <FormAlert>{form.formError}</FormAlert>
+    <SubmissionForm form={form} onSubmit={onSubmit}>
       <fieldset className="fieldset">
         <legend className="field__label">Invite as</legend>
         <div className="segmented">
@@ -86,6 +85,6 @@ export function CreateInviteForm({ onCreate }: CreateInviteFormProps) {
       <SubmitButton submitting={form.submitting} busyLabel="Creating link…">
         Create {role === "ta" ? "TA" : "student"} invite link
       </SubmitButton>
-    </form>
+    </SubmissionForm>
   );
 }

@@ -1,5 +1,5 @@
 import type { FormEvent } from "react";
-import { FormAlert } from "../../../shared/components/FormAlert";
+import { SubmissionForm } from "../../../shared/components/SubmissionForm";
 import { SubmitButton } from "../../../shared/components/SubmitButton";
 import type { SessionFormState } from "../hooks/useSessionForm";
 import { SessionFields } from "./SessionFields";
@@ -20,8 +20,7 @@ interface SessionFormProps {
 export function SessionForm({ state, label, submitLabel, busyLabel, ownDuration, onSubmit, onCancel }: SessionFormProps) {
   const { form, input, change, titleRef } = state;
   return (
-    <form ref={form.formRef} onSubmit={onSubmit} noValidate className="form schedule-form" aria-label={label}>
-      <FormAlert>{form.formError}</FormAlert>
+    <SubmissionForm form={form} onSubmit={onSubmit} className="form schedule-form" label={label}>
       <SessionFields input={input} errors={form.fieldErrors} onChange={change} titleRef={titleRef} ownDuration={ownDuration} />
       <div className="actions">
         <SubmitButton submitting={form.submitting} busyLabel={busyLabel}>
@@ -31,6 +30,6 @@ export function SessionForm({ state, label, submitLabel, busyLabel, ownDuration,
           Cancel
         </button>
       </div>
-    </form>
+    </SubmissionForm>
   );
 }
