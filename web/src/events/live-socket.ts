@@ -2,7 +2,7 @@
  * The browser's side of `SessionFeed`'s I/O: the live endpoint's URL and a real
  * WebSocket behind the feed's small socket interface.
  */
-import type { FeedSocket, SocketFactory } from "./session-feed";
+import type { FeedSocket, SocketFactory } from "./feed-io";
 
 /** `ws(s)://<this origin>/api/v1/sessions/{id}/live` — same origin, same security as the page. */
 export function liveUrl(sessionId: string, location: Pick<Location, "protocol" | "host">): string {

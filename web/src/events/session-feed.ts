@@ -33,6 +33,7 @@
 import type { EventPage, SessionRole } from "../api/types";
 import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelay } from "./backoff";
 import { type FeedEvent, helloFrame, parseServerFrame } from "./frames";
+import { type FeedClock, type FeedSocket, type SocketFactory, type TimerId, systemClock } from "./feed-io";
 import { SeqOrder } from "./seq-order";
 
 export type FeedStatus = "connecting" | "live" | "reconnecting" | "offline";
@@ -70,36 +71,6 @@ export const SILENCE_TIMEOUT_MS = 45_000;
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Pages of `/events` one repair may read before it gives up and reconnects instead. */
 const MAX_REPAIR_PAGES = 50;
-
-/** The part of a WebSocket the feed uses. */
-export interface FeedSocket {
-  send(frame: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export interface FeedSocketHandlers {
-  open(): void;
-  message(data: unknown): void;
-  /** The socket is closed (whoever closed it); browsers report a lost link as 1006. */
-  close(code: number, reason: string): void;
-}
-
-/** Opens a connection to the session's live endpoint and reports what happens to it. */
-export type SocketFactory = (handlers: FeedSocketHandlers) => FeedSocket;
-
-export type TimerId = unknown;
-
-export interface FeedClock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): TimerId;
-  clearTimeout(id: TimerId): void;
-}
-
-export const systemClock: FeedClock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => globalThis.setTimeout(run, ms),
-  clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof globalThis.setTimeout>),
-};
 
 export interface SessionFeedOptions {
   connect: SocketFactory;

@@ -1,5 +1,5 @@
 /** A fake clock for tests only: time moves when the test says, and timers fire in order. */
-import type { FeedClock, TimerId } from "../session-feed";
+import type { FeedClock, TimerId } from "../feed-io";
 
 interface Timer {
   id: number;

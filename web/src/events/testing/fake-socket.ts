@@ -5,7 +5,7 @@
  * `FakeSocket` the test plays the server with (`open`, `deliver`, `closeFromServer`)
  * and inspects (`sent`, `closedByClient`).
  */
-import type { FeedSocket, FeedSocketHandlers, SocketFactory } from "../session-feed";
+import type { FeedSocket, FeedSocketHandlers, SocketFactory } from "../feed-io";
 
 export class FakeSocket implements FeedSocket {
   /** Frames the client sent, parsed. */

@@ -4,7 +4,7 @@
  */
 import { createContext } from "react";
 import { browserSocketFactory, liveUrl } from "../../events/live-socket";
-import type { SocketFactory } from "../../events/session-feed";
+import type { SocketFactory } from "../../events/feed-io";
 import { startLiveKitBroadcast } from "./lib/livekit-broadcast";
 import { connectLiveKitViewer } from "./lib/livekit-viewer";
 import type { ConnectViewer, StartBroadcast } from "./lib/media";
