@@ -89,9 +89,15 @@ def screen(
 
 
 def questions(db: Session, *, session_id: uuid.UUID, start: dt.datetime) -> list[ReplayQuestion]:
+    # A question is placed where its event is in the log (as search places it), not at the
+    # moment its service made it, a few milliseconds before the append.
     rows = db.execute(
-        sa.select(Question, User.display_name)
+        sa.select(Question, User.display_name, SessionEvent.occurred_at)
         .outerjoin(User, User.id == Question.author_id)
+        .join(
+            SessionEvent,
+            (SessionEvent.session_id == Question.session_id) & (SessionEvent.seq == Question.seq),
+        )
         .where(Question.session_id == session_id, Question.status != QuestionStatus.dismissed)
         .order_by(Question.seq)
     ).all()
@@ -100,7 +106,7 @@ def questions(db: Session, *, session_id: uuid.UUID, start: dt.datetime) -> list
             id=question.id,
             body=question.body,
             author_name=None if question.anonymous else name,
-            asked_ms=_ms(question.created_at, start) or 0,
+            asked_ms=_ms(asked_at, start) or 0,
             upvotes=question.upvotes,
             answered_ms=_ms(question.answered_at, start)
             if question.status is QuestionStatus.answered
@@ -109,7 +115,7 @@ def questions(db: Session, *, session_id: uuid.UUID, start: dt.datetime) -> list
             if question.status is QuestionStatus.answered
             else None,
         )
-        for question, name in rows
+        for question, name, asked_at in rows
     ]
 
 
