@@ -4,7 +4,9 @@ Lower layers never import the areas above them: `eventlog` does not know chat or
 Each area hands its parts over here instead:
 
 - its projection, to `eventlog.projections` (an event is applied in this order: the
-  class's row first, then what hangs off it).
+  class's row first, then what hangs off it);
+- its part of the state snapshot, to `sessions.state` (the field of `SessionState` it
+  fills, and the function that reads it).
 
 `multistream.db.models` imports this module, and every process imports that one for its
 tables, so no process appends an event its projections do not see.
@@ -13,12 +15,19 @@ tables, so no process appends an event its projections do not see.
 from __future__ import annotations
 
 from multistream.chat import projection as chat_projection
+from multistream.chat import service as chat
 from multistream.eventlog import projections
 from multistream.polls import projection as polls_projection
+from multistream.polls import service as polls
 from multistream.qa import projection as qa_projection
+from multistream.qa import service as qa
 from multistream.reactions import projection as reactions_projection
+from multistream.recording import service as recordings
 from multistream.sessions import projection as sessions_projection
+from multistream.sessions import state
 from multistream.studio import projection as studio_projection
+from multistream.studio import service as studio
+from multistream.studio import stage
 
 projections.register(
     sessions_projection.PROJECTION,
@@ -28,3 +37,10 @@ projections.register(
     polls_projection.PROJECTION,
     reactions_projection.PROJECTION,
 )
+
+state.register("recording", recordings.for_state)
+state.register("studio", studio.for_state)
+state.register("hands", stage.hands)
+state.register("chat", chat.for_state)
+state.register("questions", qa.for_state)
+state.register("poll", polls.for_state)

@@ -13,7 +13,7 @@ adds answers with it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -140,8 +140,9 @@ def not_found(what: str) -> Problem:
     )
 
 
-Refusal = tuple[int, str, str]
-"""How a domain error reads as a problem: status, `type` slug and title."""
+Refusal = tuple[int, str, str] | Callable[[Any], "Problem"]
+"""How a domain error reads as a problem: its status, `type` slug and title (the detail and
+facts are the error's), or a function that makes the whole problem of the error."""
 
 _REFUSALS: dict[type[DomainError], Refusal] = {
     NotFound: (404, "not-found", "Not found"),
@@ -163,6 +164,8 @@ def from_error(error: DomainError) -> Problem:
     refusal = next((_REFUSALS[t] for t in type(error).__mro__ if t in _REFUSALS), None)
     if refusal is None:
         raise TypeError(f"{type(error).__name__} is in no table of refusals") from error
+    if callable(refusal):
+        return refusal(error)
     status, type_, title = refusal
     errors = (
         [{"field": error.field, "location": "body", "message": error.message}]

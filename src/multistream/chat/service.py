@@ -92,7 +92,7 @@ def history(
     return ChatHistory(items=items, next_before=items[-1].seq if more else None)
 
 
-def snapshot(db: Session, *, session: LiveSession, viewer: Viewer) -> ChatSnapshot:
+def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> ChatSnapshot:
     """The chat part of the state snapshot, as `viewer` sees it."""
     latest = _messages(
         db,

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from multistream.eventlog import service as eventlog
-from multistream.eventlog.domain import NewEvent
+from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.eventlog.models import EventAudience
 from multistream.media.schemas import EgressSummary
 from multistream.recording.models import (
@@ -37,6 +37,7 @@ from multistream.recording.models import (
     RecordingSegment,
     RecordingStatus,
 )
+from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions.models import LiveSession, SessionStatus
 from multistream.settings import Settings
 
@@ -53,12 +54,12 @@ def segment_key(recording_id: uuid.UUID, session_id: uuid.UUID, index: int, suff
     return f"sessions/{session_id}/recordings/{recording_id}/segment-{index:05d}.{suffix}"
 
 
-def begin(db: Session, *, row: LiveSession, settings: Settings) -> Recording | None:
+def begin(db: Session, *, session: LiveSession, settings: Settings) -> Recording | None:
     """A new recording of a class that just went live, if it records and media is on."""
-    if not (row.recording_enabled and settings.media_configured):
+    if not (session.recording_enabled and settings.media_configured):
         return None
     recording = Recording(
-        session_id=row.id,
+        session_id=session.id,
         provider=RecordingProvider(settings.recorder),
         status=RecordingStatus.starting,
     )
@@ -301,6 +302,20 @@ def record_deleted(db: Session, *, recording: Recording, by: uuid.UUID) -> None:
 
 NO_RECORDER = "no_recorder"
 RECORDER_LOST = "recorder_lost"
+REASONS = {
+    NO_RECORDER: (
+        "No recorder was free to record this class. It goes on, unrecorded until a recorder"
+        " frees up; an operator can start another `multistream recorder` (see the runbook:"
+        " a recorder that cannot record)."
+    ),
+    RECORDER_LOST: (
+        "The recorder stopped answering and no other recorder took over: the class is not"
+        " being recorded from that moment. An operator can start another `multistream"
+        " recorder` (see the runbook: a recorder that cannot record)."
+    ),
+}
+"""Why a class is not being recorded, by code: told to staff (`recording.failed`, the
+state snapshot)."""
 
 
 def unrecorded(db: Session, *, claim_timeout_seconds: float) -> list[tuple[Recording, str]]:
@@ -369,6 +384,18 @@ def latest(db: Session, *, session_id: uuid.UUID) -> Recording | None:
         .order_by(Recording.created_at.desc(), Recording.id.desc())
         .limit(1)
     ).one_or_none()
+
+
+def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> RecordingSnapshot | None:
+    """The class's latest recording, for the state snapshot; staff are told why it is not
+    recording while a recorder is missing."""
+    recording = latest(db, session_id=session.id)
+    if recording is None:
+        return None
+    reason = None
+    if viewer.staff and recording.alerted_at is not None:
+        reason = REASONS[NO_RECORDER if recording.started_at is None else RECORDER_LOST]
+    return RecordingSnapshot.of(recording, reason=reason)
 
 
 def _locked(db: Session, recording_id: uuid.UUID) -> Recording:

@@ -27,18 +27,6 @@ from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-REASONS = {
-    recordings.NO_RECORDER: (
-        "No recorder was free to record this class. It goes on, unrecorded until a recorder"
-        " frees up; an operator can start another `multistream recorder` (see the runbook:"
-        " a recorder that cannot record)."
-    ),
-    recordings.RECORDER_LOST: (
-        "The recorder stopped answering and no other recorder took over: the class is not"
-        " being recorded from that moment. An operator can start another `multistream"
-        " recorder` (see the runbook: a recorder that cannot record)."
-    ),
-}
 NEVER_RECORDED = "No recorder was free while the class was live, so nothing was recorded."
 
 
@@ -48,7 +36,7 @@ def check(db: Session, *, settings: Settings) -> list[str]:
     for recording, code in recordings.unrecorded(
         db, claim_timeout_seconds=settings.recorder_claim_timeout_seconds
     ):
-        recordings.alert(db, recording=recording, code=code, reason=REASONS[code])
+        recordings.alert(db, recording=recording, code=code, reason=recordings.REASONS[code])
         RECORDINGS_UNRECORDED.labels(code=code).inc()
         log.warning(
             "class not being recorded",

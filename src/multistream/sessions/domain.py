@@ -15,14 +15,17 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from multistream.errors import DomainError
+from multistream.errors import DomainError, Invalid
 from multistream.eventlog.domain import NewEvent
 from multistream.sessions.models import MediaStatus, SessionStatus
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(DomainError):
     def __init__(self, status: SessionStatus, command: str) -> None:
-        super().__init__(f"a {status.value} session cannot be {command}")
+        super().__init__(
+            f"This class is {status.value}, so it cannot be {command}.",
+            status_now=status.value,
+        )
         self.status = status
         self.command = command
 
@@ -171,6 +174,11 @@ def decide_cancel(facts: SessionFacts) -> list[NewEvent]:
     if facts.status is not SessionStatus.scheduled:
         raise InvalidTransition(facts.status, "canceled")
     return [NewEvent("session.canceled", {})]
+
+
+def require_ends_after_start(start: dt.datetime, end: dt.datetime) -> None:
+    if end <= start:
+        raise Invalid("scheduled_end", "The class must end after it starts.", "before start")
 
 
 def decide_update(facts: SessionFacts, changes: dict[str, Any]) -> list[NewEvent]:

@@ -57,7 +57,7 @@ def check_class(db: Session, *, session_id: uuid.UUID, rules: domain.LifetimeRul
         scheduled_start=row.scheduled_start,
         scheduled_end=row.scheduled_end,
         started_at=row.started_at or row.scheduled_start,
-        host_seen_at=host_seen_at(db, row=row),
+        host_seen_at=host_seen_at(db, session=row),
         ending_reason=row.ending_reason,
         ending_at=row.ending_at,
     )
@@ -66,11 +66,11 @@ def check_class(db: Session, *, session_id: uuid.UUID, rules: domain.LifetimeRul
         return None
     if events[0].type == "session.ended":
         sessions.end(
-            db, row=row, actor=None, reason="abandoned", detail=events[0].payload.get("detail")
+            db, session=row, actor=None, reason="abandoned", detail=events[0].payload.get("detail")
         )
         log.info("class ended by itself", session_id=str(row.id), detail=events[0].payload)
     else:
-        sessions.record_system(db, row=row, events=events)
+        sessions.record_system(db, session=row, events=events)
     return events[0].type
 
 
@@ -112,7 +112,9 @@ class LifetimeWatch:
             return {
                 row.id: sessions.room_name(row)
                 for row in self._live(db)
-                if host_seen_at(db, row=row) + self._rules.abandoned_after - self._rules.warn_before
+                if host_seen_at(db, session=row)
+                + self._rules.abandoned_after
+                - self._rules.warn_before
                 <= now
             }
 

@@ -75,4 +75,4 @@ class MediaWatch:
         with transaction(self._factory) as db:
             row = eventlog.lock(db, session_id=session_id)
             if row is not None and row.status is SessionStatus.live:
-                sessions.set_media_status(db, row=row, media=MediaStatus.ok)
+                sessions.set_media_status(db, session=row, media=MediaStatus.ok)

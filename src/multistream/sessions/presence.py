@@ -19,15 +19,15 @@ from multistream.sessions.models import LiveSession, Participant, ParticipantRol
 STAFF_ROLES = (ParticipantRole.host, ParticipantRole.moderator)
 
 
-def host_seen_at(db: Session, *, row: LiveSession) -> dt.datetime:
+def host_seen_at(db: Session, *, session: LiveSession) -> dt.datetime:
     """The last moment a host or moderator of the class was known to be connected (the
     class's start, if none has been yet)."""
     seen = db.scalar(
         sa.select(sa.func.max(Participant.last_seen_at)).where(
-            Participant.session_id == row.id, Participant.role.in_(STAFF_ROLES)
+            Participant.session_id == session.id, Participant.role.in_(STAFF_ROLES)
         )
     )
-    start = row.started_at or dt.datetime.now(dt.UTC)
+    start = session.started_at or dt.datetime.now(dt.UTC)
     return max(seen, start) if seen is not None else start
 
 

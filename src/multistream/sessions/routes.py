@@ -19,7 +19,6 @@ from multistream.access.policy import Permission
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources, DbSession
 from multistream.eventlog import service as eventlog
-from multistream.eventlog.domain import Viewer
 from multistream.eventlog.idempotency import Idempotent
 from multistream.eventlog.schemas import EventPage
 from multistream.media.errors import InvalidWebhook
@@ -27,7 +26,7 @@ from multistream.media.webhooks import verify_webhook
 from multistream.problems import Problem
 from multistream.recording import recorder
 from multistream.recording import service as recordings
-from multistream.sessions import domain, rooms
+from multistream.sessions import domain, rooms, state
 from multistream.sessions import service as sessions
 from multistream.sessions.models import SessionStatus
 from multistream.sessions.schemas import (
@@ -48,7 +47,12 @@ Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))
 Schedule = Annotated[SessionAccess, Depends(RequireSession(Permission.session_schedule))]
 Run = Annotated[SessionAccess, Depends(RequireSession(Permission.session_run))]
 
-problems.refusals({domain.ClassClosed: (409, "class-closed", "Class closed")})
+problems.refusals(
+    {
+        domain.InvalidTransition: (409, "invalid-transition", "Not possible now"),
+        domain.ClassClosed: (409, "class-closed", "Class closed"),
+    }
+)
 CLASS_CLOSED: dict[int | str, dict[str, Any]] = {
     409: {"description": "`class-closed`: the class has ended or was canceled"}
 }
@@ -77,7 +81,7 @@ def get_session(access: Join) -> SessionRead:
 
 @router.patch("/sessions/{session_id}", summary="Edit a scheduled or live class")
 def update_session(body: SessionUpdate, access: Schedule, db: DbSession) -> SessionRead:
-    return sessions.update(db, row=access.session, actor=access.user, data=body)
+    return sessions.update(db, session=access.session, actor=access.user, data=body)
 
 
 @router.post(
@@ -97,10 +101,10 @@ def start_session(
     if going_live:
         media = rooms.ensure_room(resources.settings, sessions.room_name(access.session))
     started = sessions.start(
-        db, row=access.session, actor=access.user, media=media, idempotency_key=idem.event_key
+        db, session=access.session, actor=access.user, media=media, idempotency_key=idem.event_key
     )
     if going_live:
-        recording = recordings.begin(db, row=access.session, settings=resources.settings)
+        recording = recordings.begin(db, session=access.session, settings=resources.settings)
         if recording is not None:
             # The recorder joins once this request has committed the class as live.
             after_response.add_task(
@@ -119,7 +123,8 @@ def end_session(
 ) -> SessionRead:
     was_live = access.session.status is SessionStatus.live
     ended = idem.remember(
-        db, sessions.end(db, row=access.session, actor=access.user, idempotency_key=idem.event_key)
+        db,
+        sessions.end(db, session=access.session, actor=access.user, idempotency_key=idem.event_key),
     )
     if was_live:
         rooms.close_room(resources.settings, sessions.room_name(access.session))
@@ -131,7 +136,7 @@ def join_session(
     access: Join, db: DbSession, resources: AppResources, idem: Idempotent
 ) -> JoinResponse:
     joined = sessions.join(
-        db, row=access.session, user=access.user, role=access.role, settings=resources.settings
+        db, session=access.session, user=access.user, role=access.role, settings=resources.settings
     )
     return idem.remember(db, joined)
 
@@ -143,7 +148,7 @@ def join_session(
 )
 def cancel_session(access: Schedule, db: DbSession, idem: Idempotent) -> SessionRead:
     canceled = sessions.cancel(
-        db, row=access.session, actor=access.user, idempotency_key=idem.event_key
+        db, session=access.session, actor=access.user, idempotency_key=idem.event_key
     )
     return idem.remember(db, canceled)
 
@@ -155,14 +160,14 @@ def list_events(
     after: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> EventPage:
-    viewer = Viewer(user_id=access.user.id, staff=access.staff)
-    return eventlog.page(db, session_id=access.session.id, viewer=viewer, after=after, limit=limit)
+    return eventlog.page(
+        db, session_id=access.session.id, viewer=access.viewer, after=after, limit=limit
+    )
 
 
 @router.get("/sessions/{session_id}/state", summary="Snapshot of the class, with as_of_seq")
 def get_state(access: Join, db: DbSession) -> SessionState:
-    viewer = Viewer(user_id=access.user.id, staff=access.staff)
-    return sessions.state(db, row=access.session, viewer=viewer)
+    return state.state(db, session=access.session, viewer=access.viewer)
 
 
 webhook_router = APIRouter(prefix="/webhooks", tags=["webhooks"])

@@ -1,8 +1,8 @@
 """Pure rules of the studio: which events a scene, studio, stage or hand command makes.
 
 Nothing here reads or writes the database: `studio.service` and `studio.stage` load the
-facts, call a `decide_*` function and append what it returns. A command that is not
-possible raises a `Refused` that names why; the services turn it into a problem.
+facts, call a `decide_*` function and record what it returns. A command that is not
+possible raises a domain error (`Refused` names why); `studio.routes` reads it as a problem.
 
 Scene positions of a session are kept 0..n-1 in switcher order. Moving or deleting a
 scene shifts the others, and every scene whose position changes gets its own
@@ -18,8 +18,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from multistream.errors import DomainError
 from multistream.eventlog.domain import NewEvent
 from multistream.sessions.models import ParticipantRole, SessionStatus
+from multistream.studio.models import AssetKind, AssetStatus
 from multistream.studio.schemas import SceneRead
 
 OPEN = frozenset({SessionStatus.scheduled, SessionStatus.live})
@@ -34,7 +36,7 @@ DEFAULT_SCENES: tuple[tuple[str, str], ...] = (
 
 
 class Reason(enum.StrEnum):
-    """Why a command was refused; the services map each to a status and a slug."""
+    """Why a command was refused; `studio.routes` reads each as a problem."""
 
     class_closed = "class_closed"
     """The class has ended or was canceled (or, for the stage, is not live)."""
@@ -44,12 +46,33 @@ class Reason(enum.StrEnum):
     staff_on_stage = "staff_on_stage"
 
 
-class Refused(Exception):
+class Refused(DomainError):
     def __init__(self, reason: Reason, detail: str, **facts: Any) -> None:
-        super().__init__(detail)
+        super().__init__(detail, **facts)
         self.reason = reason
-        self.detail = detail
-        self.facts = facts
+
+
+class NotADeck(DomainError):
+    def __init__(self, filename: str, kind: AssetKind) -> None:
+        super().__init__(f"{filename} is an {kind.value}, not a slide deck; upload a PDF.")
+
+
+class DeckNotReady(DomainError):
+    def __init__(self, filename: str, status: AssetStatus) -> None:
+        super().__init__(
+            f"{filename} is {status.value}; attach it once it is ready.",
+            asset_status=status.value,
+        )
+
+
+def require_deck(
+    filename: str, kind: AssetKind, status: AssetStatus, page_count: int | None
+) -> None:
+    """Only a slide deck whose pages are rendered can be attached."""
+    if kind is not AssetKind.slide_deck:
+        raise NotADeck(filename, kind)
+    if status is not AssetStatus.ready or not page_count:
+        raise DeckNotReady(filename, status)
 
 
 def require_open(status: SessionStatus, doing: str) -> None:

@@ -1,4 +1,5 @@
-"""Scenes, studio control, the stage and the hand queue of a class."""
+"""Scenes, studio control, the stage and the hand queue of a class over HTTP; and how the
+studio's refusals read as problems."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Response
 
+from multistream import problems
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission, allows
 from multistream.dependencies import AppResources, DbSession
 from multistream.eventlog.idempotency import Idempotent
+from multistream.problems import Problem
+from multistream.studio import domain, stage
 from multistream.studio import service as studio
-from multistream.studio import stage
 from multistream.studio.schemas import (
     BannerSet,
     DeckAttach,
@@ -28,6 +31,40 @@ from multistream.studio.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["studio"])
+
+_STATUS = {
+    domain.Reason.class_closed: (409, "invalid-transition", "Not possible now"),
+    domain.Reason.no_deck: (409, "no-deck", "No deck attached"),
+    domain.Reason.staff_on_stage: (409, "staff-on-stage", "Already publishing"),
+}
+_FIELD = {
+    domain.Reason.page_out_of_range: "page_no",
+    domain.Reason.position_out_of_range: "position",
+}
+
+
+def _refused(error: domain.Refused) -> Problem:
+    """A refused studio or stage command: a conflict, or a field out of range."""
+    if error.reason in _FIELD:
+        field = _FIELD[error.reason]
+        return Problem(
+            422,
+            "validation",
+            "Invalid request",
+            error.detail,
+            errors=[{"field": field, "location": "body", "message": error.detail}],
+        )
+    status, slug, title = _STATUS[error.reason]
+    return Problem(status, slug, title, error.detail, **error.facts)
+
+
+problems.refusals(
+    {
+        domain.Refused: _refused,
+        domain.NotADeck: (422, "not-a-deck", "Not a slide deck"),
+        domain.DeckNotReady: (409, "deck-not-ready", "Deck not ready"),
+    }
+)
 
 Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Edit = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_edit))]
@@ -53,7 +90,7 @@ def list_scenes(access: Join, db: DbSession) -> SceneList:
 )
 def create_scene(body: SceneCreate, access: Edit, db: DbSession, idem: Idempotent) -> SceneRead:
     scene = studio.create_scene(
-        db, row=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
+        db, session=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
     )
     return idem.remember(db, scene, status_code=201)
 
@@ -65,7 +102,7 @@ def create_scene(body: SceneCreate, access: Edit, db: DbSession, idem: Idempoten
 )
 def update_scene(scene_id: uuid.UUID, body: SceneUpdate, access: Edit, db: DbSession) -> SceneRead:
     return studio.update_scene(
-        db, row=access.session, actor=access.user, scene_id=scene_id, data=body
+        db, session=access.session, actor=access.user, scene_id=scene_id, data=body
     )
 
 
@@ -76,7 +113,7 @@ def update_scene(scene_id: uuid.UUID, body: SceneUpdate, access: Edit, db: DbSes
     responses=CLOSED,
 )
 def delete_scene(scene_id: uuid.UUID, access: Edit, db: DbSession) -> Response:
-    studio.delete_scene(db, row=access.session, actor=access.user, scene_id=scene_id)
+    studio.delete_scene(db, session=access.session, actor=access.user, scene_id=scene_id)
     return Response(status_code=204)
 
 
@@ -88,7 +125,7 @@ def activate_scene(
 ) -> StudioSnapshot:
     snapshot = studio.activate_scene(
         db,
-        row=access.session,
+        session=access.session,
         actor=access.user,
         scene_id=body.scene_id,
         idempotency_key=idem.event_key,
@@ -106,7 +143,7 @@ def attach_deck(
 ) -> StudioSnapshot:
     snapshot = studio.attach_deck(
         db,
-        row=access.session,
+        session=access.session,
         actor=access.user,
         asset_id=body.asset_id,
         idempotency_key=idem.event_key,
@@ -124,7 +161,7 @@ def change_slide(
 ) -> StudioSnapshot:
     snapshot = studio.change_slide(
         db,
-        row=access.session,
+        session=access.session,
         actor=access.user,
         page_no=body.page_no,
         idempotency_key=idem.event_key,
@@ -139,7 +176,11 @@ def change_slide(
 )
 def set_banner(body: BannerSet, access: Control, db: DbSession, idem: Idempotent) -> StudioSnapshot:
     snapshot = studio.set_banner(
-        db, row=access.session, actor=access.user, text=body.text, idempotency_key=idem.event_key
+        db,
+        session=access.session,
+        actor=access.user,
+        text=body.text,
+        idempotency_key=idem.event_key,
     )
     return idem.remember(db, snapshot)
 
@@ -155,7 +196,7 @@ def list_participants(access: Join, db: DbSession) -> ParticipantList:
 @router.post("/sessions/{session_id}/hands", summary="Raise your hand", responses=NOT_LIVE)
 def raise_hand(access: RaiseHand, db: DbSession, idem: Idempotent) -> ParticipantRead:
     raised = stage.raise_hand(
-        db, row=access.session, user=access.user, idempotency_key=idem.event_key
+        db, session=access.session, user=access.user, idempotency_key=idem.event_key
     )
     return idem.remember(db, raised)
 
@@ -170,7 +211,7 @@ def lower_hand(user_id: uuid.UUID, access: RaiseHand, db: DbSession) -> Response
     may_lower_others = access.role is None or allows(access.role, Permission.hands_lower_others)
     stage.lower_hand(
         db,
-        row=access.session,
+        session=access.session,
         actor=access.user,
         user_id=user_id,
         may_lower_others=may_lower_others,
@@ -192,7 +233,11 @@ def invite_to_stage(
     idem: Idempotent,
 ) -> ParticipantRead:
     invited = stage.invite(
-        db, row=access.session, actor=access.user, user_id=user_id, idempotency_key=idem.event_key
+        db,
+        session=access.session,
+        actor=access.user,
+        user_id=user_id,
+        idempotency_key=idem.event_key,
     )
     # After the commit (background tasks run once the response is out).
     background.add_task(
@@ -218,7 +263,7 @@ def remove_from_stage(
     resources: AppResources,
     background: BackgroundTasks,
 ) -> Response:
-    stage.remove(db, row=access.session, actor=access.user, user_id=user_id)
+    stage.remove(db, session=access.session, actor=access.user, user_id=user_id)
     background.add_task(
         stage.sync_publish,
         resources.sessions,

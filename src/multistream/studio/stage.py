@@ -20,15 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.auth.models import User
 from multistream.db.engine import transaction
+from multistream.errors import Forbidden, NotFound
+from multistream.eventlog import service as eventlog
+from multistream.eventlog.domain import Viewer
 from multistream.eventlog.models import SessionEvent
-from multistream.problems import Problem, not_found
 from multistream.sessions import rooms
 from multistream.sessions.models import LiveSession, Participant, ParticipantRole, SessionStatus
 from multistream.settings import Settings
 from multistream.studio import domain
 from multistream.studio.models import StudioState
 from multistream.studio.schemas import HandRead, ParticipantList, ParticipantRead
-from multistream.studio.service import lock, record, refusal
 
 log = structlog.get_logger(__name__)
 
@@ -73,8 +74,9 @@ def list_participants(db: Session, *, session_id: uuid.UUID) -> ParticipantList:
     return ParticipantList(items=[_read(participant, name) for participant, name in rows])
 
 
-def hands(db: Session, *, session_id: uuid.UUID) -> list[HandRead]:
-    """Raised hands, first raised first."""
+def hands(db: Session, *, session: LiveSession, viewer: Viewer) -> list[HandRead]:
+    """Raised hands, first raised first (the state snapshot's `hands`)."""
+    session_id = session.id
     query = (
         sa.select(Participant.user_id, User.display_name, Participant.hand_raised_at)
         .join(User, User.id == Participant.user_id)
@@ -88,11 +90,11 @@ def hands(db: Session, *, session_id: uuid.UUID) -> list[HandRead]:
     ]
 
 
-def _person(db: Session, row: LiveSession, user_id: uuid.UUID) -> tuple[Participant, str]:
-    participant = db.get(Participant, (row.id, user_id))
+def _person(db: Session, session: LiveSession, user_id: uuid.UUID) -> tuple[Participant, str]:
+    participant = db.get(Participant, (session.id, user_id))
     user = db.get(User, user_id)
     if participant is None or user is None:
-        raise not_found("This person has not joined this class, so they")
+        raise NotFound("This person has not joined this class, so they")
     return participant, user.display_name
 
 
@@ -106,84 +108,85 @@ def _facts(participant: Participant, display_name: str) -> domain.Person:
     )
 
 
-def _require_live(row: LiveSession, doing: str) -> None:
-    try:
-        domain.require_live(row.status, doing)
-    except domain.Refused as error:
-        raise refusal(error) from error
-
-
 def raise_hand(
-    db: Session, *, row: LiveSession, user: User, idempotency_key: str | None = None
+    db: Session, *, session: LiveSession, user: User, idempotency_key: str | None = None
 ) -> ParticipantRead:
-    lock(db, row)
-    _require_live(row, "take raised hands")
-    participant, name = _person(db, row, user.id)
+    eventlog.lock(db, session_id=session.id)
+    domain.require_live(session.status, "take raised hands")
+    participant, name = _person(db, session, user.id)
     now = dt.datetime.now(dt.UTC)
     events = domain.decide_raise_hand(_facts(participant, name), now=now)
-    record(db, row, events, actor=user, idempotency_key=idempotency_key)
+    eventlog.record(
+        db, session_id=session.id, events=events, actor_id=user.id, idempotency_key=idempotency_key
+    )
     return _read(participant, name)
 
 
 def lower_hand(
-    db: Session, *, row: LiveSession, actor: User, user_id: uuid.UUID, may_lower_others: bool
+    db: Session, *, session: LiveSession, actor: User, user_id: uuid.UUID, may_lower_others: bool
 ) -> None:
     """Lower `user_id`'s hand: one's own always, another's with `hands_lower_others`."""
-    lock(db, row)
-    _require_live(row, "take raised hands")
+    eventlog.lock(db, session_id=session.id)
+    domain.require_live(session.status, "take raised hands")
     if user_id != actor.id and not may_lower_others:
-        raise Problem(
-            403,
-            "forbidden",
-            "Not allowed",
+        raise Forbidden(
+            "hands.lower_others",
             "You can lower your own hand; only the host and moderators lower others' hands.",
-            permission="hands.lower_others",
         )
-    participant, name = _person(db, row, user_id)
-    record(db, row, domain.decide_lower_hand(_facts(participant, name), by=actor.id), actor=actor)
+    participant, name = _person(db, session, user_id)
+    eventlog.record(
+        db,
+        session_id=session.id,
+        events=domain.decide_lower_hand(_facts(participant, name), by=actor.id),
+        actor_id=actor.id,
+    )
 
 
 def invite(
     db: Session,
     *,
-    row: LiveSession,
+    session: LiveSession,
     actor: User,
     user_id: uuid.UUID,
     idempotency_key: str | None = None,
 ) -> ParticipantRead:
-    lock(db, row)
-    _require_live(row, "bring people on stage")
-    participant, name = _person(db, row, user_id)
-    try:
-        events = domain.decide_invite(_facts(participant, name), by=actor.id)
-    except domain.Refused as error:
-        raise refusal(error) from error
-    record(db, row, events, actor=actor, idempotency_key=idempotency_key)
+    eventlog.lock(db, session_id=session.id)
+    domain.require_live(session.status, "bring people on stage")
+    participant, name = _person(db, session, user_id)
+    events = domain.decide_invite(_facts(participant, name), by=actor.id)
+    eventlog.record(
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
+    )
     return _read(participant, name)
 
 
-def remove(db: Session, *, row: LiveSession, actor: User, user_id: uuid.UUID) -> None:
-    lock(db, row)
-    _require_live(row, "change the stage")
-    participant, name = _person(db, row, user_id)
-    record(db, row, domain.decide_remove(_facts(participant, name), by=actor.id), actor=actor)
+def remove(db: Session, *, session: LiveSession, actor: User, user_id: uuid.UUID) -> None:
+    eventlog.lock(db, session_id=session.id)
+    domain.require_live(session.status, "change the stage")
+    participant, name = _person(db, session, user_id)
+    eventlog.record(
+        db,
+        session_id=session.id,
+        events=domain.decide_remove(_facts(participant, name), by=actor.id),
+        actor_id=actor.id,
+    )
 
 
-def published(db: Session, *, row: LiveSession, user_id: uuid.UUID) -> bool:
+def published(db: Session, *, session: LiveSession, user_id: uuid.UUID) -> bool:
     """LiveKit says `user_id` published a track: if they were brought on stage and have not
     been on air since, log `stage.joined`. Whether the event was logged."""
-    participant = db.get(Participant, (row.id, user_id))
+    participant = db.get(Participant, (session.id, user_id))
     if participant is None or not participant.on_stage:
         return False  # most tracks (the teacher's, every staff member's): no lock, no read
-    lock(db, row)
-    if row.status is not SessionStatus.live:
+    eventlog.lock(db, session_id=session.id)
+    if session.status is not SessionStatus.live:
         return False
-    participant, name = _person(db, row, user_id)
+    participant, name = _person(db, session, user_id)
     db.refresh(participant, ["on_stage"])  # as the log stands under the lock
     last = db.scalar(
         sa.select(SessionEvent.type)
         .where(
-            SessionEvent.session_id == row.id,
+            SessionEvent.session_id == session.id,
             SessionEvent.type.in_(("stage.invited", "stage.joined")),
             SessionEvent.payload["user_id"].astext == str(user_id),
         )
@@ -195,7 +198,7 @@ def published(db: Session, *, row: LiveSession, user_id: uuid.UUID) -> bool:
     )
     if not events:
         return False
-    record(db, row, events, actor=None)
+    eventlog.record(db, session_id=session.id, events=events, actor_id=None)
     return True
 
 
@@ -216,9 +219,12 @@ def sync_publish(
     Runs in a worker thread of the api (a background task of the stage request).
     """
     with transaction(sessions) as db:
-        row = db.get(LiveSession, session_id)
+        session = db.get(LiveSession, session_id)
         participant = db.get(Participant, (session_id, user_id))
-        if row is None or participant is None or row.status is not SessionStatus.live:
+        if session is None or participant is None or session.status is not SessionStatus.live:
             return
-        room, can_publish = row.livekit_room or f"session-{row.id}", may_publish(participant)
+        room, can_publish = (
+            session.livekit_room or f"session-{session.id}",
+            may_publish(participant),
+        )
     rooms.set_publish(settings, room, str(user_id), can_publish)
