@@ -3,6 +3,7 @@
 Lower layers never import the areas above them: `eventlog` does not know chat or polls.
 Each area hands its parts over here instead:
 
+- its event types, to `eventlog.catalog` (each area's `schemas.EVENT_TYPES`);
 - its projection, to `eventlog.projections` (an event is applied in this order: the
   class's row first, then what hangs off it);
 - its part of the state snapshot, to `sessions.state` (the field of `SessionState` it
@@ -15,19 +16,38 @@ tables, so no process appends an event its projections do not see.
 from __future__ import annotations
 
 from multistream.chat import projection as chat_projection
+from multistream.chat import schemas as chat_schemas
 from multistream.chat import service as chat
-from multistream.eventlog import projections
+from multistream.eventlog import catalog, projections
 from multistream.polls import projection as polls_projection
+from multistream.polls import schemas as polls_schemas
 from multistream.polls import service as polls
 from multistream.qa import projection as qa_projection
+from multistream.qa import schemas as qa_schemas
 from multistream.qa import service as qa
 from multistream.reactions import projection as reactions_projection
+from multistream.reactions import schemas as reactions_schemas
+from multistream.recording import schemas as recording_schemas
 from multistream.recording import service as recordings
+from multistream.replay import schemas as replay_schemas
 from multistream.sessions import projection as sessions_projection
+from multistream.sessions import schemas as sessions_schemas
 from multistream.sessions import state
 from multistream.studio import projection as studio_projection
+from multistream.studio import schemas as studio_schemas
 from multistream.studio import service as studio
 from multistream.studio import stage
+
+catalog.register(
+    *sessions_schemas.EVENT_TYPES,
+    *studio_schemas.EVENT_TYPES,
+    *chat_schemas.EVENT_TYPES,
+    *qa_schemas.EVENT_TYPES,
+    *polls_schemas.EVENT_TYPES,
+    *reactions_schemas.EVENT_TYPES,
+    *recording_schemas.EVENT_TYPES,
+    *replay_schemas.EVENT_TYPES,
+)
 
 projections.register(
     sessions_projection.PROJECTION,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+import multistream.areas  # noqa: F401 - every area's event types are in the catalogue
 from multistream import contracts
 from multistream.eventlog import catalog
 from multistream.eventlog.domain import NewEvent

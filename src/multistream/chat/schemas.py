@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from multistream.db.base import storable_text
+from multistream.eventlog.catalog import EventType
 from multistream.eventlog.schemas import EventPayload
 
 ChatBody = Annotated[
@@ -121,3 +122,22 @@ class ChatSlowModeSet(EventPayload):
     """Payload of `chat.slow_mode_set`."""
 
     seconds: int
+
+
+EVENT_TYPES = (
+    EventType("chat.message_posted", ChatMessagePosted, "A chat message was posted."),
+    EventType("chat.message_deleted", ChatMessageDeleted, "A chat message was deleted."),
+    EventType("chat.message_pinned", ChatMessagePinned, "A chat message was pinned or unpinned."),
+    EventType(
+        "chat.user_muted",
+        ChatUserMuted,
+        "Staff muted a participant, for some minutes or the rest of the class.",
+    ),
+    EventType("chat.user_unmuted", ChatUserUnmuted, "Staff lifted a participant's mute."),
+    EventType(
+        "chat.slow_mode_set",
+        ChatSlowModeSet,
+        "The least time between two messages of a participant changed (0: off).",
+    ),
+)
+"""The chat's events, for the catalogue (`eventlog.catalog`)."""

@@ -16,6 +16,8 @@ from pydantic import (
 )
 
 from multistream.db.base import storable_text
+from multistream.eventlog.catalog import ALL_OR_STAFF, STAFF, EventType
+from multistream.eventlog.models import EventAudience
 from multistream.eventlog.schemas import EventPayload
 from multistream.polls.models import PollKind, PollStatus
 
@@ -146,3 +148,35 @@ class PollResultsShown(EventPayload):
     visible: bool
     counts: dict[str, int] | None
     total_votes: int | None
+
+
+EVENT_TYPES = (
+    EventType("poll.created", PollCreated, "A draft poll was created, for staff.", STAFF),
+    EventType("poll.opened", PollCreated, "A poll opened for votes, as students see it."),
+    EventType(
+        "poll.vote_cast",
+        PollVoteCast,
+        "Someone voted or changed their vote: only the voter receives it, nobody for an "
+        "anonymous poll.",
+        frozenset({EventAudience.actor, EventAudience.none}),
+    ),
+    EventType(
+        "poll.tally",
+        PollTally,
+        "Counts of an open poll (the aggregator; staff only while results are hidden), or "
+        "the final counts for staff when a poll with hidden results closes.",
+        ALL_OR_STAFF,
+    ),
+    EventType(
+        "poll.closed",
+        PollClosed,
+        "A poll closed; its counts are null unless results are shown.",
+    ),
+    EventType(
+        "poll.results_shown",
+        PollResultsShown,
+        "Staff showed the results to students or hid them again (staff only for a draft).",
+        ALL_OR_STAFF,
+    ),
+)
+"""The polls' events, for the catalogue (`eventlog.catalog`)."""

@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, StringConstraints
 
 from multistream.db.base import storable_text
+from multistream.eventlog.catalog import STAFF, EventType
+from multistream.eventlog.models import EventAudience
 from multistream.eventlog.schemas import EventPayload
 from multistream.qa.models import QuestionStatus
 
@@ -108,3 +110,39 @@ class QuestionChanged(EventPayload):
     """Payload of `qa.question_dismissed` and `qa.question_reopened`."""
 
     question_id: uuid.UUID
+
+
+EVENT_TYPES = (
+    EventType(
+        "qa.question_asked",
+        QuestionAsked,
+        "A question was asked; an anonymous one names no author (nor actor).",
+    ),
+    EventType(
+        "qa.question_author",
+        QuestionAuthor,
+        "Who asked an anonymous question, for staff only.",
+        STAFF,
+    ),
+    EventType(
+        "qa.vote_cast",
+        QuestionVoted,
+        "The actor upvoted a question; only they receive it.",
+        frozenset({EventAudience.actor}),
+    ),
+    EventType(
+        "qa.vote_removed",
+        QuestionVoted,
+        "The actor took their upvote back; only they receive it.",
+        frozenset({EventAudience.actor}),
+    ),
+    EventType(
+        "qa.votes_changed",
+        QuestionVotesChanged,
+        "New upvote counts, at most every 500 ms per class (the aggregator).",
+    ),
+    EventType("qa.question_answered", QuestionAnswered, "A question was answered."),
+    EventType("qa.question_dismissed", QuestionChanged, "Staff dismissed a question."),
+    EventType("qa.question_reopened", QuestionChanged, "Staff reopened a question."),
+)
+"""Q&A's events, for the catalogue (`eventlog.catalog`)."""

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from multistream.eventlog.catalog import EventType
 from multistream.eventlog.schemas import EventPayload
 
 Emoji = Literal["👍", "❤️", "😂", "😮", "👏", "❓", "🎉"]
@@ -25,3 +26,13 @@ class ReactionsBurst(EventPayload):
 
     second: dt.datetime
     counts: dict[str, int]
+
+
+EVENT_TYPES = (
+    EventType(
+        "reactions.burst",
+        ReactionsBurst,
+        "The emoji reactions of one second of the class (the aggregator).",
+    ),
+)
+"""The reactions' event, for the catalogue (`eventlog.catalog`)."""

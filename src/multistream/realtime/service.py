@@ -15,21 +15,19 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.orm import Session
 
-from multistream.access.dependencies import RequireSession
+from multistream.access import service as access
 from multistream.access.policy import SESSION_ROLE, Permission, SessionRole
 from multistream.auth import service as auth
 from multistream.auth.models import User
 from multistream.auth.tokens import InvalidToken, TokenVerifier
 from multistream.courses.models import CourseMember
+from multistream.errors import DomainError
 from multistream.eventlog.domain import Viewer
-from multistream.problems import Problem
 from multistream.realtime.protocol import CloseCode
 from multistream.sessions.models import LiveSession
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
-
-_may_join = RequireSession(Permission.session_join)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,16 +62,18 @@ def admit(
     if user is None:
         raise Refused(CloseCode.unauthenticated, "unknown user")
     try:
-        access = _may_join(uuid.UUID(session_id), user, db)
-    except (ValueError, Problem) as exc:
+        joined = access.session_access(
+            db, session_id=uuid.UUID(session_id), user=user, permission=Permission.session_join
+        )
+    except (ValueError, DomainError) as exc:
         # Unknown session and "not yours" look the same, as the REST 404 does.
         raise Refused(CloseCode.forbidden, "no such class, or not allowed") from exc
     return Admission(
-        session_id=access.session.id,
-        viewer=Viewer(user_id=user.id, staff=access.staff),
+        session_id=joined.session.id,
+        viewer=joined.viewer,
         # A platform admin who is not a member may do everything: a host.
-        role=SESSION_ROLE[access.role] if access.role is not None else SessionRole.host,
-        head=access.session.last_seq,
+        role=SESSION_ROLE[joined.role] if joined.role is not None else SessionRole.host,
+        head=joined.session.last_seq,
     )
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from typing_extensions import TypeAliasType
 
-from multistream.recording.models import Recording, RecordingStatus
+from multistream.eventlog.catalog import STAFF, EventType
+from multistream.eventlog.schemas import EventPayload
+from multistream.recording.models import Recording, RecordingProvider, RecordingStatus
 
 
 class RecordingSnapshot(BaseModel):
@@ -34,3 +38,109 @@ class RecordingSnapshot(BaseModel):
             error=recording.error,
             unrecorded=reason,
         )
+
+
+# --- event payloads: dicts the service builds, field for field (`eventlog.catalog` checks them)
+
+
+class RecordingStarted(EventPayload):
+    """Payload of `recording.started`: the precise wall-clock time of the first sample."""
+
+    recording_id: uuid.UUID
+    started_at: dt.datetime
+    provider: RecordingProvider
+
+
+class RecordingStored(EventPayload):
+    """Payload of `recording.stopped` when the file is in the object store."""
+
+    recording_id: uuid.UUID
+    status: Literal["ready"]
+    duration_ms: int
+
+
+class RecordingFailed(EventPayload):
+    """Payload of `recording.stopped` when the recording failed."""
+
+    recording_id: uuid.UUID
+    status: Literal["failed"]
+    error: str
+    """Why, as a sentence."""
+
+
+class RecordingResumed(EventPayload):
+    """Payload of `recording.resumed`: a recorder took the recording over after its
+    recorder was lost; nothing was recorded from `gap_from` for `gap_ms`."""
+
+    recording_id: uuid.UUID
+    resumed_at: dt.datetime
+    gap_from: dt.datetime
+    gap_ms: int
+
+
+class RecordingUnavailable(EventPayload):
+    """Payload of `recording.failed` (staff): the class is not being recorded right now."""
+
+    recording_id: uuid.UUID
+    code: Literal["no_recorder", "recorder_lost"]
+    """`no_recorder`: none was free when the class went live; `recorder_lost`: the one
+    recording it stopped answering and none took over."""
+    reason: str
+    """What happened and what to do, as sentences."""
+
+
+class RecordingUploading(EventPayload):
+    """Payload of `recording.uploading`: the class is over, the file is being stored."""
+
+    recording_id: uuid.UUID
+
+
+class RecordingDeleted(EventPayload):
+    """Payload of `recording.deleted`: staff deleted the recording and what was made from
+    it (media, transcript, captions, chapters, highlights)."""
+
+    recording_id: uuid.UUID
+    by: uuid.UUID
+
+
+RecordingStopped = TypeAliasType(
+    "RecordingStopped",
+    Annotated[RecordingStored | RecordingFailed, Field(discriminator="status")],
+)
+"""Payload of `recording.stopped`: stored or failed, told apart by `status`."""
+
+
+EVENT_TYPES = (
+    EventType(
+        "recording.started",
+        RecordingStarted,
+        "The recorder started: the precise wall-clock time of its first sample.",
+    ),
+    EventType(
+        "recording.stopped",
+        RecordingStopped,
+        "The recording is stored, or it failed.",
+    ),
+    EventType(
+        "recording.resumed",
+        RecordingResumed,
+        "Another recorder took over after the recorder was lost; the gap is in the payload.",
+    ),
+    EventType(
+        "recording.failed",
+        RecordingUnavailable,
+        "The class is not being recorded: no recorder was free, or the recorder was lost.",
+        STAFF,
+    ),
+    EventType(
+        "recording.uploading",
+        RecordingUploading,
+        "The class is over: the recorder is putting the file together and storing it.",
+    ),
+    EventType(
+        "recording.deleted",
+        RecordingDeleted,
+        "Staff deleted the recording and everything made from it.",
+    ),
+)
+"""The events of a recording, for the catalogue (`eventlog.catalog`)."""

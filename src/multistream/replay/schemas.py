@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from multistream.eventlog.catalog import EventType
 from multistream.eventlog.schemas import EventPayload
 from multistream.pipeline.models import PipelineRunStatus, PipelineStepName, PipelineStepStatus
 from multistream.polls.models import PollKind
@@ -254,3 +255,13 @@ class CourseSearchResults(BaseModel):
 
     query: str
     items: list[CourseSearchHit]
+
+
+EVENT_TYPES = (
+    EventType(
+        "replay.status_changed",
+        ReplayStatusChanged,
+        "The replay moved one step through its states (the pipeline).",
+    ),
+)
+"""The replay's event, for the catalogue (`eventlog.catalog`)."""

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from multistream.access.policy import SessionRole
 from multistream.chat.schemas import ChatSnapshot
+from multistream.eventlog.catalog import EventType
+from multistream.eventlog.schemas import EventPayload
 from multistream.polls.schemas import PollRead
 from multistream.qa.schemas import QuestionRead
 from multistream.recording.schemas import RecordingSnapshot
@@ -96,3 +106,137 @@ class JoinResponse(BaseModel):
     role: Literal["host", "moderator", "participant"]
     identity: str
     state: SessionState
+
+
+# --- event payloads: dicts the rules build, field for field (`eventlog.catalog` checks them)
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _absent() -> Any:
+    """A field that may be missing from the payload (but is never null when present)."""
+    return Field(default=None, json_schema_extra=_without_default)
+
+
+class SessionScheduled(EventPayload):
+    """Payload of `session.scheduled`: the class as it was scheduled."""
+
+    title: str
+    description: str
+    scheduled_start: dt.datetime
+    scheduled_end: dt.datetime
+    recording_enabled: bool
+
+
+class SessionUpdated(EventPayload):
+    """Payload of `session.updated`: only the fields that changed (at least one)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    title: str = _absent()
+    description: str = _absent()
+    scheduled_start: dt.datetime = _absent()
+    scheduled_end: dt.datetime = _absent()
+    recording_enabled: bool = _absent()
+
+    @model_validator(mode="after")
+    def _something_changed(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("a session.updated event names at least one changed field")
+        return self
+
+
+class SessionStarted(EventPayload):
+    """Payload of `session.started`."""
+
+    started_at: dt.datetime
+
+
+class SessionEnded(EventPayload):
+    """Payload of `session.ended`: by the host, because LiveKit closed the room, or by
+    itself (`abandoned`: no host for too long, or far past its scheduled end)."""
+
+    ended_at: dt.datetime
+    reason: Literal["ended_by_host", "room_finished", "abandoned"]
+    detail: str = _absent()
+    """For `abandoned`: why, as a sentence."""
+
+
+class SessionEndingSoon(EventPayload):
+    """Payload of `session.ending_soon`: the class will end by itself at `ends_at`."""
+
+    reason: Literal["abandoned", "overtime"]
+    """`abandoned`: no host has been connected; `overtime`: far past its scheduled end."""
+    ends_at: dt.datetime
+    detail: str
+    """What is happening and what keeps the class going, as sentences."""
+
+
+class SessionEndingCanceled(EventPayload):
+    """Payload of `session.ending_canceled`: the class no longer ends by itself (a host came
+    back, or the class was extended)."""
+
+    reason: Literal["abandoned", "overtime"]
+
+
+class SessionCanceled(EventPayload):
+    """Payload of `session.canceled`: empty."""
+
+
+class SessionMediaStatus(EventPayload):
+    """Payload of `session.media_status`."""
+
+    media_status: MediaStatus
+
+
+class ParticipantJoined(EventPayload):
+    """Payload of `participant.joined`: logged on a person's first join of the class."""
+
+    user_id: uuid.UUID
+    display_name: str
+    role: SessionRole
+
+
+EVENT_TYPES = (
+    EventType(
+        "session.scheduled",
+        SessionScheduled,
+        "A class was scheduled; its default scenes come with it.",
+    ),
+    EventType(
+        "session.updated",
+        SessionUpdated,
+        "The title, description, times or recording choice of a class changed.",
+    ),
+    EventType("session.started", SessionStarted, "The class went live."),
+    EventType(
+        "session.ended",
+        SessionEnded,
+        "The class ended: by the host, or because LiveKit closed the room.",
+    ),
+    EventType("session.canceled", SessionCanceled, "A scheduled class was canceled."),
+    EventType(
+        "session.ending_soon",
+        SessionEndingSoon,
+        "The class will end by itself soon: no host is connected, or it ran far past its"
+        " scheduled end.",
+    ),
+    EventType(
+        "session.ending_canceled",
+        SessionEndingCanceled,
+        "The class no longer ends by itself: a host came back, or it was extended.",
+    ),
+    EventType(
+        "session.media_status",
+        SessionMediaStatus,
+        "Whether live media (LiveKit) works for the class changed.",
+    ),
+    EventType(
+        "participant.joined",
+        ParticipantJoined,
+        "A person joined the class for the first time.",
+    ),
+)
+"""The events of a class and its participants, for the catalogue (`eventlog.catalog`)."""

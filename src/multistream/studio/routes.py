@@ -82,7 +82,7 @@ NOT_LIVE: dict[int | str, dict[str, Any]] = {
 
 @router.get("/sessions/{session_id}/scenes", summary="Scenes of a class, in switcher order")
 def list_scenes(access: Join, db: DbSession) -> SceneList:
-    return studio.list_scenes(db, session_id=access.session.id)
+    return studio.list_scenes(db, session=access.session)
 
 
 @router.post(
@@ -190,7 +190,7 @@ def set_banner(body: BannerSet, access: Control, db: DbSession, idem: Idempotent
     summary="People of the class: hands up first, then the stage, then the others",
 )
 def list_participants(access: Join, db: DbSession) -> ParticipantList:
-    return stage.list_participants(db, session_id=access.session.id)
+    return stage.list_participants(db, session=access.session)
 
 
 @router.post("/sessions/{session_id}/hands", summary="Raise your hand", responses=NOT_LIVE)

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from multistream.eventlog.catalog import EventType
+from multistream.eventlog.schemas import EventPayload
 from multistream.studio.models import AssetKind, AssetStatus, SceneLayout
 
 # --- assets
@@ -179,3 +181,120 @@ class HandRead(BaseModel):
     user_id: uuid.UUID
     display_name: str
     raised_at: dt.datetime
+
+
+# --- event payloads: dicts the rules build, field for field (`eventlog.catalog` checks them)
+
+
+class StudioSceneChanged(EventPayload):
+    """Payload of `studio.scene_created` and `studio.scene_updated`: the whole scene."""
+
+    scene: SceneRead
+
+
+class StudioSceneDeleted(EventPayload):
+    """Payload of `studio.scene_deleted`."""
+
+    scene_id: uuid.UUID
+
+
+class StudioSceneActivated(EventPayload):
+    """Payload of `studio.scene_activated`."""
+
+    scene_id: uuid.UUID
+    layout: SceneLayout
+
+
+class StudioDeckAttached(EventPayload):
+    """Payload of `studio.deck_attached`: the deck, shown from its first page."""
+
+    asset_id: uuid.UUID
+    filename: str
+    page_count: int
+    page_no: int
+    title: str | None
+    """The page's title, if it has text."""
+
+
+class StudioSlideChanged(EventPayload):
+    """Payload of `studio.slide_changed`."""
+
+    asset_id: uuid.UUID
+    page_no: int
+    title: str | None
+
+
+class StudioBannerSet(EventPayload):
+    """Payload of `studio.banner_set`: the trimmed text; null takes the banner down."""
+
+    text: str | None
+
+
+class StagePerson(EventPayload):
+    """Payload of `stage.invited` and `stage.joined`."""
+
+    user_id: uuid.UUID
+    display_name: str
+
+
+class StageLeft(EventPayload):
+    """Payload of `stage.left`: `by` is the staff member who took them off."""
+
+    user_id: uuid.UUID
+    by: uuid.UUID
+
+
+class HandRaised(EventPayload):
+    """Payload of `hand.raised`."""
+
+    user_id: uuid.UUID
+    display_name: str
+    raised_at: dt.datetime
+
+
+class HandLowered(EventPayload):
+    """Payload of `hand.lowered`: by its owner, or by staff (bringing them on stage)."""
+
+    user_id: uuid.UUID
+    by: uuid.UUID
+
+
+EVENT_TYPES = (
+    EventType(
+        "stage.invited",
+        StagePerson,
+        "Staff brought a participant on stage: they may publish.",
+    ),
+    EventType(
+        "stage.joined",
+        StagePerson,
+        "A participant on stage published a track (LiveKit reported it): they are on air.",
+    ),
+    EventType("stage.left", StageLeft, "Staff took a participant off the stage."),
+    EventType("hand.raised", HandRaised, "A participant raised their hand."),
+    EventType(
+        "hand.lowered",
+        HandLowered,
+        "A hand came down: lowered by its owner, or by staff bringing the person on stage.",
+    ),
+    EventType("studio.scene_created", StudioSceneChanged, "A scene was added to the switcher."),
+    EventType(
+        "studio.scene_updated",
+        StudioSceneChanged,
+        "A scene was edited or moved; every scene whose position changed gets its own.",
+    ),
+    EventType("studio.scene_deleted", StudioSceneDeleted, "A scene was deleted."),
+    EventType("studio.scene_activated", StudioSceneActivated, "The host switched scenes."),
+    EventType(
+        "studio.deck_attached",
+        StudioDeckAttached,
+        "A slide deck was attached, showing its first page.",
+    ),
+    EventType("studio.slide_changed", StudioSlideChanged, "The deck moved to another page."),
+    EventType(
+        "studio.banner_set",
+        StudioBannerSet,
+        "The banner over the stage was set, or taken down (null).",
+    ),
+)
+"""The events of the studio, the stage and the hands, for the catalogue (`eventlog.catalog`)."""

@@ -48,8 +48,8 @@ def _scenes(db: Session, session_id: uuid.UUID) -> list[SceneRead]:
     return [SceneRead.model_validate(session) for session in rows]
 
 
-def list_scenes(db: Session, *, session_id: uuid.UUID) -> SceneList:
-    return SceneList(items=_scenes(db, session_id))
+def list_scenes(db: Session, *, session: LiveSession) -> SceneList:
+    return SceneList(items=_scenes(db, session.id))
 
 
 def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> StudioSnapshot:

@@ -58,8 +58,8 @@ def _stage_order(db: Session, session_id: uuid.UUID) -> list[uuid.UUID]:
     return list(state.stage) if state is not None else []
 
 
-def list_participants(db: Session, *, session_id: uuid.UUID) -> ParticipantList:
-    stage = {user_id: index for index, user_id in enumerate(_stage_order(db, session_id))}
+def list_participants(db: Session, *, session: LiveSession) -> ParticipantList:
+    stage = {user_id: index for index, user_id in enumerate(_stage_order(db, session.id))}
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
 
     def key(entry: tuple[Participant, str]) -> tuple[int, dt.datetime, int, str, str]:
@@ -70,17 +70,16 @@ def list_participants(db: Session, *, session_id: uuid.UUID) -> ParticipantList:
             return (1, far, stage.get(participant.user_id, len(stage)), "", name)
         return (2, far, 0, name.casefold(), str(participant.user_id))
 
-    rows = sorted(_rows(db, session_id), key=key)
+    rows = sorted(_rows(db, session.id), key=key)
     return ParticipantList(items=[_read(participant, name) for participant, name in rows])
 
 
 def hands(db: Session, *, session: LiveSession, viewer: Viewer) -> list[HandRead]:
     """Raised hands, first raised first (the state snapshot's `hands`)."""
-    session_id = session.id
     query = (
         sa.select(Participant.user_id, User.display_name, Participant.hand_raised_at)
         .join(User, User.id == Participant.user_id)
-        .where(Participant.session_id == session_id, Participant.hand_raised_at.is_not(None))
+        .where(Participant.session_id == session.id, Participant.hand_raised_at.is_not(None))
         .order_by(Participant.hand_raised_at, Participant.user_id)
     )
     return [

@@ -1,0 +1,99 @@
+"""Who may do what in a course or a class: the caller's access, checked against the policy
+table (`access.policy`).
+
+A course the caller is not a member of is not found, as if it did not exist; a member
+without the permission is forbidden. Plain functions on a database session, raising
+domain errors: the route guards (`access.dependencies`) and the live socket's admission
+(`realtime.service`) both use them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from multistream.access.policy import Permission, allows
+from multistream.auth.models import User
+from multistream.courses.models import Course, CourseMember, CourseRole
+from multistream.errors import Forbidden, NotFound
+from multistream.eventlog.domain import Viewer
+from multistream.sessions.models import LiveSession
+from multistream.studio.models import Asset
+
+
+@dataclasses.dataclass(frozen=True)
+class CourseAccess:
+    course: Course
+    user: User
+    role: CourseRole | None
+    """The caller's role in the course; None for a platform admin who is not a member."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionAccess:
+    session: LiveSession
+    course: Course
+    user: User
+    role: CourseRole | None
+
+    @property
+    def staff(self) -> bool:
+        """Host or moderator (platform admins count as staff)."""
+        return self.role is None or allows(self.role, Permission.chat_moderate)
+
+    @property
+    def viewer(self) -> Viewer:
+        """The caller as the log's readers are told apart."""
+        return Viewer(user_id=self.user.id, staff=self.staff)
+
+
+@dataclasses.dataclass(frozen=True)
+class AssetAccess:
+    asset: Asset
+    course: Course
+    user: User
+    role: CourseRole | None
+
+
+def course_access(
+    db: Session, *, course_id: uuid.UUID, user: User, permission: Permission
+) -> CourseAccess:
+    course = db.get(Course, course_id)
+    role = db.scalar(
+        sa.select(CourseMember.role).where(
+            CourseMember.course_id == course_id, CourseMember.user_id == user.id
+        )
+    )
+    if course is None or (role is None and not user.is_platform_admin):
+        raise NotFound("This course")
+    if not user.is_platform_admin and not allows(role, permission):  # type: ignore[arg-type]
+        raise Forbidden(permission.value)
+    return CourseAccess(course=course, user=user, role=role)
+
+
+def session_access(
+    db: Session, *, session_id: uuid.UUID, user: User, permission: Permission
+) -> SessionAccess:
+    session = db.get(LiveSession, session_id)
+    if session is None:
+        raise NotFound("This class")
+    access = course_access(db, course_id=session.course_id, user=user, permission=permission)
+    return SessionAccess(session=session, course=access.course, user=user, role=access.role)
+
+
+def asset_access(
+    db: Session, *, asset_id: uuid.UUID, user: User, permission: Permission
+) -> AssetAccess:
+    """An asset of a course the caller is not in answers exactly like one that does not
+    exist."""
+    asset = db.get(Asset, asset_id)
+    if asset is None:
+        raise NotFound("This asset")
+    try:
+        access = course_access(db, course_id=asset.course_id, user=user, permission=permission)
+    except NotFound:
+        raise NotFound("This asset") from None
+    return AssetAccess(asset=asset, course=access.course, user=user, role=access.role)
