@@ -42,6 +42,17 @@ def poll(status: PollStatus) -> PollRead:
     )
 
 
+def close(*, results_visible: bool) -> list[NewEvent]:
+    return domain.decide_close(
+        PollStatus.open,
+        poll_id=POLL,
+        correct_option_ids=[],
+        results_visible=results_visible,
+        counts=COUNTS,
+        now=NOW,
+    )
+
+
 def test_a_poll_goes_from_draft_to_open_to_closed_once() -> None:
     assert domain.transition(PollStatus.draft, Command.open) is PollStatus.open
     assert domain.transition(PollStatus.open, Command.close) is PollStatus.closed
@@ -79,24 +90,10 @@ def test_one_open_poll_per_class() -> None:
 
 
 def test_closing_shows_the_counts_to_students_only_when_results_are_shown() -> None:
-    shown = domain.decide_close(
-        PollStatus.open,
-        poll_id=POLL,
-        correct_option_ids=[],
-        results_visible=True,
-        counts=COUNTS,
-        now=NOW,
-    )
+    shown = close(results_visible=True)
     assert [event.type for event in shown] == ["poll.closed"]
     assert shown[0].payload["counts"] == COUNTS.per_option
-    hidden, final = domain.decide_close(
-        PollStatus.open,
-        poll_id=POLL,
-        correct_option_ids=[],
-        results_visible=False,
-        counts=COUNTS,
-        now=NOW,
-    )
+    hidden, final = close(results_visible=False)
     assert (hidden.payload["counts"], hidden.payload["total_votes"]) == (None, None)
     assert (final.type, final.audience, final.payload["total_votes"]) == (
         "poll.tally",
@@ -176,14 +173,7 @@ def test_every_event_the_rules_make_is_catalogued() -> None:
         domain.decide_open(
             PollStatus.draft, already_open=None, as_students_see_it=poll(PollStatus.open)
         ),
-        *domain.decide_close(
-            PollStatus.open,
-            poll_id=POLL,
-            correct_option_ids=[],
-            results_visible=False,
-            counts=COUNTS,
-            now=NOW,
-        ),
+        *close(results_visible=False),
         *domain.decide_results(
             poll_id=POLL, status=PollStatus.open, shown=False, visible=True, counts=COUNTS
         ),

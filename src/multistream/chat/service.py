@@ -199,10 +199,11 @@ def post(
         deleted=False,
         pinned=False,
     )
+    events = [domain.decide_post(message)]
     (recorded,) = eventlog.record(
         db,
         session_id=session.id,
-        events=[domain.decide_post(message)],
+        events=events,
         actor_id=author.id,
         idempotency_key=idempotency_key,
     )
@@ -229,12 +230,9 @@ def pin(
     idempotency_key: str | None = None,
 ) -> ChatMessageRead:
     message = _get(db, session=session, message_id=message_id)
+    events = domain.decide_pin(_facts(message), pinned=pinned)
     eventlog.record(
-        db,
-        session_id=session.id,
-        events=domain.decide_pin(_facts(message), pinned=pinned),
-        actor_id=actor.id,
-        idempotency_key=idempotency_key,
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
     )
     return read(db, session=session, message_id=message_id)
 
@@ -260,12 +258,9 @@ def mute(
         else None
     )
     until = domain.mute_until(data.minutes, now=_now())
+    events = [domain.decide_mute(member, user_id=data.user_id, until=until)]
     eventlog.record(
-        db,
-        session_id=session.id,
-        events=[domain.decide_mute(member, user_id=data.user_id, until=until)],
-        actor_id=actor.id,
-        idempotency_key=idempotency_key,
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
     )
     return ChatMuteRead(user_id=data.user_id, until=until)
 
@@ -284,11 +279,8 @@ def set_slow_mode(
     actor: User,
     idempotency_key: str | None = None,
 ) -> ChatSlowMode:
+    events = domain.decide_slow_mode(session.chat_slow_mode_seconds, seconds)
     eventlog.record(
-        db,
-        session_id=session.id,
-        events=domain.decide_slow_mode(session.chat_slow_mode_seconds, seconds),
-        actor_id=actor.id,
-        idempotency_key=idempotency_key,
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
     )
     return ChatSlowMode(seconds=session.chat_slow_mode_seconds)

@@ -47,17 +47,21 @@ def register(*projections: Projection) -> None:
         _registered.append(projection)
 
 
+_NONE = "no projection is registered: import multistream.areas first"
+"""Appending then would leave every table behind the log, silently."""
+
+
 def registered() -> Sequence[Projection]:
     if not _registered:
-        # Appending now would leave every table behind the log, silently.
-        raise RuntimeError("no projection is registered: import multistream.areas first")
+        raise RuntimeError(_NONE)
     return tuple(_registered)
 
 
 def apply_all(db: Session, events: Sequence[EventEnvelope]) -> None:
     """Fold `events` into every projection that reads them."""
-    registered_now = registered()
+    if not _registered:
+        raise RuntimeError(_NONE)
     for event in events:
-        for projection in registered_now:
+        for projection in _registered:
             if projection.reads(event):
                 projection.apply(db, event)

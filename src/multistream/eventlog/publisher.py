@@ -9,6 +9,7 @@ from the log.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import structlog
@@ -45,4 +46,4 @@ def publish(redis: Redis, events: list[EventEnvelope]) -> None:
 
 
 def install(factory: sessionmaker[Session], redis: Redis) -> None:
-    after_commit.handle(factory, PENDING_KEY, lambda events: publish(redis, events))
+    after_commit.handle(factory, PENDING_KEY, functools.partial(publish, redis))

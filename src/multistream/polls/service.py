@@ -192,12 +192,9 @@ def create(
         total_votes=0,
         my_vote=None,
     )
+    events = [domain.decide_create(draft)]
     eventlog.record(
-        db,
-        session_id=session.id,
-        events=[domain.decide_create(draft)],
-        actor_id=actor.id,
-        idempotency_key=idempotency_key,
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
     )
     return read(db, session=session, poll_id=draft.id, viewer=Viewer(actor.id, staff=True))
 
@@ -205,6 +202,10 @@ def create(
 def _locked_poll(db: Session, *, session: LiveSession, poll_id: uuid.UUID) -> Poll:
     eventlog.lock(db, session_id=session.id)
     return _get(db, session=session, poll_id=poll_id, staff=True)
+
+
+def _as_staff(db: Session, poll: Poll, actor: User) -> PollRead:
+    return _read(db, poll, Viewer(actor.id, staff=True))
 
 
 def open_poll(
@@ -226,10 +227,9 @@ def open_poll(
     if poll.results_visible:
         as_students_see_it.counts = dict.fromkeys(option_ids(poll), 0)
         as_students_see_it.total_votes = 0
+    already_open = (other.question, other.id) if other is not None else None
     event = domain.decide_open(
-        poll.status,
-        already_open=(other.question, other.id) if other is not None else None,
-        as_students_see_it=as_students_see_it,
+        poll.status, already_open=already_open, as_students_see_it=as_students_see_it
     )
     eventlog.record(
         db,
@@ -238,7 +238,7 @@ def open_poll(
         actor_id=actor.id,
         idempotency_key=idempotency_key,
     )
-    return _read(db, poll, Viewer(actor.id, staff=True))
+    return _as_staff(db, poll, actor)
 
 
 def close_poll(
@@ -249,23 +249,21 @@ def close_poll(
     actor: User,
     idempotency_key: str | None = None,
 ) -> PollRead:
+    """Close the poll: its result is final (`domain.decide_close`)."""
     poll = _locked_poll(db, session=session, poll_id=poll_id)
+    counts = tally(db, poll=poll)
     events = domain.decide_close(
         poll.status,
         poll_id=poll.id,
         correct_option_ids=list(poll.correct_option_ids),
         results_visible=poll.results_visible,
-        counts=tally(db, poll=poll),
+        counts=counts,
         now=_now(),
     )
     eventlog.record(
-        db,
-        session_id=session.id,
-        events=events,
-        actor_id=actor.id,
-        idempotency_key=idempotency_key,
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
     )
-    return _read(db, poll, Viewer(actor.id, staff=True))
+    return _as_staff(db, poll, actor)
 
 
 def show_results(
@@ -279,22 +277,15 @@ def show_results(
 ) -> PollRead:
     """Show the results to students (or hide them again); no change, no event."""
     poll = _locked_poll(db, session=session, poll_id=poll_id)
-    if poll.results_visible != visible:
-        events = domain.decide_results(
-            poll_id=poll.id,
-            status=poll.status,
-            shown=poll.results_visible,
-            visible=visible,
-            counts=tally(db, poll=poll),
-        )
-        eventlog.record(
-            db,
-            session_id=session.id,
-            events=events,
-            actor_id=actor.id,
-            idempotency_key=idempotency_key,
-        )
-    return _read(db, poll, Viewer(actor.id, staff=True))
+    shown = poll.results_visible
+    counts = tally(db, poll=poll)
+    events = domain.decide_results(
+        poll_id=poll.id, status=poll.status, shown=shown, visible=visible, counts=counts
+    )
+    eventlog.record(
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
+    )
+    return _as_staff(db, poll, actor)
 
 
 def vote(

@@ -238,19 +238,14 @@ def moderate(
 ) -> QuestionRead:
     """Answer (with an optional written answer), dismiss or reopen a question."""
     question = _locked_question(db, session=session, question_id=question_id, viewer=viewer)
-    event = domain.decide_moderation(
-        question.status,
-        command,
-        question_id=question.id,
-        answer_text=answer.text if answer is not None else None,
-        now=_now(),
-    )
+    answer_text = answer.text if answer is not None else None
+    events = [
+        domain.decide_moderation(
+            question.status, command, question_id=question.id, answer_text=answer_text, now=_now()
+        )
+    ]
     eventlog.record(
-        db,
-        session_id=session.id,
-        events=[event],
-        actor_id=actor.id,
-        idempotency_key=idempotency_key,
+        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
     )
     return read(db, session=session, question_id=question.id, viewer=viewer)
 

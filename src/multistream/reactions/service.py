@@ -53,9 +53,6 @@ def publish_burst(
         return False
     burst = ReactionsBurst(second=second, counts=dict(sorted(counts.items())))
     eventlog.record(
-        db,
-        session_id=session_id,
-        events=[NewEvent.of("reactions.burst", burst)],
-        actor_id=None,
+        db, session_id=session_id, events=[NewEvent.of("reactions.burst", burst)], actor_id=None
     )
     return True

@@ -133,12 +133,8 @@ def lower_hand(
             "You can lower your own hand; only the host and moderators lower others' hands.",
         )
     participant, name = _person(db, session, user_id)
-    eventlog.record(
-        db,
-        session_id=session.id,
-        events=domain.decide_lower_hand(_facts(participant, name), by=actor.id),
-        actor_id=actor.id,
-    )
+    events = domain.decide_lower_hand(_facts(participant, name), by=actor.id)
+    eventlog.record(db, session_id=session.id, events=events, actor_id=actor.id)
 
 
 def invite(
@@ -163,12 +159,8 @@ def remove(db: Session, *, session: LiveSession, actor: User, user_id: uuid.UUID
     eventlog.lock(db, session_id=session.id)
     domain.require_live(session.status, "change the stage")
     participant, name = _person(db, session, user_id)
-    eventlog.record(
-        db,
-        session_id=session.id,
-        events=domain.decide_remove(_facts(participant, name), by=actor.id),
-        actor_id=actor.id,
-    )
+    events = domain.decide_remove(_facts(participant, name), by=actor.id)
+    eventlog.record(db, session_id=session.id, events=events, actor_id=actor.id)
 
 
 def published(db: Session, *, session: LiveSession, user_id: uuid.UUID) -> bool:
