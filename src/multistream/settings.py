@@ -144,7 +144,7 @@ class Settings(BaseSettings):
     rate_limit_reactions: RateText = "30/10"
     rate_limit_reactions_session: RateText = "20000/10"
 
-    # --- interactions: throttled announcements (see interactions/aggregator.py) --------
+    # --- interactions: throttled announcements (see aggregator/) -----------------------
     tally_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     """Least time between two `poll.tally` (and two `qa.votes_changed`) events of a class."""
     aggregator_tick_seconds: Annotated[float, Field(gt=0, le=5)] = 0.1
