@@ -11,6 +11,8 @@ eval "$(.venv/bin/multistream services env)"
 .venv/bin/ruff check src tests
 .venv/bin/ruff format --check src tests
 .venv/bin/mypy
+# The layers (pyproject.toml [tool.importlinter], docs/architecture.md).
+.venv/bin/lint-imports --no-cache
 # The alert rules (docs/ops): valid, and each fires, and stays quiet, as its unit tests say.
 if [ -x .multistream/bin/promtool ] || command -v go >/dev/null; then
   .multistream/bin/promtool check rules docs/ops/alerts.yml

@@ -289,7 +289,7 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, db_url: str) -> None:
-    import multistream.db.models  # noqa: F401 - every table, and the projections events reach
+    import multistream.tables  # noqa: F401 - every table, and the projections events reach
     from multistream.db.engine import make_sessionmaker
     from multistream.eventlog import publisher
     from multistream.eventlog import service as eventlog

@@ -45,7 +45,7 @@ import numpy as np
 import sqlalchemy as sa
 from PIL import Image
 
-import multistream.db.models  # noqa: F401 - every area's event types and projections
+import multistream.tables  # noqa: F401 - every area's event types and projections
 from multistream.db.engine import make_engine, make_sessionmaker, transaction
 from multistream.devtools.databases import fresh_database
 from multistream.devtools.lecture import PHOTOSYNTHESIS

@@ -28,7 +28,7 @@ from multistream.chat import routes as chat_routes
 from multistream.courses import routes as course_routes
 from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker
 from multistream.eventlog import publisher
-from multistream.eventlog.idempotency import StoredResponse
+from multistream.idempotency import StoredResponse
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.middleware import RequestContextMiddleware

@@ -9,7 +9,7 @@ Each area hands its parts over here instead:
 - its part of the state snapshot, to `sessions.state` (the field of `SessionState` it
   fills, and the function that reads it).
 
-`multistream.db.models` imports this module, and every process imports that one for its
+`multistream.tables` imports this module, and every process imports that one for its
 tables, so no process appends an event its projections do not see.
 """
 

@@ -162,7 +162,7 @@ def test_the_same_file_twice_in_a_course_is_one_asset(
 def test_rendering_again_upserts_the_same_rows(
     api: ApiClient, worker: Worker, engine: sa.Engine
 ) -> None:
-    from multistream.studio.tasks import send_render
+    from multistream.studio.render_queue import send_render
 
     course = _course(api)
     created = _upload(api, course.id, course.owner, make_deck(["Once", "Twice", "Thrice"])).json()

@@ -17,7 +17,7 @@ import boto3
 import pytest
 import sqlalchemy as sa
 
-import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
 from multistream.db import migrate
 from multistream.db.engine import make_engine, make_sessionmaker, transaction
 from multistream.devservices import binaries

@@ -12,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from multistream.db import migrate
-from multistream.db.models import metadata
 from multistream.settings import Settings
+from multistream.tables import metadata
 from tests.conftest import create_empty_database, drop_database
 
 

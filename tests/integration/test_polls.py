@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
 from multistream.auth.models import User
 from multistream.eventlog import service as eventlog
 from multistream.polls import service as polls

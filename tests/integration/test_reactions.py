@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
 from multistream.eventlog import service as eventlog
 from multistream.settings import Settings
 from tests.apiclient import ApiClient, Person

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 
 from multistream.db.base import new_id
-from multistream.db.models import metadata
+from multistream.tables import metadata
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)

@@ -23,7 +23,7 @@ from multistream.chat.schemas import (
     ChatSlowMode,
 )
 from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.idempotency import Idempotent
+from multistream.idempotency import Idempotent
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 

@@ -17,7 +17,7 @@ def rebuild(
     session: Annotated[str, typer.Argument(help="The session (class) id.")],
 ) -> None:
     """Rebuild a session's projections from its event log."""
-    import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+    import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
     from multistream.db.engine import make_engine, make_sessionmaker, transaction
     from multistream.sessions import projection
 

@@ -26,7 +26,7 @@ from multistream.courses.schemas import (
     MemberUpdate,
 )
 from multistream.dependencies import DbSession
-from multistream.eventlog.idempotency import Idempotent
+from multistream.idempotency import Idempotent
 
 router = APIRouter(prefix="/api/v1", tags=["courses"])
 

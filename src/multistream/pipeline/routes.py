@@ -12,7 +12,7 @@ from multistream.access.dependencies import RequireCourse, RequireSession, Sessi
 from multistream.access.policy import Permission
 from multistream.auth.dependencies import CurrentUser
 from multistream.dependencies import DbSession
-from multistream.eventlog.idempotency import Idempotent
+from multistream.idempotency import Idempotent
 from multistream.pipeline import runs
 from multistream.pipeline.models import PipelineRun, PipelineTrigger
 from multistream.pipeline.schemas import RunCreate, RunList, RunRead

@@ -23,7 +23,7 @@ class WorkerResources:
 
 @functools.cache
 def worker_resources() -> WorkerResources:
-    import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+    import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
     from multistream.eventlog import publisher
     from multistream.pipeline import runs
 

@@ -11,7 +11,7 @@ from multistream import problems
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.idempotency import Idempotent
+from multistream.idempotency import Idempotent
 from multistream.polls import domain
 from multistream.polls import service as polls
 from multistream.polls.schemas import (

@@ -12,7 +12,7 @@ from multistream import problems
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.idempotency import Idempotent
+from multistream.idempotency import Idempotent
 from multistream.qa import domain
 from multistream.qa import service as questions
 from multistream.qa.schemas import QuestionAnswer, QuestionCreate, QuestionList, QuestionRead

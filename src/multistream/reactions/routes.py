@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.idempotency import Idempotent
+from multistream.idempotency import Idempotent
 from multistream.ratelimit import LIMITED
 from multistream.reactions import service as reactions
 from multistream.reactions.schemas import ReactionAccepted, ReactionCreate

@@ -161,7 +161,7 @@ def main(settings: Settings, *, capacity: int | None = None) -> None:
 
     from redis import Redis as SyncRedis
 
-    import multistream.db.models  # noqa: F401 - every table, so foreign keys resolve
+    import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
     from multistream.db.engine import make_engine, make_sessionmaker
     from multistream.eventlog import publisher
     from multistream.ops.logging import configure_logging

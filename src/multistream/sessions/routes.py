@@ -19,8 +19,8 @@ from multistream.access.policy import Permission
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources, DbSession
 from multistream.eventlog import service as eventlog
-from multistream.eventlog.idempotency import Idempotent
 from multistream.eventlog.schemas import EventPage
+from multistream.idempotency import Idempotent
 from multistream.media.errors import InvalidWebhook
 from multistream.media.webhooks import verify_webhook
 from multistream.problems import Problem

@@ -31,6 +31,7 @@ from multistream.settings import Settings
 from multistream.storage import ObjectStore
 from multistream.studio import render
 from multistream.studio.models import Asset, AssetKind, AssetStatus, SlidePage
+from multistream.studio.render_queue import send_render
 from multistream.studio.schemas import AssetList, AssetRead, SlidePageRead, UploadKind
 from multistream.studio.sniff import ACCEPTED, Sniffed, describe, sniff
 
@@ -292,8 +293,6 @@ def queue_render(
     """Send the deck to a worker, after the upload committed. A queue that cannot be
     reached fails the asset with a reason saying to upload again (failed assets do not
     count for deduplication), rather than leaving it `processing` for ever."""
-    from multistream.studio.tasks import send_render
-
     try:
         send_render(settings, asset_id)
     except Exception as exc:

@@ -12,7 +12,7 @@ from multistream import problems
 from multistream.access.dependencies import RequireSession, SessionAccess
 from multistream.access.policy import Permission, allows
 from multistream.dependencies import AppResources, DbSession
-from multistream.eventlog.idempotency import Idempotent
+from multistream.idempotency import Idempotent
 from multistream.problems import Problem
 from multistream.studio import domain, stage
 from multistream.studio import service as studio

@@ -36,10 +36,10 @@ from multistream.settings import Settings, get_settings
 from multistream.storage import ObjectNotFound, ObjectStore, StorageUnavailable
 from multistream.studio import assets, render
 from multistream.studio.models import Asset, AssetKind, AssetStatus, SlidePage
+from multistream.studio.render_queue import TASK_NAME
 
 log = structlog.get_logger(__name__)
 
-TASK_NAME = "multistream.studio.render_deck"
 MAX_RETRIES = 3
 """Tries again after the object store or the database did not answer, then fails the deck."""
 MISSING_ORIGINAL = "The uploaded file is missing from storage. Upload it again."
@@ -215,17 +215,3 @@ def render_deck(self: Task[[str], str | None], asset_id: str) -> str | None:
         log.exception("render failed", asset_id=asset_id)
         return _give_up(deck_id, INTERNAL_ERROR)
     return status.value if status is not None else None
-
-
-def send_render(settings: Settings, asset_id: uuid.UUID) -> None:
-    """Queue `render_deck` on the broker and queue that `settings` name (not the ones this
-    process was started with: the api's settings are the ones that count)."""
-    with celery_app.connection_for_write(settings.redis_url, connect_timeout=3) as connection:
-        celery_app.send_task(
-            TASK_NAME,
-            args=(str(asset_id),),
-            queue=settings.celery_queue,
-            connection=connection,
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )

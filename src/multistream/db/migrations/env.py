@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from multistream.db.models import metadata
+from multistream.tables import metadata
 
 config = context.config
 
