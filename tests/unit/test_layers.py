@@ -124,10 +124,7 @@ def test_only_the_http_layer_uses_the_route_guards() -> None:
 def test_no_import_cycle() -> None:
     graph = {
         module: {
-            imported
-            for imported in imports(module)
-            if imported in modules()
-            and imported != module
+            imported for imported in imports(module) if imported in modules() and imported != module
         }
         for module in modules()
     }
