@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Literal
@@ -66,6 +67,18 @@ async def _timed(
     return result
 
 
+@functools.cache
+def _probe_engine(url: str) -> sa.Engine:
+    """Connections of the probe's own, closed as soon as it is done: a probe abandoned at
+    its timeout must not hand a connection back to the app's pool after the app closed it
+    (the connection would be left to the garbage collector)."""
+    return sa.create_engine(
+        url,
+        poolclass=sa.pool.NullPool,
+        connect_args={"connect_timeout": 5, "application_name": "multistream-probe"},
+    )
+
+
 async def check_readiness(
     *,
     settings: Settings,
@@ -76,8 +89,10 @@ async def check_readiness(
     timeout = settings.readiness_timeout_seconds
 
     async def postgres() -> None:
+        probe = _probe_engine(engine.url.render_as_string(hide_password=False))
+
         def select_one() -> None:
-            with engine.connect() as connection:
+            with probe.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
 
         await asyncio.to_thread(select_one)
