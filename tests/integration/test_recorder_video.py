@@ -48,7 +48,7 @@ from multistream.recording.program import Picture
 from multistream.recording.segments import SegmentInfo
 from multistream.settings import Settings
 
-pytestmark = [pytest.mark.services, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.services, pytest.mark.solo, pytest.mark.timeout(120)]
 
 W, H, FPS, RATE = 640, 360, 15, 48_000
 CAMERA_FPS = 30
@@ -74,9 +74,9 @@ BOUNDS = {
     "quiet": {"age": 0.1, "heard": 0.12, "sync": 0.1},
     # Two busy processes starve this box's LiveKit server and the recorder's jitter buffers
     # as well: latency grows upstream of the recorder (which places what it receives
-    # exactly: see the inbox's counts), so the bounds on arrival are looser. With the rest
-    # of the suite running beside the hogs, arrival was 0.35 s late once.
-    "busy": {"age": 0.5, "heard": 0.5, "sync": 0.2},
+    # exactly: see the inbox's counts), so the bounds on arrival are looser. (The test runs
+    # alone: with the rest of the suite beside the hogs, arrival was 0.35 s late once.)
+    "busy": {"age": 0.3, "heard": 0.3, "sync": 0.2},
 }
 EXPECTED = {"camera": "camera", "slides_camera": "slides", "screen": "screen", "slides": "slides"}
 
