@@ -26,7 +26,7 @@ import pytest
 
 from multistream.devtools.processes import Recorder, Worker
 from multistream.devtools.publisher import publish_lecture
-from multistream.devtools.wer import word_error_rate
+from multistream.devtools.wer import plain, word_error_rate
 from multistream.settings import Settings
 from tests import pipeline_world as world
 from tests.apiclient import ApiClient
@@ -181,8 +181,9 @@ def test_a_spoken_lecture_becomes_a_ready_replay_on_its_own(
     # word error rate was 0.33. The phrases checked are those heard right in every run so
     # far, and the whole transcript is held to a word error rate of 0.5.
     assert word_error_rate(lecture.script_text, said) <= 0.5, said
+    # Words only: the recogniser's punctuation varies too ("red, and blue light").
     for phrase in ("green pigment", "red and blue light", "oxygen we"):
-        assert phrase in said, (phrase, said)
+        assert phrase in plain(said), (phrase, said)
 
     # Each chapter starts within 2 s of its true slide change, titled from the slide.
     chapters = replay["chapters"]
