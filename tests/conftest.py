@@ -19,7 +19,8 @@ from multistream.settings import Settings
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(env="test", log_json=False)
+    # Many workers and recorders run at once: none serves metrics unless a test asks.
+    return Settings(env="test", log_json=False, worker_metrics_port=0, recorder_metrics_port=0)
 
 
 def _admin_engine(settings: Settings) -> sa.Engine:

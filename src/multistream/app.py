@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,11 +27,12 @@ from multistream.auth.service import UnknownEmailThrottle
 from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
 from multistream.chat import routes as chat_routes
 from multistream.courses import routes as course_routes
-from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker
+from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker, transaction
 from multistream.eventlog import publisher
 from multistream.idempotency import StoredResponse
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
+from multistream.ops.metrics import BacklogCollector
 from multistream.ops.middleware import RequestContextMiddleware
 from multistream.pipeline import routes as pipeline_routes
 from multistream.pipeline import runs as pipeline_runs
@@ -75,6 +77,9 @@ class Resources:
     recorder_watch: RecorderWatch
     rate_limiter: RateLimiter
     aggregator: Aggregator
+    backlog: BacklogCollector
+    """What waits for the workers, read at each /metrics scrape (`ops.routes`)."""
+    backlog_redis: SyncRedis
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -89,6 +94,10 @@ class Resources:
         verifier = make_verifier(settings, keys)
         aggregator = Aggregator.open(settings, redis_sync)
         aggregator.watch(sessions)
+        # Its own client, with short timeouts: Redis down makes a scrape wait 0.5 s at most.
+        backlog_redis = SyncRedis.from_url(
+            settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5
+        )
         return cls(
             settings=settings,
             engine=engine,
@@ -115,6 +124,12 @@ class Resources:
             recorder_watch=RecorderWatch(settings, sessions),
             rate_limiter=RateLimiter(redis_sync, settings),
             aggregator=aggregator,
+            backlog=BacklogCollector(
+                queue_length=functools.partial(celery_queue_length, backlog_redis),
+                queues=[settings.celery_queue, settings.asr_queue],
+                oldest_unfinished=functools.partial(_oldest_unfinished_run, sessions),
+            ),
+            backlog_redis=backlog_redis,
         )
 
     async def close(self) -> None:
@@ -125,7 +140,23 @@ class Resources:
         await self.hub.stop()
         await self.redis.aclose()
         self.redis_sync.close()
+        self.backlog_redis.close()
         await dispose_when_idle(self.engine)
+
+
+def celery_queue_length(redis: SyncRedis, queue: str) -> int:
+    """Tasks waiting in a Celery queue on the Redis broker: its list, and the lists kombu
+    keeps for the other priority steps (`{queue}\x06\x16{priority}`)."""
+    keys = [queue, *(f"{queue}\x06\x16{priority}" for priority in (3, 6, 9))]
+    with redis.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.llen(key)
+        return sum(int(length) for length in pipe.execute())
+
+
+def _oldest_unfinished_run(sessions: sessionmaker[Session]) -> float | None:
+    with transaction(sessions) as db:
+        return pipeline_runs.oldest_unfinished(db)
 
 
 def make_verifier(settings: Settings, keys: LocalKeyStore) -> TokenVerifier:

@@ -190,6 +190,12 @@ class Settings(BaseSettings):
     recorder_capacity: Annotated[int, Field(ge=1, le=64)] = 4
     """Classes one `multistream recorder` process records at once (`bench/recorder`: about
     0.2 of a core each at 1280x720, 15 fps)."""
+    recorder_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 9472
+    """Where a `multistream recorder` process serves its Prometheus metrics (/metrics on all
+    interfaces); 0: not served. One recorder per machine, or one port each."""
+    worker_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 9471
+    """Where a `multistream worker` serves the metrics of all its pool processes
+    (prometheus_client's multiprocess mode); 0: not served."""
     recorder_lease_seconds: Annotated[float, Field(ge=3, le=300)] = 15.0
     """A recorder renews its hold on a class every third of this; a class whose recorder
     has not renewed it for this long is taken over by another recorder."""

@@ -16,12 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ALERTS = ROOT / "docs" / "ops" / "alerts.yml"
 RUNBOOK = ROOT / "docs" / "runbook.md"
 
-# Read by the rules, exported once the worker has its /metrics (issue 20, point 1).
-PLANNED = {
-    "multistream_pipeline_steps_total",
-    "multistream_pipeline_oldest_unfinished_run_seconds",
-    "multistream_celery_queue_length",
-}
+# Read by the rules, not exported yet. (The pipeline and queue metrics of issue 20, point 1,
+# are: the last two are read at scrape time, see `_exported`.)
+PLANNED: set[str] = set()
+# Families a collector of the api's /metrics yields at scrape time (`ops.metrics.
+# BacklogCollector`), not registered in the process's registry.
+SCRAPED = {"multistream_celery_queue_length", "multistream_pipeline_oldest_unfinished_run_seconds"}
 SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
 
 
@@ -40,7 +40,7 @@ def _exported() -> set[str]:
     import multistream.app
     import multistream.pipeline.worker  # noqa: F401
 
-    return {
+    return SCRAPED | {
         family.name + suffix
         for family in REGISTRY.collect()
         for suffix in SUFFIXES.get(family.type, ("",))

@@ -24,6 +24,7 @@ from multistream.auth.schemas import (
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources, DbSession
 from multistream.eventlog.models import WebhookProvider, WebhookReceipt
+from multistream.ops.metrics import WEBHOOKS
 from multistream.problems import Problem, not_found
 
 log = structlog.get_logger(__name__)
@@ -135,10 +136,12 @@ async def clerk_webhook(request: Request, resources: AppResources) -> dict[str, 
         Webhook(secret).verify(body, dict(request.headers))
     except WebhookVerificationError as exc:
         log.warning("clerk webhook rejected", reason=str(exc))
+        WEBHOOKS.labels("clerk", "rejected").inc()
         raise _bad_signature() from exc
     try:
         event: dict[str, Any] = json.loads(body)
     except ValueError as exc:
+        WEBHOOKS.labels("clerk", "rejected").inc()
         raise Problem(422, "validation", "Invalid webhook", "The body is not JSON.") from exc
     event_id = request.headers["svix-id"]
 
@@ -157,4 +160,6 @@ async def clerk_webhook(request: Request, resources: AppResources) -> dict[str, 
             )
         return "processed"
 
-    return {"status": await anyio.to_thread.run_sync(apply)}
+    status = await anyio.to_thread.run_sync(apply)
+    WEBHOOKS.labels("clerk", "duplicate" if status == "duplicate" else "accepted").inc()
+    return {"status": status}

@@ -35,11 +35,24 @@ def worker(
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
 ) -> None:
     """Run a Celery worker for the artifact pipeline and other background jobs."""
-    from multistream.ops.logging import configure_logging
-    from multistream.pipeline.celery_app import celery_app
+    import os
+    import tempfile
 
     settings = get_settings()
+    if settings.worker_metrics_port:
+        # Tasks run in the pool's processes: each writes its metrics to files in this
+        # folder (prometheus_client's multiprocess mode, chosen when it is first imported,
+        # so before anything imports it), and this process serves their sum.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+            prefix="multistream-worker-metrics-"
+        )
+
+    from multistream.ops.logging import configure_logging
+    from multistream.ops.metrics import serve
+    from multistream.pipeline.celery_app import celery_app
+
     configure_logging(level=settings.log_level, json=settings.log_json)
+    serve(settings.worker_metrics_port, "worker")
     celery_app.worker_main(
         [
             "worker",

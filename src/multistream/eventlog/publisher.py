@@ -11,21 +11,18 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections import Counter
 
 import structlog
-from prometheus_client import Counter
 from redis import Redis, RedisError
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db import after_commit
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.eventlog.service import PENDING_KEY
+from multistream.ops.metrics import EVENTS_PUBLISHED, event_type_label
 
 log = structlog.get_logger(__name__)
-
-PUBLISHED = Counter(
-    "multistream_events_published_total", "Events published to Redis, by outcome.", ["outcome"]
-)
 
 
 def channel(session_id: uuid.UUID | str) -> str:
@@ -39,10 +36,16 @@ def publish(redis: Redis, events: list[EventEnvelope]) -> None:
                 pipe.publish(channel(envelope.session_id), envelope.model_dump_json())
             pipe.execute()
     except RedisError as exc:
-        PUBLISHED.labels("failed").inc(len(events))
+        _count(events, "failed")
         log.warning("publish failed; clients recover from the log", error=str(exc))
         return
-    PUBLISHED.labels("published").inc(len(events))
+    _count(events, "published")
+
+
+def _count(events: list[EventEnvelope], outcome: str) -> None:
+    by_type = Counter(event_type_label(envelope.type) for envelope in events)
+    for event_type, count in by_type.items():
+        EVENTS_PUBLISHED.labels(event_type, outcome).inc(count)
 
 
 def install(factory: sessionmaker[Session], redis: Redis) -> None:

@@ -29,6 +29,7 @@ from multistream.eventlog import catalog, projections
 from multistream.eventlog.domain import NewEvent, Viewer, visible_to
 from multistream.eventlog.models import SessionEvent
 from multistream.eventlog.schemas import EventEnvelope, EventPage, FilteredEvent
+from multistream.ops.metrics import EVENTS_APPENDED, event_type_label
 from multistream.sessions.models import LiveSession
 
 PENDING_KEY = "multistream.pending_events"
@@ -87,6 +88,8 @@ def record(
     after_commit.later(db, PENDING_KEY, *recorded)
     projections.apply_all(db, recorded)
     db.flush()
+    for event in events:
+        EVENTS_APPENDED.labels(event_type_label(event.type)).inc()
     return recorded
 
 

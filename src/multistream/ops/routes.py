@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from multistream.ops.health import check_readiness
 
@@ -49,5 +50,10 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+async def metrics(request: Request) -> Response:
+    # The process's metrics, then what is read now (queue lengths, the oldest run): a
+    # registry per scrape, as each app of a process has its own connections.
+    scraped = CollectorRegistry(auto_describe=False)
+    scraped.register(request.app.state.resources.backlog)
+    backlog = await anyio.to_thread.run_sync(generate_latest, scraped)
+    return Response(generate_latest() + backlog, media_type=CONTENT_TYPE_LATEST)

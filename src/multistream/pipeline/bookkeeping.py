@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from multistream.db.engine import transaction
+from multistream.ops.metrics import PIPELINE_STEP_SECONDS, PIPELINE_STEPS
 from multistream.pipeline.failures import PermanentFailure, RunOver
 from multistream.pipeline.models import (
     PipelineRun,
@@ -64,6 +66,11 @@ class Step:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _count(name: PipelineStepName, outcome: str, seconds: float) -> None:
+    PIPELINE_STEPS.labels(name.value, outcome).inc()
+    PIPELINE_STEP_SECONDS.labels(name.value).observe(seconds)
 
 
 def locked_run(db: Session, run_id: uuid.UUID) -> PipelineRun:
@@ -132,6 +139,9 @@ def succeed(db: Session, step: Step, output: Mapping[str, Any], *, last: bool = 
         run.started_at = run.started_at or finished
         run.finished_at = max(finished, run.started_at)
     db.flush()
+    seconds = (row.finished_at - row.started_at).total_seconds()
+    # Counted once the caller's transaction commits (a rolled-back step runs again).
+    event.listen(db, "after_commit", lambda _db: _count(step.name, "succeeded", seconds), once=True)
 
 
 def fail(
@@ -155,6 +165,8 @@ def fail(
         replays.set_status(
             db, session_id=run.session_id, status=ReplayStatus.failed, reason=reason, run_id=run_id
         )
+        seconds = (step.finished_at - step.started_at).total_seconds()
+    _count(name, "failed", seconds)
     log.warning("pipeline run failed", run_id=str(run_id), step=name.value, reason=reason)
 
 

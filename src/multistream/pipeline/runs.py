@@ -101,6 +101,16 @@ def read(db: Session, run: PipelineRun) -> RunRead:
     )
 
 
+def oldest_unfinished(db: Session) -> float | None:
+    """When the oldest run still queued or running was queued (a Unix time); None when
+    every run is finished. Read by the api's /metrics at each scrape: one second at most."""
+    db.execute(sa.text("SET LOCAL statement_timeout = 1000"))
+    queued = db.scalar(
+        sa.select(sa.func.min(PipelineRun.created_at)).where(PipelineRun.status.in_(ACTIVE))
+    )
+    return None if queued is None else queued.timestamp()
+
+
 def list_for_session(db: Session, *, session_id: uuid.UUID) -> RunList:
     rows = db.scalars(
         sa.select(PipelineRun)

@@ -182,7 +182,7 @@ class Hub:
             read_log=self._catch_up_page,
         )
         feed.subscribers.add(subscriber)
-        WS_CONNECTIONS.labels(key).inc()
+        WS_CONNECTIONS.inc()
         return subscriber
 
     def detach(self, subscriber: Subscriber) -> None:
@@ -192,14 +192,12 @@ class Hub:
             return
         feed.subscribers.discard(subscriber)
         subscriber.queue.clear()
+        WS_CONNECTIONS.dec()
         if feed.subscribers:
-            WS_CONNECTIONS.labels(key).dec()
             return
         del self.feeds[key]
         if feed.gap_timer is not None:
             feed.gap_timer.cancel()
-        with contextlib.suppress(KeyError):
-            WS_CONNECTIONS.remove(key)
 
     async def _catch_up_page(self, session_id: uuid.UUID, after: int) -> list[EventEnvelope]:
         return await self.read_log(session_id, after=after, reason="catchup")

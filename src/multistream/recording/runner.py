@@ -29,6 +29,7 @@ import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db.engine import transaction
+from multistream.ops.metrics import RECORDER_CAPACITY, RECORDER_CLASSES
 from multistream.pipeline import runs as pipeline_runs
 from multistream.recording import service as recordings
 from multistream.recording.engine import EngineFactory
@@ -77,6 +78,7 @@ class Runner:
 
     async def run(self) -> None:
         log.info("recorder ready", recorder=self.identity, capacity=self.capacity)
+        RECORDER_CAPACITY.set(self.capacity)
         renew_every = self.settings.recorder_lease_seconds / 3
         renewed = 0.0
         loop = asyncio.get_running_loop()
@@ -90,6 +92,7 @@ class Runner:
                         break
                 for recording_id in [r for r, job in self.jobs.items() if job.task.done()]:
                     del self.jobs[recording_id]
+                self._count_classes()
                 await sleep_unless(self.shutting_down, self.settings.recorder_poll_seconds)
         finally:
             for job in self.jobs.values():
@@ -99,7 +102,14 @@ class Runner:
                     *(job.task for job in self.jobs.values()), return_exceptions=True
                 )
             self.uploads.shutdown(wait=True)
+            RECORDER_CLASSES.labels("recording").set(0)
+            RECORDER_CLASSES.labels("uploading").set(0)
             log.info("recorder stopped", recorder=self.identity)
+
+    def _count_classes(self) -> None:
+        uploading = sum(1 for job in self.jobs.values() if job.finishing)
+        RECORDER_CLASSES.labels("recording").set(len(self.jobs) - uploading)
+        RECORDER_CLASSES.labels("uploading").set(uploading)
 
     async def _claim(self) -> bool:
         def claim(db: Session) -> tuple[uuid.UUID, uuid.UUID] | None:
@@ -165,9 +175,11 @@ def main(settings: Settings, *, capacity: int | None = None) -> None:
     from multistream.db.engine import make_engine, make_sessionmaker
     from multistream.eventlog import publisher
     from multistream.ops.logging import configure_logging
+    from multistream.ops.metrics import serve as serve_metrics
     from multistream.storage import make_object_store
 
     configure_logging(level=settings.log_level, json=settings.log_json)
+    serve_metrics(settings.recorder_metrics_port, "recorder")
     capacity = capacity or settings.recorder_capacity
     factory = make_sessionmaker(make_engine(settings, pool_size=capacity * 2 + 2))
     # What the recorder logs reaches live clients after commit; replays it queues are sent.

@@ -23,6 +23,7 @@ from multistream.eventlog.schemas import EventPage
 from multistream.idempotency import Idempotent
 from multistream.media.errors import InvalidWebhook
 from multistream.media.webhooks import verify_webhook
+from multistream.ops.metrics import WEBHOOKS
 from multistream.problems import Problem
 from multistream.recording import recorder
 from multistream.recording import service as recordings
@@ -184,6 +185,7 @@ async def livekit_webhook(request: Request, resources: AppResources) -> dict[str
         event = verify_webhook(resources.settings, body, request.headers.get("authorization"))
     except InvalidWebhook as exc:
         log.warning("livekit webhook rejected", reason=str(exc))
+        WEBHOOKS.labels("livekit", "rejected").inc()
         raise Problem(
             401, "invalid-signature", "Invalid signature", "The webhook did not verify."
         ) from exc
@@ -192,4 +194,6 @@ async def livekit_webhook(request: Request, resources: AppResources) -> dict[str
         with transaction(resources.sessions) as db:
             return sessions.apply_media_event(db, event=event)
 
-    return {"status": await anyio.to_thread.run_sync(apply)}
+    status = await anyio.to_thread.run_sync(apply)
+    WEBHOOKS.labels("livekit", "duplicate" if status == "duplicate" else "accepted").inc()
+    return {"status": status}
