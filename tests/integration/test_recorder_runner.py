@@ -26,12 +26,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from multistream.db import migrate
 from multistream.devtools.camera import SyntheticCamera
 from multistream.devtools.processes import Recorder, Worker
 from multistream.devtools.publisher import publish_lecture
 from multistream.settings import Settings
 from tests import pipeline_world as world
 from tests.apiclient import ApiClient, Person
+from tests.conftest import create_empty_database, drop_database
 from tests.throwaway import LiveServer
 
 pytestmark = pytest.mark.timeout(300)
@@ -58,6 +60,19 @@ def engine(own_database_url: str) -> Iterator[sa.Engine]:
     engine = sa.create_engine(own_database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def lifetime_settings(
+    settings: Settings, recorded_settings: Settings, run_tag: str, request: pytest.FixtureRequest
+) -> Iterator[Settings]:
+    """On a database of the test's own: the module's other api (`live_api`) watches class
+    lifetimes too, with the default rules, and would take back the warnings of these."""
+    name = f"multistream_lifetime_{request.node.name[5:20]}_{run_tag}"
+    url = create_empty_database(settings, name)
+    migrate.upgrade(url)
+    yield recorded_settings.model_copy(update={"database_url": url})
+    drop_database(settings, name)
 
 
 @pytest.fixture(scope="module")
@@ -311,8 +326,8 @@ def _segments(engine: Any, session_id: str) -> int:
         )
 
 
-def test_a_class_nobody_teaches_warns_then_ends_by_itself(recorded_settings: Settings) -> None:
-    settings = recorded_settings.model_copy(
+def test_a_class_nobody_teaches_warns_then_ends_by_itself(lifetime_settings: Settings) -> None:
+    settings = lifetime_settings.model_copy(
         update={
             **FAST,
             # The warning stands for 6 s: long enough to read the state while it does, on
@@ -340,11 +355,11 @@ def test_a_class_nobody_teaches_warns_then_ends_by_itself(recorded_settings: Set
 
 
 def test_a_connected_teacher_keeps_the_class_and_coming_back_cancels_the_warning(
-    recorded_settings: Settings,
+    lifetime_settings: Settings,
 ) -> None:
     from websockets.sync.client import connect
 
-    settings = recorded_settings.model_copy(
+    settings = lifetime_settings.model_copy(
         update={
             **FAST,
             "session_abandoned_after_seconds": 4.0,
