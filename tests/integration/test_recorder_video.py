@@ -70,6 +70,8 @@ SCENES = (
     (19.5, "camera"),
 )
 LEARNED_AFTER = 0.8
+IN_FLIGHT = 0.5
+"""Seconds before the hogs start from which media is judged as the busy phase's."""
 BOUNDS = {
     "quiet": {"age": 0.1, "heard": 0.12, "sync": 0.1},
     # Two busy processes starve this box's LiveKit server and the recorder's jitter buffers
@@ -343,7 +345,9 @@ def test_the_program_is_recorded_as_students_saw_it_on_the_wall_clock(
     hog_from = recorded.hog_from.timestamp() - start
 
     def phase(t: float) -> str:
-        return "busy" if t >= hog_from else "quiet"
+        # What is still on its way when the hogs start (a tone sent 0.1 s before) arrives
+        # on a busy machine: it is held to the busy bounds.
+        return "busy" if t >= hog_from - IN_FLIGHT else "quiet"
 
     published = {
         kind: sorted((wall - start, int(index)) for index, wall in sent[kind].items())
