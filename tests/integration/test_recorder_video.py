@@ -73,12 +73,15 @@ LEARNED_AFTER = 0.8
 IN_FLIGHT = 0.5
 """Seconds before the hogs start from which media is judged as the busy phase's."""
 BOUNDS = {
-    "quiet": {"age": 0.1, "heard": 0.12, "sync": 0.1},
+    "quiet": {"age": 0.1, "heard": 0.12, "sync": 0.1, "whole": 0.17},
     # Two busy processes starve this box's LiveKit server and the recorder's jitter buffers
     # as well: latency grows upstream of the recorder (which places what it receives
     # exactly: see the inbox's counts), so the bounds on arrival are looser. (The test runs
     # alone: with the rest of the suite beside the hogs, arrival was 0.35 s late once.)
-    "busy": {"age": 0.3, "heard": 0.3, "sync": 0.2},
+    # A starved jitter buffer also catches up by shortening what it holds (WebRTC's NetEq
+    # "accelerate"): a 0.2 s tone came out 0.16 s long once in CI, with the recorder
+    # reporting nothing late and nothing re-anchored.
+    "busy": {"age": 0.3, "heard": 0.3, "sync": 0.2, "whole": 0.13},
 }
 EXPECTED = {"camera": "camera", "slides_camera": "slides", "screen": "screen", "slides": "slides"}
 
@@ -384,7 +387,8 @@ def test_the_program_is_recorded_as_students_saw_it_on_the_wall_clock(
         at, length = heard[0][0], sum(length for _, length in heard)
         late[phase(due)].append(at - due)
         assert 0 <= at - due <= BOUNDS[phase(due)]["heard"], (due, at, result.inbox)
-        assert length >= 0.17, ("a tone cut", due, length, onsets, result.inbox)
+        whole = BOUNDS[phase(due)]["whole"]
+        assert length >= whole, ("a tone cut", due, length, onsets, result.inbox)
         if settled(at) and expected(at) == "camera":
             seen = next(f.at for f in shown if f.kind == "camera" and (f.stamp or 0) >= frame_no)
             sync[phase(due)].append(at - seen)
