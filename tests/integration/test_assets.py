@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from multistream.devtools.processes import Worker
-from multistream.settings import Settings, StorageBackend
+from multistream.settings import Settings
 from tests.apiclient import ApiClient, Person
 from tests.fixtures.decks import FIVE_PAGE_TITLES, five_page_deck, make_deck
 from tests.fixtures.images import make_image
@@ -389,27 +389,6 @@ def test_a_deck_that_renders_too_long_fails_with_a_reason(
 
 
 # --- dependencies down -----------------------------------------------------------------
-
-
-def test_an_unreachable_object_store_is_a_503_and_leaves_no_asset(
-    api_settings: Settings, engine: sa.Engine
-) -> None:
-    dead = api_settings.model_copy(
-        update={
-            "storage_backend": StorageBackend.s3,
-            "s3_endpoint_url": f"http://127.0.0.1:{free_port()}",
-        }
-    )
-    with LiveServer(dead) as server:
-        client = ApiClient(server.url)
-        course = _course(client)
-        for data in (five_page_deck(), make_image("PNG")):
-            response = _upload(client, course.id, course.owner, data)
-            body = _problem(response, 503, "storage-unavailable")
-            assert "try again" in body["detail"]
-            assert response.headers["retry-after"] == "30"
-        client.close()
-    assert _assets_of(engine, course.id) == []
 
 
 def test_an_unreachable_task_queue_fails_the_deck_with_a_reason_to_retry(

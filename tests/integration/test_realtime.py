@@ -16,7 +16,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -40,7 +39,7 @@ from multistream.eventlog.models import EventAudience
 from multistream.realtime.gateway import Hub
 from multistream.settings import Settings
 from tests.apiclient import ApiClient, Person
-from tests.throwaway import LiveServer, throwaway_service
+from tests.throwaway import LiveServer
 
 START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 FAST = {
@@ -591,47 +590,6 @@ def test_a_slow_client_is_cut_off_and_the_others_are_not_delayed(
         assert rest == list(range(got[-1] + 1, seq + 1))
     assert max(delays) < 1.5, delays  # the fast client never waited for the slow one
     assert slow_client_disconnects() == disconnects_before + 1
-
-
-def test_with_redis_down_events_arrive_by_polling_then_live_again(
-    gateway_settings: Settings, tmp_path: Path
-) -> None:
-    with throwaway_service("redis", gateway_settings, tmp_path) as private_redis:
-        settings = gateway_settings.model_copy(
-            update={
-                "redis_url": private_redis.settings.redis_url,
-                "realtime_poll_interval_seconds": 0.2,
-                # Long enough that, with Redis up, only Redis can bring an event in time.
-                "realtime_reconcile_interval_seconds": 60.0,
-            }
-        )
-        with LiveServer(settings) as process:
-            api = ApiClient(process.url)
-            teacher = api.signup("Teacher")
-            session_id = schedule(api, teacher, api.create_course(teacher)["id"])
-            hub = hub_of(process)
-            with live(process, session_id, teacher) as websocket:
-                entries = receive(websocket, until=1)
-                rename(api, teacher, session_id, "Redis up")
-                entries += receive(websocket, until=2, timeout=3)
-
-                private_redis.stop()
-                wait_for(lambda: not hub.subscribed, "the hub to notice Redis is down")
-                for n in range(3):
-                    rename(api, teacher, session_id, f"Redis down #{n}")  # still succeeds
-                    entries += receive(websocket, until=3 + n, timeout=3)
-
-                private_redis.start()
-                wait_for(lambda: hub.subscribed, "the hub to subscribe again")
-                for n in range(3):
-                    rename(api, teacher, session_id, f"Redis back #{n}")
-                    entries += receive(websocket, until=6 + n, timeout=3)
-                assert_quiet(websocket, 0.3)
-            api.close()
-    assert [entry["seq"] for entry in entries] == list(range(1, 9))
-    assert [entry["payload"].get("title") for entry in entries[5:]] == [
-        f"Redis back #{n}" for n in range(3)
-    ]
 
 
 def wait_for(condition: Any, what: str, timeout: float = 10.0) -> None:
