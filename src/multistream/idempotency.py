@@ -33,6 +33,7 @@ from multistream.auth.dependencies import CurrentUser
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources
 from multistream.eventlog.models import IdempotencyRecord
+from multistream.ops.metrics import IDEMPOTENCY_REQUESTS
 from multistream.problems import PROBLEM_CONTENT_TYPE, Problem, as_problem
 
 HEADER = "Idempotency-Key"
@@ -101,10 +102,12 @@ def _claim(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> None:
         .returning(IdempotencyRecord.key)
     ).scalar_one_or_none()
     if claimed is not None:
+        IDEMPOTENCY_REQUESTS.labels("new").inc()
         return
     record = db.get(IdempotencyRecord, (user_id, key))
     assert record is not None
     if record.request_fingerprint != fingerprint:
+        IDEMPOTENCY_REQUESTS.labels("reused").inc()
         raise Problem(
             422,
             "idempotency-key-reused",
@@ -112,6 +115,7 @@ def _claim(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> None:
             "This Idempotency-Key was already used for a different request; use a new key.",
         )
     if record.status_code is None:
+        IDEMPOTENCY_REQUESTS.labels("in_progress").inc()
         raise Problem(
             409,
             "request-in-progress",
@@ -119,6 +123,7 @@ def _claim(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> None:
             "A request with this Idempotency-Key is still running; retry in a moment.",
             headers={"Retry-After": "1"},
         )
+    IDEMPOTENCY_REQUESTS.labels("replayed").inc()
     raise StoredResponse(record.status_code, record.response)
 
 

@@ -20,11 +20,13 @@ BODY = {
 }
 
 
-def _post(api: ApiClient, person: Person, path: str, key: str, body: Any = None) -> httpx.Response:
+def post_with_key(
+    api: ApiClient, person: Person, path: str, key: str, body: Any = None
+) -> httpx.Response:
     return api.request("POST", path, person, json=body, headers={"Idempotency-Key": key})
 
 
-def _events(engine: sa.Engine, session_id: str) -> list[tuple[int, str, str | None]]:
+def events_of(engine: sa.Engine, session_id: str) -> list[tuple[int, str, str | None]]:
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text(
@@ -36,29 +38,13 @@ def _events(engine: sa.Engine, session_id: str) -> list[tuple[int, str, str | No
         return [(row.seq, row.type, row.idempotency_key) for row in rows]
 
 
-def test_the_same_schedule_twice_creates_one_class(api: ApiClient, engine: sa.Engine) -> None:
-    teacher = api.signup("Teacher")
-    course = api.create_course(teacher)
-    path = f"/api/v1/courses/{course['id']}/sessions"
-    key = str(uuid.uuid4())
-
-    first = _post(api, teacher, path, key, BODY)
-    second = _post(api, teacher, path, key, BODY)
-    assert first.status_code == second.status_code == 201
-    assert second.json() == first.json()
-    assert second.headers["idempotent-replayed"] == "true"
-    listed = api.request("GET", path, teacher).json()["items"]
-    assert [s["id"] for s in listed] == [first.json()["id"]]
-    assert _events(engine, first.json()["id"]) == [(1, "session.scheduled", f"{teacher.id}:{key}")]
-
-
 def test_the_same_key_with_another_body_is_422(api: ApiClient) -> None:
     teacher = api.signup("Teacher")
     course = api.create_course(teacher)
     path = f"/api/v1/courses/{course['id']}/sessions"
     key = str(uuid.uuid4())
-    assert _post(api, teacher, path, key, BODY).status_code == 201
-    other = _post(api, teacher, path, key, {**BODY, "title": "Another class"})
+    assert post_with_key(api, teacher, path, key, BODY).status_code == 201
+    other = post_with_key(api, teacher, path, key, {**BODY, "title": "Another class"})
     assert other.status_code == 422
     assert other.json()["type"] == "idempotency-key-reused"
 
@@ -71,9 +57,9 @@ def test_start_retried_with_its_key_appends_once(api: ApiClient, engine: sa.Engi
     ).json()
     path = f"/api/v1/sessions/{session['id']}/start"
     key = str(uuid.uuid4())
-    first, second = _post(api, teacher, path, key), _post(api, teacher, path, key)
+    first, second = post_with_key(api, teacher, path, key), post_with_key(api, teacher, path, key)
     assert first.json() == second.json()
-    assert [t for _, t, _ in _events(engine, session["id"])] == [
+    assert [t for _, t, _ in events_of(engine, session["id"])] == [
         "session.scheduled",
         "session.started",
         "session.media_status",
@@ -87,9 +73,9 @@ def test_a_refusal_is_remembered_too(api: ApiClient, engine: sa.Engine) -> None:
         "POST", f"/api/v1/courses/{course['id']}/sessions", teacher, json=BODY
     ).json()
     key = str(uuid.uuid4())
-    refused = _post(api, teacher, f"/api/v1/sessions/{session['id']}/end", key)
+    refused = post_with_key(api, teacher, f"/api/v1/sessions/{session['id']}/end", key)
     assert refused.status_code == 409
-    again = _post(api, teacher, f"/api/v1/sessions/{session['id']}/end", key)
+    again = post_with_key(api, teacher, f"/api/v1/sessions/{session['id']}/end", key)
     assert again.status_code == 409
     assert again.json() == refused.json()
     assert again.headers["content-type"] == "application/problem+json"
@@ -102,9 +88,9 @@ def test_keys_belong_to_their_user(api: ApiClient) -> None:
     api.join(colleague, code)
     key = "shared-key-123"
     path = f"/api/v1/courses/{course['id']}/sessions"
-    assert _post(api, teacher, path, key, BODY).status_code == 201
+    assert post_with_key(api, teacher, path, key, BODY).status_code == 201
     # The same key from someone else is their own key: a student is refused on its merits.
-    assert _post(api, colleague, path, key, BODY).status_code == 403
+    assert post_with_key(api, colleague, path, key, BODY).status_code == 403
 
 
 def test_concurrent_duplicates_make_one_effect(api: ApiClient, engine: sa.Engine) -> None:
@@ -137,8 +123,8 @@ def test_concurrent_duplicates_make_one_effect(api: ApiClient, engine: sa.Engine
 def test_course_and_invite_posts_take_a_key_too(api: ApiClient) -> None:
     teacher = api.signup("Teacher")
     key = str(uuid.uuid4())
-    first = _post(api, teacher, "/api/v1/courses", key, {"title": "Once"})
-    second = _post(api, teacher, "/api/v1/courses", key, {"title": "Once"})
+    first = post_with_key(api, teacher, "/api/v1/courses", key, {"title": "Once"})
+    second = post_with_key(api, teacher, "/api/v1/courses", key, {"title": "Once"})
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     titles = [c["title"] for c in api.request("GET", "/api/v1/courses", teacher).json()["items"]]
@@ -146,6 +132,6 @@ def test_course_and_invite_posts_take_a_key_too(api: ApiClient) -> None:
 
     invites = f"/api/v1/courses/{first.json()['id']}/invites"
     invite_key = str(uuid.uuid4())
-    made = [_post(api, teacher, invites, invite_key, {"role": "student"}) for _ in range(2)]
+    made = [post_with_key(api, teacher, invites, invite_key, {"role": "student"}) for _ in range(2)]
     assert made[0].json() == made[1].json()
     assert len(api.request("GET", invites, teacher).json()["items"]) == 1

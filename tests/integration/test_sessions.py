@@ -8,9 +8,7 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +23,6 @@ from multistream.sessions import projection
 from multistream.sessions.models import LiveSession
 from multistream.settings import Settings
 from tests.apiclient import ApiClient, Person
-from tests.throwaway import LiveServer, throwaway_service
 
 START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -158,57 +155,6 @@ def test_state_snapshot_has_as_of_seq(
     assert state["as_of_seq"] == 3
     assert state["session"]["status"] == "live"
     assert state["media_status"] == "ok"
-
-
-def test_start_without_the_media_server_goes_live_degraded(
-    api_settings: Settings, tmp_path: Path
-) -> None:
-    with throwaway_service("livekit", api_settings, tmp_path) as livekit:
-        settings = api_settings.model_copy(update={"livekit_url": livekit.settings.livekit_url})
-        livekit.stop()
-        with LiveServer(settings) as server:
-            client = ApiClient(server.url)
-            teacher = client.signup("Teacher")
-            course = client.create_course(teacher)
-            session = schedule(client, teacher, course["id"])
-            live = client.request("POST", f"/api/v1/sessions/{session['id']}/start", teacher)
-            client.close()
-    assert live.status_code == 200
-    assert live.json()["status"] == "live"
-    assert live.json()["media_status"] == "degraded"
-
-
-def test_degraded_media_is_retried_until_the_server_answers(
-    api_settings: Settings, tmp_path: Path
-) -> None:
-    with throwaway_service("livekit", api_settings, tmp_path) as livekit:
-        settings = api_settings.model_copy(
-            update={
-                "livekit_url": livekit.settings.livekit_url,
-                "media_retry_interval_seconds": 0.3,
-            }
-        )
-        livekit.stop()
-        with LiveServer(settings) as server:
-            client = ApiClient(server.url)
-            teacher = client.signup("Teacher")
-            course = client.create_course(teacher)
-            session = schedule(client, teacher, course["id"])
-            url = f"/api/v1/sessions/{session['id']}"
-            live = client.request("POST", f"{url}/start", teacher).json()
-            assert live["media_status"] == "degraded"
-
-            livekit.start()  # the media server comes back
-            deadline = time.monotonic() + 15
-            media = "degraded"
-            while time.monotonic() < deadline and media != "ok":
-                time.sleep(0.2)
-                media = client.request("GET", url, teacher).json()["media_status"]
-            log = client.request("GET", f"{url}/events", teacher).json()["items"]
-            client.close()
-    assert media == "ok"
-    statuses = [e["payload"]["media_status"] for e in log if e["type"] == "session.media_status"]
-    assert statuses == ["degraded", "ok"]
 
 
 # --- the event log itself ------------------------------------------------------------------

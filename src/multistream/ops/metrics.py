@@ -120,6 +120,16 @@ def event_type_label(event_type: str) -> str:
     return event_type
 
 
+# --- Idempotency-Key (idempotency) ---------------------------------------------------------
+IDEMPOTENCY_REQUESTS = Counter(
+    "multistream_idempotency_requests_total",
+    "Requests sent with an Idempotency-Key, by outcome: new (the key claimed), replayed"
+    " (answered with the stored response), in_progress (409: the first is still running) or"
+    " reused (422: the key came with another request).",
+    ["outcome"],
+)
+
+
 # --- webhooks (sessions.routes, auth.routes) -----------------------------------------------
 WEBHOOKS = Counter(
     "multistream_webhooks_total",
