@@ -302,6 +302,15 @@ def end(api: ApiClient, host: Person, session_id: str) -> dict[str, Any]:
     return _ok(api.request("POST", f"/api/v1/sessions/{session_id}/end", host))
 
 
+def start_run(api: ApiClient, recorded: RecordedClass) -> dict[str, Any]:
+    """A manual run of the class's pipeline, queued by its host."""
+    response = api.request(
+        "POST", "/internal/artifacts/runs", recorded.host, json={"session_id": recorded.session_id}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
 def wait_for(check: Callable[[], T | None], *, timeout: float, what: str, every: float = 0.2) -> T:
     deadline = time.monotonic() + timeout
     while True:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import redis
 import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db import migrate
+from multistream.db.engine import make_sessionmaker
 from multistream.devtools.processes import Worker
+from multistream.eventlog import publisher
 from multistream.settings import Settings
 from tests.apiclient import ApiClient
 from tests.conftest import create_empty_database, drop_database
@@ -48,6 +52,16 @@ def api(api_settings: Settings) -> Iterator[ApiClient]:
         client = ApiClient(server.url)
         yield client
         client.close()
+
+
+@pytest.fixture(scope="module")
+def publishing(engine: sa.Engine, api_settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """Sessions whose appended events are published after commit, as in the api."""
+    client = redis.Redis.from_url(api_settings.redis_url)
+    factory = make_sessionmaker(engine)
+    publisher.install(factory, client)
+    yield factory
+    client.close()
 
 
 @pytest.fixture(scope="module")

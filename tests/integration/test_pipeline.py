@@ -3,15 +3,14 @@
 real Whisper engine.
 
 The workers here are started per test (not the shared `worker` fixture) because the tests
-kill them, split their queues, and need a second one after the first is gone.
+split their queues and need a second one after the first is gone. A worker killed mid-step
+is in the failure-mode suite (`failure_modes/test_sockets_and_workers.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import signal
 import time
 import uuid
 from pathlib import Path
@@ -64,14 +63,6 @@ def processed(
         run = world.finished_run(engine, recorded.session_id)
     assert run["status"] == "succeeded", run
     return recorded, world.snapshot(engine, store, recorded.session_id)
-
-
-def _start_run(api: ApiClient, recorded: world.RecordedClass) -> dict[str, Any]:
-    response = api.request(
-        "POST", "/internal/artifacts/runs", recorded.host, json={"session_id": recorded.session_id}
-    )
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 def _replay_events(engine: sa.Engine, session_id: str) -> list[tuple[str, str]]:
@@ -152,51 +143,13 @@ def test_running_the_pipeline_again_leaves_identical_rows(
 ) -> None:
     recorded, before = processed
     with start_worker(worker_settings, logs, "again"):
-        run = _start_run(api, recorded)
+        run = world.start_run(api, recorded)
         assert (run["trigger"], run["status"]) == ("manual", "queued")
         finished = world.finished_run(engine, recorded.session_id)
     assert finished["status"] == "succeeded"
     assert world.snapshot(engine, store, recorded.session_id) == before
     # A ready replay stays ready (and watchable) while it is made again.
     assert world.replay_status(engine, recorded.session_id) == "ready"
-
-
-def test_a_worker_killed_during_transcription_is_replaced_and_changes_nothing(
-    api: ApiClient,
-    engine: sa.Engine,
-    store: ObjectStore,
-    api_settings: Settings,
-    logs: Path,
-    processed: tuple[world.RecordedClass, dict[str, Any]],
-) -> None:
-    recorded, before = processed
-    # A short visibility timeout, so the killed worker's tasks come back within the test.
-    settings = world.pipeline_settings(api_settings, celery_visibility_timeout_seconds=6)
-    first = start_worker(settings, logs, "killed").__enter__()
-    try:
-        run = _start_run(api, recorded)
-
-        def transcribing() -> bool:
-            step = world.steps_of(engine, run["id"])["transcribe"]
-            return step["status"] == "running" and (step["output"] or {}).get("chunk_starts", 0) > 0
-
-        world.wait_for(transcribing, timeout=120, what="a chunk to be transcribed")
-        assert first.process is not None
-        os.killpg(first.process.pid, signal.SIGKILL)  # the worker and its pool, mid-chunk
-        first.process.wait(timeout=10)
-    finally:
-        first.stop()
-    assert world.runs_of(engine, recorded.session_id)[-1]["status"] == "running"
-    time.sleep(7)  # past the visibility timeout: the next worker puts the lost tasks back
-    chunks = len(world.steps_of(engine, run["id"])["transcribe"]["output"]["chunks"])
-    # Enough processes for every chunk that may be waiting, and one to answer the ping.
-    with start_worker(settings, logs, "replacement", concurrency=chunks + 1):
-        finished = world.finished_run(engine, recorded.session_id)
-    assert finished["id"] == uuid.UUID(run["id"])
-    assert finished["status"] == "succeeded", finished
-    transcribe = world.steps_of(engine, run["id"])["transcribe"]
-    assert transcribe["output"]["chunk_starts"] > chunks  # a chunk ran again
-    assert world.snapshot(engine, store, recorded.session_id) == before
 
 
 def test_the_replay_plays_while_transcription_is_still_running(
