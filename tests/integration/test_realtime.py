@@ -70,6 +70,10 @@ def api(server: LiveServer) -> Iterator[ApiClient]:
 
 @pytest.fixture
 def classroom(api: ApiClient) -> tuple[Person, Person, str]:
+    return new_classroom(api)
+
+
+def new_classroom(api: ApiClient) -> tuple[Person, Person, str]:
     """A teacher (host) and a student (participant) of one course, and a scheduled class."""
     teacher, student = api.signup("Teacher"), api.signup("Student")
     course = api.create_course(teacher)

@@ -13,7 +13,7 @@ from multistream.settings import Settings
 from tests.apiclient import ApiClient
 from tests.integration.failure_modes.scrape import readyz, scrape
 from tests.integration.test_idempotency import BODY, events_of, post_with_key
-from tests.integration.test_realtime import wait_for
+from tests.integration.test_realtime import new_classroom, wait_for
 from tests.integration.test_sessions import schedule
 from tests.throwaway import LiveServer, connection_overrides, throwaway_service
 from tests.webhooks import signed_webhook
@@ -36,10 +36,8 @@ def test_runbook_livekit_unreachable__a_class_starts_and_is_joined_degraded_then
         )
         with LiveServer(settings) as server:
             api = ApiClient(server.url)
-            teacher, student = api.signup("Teacher"), api.signup("Student")
-            course = api.create_course(teacher)
-            assert api.join(student, api.invite(teacher, course["id"])).status_code == 200
-            url = f"/api/v1/sessions/{schedule(api, teacher, course['id'])['id']}"
+            teacher, student, session_id = new_classroom(api)
+            url = f"/api/v1/sessions/{session_id}"
             assert readyz(server.url).status_code == 200
             before = scrape(server.url)
 

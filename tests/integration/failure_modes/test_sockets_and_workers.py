@@ -30,8 +30,8 @@ from tests.integration.test_realtime import (
     append,
     drain_until_closed,
     live,
+    new_classroom,
     receive,
-    schedule,
 )
 from tests.throwaway import LiveServer, free_port
 
@@ -74,10 +74,7 @@ def test_runbook_a_class_with_thousands_of_students__a_slow_socket_is_cut_off_an
     settings = api_settings.model_copy(update={**FAST, "realtime_send_queue_limit": 8})
     with LiveServer(settings) as process:
         api = ApiClient(process.url)
-        teacher, student = api.signup("Teacher"), api.signup("Student")
-        course = api.create_course(teacher)
-        assert api.join(student, api.invite(teacher, course["id"])).status_code == 200
-        session_id = schedule(api, teacher, course["id"])
+        teacher, student, session_id = new_classroom(api)
         before = scrape(process.url)
         with live(process, session_id, teacher) as fast:
             receive(fast, until=1)

@@ -19,7 +19,14 @@ from multistream.settings import Settings, StorageBackend
 from tests.apiclient import ApiClient
 from tests.fixtures.decks import five_page_deck
 from tests.integration.failure_modes.scrape import readyz, scrape
-from tests.integration.test_realtime import hub_of, live, receive, schedule, wait_for
+from tests.integration.test_realtime import (
+    hub_of,
+    live,
+    new_classroom,
+    receive,
+    schedule,
+    wait_for,
+)
 from tests.throwaway import LiveServer, connection_overrides, throwaway_service
 
 START_ROUTE = "/api/v1/sessions/{session_id}/start"
@@ -135,10 +142,7 @@ def test_runbook_redis_down__commands_succeed_sockets_poll_the_log_and_converge_
         logging.getLogger("multistream.ratelimit").addHandler(limiter_log)
         with LiveServer(settings) as process:
             api = ApiClient(process.url)
-            teacher, student = api.signup("Teacher"), api.signup("Ada")
-            course = api.create_course(teacher)
-            assert api.join(student, api.invite(teacher, course["id"])).status_code == 200
-            session_id = schedule(api, teacher, course["id"])
+            teacher, student, session_id = new_classroom(api)
             hub = hub_of(process)
             with (
                 live(process, session_id, teacher) as teacher_socket,
