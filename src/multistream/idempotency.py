@@ -2,7 +2,9 @@
 
 Same user + same key + same request → the stored response, and nothing happens twice.
 Same key with a different request → 422 `idempotency-key-reused`. The same key while the
-first request is still running → 409 `request-in-progress`.
+first request is still running → 409 `request-in-progress`; a claim older than
+`idempotency_claim_timeout_seconds` is a request whose process died before it answered, and
+the retry takes the key over.
 
 The key is claimed in a short transaction of its own (so a concurrent duplicate sees the
 claim), and the response is stored by the handler in the request's transaction — with
@@ -94,7 +96,9 @@ def _fingerprint(request: Request, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _claim(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> None:
+def _claim(
+    db: Session, user_id: uuid.UUID, key: str, fingerprint: str, *, timeout_seconds: float
+) -> None:
     claimed = db.execute(
         pg_insert(IdempotencyRecord)
         .values(user_id=user_id, key=key, request_fingerprint=fingerprint)
@@ -115,6 +119,9 @@ def _claim(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> None:
             "This Idempotency-Key was already used for a different request; use a new key.",
         )
     if record.status_code is None:
+        if _take_over(db, user_id, key, timeout_seconds):
+            IDEMPOTENCY_REQUESTS.labels("taken_over").inc()
+            return
         IDEMPOTENCY_REQUESTS.labels("in_progress").inc()
         raise Problem(
             409,
@@ -125,6 +132,23 @@ def _claim(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> None:
         )
     IDEMPOTENCY_REQUESTS.labels("replayed").inc()
     raise StoredResponse(record.status_code, record.response)
+
+
+def _take_over(db: Session, user_id: uuid.UUID, key: str, timeout_seconds: float) -> bool:
+    """Claim the key again if its claim is older than the timeout; one retry wins."""
+    taken = db.execute(
+        sa.update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.user_id == user_id,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.status_code.is_(None),
+            IdempotencyRecord.created_at
+            < sa.func.now() - sa.func.make_interval(0, 0, 0, 0, 0, 0, timeout_seconds),
+        )
+        .values(created_at=sa.func.now())
+        .returning(IdempotencyRecord.key)
+    ).scalar_one_or_none()
+    return taken is not None
 
 
 async def idempotency_key(
@@ -146,7 +170,13 @@ async def idempotency_key(
 
     def claim() -> None:
         with transaction(resources.sessions) as db:
-            _claim(db, user.id, key, fingerprint)
+            _claim(
+                db,
+                user.id,
+                key,
+                fingerprint,
+                timeout_seconds=resources.settings.idempotency_claim_timeout_seconds,
+            )
 
     await anyio.to_thread.run_sync(claim)
     try:

@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86400)] = 30 * 86400
     login_max_failures: Annotated[int, Field(ge=1, le=100)] = 10
     login_lockout_seconds: Annotated[int, Field(ge=1, le=86400)] = 900
+    idempotency_claim_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    """How long an `Idempotency-Key` may stay claimed by a request that has not answered
+    before a retry takes it over (its api process died mid-request); far above any request."""
     clerk_issuer: str = ""
     """e.g. https://your-app.clerk.accounts.dev (required when auth_provider is clerk)."""
     clerk_jwks_url: str = ""

@@ -21,9 +21,10 @@ BODY = {
 
 
 def post_with_key(
-    api: ApiClient, person: Person, path: str, key: str, body: Any = None
+    api: ApiClient, person: Person, path: str, key: str, body: Any = None, **options: Any
 ) -> httpx.Response:
-    return api.request("POST", path, person, json=body, headers={"Idempotency-Key": key})
+    headers = {"Idempotency-Key": key}
+    return api.request("POST", path, person, json=body, headers=headers, **options)
 
 
 def events_of(engine: sa.Engine, session_id: str) -> list[tuple[int, str, str | None]]:

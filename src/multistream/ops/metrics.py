@@ -124,8 +124,9 @@ def event_type_label(event_type: str) -> str:
 IDEMPOTENCY_REQUESTS = Counter(
     "multistream_idempotency_requests_total",
     "Requests sent with an Idempotency-Key, by outcome: new (the key claimed), replayed"
-    " (answered with the stored response), in_progress (409: the first is still running) or"
-    " reused (422: the key came with another request).",
+    " (answered with the stored response), in_progress (409: the first is still running),"
+    " taken_over (the first never answered: its claim timed out) or reused (422: the key"
+    " came with another request).",
     ["outcome"],
 )
 

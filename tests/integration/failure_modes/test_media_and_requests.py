@@ -1,21 +1,30 @@
 """LiveKit stopped under a live api, and what arrives twice: a webhook delivered again and a
-command sent again, each across a restart of the api that answered the first."""
+command sent again, across a restart of the api that answered the first, or after it was
+killed before it could answer."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
 
+import httpx
+import pytest
 import sqlalchemy as sa
 
+from multistream.devtools.processes import environment
 from multistream.settings import Settings
 from tests.apiclient import ApiClient
 from tests.integration.failure_modes.scrape import readyz, scrape
 from tests.integration.test_idempotency import BODY, events_of, post_with_key
 from tests.integration.test_realtime import new_classroom, wait_for
 from tests.integration.test_sessions import schedule
-from tests.throwaway import LiveServer, connection_overrides, throwaway_service
+from tests.throwaway import LiveServer, connection_overrides, free_port, throwaway_service
 from tests.webhooks import signed_webhook
 
 
@@ -157,3 +166,92 @@ def test_runbook_commands_sent_twice__a_post_retried_with_its_key_after_an_api_r
         for outcome in ("new", "replayed", "in_progress", "reused")
     }
     assert moved == {"new": 1, "replayed": 1, "in_progress": 0, "reused": 0}
+
+
+def test_runbook_commands_sent_twice__a_key_held_by_an_api_killed_mid_request_is_taken_over(
+    api_settings: Settings, engine: sa.Engine, tmp_path: Path
+) -> None:
+    """docs/runbook.md#commands-sent-twice: a class's start, sent with a key, hangs (LiveKit
+    takes the connection and never answers); the client gives up, and the api process is
+    SIGKILLed between claiming the key and answering. The retry with the key gets 409
+    `request-in-progress` while the claim is younger than
+    `MULTISTREAM_IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS`, then takes the key over: the class
+    starts, once. The operator reads `multistream_idempotency_requests_total{outcome}`."""
+    port, key = free_port(), str(uuid.uuid4())
+    with socket.create_server(("127.0.0.1", 0)) as silent_livekit:
+        killed = api_settings.model_copy(
+            update={
+                "api_port": port,
+                "public_url": f"http://127.0.0.1:{port}",
+                "livekit_url": f"ws://127.0.0.1:{silent_livekit.getsockname()[1]}",
+                "readiness_timeout_seconds": 30.0,  # how long a LiveKit call may take
+            }
+        )
+        with (tmp_path / "api.log").open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "multistream", "api"],
+                env=environment(killed),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            api = ApiClient(killed.public_url)
+            up = lambda: process.poll() is not None or _answers(killed.public_url)  # noqa: E731
+            wait_for(up, "the api to start", timeout=60)
+            assert process.poll() is None, (tmp_path / "api.log").read_text()[-3000:]
+            teacher, _, session_id = new_classroom(api)
+            start = f"/api/v1/sessions/{session_id}/start"
+            with pytest.raises(httpx.ReadTimeout):  # the client gives up; the api goes on
+                post_with_key(api, teacher, start, key, timeout=3)
+            assert _claim_of(engine, teacher.id, key) == [None]  # claimed, not answered
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+            api.close()
+
+    settings = api_settings.model_copy(update={"idempotency_claim_timeout_seconds": 12.0})
+    with LiveServer(settings, port=port) as restarted:
+        api = ApiClient(restarted.url)
+        before = scrape(restarted.url)
+        early = post_with_key(api, teacher, start, key)
+        during = scrape(restarted.url)
+        retries = [early]
+        deadline = time.monotonic() + 40
+        while retries[-1].status_code == 409 and time.monotonic() < deadline:
+            time.sleep(1)
+            retries.append(post_with_key(api, teacher, start, key))
+        again = post_with_key(api, teacher, start, key)
+        after = scrape(restarted.url)
+        api.close()
+
+    assert early.status_code == 409, early.text
+    assert early.json()["type"] == "request-in-progress"
+    requests = "multistream_idempotency_requests_total"
+    assert during(requests, outcome="in_progress") == before(requests, outcome="in_progress") + 1
+    started = retries[-1]
+    assert started.status_code == 200, started.text
+    assert started.json()["status"] == "live"
+    assert again.json() == started.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert after(requests, outcome="taken_over") == before(requests, outcome="taken_over") + 1
+    assert [t for _, t, _ in events_of(engine, session_id)].count("session.started") == 1
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _claim_of(engine: sa.Engine, user_id: str, key: str) -> list[int | None]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT status_code FROM idempotency_records WHERE user_id = :u AND key = :k"),
+            {"u": user_id, "k": key},
+        )
+        return [row.status_code for row in rows]
