@@ -1,0 +1,69 @@
+"""`ops.check`'s sentences about settings, without services."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from multistream.ops.check import Severity, settings_errors, settings_findings, variable
+from multistream.settings import Settings
+
+PRODUCTION = {
+    "env": "production",
+    "secret_key": SecretStr("a-real-secret-of-the-school-0123456789"),
+    "livekit_api_secret": SecretStr("another-real-secret-of-the-school-0123"),
+    "s3_secret_access_key": SecretStr("a-real-s3-secret"),
+    "database_url": "postgresql://multistream:real@db.school.example/multistream",
+}
+
+
+def problems(settings: Settings) -> list[str]:
+    return [f.message for f in settings_findings(settings) if f.severity is Severity.problem]
+
+
+def test_variables_are_named_as_the_environment_spells_them() -> None:
+    assert variable("public_url") == "MULTISTREAM_PUBLIC_URL"
+    assert variable("redis_url") == "REDIS_URL"
+    assert variable("s3_bucket") == "S3_BUCKET"
+
+
+def test_production_behind_tls_has_no_problem() -> None:
+    settings = Settings(
+        **PRODUCTION,
+        public_url="https://class.school.example",
+        livekit_url="wss://livekit.school.example",
+    )
+    assert problems(settings) == []
+
+
+def test_production_over_plain_http_is_a_problem() -> None:
+    settings = Settings(
+        **PRODUCTION, public_url="http://class.school.example", livekit_url="ws://lk:7880"
+    )
+    [public_url] = problems(settings)
+    assert public_url.startswith("MULTISTREAM_PUBLIC_URL is http://class.school.example")
+
+
+def test_an_https_page_needs_livekit_over_wss() -> None:
+    settings = Settings(
+        **PRODUCTION, public_url="https://class.school.example", livekit_url="ws://lk:7880"
+    )
+    [livekit] = problems(settings)
+    assert livekit.startswith("LIVEKIT_URL is ws://lk:7880")
+
+
+def test_without_media_it_is_a_warning_only() -> None:
+    settings = Settings(**PRODUCTION, public_url="https://x.example", media_enabled=False)
+    assert problems(settings) == []
+    assert any(
+        f.subject == "livekit" and f.severity is Severity.warning
+        for f in settings_findings(settings)
+    )
+
+
+def test_refused_settings_become_sentences_naming_the_variable() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(api_port=99999, redis_url="redis://x", env="production")
+    messages = [finding.message for finding in settings_errors(refused.value)]
+    assert len(messages) == 1
+    assert messages[0].startswith("MULTISTREAM_API_PORT (it is 99999): ")
