@@ -44,12 +44,16 @@ MONITORING_ALLOW="${MONITORING_ALLOW:-127.0.0.1 ::1}"
 # of the bucket's virtual host; empty for STORAGE_BACKEND=filesystem).
 LIVEKIT_URL="${LIVEKIT_URL-wss://livekit.${SERVER_NAME:-localhost}}"
 STORAGE_ORIGIN="${STORAGE_ORIGIN-}"
-# LiveKit's own port on this machine (livekit.yaml `port`).
-LIVEKIT_UPSTREAM="${LIVEKIT_UPSTREAM:-127.0.0.1:7880}"
+# host:port of LiveKit's signalling on each node (livekit.yaml `port`, `bind_addresses`).
+LIVEKIT_SERVERS="${LIVEKIT_SERVERS:-127.0.0.1:7880}"
 
 upstream_servers=""
 for server in $API_SERVERS; do
   upstream_servers+="    server $server max_fails=1 fail_timeout=5s;"$'\n'
+done
+livekit_servers=""
+for server in $LIVEKIT_SERVERS; do
+  livekit_servers+="    server $server;"$'\n'
 done
 monitoring_allow=""
 for source in $MONITORING_ALLOW; do
@@ -76,7 +80,7 @@ site="${site//@UPSTREAM_SERVERS@$'\n'/"$upstream_servers"}"
 site="${site//@MONITORING_ALLOW@$'\n'/"$monitoring_allow"}"
 site="${site//@LIVEKIT_ORIGINS@/"$livekit_origins"}"
 site="${site//@STORAGE_ORIGIN@/"$STORAGE_ORIGIN"}"
-site="${site//@LIVEKIT_UPSTREAM@/"$LIVEKIT_UPSTREAM"}"
+site="${site//@LIVEKIT_SERVERS@$'\n'/"$livekit_servers"}"
 if [[ "$site" =~ @[A-Z_]+@ ]]; then
   echo "render.sh: ${BASH_REMATCH[0]} was left unfilled" >&2
   exit 1

@@ -299,7 +299,7 @@ def stack(api_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
             LISTEN_HTTPS=f"127.0.0.1:{https_port}",
             TLS_CERTIFICATE=str(cert),
             TLS_CERTIFICATE_KEY=str(key),
-            LIVEKIT_UPSTREAM=settings.livekit_url.removeprefix("ws://"),
+            LIVEKIT_SERVERS=settings.livekit_url.removeprefix("ws://"),
         )
         config = main_config(folder, site, livekit_site)
         command = [nginx, "-c", str(config), "-p", str(folder), "-g", "daemon off;"]

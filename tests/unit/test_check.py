@@ -67,3 +67,21 @@ def test_refused_settings_become_sentences_naming_the_variable() -> None:
     messages = [finding.message for finding in settings_errors(refused.value)]
     assert len(messages) == 1
     assert messages[0].startswith("MULTISTREAM_API_PORT (it is 99999): ")
+
+
+def test_template_placeholders_and_short_livekit_secrets_are_problems() -> None:
+    settings = Settings(
+        **{
+            **PRODUCTION,
+            "secret_key": SecretStr("CHANGE-ME"),
+            "livekit_api_secret": SecretStr("short-secret"),
+        },
+        public_url="https://class.school.example",
+        livekit_url="wss://livekit.school.example",
+        livekit_api_key="CHANGE-ME-API-KEY",
+    )
+    found = problems(settings)
+    assert len(found) == 3, found
+    assert found[0].startswith("MULTISTREAM_SECRET_KEY still holds the template's CHANGE-ME")
+    assert found[1].startswith("LIVEKIT_API_KEY still holds the template's CHANGE-ME")
+    assert found[2].startswith("LIVEKIT_API_SECRET is 12 characters long")

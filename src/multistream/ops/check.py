@@ -16,7 +16,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
-from pydantic import AliasChoices, ValidationError
+from pydantic import AliasChoices, SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 
 from multistream.db import migrate
@@ -24,6 +24,10 @@ from multistream.db.engine import make_engine
 from multistream.ops.health import DependencyHealth, check_readiness
 from multistream.settings import Environment, Settings, StorageBackend
 from multistream.storage import make_object_store
+
+PLACEHOLDER = "CHANGE-ME"
+"""What deploy/multistream.env and deploy/livekit/livekit.yaml hold where a value must go."""
+LIVEKIT_SECRET_MIN_LENGTH = 32
 
 
 class Severity(enum.StrEnum):
@@ -105,6 +109,29 @@ def settings_findings(settings: Settings) -> list[Finding]:
             f"storage {settings.storage_backend.value}, sign-in {settings.auth_provider}",
         )
     ]
+    for field in Settings.model_fields:
+        value = getattr(settings, field)
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(text, str) and PLACEHOLDER in text:
+            findings.append(
+                Finding(
+                    "settings",
+                    Severity.problem,
+                    f"{variable(field)} still holds the template's {PLACEHOLDER}: set it "
+                    "(deploy/multistream.env says how).",
+                )
+            )
+    secret = settings.livekit_api_secret.get_secret_value()
+    if settings.media_configured and len(secret) < LIVEKIT_SECRET_MIN_LENGTH:
+        findings.append(
+            Finding(
+                "settings",
+                Severity.problem,
+                f"LIVEKIT_API_SECRET is {len(secret)} characters long: LiveKit wants at "
+                f"least {LIVEKIT_SECRET_MIN_LENGTH}. Make one (`openssl rand -base64 36`) and "
+                "set it here and in livekit.yaml.",
+            )
+        )
     if not production:
         findings.append(
             Finding(
