@@ -44,6 +44,8 @@ MONITORING_ALLOW="${MONITORING_ALLOW:-127.0.0.1 ::1}"
 # of the bucket's virtual host; empty for STORAGE_BACKEND=filesystem).
 LIVEKIT_URL="${LIVEKIT_URL-wss://livekit.${SERVER_NAME:-localhost}}"
 STORAGE_ORIGIN="${STORAGE_ORIGIN-}"
+# With MULTISTREAM_AUTH_PROVIDER=clerk: MULTISTREAM_CLERK_ISSUER (its frontend API).
+CLERK_ISSUER="${CLERK_ISSUER-}"
 # host:port of LiveKit's signalling on each node (livekit.yaml `port`, `bind_addresses`).
 LIVEKIT_SERVERS="${LIVEKIT_SERVERS:-127.0.0.1:7880}"
 
@@ -67,6 +69,25 @@ if [ -n "$LIVEKIT_URL" ]; then
   livekit_origins="wss://$livekit_host https://$livekit_host"
 fi
 
+# The app page's policy, as the api writes it for the page it serves itself.
+scripts="'self'"; styles="'self'"; images="'self' data: blob:"; media="'self' blob:"
+connect="'self' wss://\$host"; frames="'none'"
+if [ -n "$livekit_origins" ]; then
+  connect+=" $livekit_origins"
+fi
+if [ -n "$STORAGE_ORIGIN" ]; then
+  images+=" $STORAGE_ORIGIN"; media+=" $STORAGE_ORIGIN"; connect+=" $STORAGE_ORIGIN"
+fi
+if [ -n "$CLERK_ISSUER" ]; then
+  # Clerk's components: its script and API, avatars, the Cloudflare Turnstile bot check,
+  # and the styles it injects at run time.
+  clerk="$(printf '%s' "$CLERK_ISSUER" | sed -E 's#^(https?://[^/]+).*#\1#')"
+  scripts+=" $clerk https://challenges.cloudflare.com"; connect+=" $clerk"
+  images+=" https://img.clerk.com"; frames="https://challenges.cloudflare.com"
+  styles+=" 'unsafe-inline'"
+fi
+content_security_policy="default-src 'self'; script-src $scripts; style-src $styles; img-src $images; media-src $media; connect-src $connect; font-src 'self'; worker-src 'self' blob:; frame-src $frames; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; upgrade-insecure-requests"
+
 site="$(cat "$here/$template.conf")"
 site="${site//@SERVER_NAME@/"${SERVER_NAME:-}"}"
 site="${site//@LIVEKIT_SERVER_NAME@/"${LIVEKIT_SERVER_NAME:-}"}"
@@ -78,8 +99,7 @@ site="${site//@ACME_ROOT@/"$ACME_ROOT"}"
 site="${site//@WEB_ROOT@/"$WEB_ROOT"}"
 site="${site//@UPSTREAM_SERVERS@$'\n'/"$upstream_servers"}"
 site="${site//@MONITORING_ALLOW@$'\n'/"$monitoring_allow"}"
-site="${site//@LIVEKIT_ORIGINS@/"$livekit_origins"}"
-site="${site//@STORAGE_ORIGIN@/"$STORAGE_ORIGIN"}"
+site="${site//@CONTENT_SECURITY_POLICY@/"$content_security_policy"}"
 site="${site//@LIVEKIT_SERVERS@$'\n'/"$livekit_servers"}"
 if [[ "$site" =~ @[A-Z_]+@ ]]; then
   echo "render.sh: ${BASH_REMATCH[0]} was left unfilled" >&2

@@ -115,7 +115,13 @@ class ApiProcess:
 def start_api(settings: Settings, port: int, log_path: Path) -> ApiProcess:
     """One api process as deploy/systemd/multistream-api@.service runs it: the port from
     the unit's name, the rest from the environment file (deploy/multistream.env)."""
-    env = {**environment(settings), "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    env = {
+        **environment(settings),
+        # Both names of "believe X-Forwarded-For from nginx only" (docs/deploy.md): uvicorn's
+        # own, and the api's setting being added on branch sec-input.
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "MULTISTREAM_TRUSTED_PROXIES": '["127.0.0.1"]',
+    }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "multistream", "api", "--port", str(port)],
@@ -451,12 +457,15 @@ def test_the_web_app_is_served_with_its_caching_and_security_headers(stack: Stac
     assert headers["Strict-Transport-Security"].startswith("max-age=")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert "camera=(self)" in headers["Permissions-Policy"]
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     policy = headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self';" in policy
+    assert "style-src 'self';" in policy
     assert "frame-ancestors 'none'" in policy
+    assert "connect-src 'self' wss://127.0.0.1 " in policy  # the gateway, by nginx's $host
     if stack.media:
         assert "wss://127.0.0.1:" in policy  # LiveKit, for the media connection
     assert stack.url not in policy

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import SecretStr, ValidationError
 
 from multistream.ops.check import Severity, settings_errors, settings_findings, variable
-from multistream.settings import Settings
+from multistream.settings import Environment, Settings
 
-PRODUCTION = {
-    "env": "production",
-    "secret_key": SecretStr("a-real-secret-of-the-school-0123456789"),
-    "livekit_api_secret": SecretStr("another-real-secret-of-the-school-0123"),
-    "s3_secret_access_key": SecretStr("a-real-s3-secret"),
-    "database_url": "postgresql://multistream:real@db.school.example/multistream",
-}
+
+def production(**values: Any) -> Settings:
+    """Settings as a production install has them. Built in development and then switched,
+    so that these tests read only what `settings_findings` adds to `Settings`' own
+    production rules (tests/unit/test_settings.py has those)."""
+    values = {
+        "secret_key": SecretStr("a-real-secret-of-the-school-0123456789"),
+        "livekit_api_secret": SecretStr("another-real-secret-of-the-school-0123"),
+        **values,
+    }
+    return Settings(**values).model_copy(update={"env": Environment.production})
 
 
 def problems(settings: Settings) -> list[str]:
@@ -28,32 +34,26 @@ def test_variables_are_named_as_the_environment_spells_them() -> None:
 
 
 def test_production_behind_tls_has_no_problem() -> None:
-    settings = Settings(
-        **PRODUCTION,
-        public_url="https://class.school.example",
-        livekit_url="wss://livekit.school.example",
+    settings = production(
+        public_url="https://class.school.example", livekit_url="wss://livekit.school.example"
     )
     assert problems(settings) == []
 
 
 def test_production_over_plain_http_is_a_problem() -> None:
-    settings = Settings(
-        **PRODUCTION, public_url="http://class.school.example", livekit_url="ws://lk:7880"
-    )
+    settings = production(public_url="http://class.school.example", livekit_url="ws://lk:7880")
     [public_url] = problems(settings)
     assert public_url.startswith("MULTISTREAM_PUBLIC_URL is http://class.school.example")
 
 
 def test_an_https_page_needs_livekit_over_wss() -> None:
-    settings = Settings(
-        **PRODUCTION, public_url="https://class.school.example", livekit_url="ws://lk:7880"
-    )
+    settings = production(public_url="https://class.school.example", livekit_url="ws://lk:7880")
     [livekit] = problems(settings)
     assert livekit.startswith("LIVEKIT_URL is ws://lk:7880")
 
 
 def test_without_media_it_is_a_warning_only() -> None:
-    settings = Settings(**PRODUCTION, public_url="https://x.example", media_enabled=False)
+    settings = production(public_url="https://x.example", media_enabled=False)
     assert problems(settings) == []
     assert any(
         f.subject == "livekit" and f.severity is Severity.warning
@@ -70,12 +70,9 @@ def test_refused_settings_become_sentences_naming_the_variable() -> None:
 
 
 def test_template_placeholders_and_short_livekit_secrets_are_problems() -> None:
-    settings = Settings(
-        **{
-            **PRODUCTION,
-            "secret_key": SecretStr("CHANGE-ME"),
-            "livekit_api_secret": SecretStr("short-secret"),
-        },
+    settings = production(
+        secret_key=SecretStr("CHANGE-ME"),
+        livekit_api_secret=SecretStr("short-secret"),
         public_url="https://class.school.example",
         livekit_url="wss://livekit.school.example",
         livekit_api_key="CHANGE-ME-API-KEY",
@@ -85,3 +82,13 @@ def test_template_placeholders_and_short_livekit_secrets_are_problems() -> None:
     assert found[0].startswith("MULTISTREAM_SECRET_KEY still holds the template's CHANGE-ME")
     assert found[1].startswith("LIVEKIT_API_KEY still holds the template's CHANGE-ME")
     assert found[2].startswith("LIVEKIT_API_SECRET is 12 characters long")
+
+
+def test_a_rule_with_several_reasons_gives_a_sentence_each() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(render_soft_time_limit_seconds=300, render_hard_time_limit_seconds=200)
+    [finding] = settings_errors(refused.value)
+    assert (
+        finding.message
+        == "MULTISTREAM_RENDER_HARD_TIME_LIMIT_SECONDS must be above the soft limit."
+    )

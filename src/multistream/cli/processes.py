@@ -14,15 +14,6 @@ def api(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
-    forwarded_allow_ips: Annotated[
-        str | None,
-        typer.Option(
-            help="Addresses of the proxies whose X-Forwarded-For and X-Forwarded-Proto are "
-            "believed (comma-separated, CIDR allowed; default: $FORWARDED_ALLOW_IPS, else "
-            "127.0.0.1,::1). The address the api logs is the client's only "
-            "when its proxy is listed; see docs/deploy.md."
-        ),
-    ] = None,
 ) -> None:
     """Run the api (REST, WebSocket gateway, webhooks) with uvicorn."""
     import uvicorn
@@ -36,7 +27,6 @@ def api(
         reload=reload,
         log_config=None,
         proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
         ws_per_message_deflate=False,
     )
 

@@ -91,11 +91,18 @@ def settings_errors(exc: ValidationError) -> list[Finding]:
             name = variable(str(error["loc"][0]))
             value = error.get("input")
             shown = f" (it is {value!r})" if isinstance(value, str | int | float) else ""
-            message = f"{name}{shown}: {message}."
+            messages = [f"{name}{shown}: {message}"]
         else:
-            message = message[0].upper() + message[1:] + "."
-        findings.append(Finding("settings", Severity.problem, message))
+            # A rule over several settings may list its reasons as "- " lines: one each.
+            head, *reasons = message.split("\n- ")
+            messages = [f"{head.rstrip(':')}: {reason}" for reason in reasons] or [head]
+        findings += [Finding("settings", Severity.problem, _sentence(text)) for text in messages]
     return findings
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def settings_findings(settings: Settings) -> list[Finding]:
