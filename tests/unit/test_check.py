@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from multistream.ops.check import Severity, settings_errors, settings_findings, variable
+from multistream.ops.check import (
+    Severity,
+    folder_findings,
+    settings_errors,
+    settings_findings,
+    variable,
+)
 from multistream.settings import Environment, Settings
 
 
@@ -92,3 +99,14 @@ def test_a_rule_with_several_reasons_gives_a_sentence_each() -> None:
         finding.message
         == "MULTISTREAM_RENDER_HARD_TIME_LIMIT_SECONDS must be above the soft limit."
     )
+
+
+def test_a_missing_data_folder_is_a_problem(tmp_path: Path) -> None:
+    [missing] = [
+        f
+        for f in folder_findings(Settings(data_dir=tmp_path / "nowhere"))
+        if f.subject == "data_dir"
+    ]
+    assert missing.severity is Severity.problem
+    assert missing.message.startswith(f"MULTISTREAM_DATA_DIR {tmp_path / 'nowhere'} is missing")
+    assert not [f for f in folder_findings(Settings(data_dir=tmp_path)) if f.subject == "data_dir"]

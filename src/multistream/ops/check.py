@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import enum
+import os
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -63,7 +64,7 @@ def run(load: Callable[[], Settings] = Settings) -> Report:
         settings = load()
     except ValidationError as exc:
         return Report(settings_errors(exc))
-    findings = [*settings_findings(settings)]
+    findings = [*settings_findings(settings), *folder_findings(settings)]
     readiness = asyncio.run(_readiness(settings))
     findings += [dependency_finding(settings, dependency) for dependency in readiness]
     if all(d.status == "ok" for d in readiness if d.name == "postgres"):
@@ -181,6 +182,33 @@ def settings_findings(settings: Settings) -> list[Finding]:
                 Severity.warning,
                 "Live media is off (MULTISTREAM_MEDIA_ENABLED=false or LIVEKIT_URL empty): "
                 "classes run without video or sound.",
+            )
+        )
+    return findings
+
+
+def folder_findings(settings: Settings) -> list[Finding]:
+    """The folders the processes write to, and the web app nginx serves."""
+    findings = []
+    data_dir = settings.data_dir
+    if not data_dir.is_dir() or not os.access(data_dir, os.W_OK | os.X_OK):
+        findings.append(
+            Finding(
+                "data_dir",
+                Severity.problem,
+                f"MULTISTREAM_DATA_DIR {data_dir} is missing or not writable by this user: "
+                "create it and give it to the services' user (`install -d -o multistream "
+                f"-g multistream -m 0750 {data_dir}`).",
+            )
+        )
+    if not (settings.web_dist_dir / "index.html").is_file():
+        findings.append(
+            Finding(
+                "web_app",
+                Severity.warning,
+                f"The web app is not built ({settings.web_dist_dir} has no index.html): on "
+                "the machine nginx serves it from, run `npm --prefix web ci` and "
+                "`npm --prefix web run build`.",
             )
         )
     return findings
