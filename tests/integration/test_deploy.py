@@ -371,7 +371,7 @@ def receive_until(websocket: ClientConnection, head: int) -> list[dict[str, Any]
 
 def handled_by(apis: list[ApiProcess], request_id: str) -> list[int]:
     """Indexes of the api processes whose access log has `request_id`."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # the line is written once the answer is sent
     while True:
         found = [
             n
