@@ -228,13 +228,17 @@ class Stack:
     def client(self, source: str = CLIENT_ADDRESS) -> ApiClient:
         """An api client through nginx, connecting from `source`."""
         api = ApiClient(self.url)
-        api.http.close()
+        # The same client as ApiClient makes (its headers and hooks), over a transport
+        # that trusts the test's certificate and connects from `source`.
+        plain = api.http
         api.http = httpx.Client(
             base_url=self.url,
-            headers={"Origin": self.url},
-            timeout=20,
+            headers=plain.headers,
+            timeout=plain.timeout,
+            event_hooks=plain.event_hooks,
             transport=httpx.HTTPTransport(verify=self.tls, local_address=source),
         )
+        plain.close()
         self.clients.append(api)
         return api
 
