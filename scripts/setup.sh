@@ -46,6 +46,34 @@ if [ ! -x /usr/bin/espeak-ng ]; then
 fi
 [ -x /usr/bin/espeak-ng ] && echo "espeak-ng ok  $(/usr/bin/espeak-ng --version 2>/dev/null | head -1)"
 
+# Debian's nginx for the deployment test (tests/integration/test_deploy.py runs it from a
+# config of its own on free ports). The package would start and enable a system nginx on
+# port 80: on a machine where nothing forbids that already (/usr/sbin/policy-rc.d), it is
+# forbidden for the install and the service disabled after, so only the binary is added.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    forbid_start=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+      forbid_start=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+             --no-install-recommends nginx; } || true
+    if [ -n "$forbid_start" ]; then
+      rm -f /usr/sbin/policy-rc.d
+      command -v systemctl >/dev/null && systemctl disable --quiet nginx 2>/dev/null || true
+    fi
+  else
+    echo "nginx     MISSING  install Debian's nginx to run the deployment test" >&2
+  fi
+fi
+if [ -x /usr/sbin/nginx ]; then
+  echo "nginx     ok  $(/usr/sbin/nginx -v 2>&1)"
+else
+  echo "nginx     MISSING  the deployment test (tests/integration/test_deploy.py) will fail" >&2
+fi
+
 # The web app: exact dependencies from the lock file, then the production build.
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix web ci --no-audit --no-fund --loglevel=error
 npm --prefix web run --silent build >/dev/null

@@ -5,6 +5,7 @@ lists them:
 
 ```
 multistream migrate                       db.py
+multistream check                         check.py (settings and dependencies, for operators)
 multistream api | worker | recorder       processes.py (one process of the platform)
 multistream demo                          demo.py
 multistream up                            up.py (services, migrations and every process)
@@ -19,7 +20,17 @@ from __future__ import annotations
 
 import typer
 
-from multistream.cli import backup, contracts, db, demo, eventlog, processes, services, up
+from multistream.cli import (
+    backup,
+    check,
+    contracts,
+    db,
+    demo,
+    eventlog,
+    processes,
+    services,
+    up,
+)
 
 app = typer.Typer(
     help="Multistream: teaching-first live classes.",
@@ -27,6 +38,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("migrate")(db.migrate)
+app.command("check")(check.check)
 app.command("api")(processes.api)
 app.command("worker")(processes.worker)
 app.command("recorder")(processes.recorder)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -24,6 +26,30 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def _scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
+
+
+def code_heads() -> set[str]:
+    """The revisions this release's migrations end at: what `upgrade` brings a database to."""
+    return set(_scripts().get_heads())
+
+
+def unknown_revisions(revisions: set[str]) -> set[str]:
+    """Those of `revisions` that are not among this release's migrations (a database
+    migrated by a newer release)."""
+    scripts = _scripts()
+    unknown = set()
+    for revision in revisions:
+        try:
+            scripts.get_revision(revision)
+        except CommandError:
+            unknown.add(revision)
+    return unknown
 
 
 def current_heads(database_url: str) -> set[str]:

@@ -55,10 +55,14 @@ class RequestContextMiddleware:
                 REQUEST_SECONDS.labels(scope["method"], template, f"{status // 100}xx").observe(
                     elapsed
                 )
+                client = scope.get("client")
                 log.info(
                     "request",
                     method=scope["method"],
                     path=scope["path"],
+                    # The caller's address: behind nginx, the one uvicorn took from
+                    # X-Forwarded-For because the proxy is trusted (--forwarded-allow-ips).
+                    client=client[0] if client else None,
                     status=status,
                     duration_ms=round(elapsed * 1000, 1),
                 )

@@ -1,0 +1,28 @@
+"""`multistream check`: the settings and every dependency, in sentences an operator can
+act on; exit status 1 while anything is wrong (docs/deploy.md starts with it)."""
+
+from __future__ import annotations
+
+import typer
+
+from multistream.ops.check import Severity, run
+
+_LABELS = {Severity.ok: "ok", Severity.warning: "WARNING", Severity.problem: "PROBLEM"}
+
+
+def check() -> None:
+    """Check the production settings (the environment, as the services read it) and reach
+    every dependency: PostgreSQL and its schema, Redis, the object store and LiveKit."""
+    report = run()
+    for finding in report.findings:
+        typer.echo(f"{finding.subject:<13} {_LABELS[finding.severity]:<8} {finding.message}")
+    problems, warnings = len(report.problems), len(report.warnings)
+    if problems:
+        typer.echo(
+            f"{problems} problem{'s'[: problems != 1]} to fix before the platform can run "
+            "(docs/deploy.md).",
+            err=True,
+        )
+        raise typer.Exit(1)
+    summary = f", {warnings} warning{'s'[: warnings != 1]}" if warnings else ""
+    typer.echo(f"ready{summary}")
