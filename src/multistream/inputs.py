@@ -26,7 +26,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
-from fastapi.exceptions import RequestValidationError
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
@@ -166,6 +166,8 @@ async def check_inputs(connection: HTTPConnection) -> None:
         # Parsed (and kept) by FastAPI already, which answered for JSON that does not parse.
         errors.extend(_body_errors(await connection.json(), ("body",)))
     if errors:
+        if connection.scope["type"] == "websocket":
+            raise WebSocketRequestValidationError(errors)  # closes with 1008
         raise RequestValidationError(errors)
 
 

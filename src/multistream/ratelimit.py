@@ -123,7 +123,7 @@ class RateLimiter:
     def hit_address(self, kind: AddressKind, address: str) -> None:
         """Count one request from `address`; raise a 429 problem when it is over."""
         limit = self._address_limits[kind]
-        key = f"rl:{kind.value}:address:{address}"
+        key = _address_key(kind, limit, address)
         try:
             pipe = self._redis.pipeline(transaction=False)
             pipe.set(key, 0, ex=limit.seconds, nx=True)
@@ -149,7 +149,7 @@ class RateLimiter:
     def address_wait(self, kind: AddressKind, address: str) -> int:
         """Seconds until `address` may try again (0: now), without counting anything."""
         limit = self._address_limits[kind]
-        key = f"rl:{kind.value}:address:{address}"
+        key = _address_key(kind, limit, address)
         try:
             pipe = self._redis.pipeline(transaction=False)
             pipe.get(key)
@@ -165,7 +165,7 @@ class RateLimiter:
 
     def count_address(self, kind: AddressKind, address: str) -> None:
         limit = self._address_limits[kind]
-        key = f"rl:{kind.value}:address:{address}"
+        key = _address_key(kind, limit, address)
         try:
             pipe = self._redis.pipeline(transaction=False)
             pipe.set(key, 0, ex=limit.seconds, nx=True)
@@ -238,6 +238,12 @@ class RateLimiter:
 
 
 _ADDRESS_NOUNS = {AddressKind.signups: "sign-ups", AddressKind.login_failures: "failed sign-ins"}
+
+
+def _address_key(kind: AddressKind, limit: Limit, address: str) -> str:
+    # The window is in the key: apis with other windows (tests, a changed setting) on the
+    # same Redis keep counters of their own instead of stretching each other's.
+    return f"rl:{kind.value}:address:{limit.seconds}:{address}"
 
 
 def _seconds(ttl_ms: int, window: int) -> int:

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.apiclient import PASSWORD, ApiClient, Person
 
@@ -218,3 +220,15 @@ def test_the_connection_survives_an_error(api: ApiClient, owner: Person) -> None
             stream = response.extensions["network_stream"]
             addresses.add(stream.get_extra_info("client_addr"))
         assert len(addresses) == 1
+
+
+def test_a_socket_with_a_control_character_in_its_query_is_refused(
+    api: ApiClient, class_ids: dict[str, str]
+) -> None:
+    url = api.base_url.replace("http", "ws", 1)
+    with (
+        pytest.raises(InvalidStatus) as refused,
+        connect(f"{url}/api/v1/sessions/{class_ids['session_id']}/live?seq=%00"),
+    ):
+        pass
+    assert refused.value.response.status_code == 403  # refused before it was accepted
