@@ -19,8 +19,17 @@ from multistream.settings import Settings
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    # Many workers and recorders run at once: none serves metrics unless a test asks.
-    return Settings(env="test", log_json=False, worker_metrics_port=0, recorder_metrics_port=0)
+    # Many workers and recorders run at once: none serves metrics unless a test asks. Every
+    # test signs its people up from 127.0.0.1, on one Redis shared by parallel runs: the
+    # per-address limits are the tests' own (tests/integration/test_abuse_limits.py).
+    return Settings(
+        env="test",
+        log_json=False,
+        worker_metrics_port=0,
+        recorder_metrics_port=0,
+        rate_limit_signups_address="1000000/1",
+        rate_limit_login_failures_address="1000000/1",
+    )
 
 
 def _admin_engine(settings: Settings) -> sa.Engine:

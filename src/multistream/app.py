@@ -11,19 +11,19 @@ from typing import Any
 import redis.asyncio as aioredis
 import sqlalchemy as sa
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from redis import Redis as SyncRedis
 from sqlalchemy.orm import Session, sessionmaker
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import multistream.areas  # noqa: F401 - every area wired into the event log
-from multistream import problems, webapp
+from multistream import inputs, problems, webapp
 from multistream.access.dependencies import route_permission
 from multistream.aggregator.service import Aggregator
 from multistream.auth import routes as auth_routes
 from multistream.auth.keys import LocalKeyStore
-from multistream.auth.service import UnknownEmailThrottle
 from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
 from multistream.chat import routes as chat_routes
 from multistream.courses import routes as course_routes
@@ -70,7 +70,6 @@ class Resources:
     url_signer: UrlSigner
     keys: LocalKeyStore
     verifier: TokenVerifier
-    login_throttle: UnknownEmailThrottle
     hub: Hub
     media_watch: MediaWatch
     lifetime_watch: LifetimeWatch
@@ -113,11 +112,6 @@ class Resources:
             url_signer=UrlSigner(settings.secret_key.get_secret_value()),
             keys=keys,
             verifier=verifier,
-            login_throttle=UnknownEmailThrottle(
-                redis_sync,
-                max_failures=settings.login_max_failures,
-                lockout_seconds=settings.login_lockout_seconds,
-            ),
             hub=Hub(settings=settings, sessions=sessions, verifier=verifier),
             media_watch=MediaWatch(settings, sessions),
             lifetime_watch=LifetimeWatch(settings, sessions),
@@ -179,13 +173,15 @@ def make_verifier(settings: Settings, keys: LocalKeyStore) -> TokenVerifier:
 
 
 def _document_permissions(router: APIRouter) -> APIRouter:
-    """Write each operation's required permission into the OpenAPI document."""
+    """Write each operation's required permission, and the 409 any command may meet, into
+    the OpenAPI document."""
     for route in router.routes:
         if isinstance(route, APIRoute):
             extra = route.openapi_extra or {}
             # A route may say it itself, e.g. webhooks authenticated by their signature.
             extra.setdefault("x-permission", route_permission(route.dependant))
             route.openapi_extra = extra
+            problems.document_conflicts(route)
     return router
 
 
@@ -224,9 +220,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Teaching-first live classes: sessions, studio, interactions and replay.",
         lifespan=lifespan,
         responses=problems.PROBLEM_RESPONSES,
+        # Text without control characters, numbers in range: every route, one check.
+        dependencies=[Depends(inputs.check_inputs)],
     )
+    # Middleware, innermost first: the last one added sees the request first.
     problems.install(app)
     app.add_exception_handler(StoredResponse, _replay)
+    app.add_middleware(inputs.JsonBodyLimit, max_bytes=settings.json_body_max_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.web_origins,
@@ -235,6 +235,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestContextMiddleware)
+    if settings.trusted_proxies:
+        # The client's address and scheme as the proxies forwarded them, for everything after.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     for router in (
         ops_routes.router,
         storage_routes.router,

@@ -1,4 +1,5 @@
-"""Request-scoped dependencies shared by every router: resources and the database session.
+"""Request-scoped dependencies shared by every router: resources, the database session and
+the client's address.
 
 The request owns the transaction: `DbSession` opens it before the handler runs and
 commits it when the handler returns, before the response is sent (scope="function"), so a
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 if TYPE_CHECKING:
     from multistream.app import Resources
@@ -32,3 +34,13 @@ def _db_session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(_db_session, scope="function")]
+
+
+def _client_address(connection: HTTPConnection) -> str:
+    """Where the request comes from: the connection's peer, or, behind the proxies of
+    `trusted_proxies`, the address they forwarded (`create_app` puts uvicorn's
+    ProxyHeadersMiddleware in front)."""
+    return connection.client.host if connection.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(_client_address)]

@@ -20,9 +20,11 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from multistream.errors import DomainError, Forbidden, Invalid, NotFound
 
@@ -76,23 +78,46 @@ class ProblemDocument(BaseModel):
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ProblemDocument, "description": description}
     for status, description in {
+        400: "The body could not be read (`bad-request`)",
         401: "Not signed in, or the token is invalid (`unauthenticated`)",
         403: "Signed in, but not allowed (`forbidden`)",
         404: "No such resource, or not visible to the caller (`not-found`)",
+        413: "The body is over the size limit (`payload-too-large`)",
         422: "The request is invalid (`validation`, with `errors`)",
         500: "A bug on our side (`internal`, with `request_id`)",
+        503: "A dependency is not answering (`database-unavailable`…), with Retry-After",
     }.items()
 }
 
+_CONFLICT = {
+    "model": ProblemDocument,
+    "description": "Refused by the state it met (`invalid-transition`, `email-taken`…)",
+}
+
+
+def document_conflicts(route: APIRoute) -> None:
+    """Declare 409 on an operation that changes something: any command may meet a state
+    that refuses it, or an Idempotency-Key whose first request is still running."""
+    if (route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}:
+        route.responses.setdefault(409, _CONFLICT)
+
 
 def problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Label error responses as application/problem+json in an OpenAPI document."""
+    """Label error responses as application/problem+json in an OpenAPI document, whatever
+    the operation's success media type (a text/plain route's errors are problems too)."""
+    problem_schema = {"$ref": "#/components/schemas/ProblemDocument"}
     for methods in openapi.get("paths", {}).values():
         for operation in methods.values():
             for status, response in operation.get("responses", {}).items():
-                content = response.get("content", {})
-                if status[0] in "45" and "application/json" in content:
-                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+                if status[0] not in "45":
+                    continue
+                content = response.setdefault("content", {})
+                schema = next(
+                    (c["schema"] for c in content.values() if c.get("schema") == problem_schema),
+                    problem_schema,
+                )
+                content.clear()
+                content[PROBLEM_CONTENT_TYPE] = {"schema": schema}
     return openapi
 
 
@@ -236,6 +261,8 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else title + "."
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"There is nothing at {request.url.path}."
+    if exc.status_code == 400 and detail == "There was an error parsing the body":
+        detail = "The request body could not be read; send JSON, encoded as UTF-8."
     problem = Problem(exc.status_code, slug, title, detail, headers=dict(exc.headers or {}))
     return problem_response(problem, request)
 
@@ -253,6 +280,22 @@ async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, request)
 
 
+async def _handle_bad_data(request: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL refused a value (SQLSTATE class 22: out of range, NUL, bad encoding). The
+    request checks (`multistream.inputs`) should have caught it first: log it, and answer
+    as the client's mistake it is rather than as a crash."""
+    log.warning("database refused a value", path=request.url.path, error=str(exc).split("\n")[0])
+    problem = Problem(
+        422,
+        "validation",
+        "Invalid request",
+        "A value is out of range or holds characters that cannot be stored; nothing was"
+        " changed. Check the numbers and text you sent.",
+        errors=[],
+    )
+    return problem_response(problem, request)
+
+
 async def _handle_database_down(request: Request, exc: Exception) -> JSONResponse:
     """PostgreSQL did not answer, or every pooled connection is busy: say so, quickly."""
     log.warning("database unavailable", path=request.url.path, error=type(exc).__name__)
@@ -266,9 +309,39 @@ async def _handle_database_down(request: Request, exc: Exception) -> JSONRespons
     return problem_response(problem, request)
 
 
+class UnexpectedErrors:
+    """Answer an unexpected exception with the `internal` problem, as the innermost
+    middleware, and do not raise it on: the server would then drop the keep-alive
+    connection, and the client's next request on it would fail too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:
+                raise  # half a response went out: only closing the connection ends it
+            response = await _handle_unexpected(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(UnexpectedErrors)
     app.add_exception_handler(Problem, _handle_problem)
     app.add_exception_handler(DomainError, _handle_domain_error)
+    app.add_exception_handler(sa_exc.DataError, _handle_bad_data)
     app.add_exception_handler(sa_exc.OperationalError, _handle_database_down)
     app.add_exception_handler(sa_exc.TimeoutError, _handle_database_down)
     app.add_exception_handler(RequestValidationError, _handle_validation)

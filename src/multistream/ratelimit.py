@@ -1,17 +1,27 @@
-"""Rate limits per user and per session, counted in Redis, failing open.
+"""Rate limits per user, per session and per client address, counted in Redis, failing open.
 
 A limit is "COUNT/SECONDS" (a setting): at most COUNT hits in a fixed window of SECONDS.
-Each kind of input (chat, questions, votes, reactions) has a limit per user in a session
-and a limit for the whole session. Past either, `hit` raises a 429 `rate-limited` problem
-with `Retry-After` (seconds until the window ends). When Redis does not answer, the hit
-is allowed and a warning is logged: a class keeps working without its limits rather than
-stopping.
+Each kind of input in a class (chat, questions, votes, reactions, joins) has a limit per
+user in a session and a limit for the whole session. Past either, `hit` raises a 429
+`rate-limited` problem with `Retry-After` (seconds until the window ends).
+
+Sign-ups and failed sign-ins are counted per client address (`hit_address`,
+`address_wait`, `count_address`), and failed sign-ins also per account *and* address
+(`login_wait`, `login_failed`, `login_succeeded`): after `login_max_failures` failures in a
+row each further attempt from that address must wait, 1 s, then 2, 4… up to
+`login_lockout_seconds`. An attacker elsewhere slows down only their own attempts: the
+account's owner, signing in from their own address, is never locked out by them.
+
+When Redis does not answer, the hit is allowed and a warning is logged: a class keeps
+working without its limits rather than stopping.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import math
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +47,14 @@ class RateKind(enum.StrEnum):
     questions = "questions"
     votes = "votes"
     reactions = "reactions"
+    joins = "joins"
+
+
+class AddressKind(enum.StrEnum):
+    """What is counted per client address."""
+
+    signups = "signups"
+    login_failures = "login_failures"
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ _NOUNS = {
     RateKind.questions: "questions",
     RateKind.votes: "votes",
     RateKind.reactions: "reactions",
+    RateKind.joins: "joins",
 }
 
 
@@ -68,6 +87,13 @@ class RateLimiter:
             )
             for kind in RateKind
         }
+        self._address_limits = {
+            kind: Limit.parse(getattr(settings, f"rate_limit_{kind.value}_address"))
+            for kind in AddressKind
+        }
+        self._login_free_failures = settings.login_max_failures
+        self._login_longest_wait = settings.login_lockout_seconds
+        self._login_memory = settings.login_failure_memory_seconds
 
     def hit(self, kind: RateKind, *, session_id: uuid.UUID, user_id: uuid.UUID) -> None:
         """Count one input; raise a 429 problem when the user or the session is over."""
@@ -92,9 +118,113 @@ class RateLimiter:
         if session_count > per_session.count:
             self._reject(kind, "session", session_ttl, per_session)
 
+    # --- per client address ------------------------------------------------------------
+
+    def hit_address(self, kind: AddressKind, address: str) -> None:
+        """Count one request from `address`; raise a 429 problem when it is over."""
+        limit = self._address_limits[kind]
+        key = _address_key(kind, limit, address)
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.set(key, 0, ex=limit.seconds, nx=True)
+            pipe.incr(key)
+            pipe.pttl(key)
+            _, count, ttl = pipe.execute()
+        except RedisError as exc:
+            self._fail_open(kind.value, exc)
+            return
+        if count > limit.count:
+            RATE_LIMIT_REJECTIONS.labels(kind.value, "address").inc()
+            retry_after = _seconds(ttl, limit.seconds)
+            raise Problem(
+                429,
+                "rate-limited",
+                "Too many requests",
+                f"Too many {_ADDRESS_NOUNS[kind]} from your network (at most {limit.count}"
+                f" every {limit.seconds} s). Try again in {retry_after} s.",
+                headers={"Retry-After": str(retry_after)},
+                retry_after=retry_after,
+            )
+
+    def address_wait(self, kind: AddressKind, address: str) -> int:
+        """Seconds until `address` may try again (0: now), without counting anything."""
+        limit = self._address_limits[kind]
+        key = _address_key(kind, limit, address)
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.get(key)
+            pipe.pttl(key)
+            count, ttl = pipe.execute()
+        except RedisError as exc:
+            self._fail_open(kind.value, exc)
+            return 0
+        if int(count or 0) < limit.count:
+            return 0
+        RATE_LIMIT_REJECTIONS.labels(kind.value, "address").inc()
+        return _seconds(ttl, limit.seconds)
+
+    def count_address(self, kind: AddressKind, address: str) -> None:
+        limit = self._address_limits[kind]
+        key = _address_key(kind, limit, address)
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.set(key, 0, ex=limit.seconds, nx=True)
+            pipe.incr(key)
+            pipe.execute()
+        except RedisError as exc:
+            self._fail_open(kind.value, exc)
+
+    # --- failed sign-ins per account and address: a growing wait, never a lock -----------
+
+    @staticmethod
+    def _login_key(account: str, address: str) -> str:
+        digest = hashlib.sha256(account.lower().encode()).hexdigest()
+        return f"rl:login:{digest}:{address}"
+
+    def login_wait(self, *, account: str, address: str) -> int:
+        """Seconds before `address` may try `account` again (0: now)."""
+        try:
+            failures, last_ms = self._redis.hmget(
+                self._login_key(account, address), ["failures", "last_ms"]
+            )
+        except RedisError as exc:
+            self._fail_open("logins", exc)
+            return 0
+        beyond = int(failures or 0) - self._login_free_failures
+        if beyond < 0:
+            return 0
+        wait_ms: int = min(self._login_longest_wait, 2 ** min(beyond, 30)) * 1000
+        left_ms = int(last_ms or 0) + wait_ms - int(time.time() * 1000)
+        if left_ms <= 0:
+            return 0
+        RATE_LIMIT_REJECTIONS.labels("logins", "account_address").inc()
+        return max(1, math.ceil(left_ms / 1000))
+
+    def login_failed(self, *, account: str, address: str) -> None:
+        key = self._login_key(account, address)
+        try:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.hincrby(key, "failures", 1)
+            pipe.hset(key, "last_ms", int(time.time() * 1000))
+            pipe.expire(key, self._login_memory)
+            pipe.execute()
+        except RedisError as exc:
+            self._fail_open("logins", exc)
+
+    def login_succeeded(self, *, account: str, address: str) -> None:
+        try:
+            self._redis.delete(self._login_key(account, address))
+        except RedisError as exc:
+            self._fail_open("logins", exc)
+
+    @staticmethod
+    def _fail_open(kind: str, exc: RedisError) -> None:
+        RATE_LIMIT_FAIL_OPEN.labels(kind).inc()
+        log.warning("rate limit skipped: redis unavailable", kind=kind, error=str(exc))
+
     def _reject(self, kind: RateKind, scope: str, ttl_ms: int, limit: Limit) -> None:
         RATE_LIMIT_REJECTIONS.labels(kind.value, scope).inc()
-        retry_after = max(1, math.ceil(ttl_ms / 1000)) if ttl_ms > 0 else limit.seconds
+        retry_after = _seconds(ttl_ms, limit.seconds)
         who = "You are sending" if scope == "user" else "This class is receiving"
         raise Problem(
             429,
@@ -105,3 +235,17 @@ class RateLimiter:
             headers={"Retry-After": str(retry_after)},
             retry_after=retry_after,
         )
+
+
+_ADDRESS_NOUNS = {AddressKind.signups: "sign-ups", AddressKind.login_failures: "failed sign-ins"}
+
+
+def _address_key(kind: AddressKind, limit: Limit, address: str) -> str:
+    # The window is in the key: apis with other windows (tests, a changed setting) on the
+    # same Redis keep counters of their own instead of stretching each other's.
+    return f"rl:{kind.value}:address:{limit.seconds}:{address}"
+
+
+def _seconds(ttl_ms: int, window: int) -> int:
+    """Whole seconds left in a window (its length when Redis gives no expiry)."""
+    return max(1, math.ceil(int(ttl_ms) / 1000)) if int(ttl_ms) > 0 else window

@@ -6,27 +6,32 @@ has a development default, so a fresh checkout runs against the local services t
 services default to the configured local ports; set `DATABASE_URL` and friends to point
 at managed services instead.
 
-In production (`MULTISTREAM_ENV=production`) the application refuses to start while any
-secret still has its development default.
+In production (`MULTISTREAM_ENV=production`) the application refuses to start with a
+weak or development secret, development LiveKit keys or origins, or no TLS in front of it
+(`multistream.production` says which and what to set).
 """
 
 from __future__ import annotations
 
 import enum
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from multistream.production import (
+    DEV_LIVEKIT_API_KEY,
+    DEV_LIVEKIT_API_SECRET,
+    DEV_POSTGRES_PASSWORD,
+    DEV_S3_SECRET_KEY,
+    DEV_SECRET_KEY,
+    production_refusals,
+)
 
-# Development defaults for secrets. Known to everyone, so refused in production.
-DEV_POSTGRES_PASSWORD = "multistream-dev"  # noqa: S105
-DEV_S3_SECRET_KEY = "multistream-dev-secret"  # noqa: S105
-DEV_LIVEKIT_API_SECRET = "multistream-dev-livekit-secret-0123456789abcdef"  # noqa: S105
-DEV_SECRET_KEY = "multistream-dev-signing-key-change-me-in-production"  # noqa: S105
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Environment(enum.StrEnum):
@@ -68,6 +73,14 @@ class Settings(BaseSettings):
     """Where browsers reach the api; defaults to http://{api_host}:{api_port}."""
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     """Signs short-lived URLs of the filesystem store and other server-side tokens."""
+    trusted_proxies: list[str] = []
+    """Addresses or networks (CIDR) of the reverse proxies in front of the api, whose
+    X-Forwarded-For and X-Forwarded-Proto are believed: the client's address (per-address
+    limits, logs) is the last one in X-Forwarded-For that is not one of them. Empty: the
+    address the connection comes from. Required in production (TLS ends at a proxy)."""
+    json_body_max_bytes: Annotated[int, Field(ge=1024, le=64 * 1024**2)] = 1024**2
+    """Largest request body outside the upload routes; bigger ones get 413 before they are
+    read (uploads have `asset_max_bytes`)."""
 
     # --- local services (used by `multistream services`) ----------------------------
     data_dir: Path = PROJECT_ROOT / ".multistream"
@@ -100,7 +113,7 @@ class Settings(BaseSettings):
     presigned_url_ttl_seconds: Annotated[int, Field(ge=10, le=3600)] = 300
     livekit_url: str = Field("", validation_alias=_env("LIVEKIT_URL"))
     """Empty string disables live media (the api reports it as `disabled`)."""
-    livekit_api_key: str = Field("multistream-dev", validation_alias=_env("LIVEKIT_API_KEY"))
+    livekit_api_key: str = Field(DEV_LIVEKIT_API_KEY, validation_alias=_env("LIVEKIT_API_KEY"))
     livekit_api_secret: SecretStr = Field(
         SecretStr(DEV_LIVEKIT_API_SECRET), validation_alias=_env("LIVEKIT_API_SECRET")
     )
@@ -123,7 +136,13 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: Annotated[int, Field(ge=60, le=3600)] = 900
     refresh_token_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86400)] = 30 * 86400
     login_max_failures: Annotated[int, Field(ge=1, le=100)] = 10
+    """Failed sign-ins in a row, for one account from one address, before each further
+    attempt from that address must wait (1 s, then twice as long each time)."""
     login_lockout_seconds: Annotated[int, Field(ge=1, le=86400)] = 900
+    """The longest of those waits."""
+    login_failure_memory_seconds: Annotated[int, Field(ge=60, le=30 * 86400)] = 86400
+    """Failed sign-ins of an account from an address are forgotten this long after the last
+    one (or at a successful sign-in from that address)."""
     idempotency_claim_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
     """How long an `Idempotency-Key` may stay claimed by a request that has not answered
     before a retry takes it over (its api process died mid-request); far above any request."""
@@ -146,6 +165,15 @@ class Settings(BaseSettings):
     rate_limit_votes_session: RateText = "10000/10"
     rate_limit_reactions: RateText = "30/10"
     rate_limit_reactions_session: RateText = "20000/10"
+    rate_limit_joins: RateText = "20/60"
+    """Joins of a class (media token and state) by one person."""
+    rate_limit_joins_session: RateText = "3000/10"
+    """Joins of one class by everyone."""
+    rate_limit_signups_address: RateText = "1000/3600"
+    """Sign-ups from one client address (a campus behind one address signs up together)."""
+    rate_limit_login_failures_address: RateText = "300/600"
+    """Failed sign-ins from one client address, whatever the accounts; past it every sign-in
+    from that address waits for the window's end."""
 
     # --- interactions: throttled announcements (see aggregator/) -----------------------
     tally_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
@@ -266,6 +294,19 @@ class Settings(BaseSettings):
     """How often the gateway checks that every open socket's user may still join its
     class (removed from the course: closed with 4403)."""
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"MULTISTREAM_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+                    ' (write e.g. ["10.0.0.5", "10.1.0.0/16"])'
+                ) from None
+        return value
+
     @field_validator("storage_dir", "asr_cache_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -291,12 +332,16 @@ class Settings(BaseSettings):
             self.public_url = f"http://{self.api_host}:{self.api_port}"
         self.public_url = self.public_url.rstrip("/")
         if not self.allowed_origins:
-            self.allowed_origins = [
-                self.public_url,
-                f"http://localhost:{self.api_port}",
-                "http://127.0.0.1:5173",
-                "http://localhost:5173",
-            ]
+            self.allowed_origins = (
+                [self.public_url]
+                if self.env is Environment.production
+                else [
+                    self.public_url,
+                    f"http://localhost:{self.api_port}",
+                    "http://127.0.0.1:5173",
+                    "http://localhost:5173",
+                ]
+            )
         if self.auth_provider == "clerk":
             if not self.clerk_issuer:
                 raise ValueError("MULTISTREAM_CLERK_ISSUER is required when auth_provider=clerk")
@@ -312,26 +357,13 @@ class Settings(BaseSettings):
                 "MULTISTREAM_ASR_CHUNK_MAX_SECONDS must be at least MULTISTREAM_ASR_CHUNK_SECONDS"
             )
         if self.env is Environment.production:
-            self._refuse_development_secrets()
+            refusals = production_refusals(self)
+            if refusals:
+                raise ValueError(
+                    "production mode (MULTISTREAM_ENV=production) refuses to start:\n- "
+                    + "\n- ".join(refusals)
+                )
         return self
-
-    def _refuse_development_secrets(self) -> None:
-        defaults: dict[str, tuple[Any, str]] = {
-            "MULTISTREAM_SECRET_KEY": (self.secret_key, DEV_SECRET_KEY),
-            "LIVEKIT_API_SECRET": (self.livekit_api_secret, DEV_LIVEKIT_API_SECRET),
-        }
-        if self.storage_backend is StorageBackend.s3:
-            defaults["S3_SECRET_ACCESS_KEY"] = (self.s3_secret_access_key, DEV_S3_SECRET_KEY)
-        offending = [
-            name for name, (value, dev) in defaults.items() if value.get_secret_value() == dev
-        ]
-        if DEV_POSTGRES_PASSWORD in self.database_url:
-            offending.append("DATABASE_URL")
-        if offending:
-            raise ValueError(
-                "production mode refuses development default secrets; set "
-                + ", ".join(sorted(offending))
-            )
 
     @property
     def database_url_sync(self) -> str:

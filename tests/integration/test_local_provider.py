@@ -1,4 +1,6 @@
-"""The built-in identity provider: sign-up, sign-in with lockout, refresh rotation."""
+"""The built-in identity provider: sign-up, sign-in with growing waits after failures
+(tests/integration/test_abuse_limits.py: per address, and not for the owner elsewhere),
+refresh rotation."""
 
 from __future__ import annotations
 
@@ -73,7 +75,9 @@ def test_unknown_email_and_wrong_password_answer_the_same(api: ApiClient) -> Non
     }
 
 
-def test_ten_wrong_passwords_lock_the_account(api: ApiClient, api_settings: Settings) -> None:
+def test_ten_wrong_passwords_make_the_next_attempt_wait(
+    api: ApiClient, api_settings: Settings
+) -> None:
     email = _email()
     api.signup("Forgetful", email=email)
     assert api_settings.login_max_failures == 10
@@ -88,7 +92,7 @@ def test_ten_wrong_passwords_lock_the_account(api: ApiClient, api_settings: Sett
     assert _login(api, email, PASSWORD)[0] == 200
 
 
-def test_unknown_emails_lock_the_same_way(api: ApiClient) -> None:
+def test_unknown_emails_wait_the_same_way(api: ApiClient) -> None:
     email = _email()
     for _ in range(10):
         assert _login(api, email, "guess")[0] == 401

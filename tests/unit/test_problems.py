@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 from multistream import problems
 from multistream.ops.middleware import RequestContextMiddleware
+from tests.throwaway import free_port
 
 
 class CourseIn(BaseModel):
@@ -95,3 +101,31 @@ def test_request_id_is_generated_and_echoed(client: TestClient) -> None:
     assert len(response.headers["x-request-id"]) == 32
     bad = client.post("/courses", json={"title": "x"}, headers={"X-Request-ID": "bad id!"})
     assert bad.headers["x-request-id"] != "bad id!"
+
+
+def test_the_connection_survives_an_internal_error() -> None:
+    """The 500 is the last word on its request, not on the connection: the server is not
+    handed the exception, so it keeps the keep-alive connection for the next request."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(make_app(), host="127.0.0.1", port=port, log_config=None, lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive()
+            time.sleep(0.02)
+        limits = httpx.Limits(max_connections=1)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", limits=limits) as http:
+            boom = http.get("/boom")
+            address = boom.extensions["network_stream"].get_extra_info("client_addr")
+            after = http.post("/courses", json={"title": "Biology"})
+            assert after.extensions["network_stream"].get_extra_info("client_addr") == address
+        assert boom.status_code == 500
+        assert boom.json()["type"] == "internal"
+        assert boom.headers.get("connection") != "close"
+        assert after.status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -6,10 +6,14 @@ from pydantic import ValidationError
 from multistream.settings import PROJECT_ROOT, Settings
 
 STRONG = {
-    "secret_key": "s" * 48,
-    "livekit_api_secret": "l" * 48,
-    "s3_secret_access_key": "k" * 40,
-    "database_url": "postgresql://app:a-real-password@db.internal:5432/multistream",
+    "secret_key": "q8Zr2VJx0mTgKc5bH1yWnPaE7uLs4DfR9iXoBv3N6kQe",
+    "livekit_api_secret": "Yt7Hn2Lq9VcX4mZb1RkWs8Jd5PgFa3Ue6NoEiC0ThBr",
+    "s3_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8vL2",
+    "database_url": "postgresql://app:Vb7qX2mL9tRk4Wz8@db.internal:5432/multistream",
+    "livekit_api_key": "APIq7Rt2Xm9Kc4",
+    "livekit_url": "wss://media.class.example.edu",
+    "public_url": "https://class.example.edu",
+    "trusted_proxies": ["10.0.0.5"],
 }
 
 
@@ -41,6 +45,66 @@ def test_media_disabled_leaves_no_livekit_url(monkeypatch: pytest.MonkeyPatch) -
 def test_production_accepts_real_secrets() -> None:
     settings = Settings(env="production", **STRONG)
     assert settings.env == "production"
+    # No development origins are added in production: the public URL alone.
+    assert settings.allowed_origins == ["https://class.example.edu"]
+
+
+def _refusal(**changes: object) -> str:
+    with pytest.raises(ValidationError) as refused:
+        Settings(env="production", **{**STRONG, **changes})
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "variable", "reason"),
+    [
+        ({"secret_key": "x" * 20}, "MULTISTREAM_SECRET_KEY", "20 characters long"),
+        ({"secret_key": "ab" * 30}, "MULTISTREAM_SECRET_KEY", "too predictable"),
+        ({"secret_key": "please-change-me-" * 3}, "MULTISTREAM_SECRET_KEY", "placeholder"),
+        ({"livekit_api_secret": "abc123" * 6}, "LIVEKIT_API_SECRET", "too predictable"),
+        ({"s3_secret_access_key": "minio123"}, "S3_SECRET_ACCESS_KEY", "characters long"),
+        (
+            {"database_url": "postgresql://app:password@db:5432/multistream"},
+            "DATABASE_URL",
+            "characters long",
+        ),
+        ({"livekit_api_key": "multistream-dev"}, "LIVEKIT_API_KEY", "development key"),
+        ({"livekit_api_key": "devkey"}, "LIVEKIT_API_KEY", "development key"),
+        ({"livekit_url": "ws://media.internal:7880"}, "LIVEKIT_URL", "wss://"),
+        (
+            {"allowed_origins": ["https://class.example.edu", "http://localhost:5173"]},
+            "MULTISTREAM_ALLOWED_ORIGINS",
+            "http://localhost:5173",
+        ),
+        (
+            {"allowed_origins": ["https://127.0.0.1:5173"]},
+            "MULTISTREAM_ALLOWED_ORIGINS",
+            "https:// origins",
+        ),
+        ({"public_url": "http://class.example.edu"}, "MULTISTREAM_PUBLIC_URL", "https://"),
+        ({"trusted_proxies": []}, "MULTISTREAM_TRUSTED_PROXIES", "reverse proxy"),
+    ],
+)
+def test_production_refuses_weak_or_development_settings(
+    changes: dict[str, object], variable: str, reason: str
+) -> None:
+    message = _refusal(**changes)
+    assert variable in message
+    assert reason in message
+    assert message.count("\n- ") == 1, message  # that one refusal, nothing else
+
+
+def test_production_lists_every_refusal_at_once() -> None:
+    message = _refusal(secret_key="short", livekit_url="ws://x", trusted_proxies=[])
+    assert message.count("\n- ") == 3
+    for variable in ("MULTISTREAM_SECRET_KEY", "LIVEKIT_URL", "MULTISTREAM_TRUSTED_PROXIES"):
+        assert f"set {variable}" in message or f"{variable} is" in message
+
+
+def test_trusted_proxies_must_be_addresses() -> None:
+    assert Settings(trusted_proxies=["10.0.0.5", "10.1.0.0/16", "::1"]).trusted_proxies
+    with pytest.raises(ValidationError, match="not an IP address or network"):
+        Settings(trusted_proxies=["proxy.internal"])
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from multistream.auth.schemas import (
     UserRead,
 )
 from multistream.db.engine import transaction
-from multistream.dependencies import AppResources, DbSession
+from multistream.dependencies import AppResources, ClientAddress, DbSession
 from multistream.eventlog.models import WebhookProvider, WebhookReceipt
 from multistream.ops.metrics import WEBHOOKS
 from multistream.problems import Problem, not_found
@@ -45,9 +45,18 @@ def _require_local_provider(resources: AppResources) -> None:
         raise not_found("The local sign-in")
 
 
-@local_router.post("/signup", status_code=201, summary="Create a local account")
+@local_router.post(
+    "/signup",
+    status_code=201,
+    summary="Create a local account",
+    responses={429: {"description": "rate-limited: too many sign-ups from the address"}},
+)
 def signup(
-    body: SignupRequest, request: Request, db: DbSession, resources: AppResources
+    body: SignupRequest,
+    request: Request,
+    db: DbSession,
+    resources: AppResources,
+    address: ClientAddress,
 ) -> TokenPair:
     _require_local_provider(resources)
     return service.signup(
@@ -58,15 +67,22 @@ def signup(
         password=body.password,
         display_name=body.display_name,
         authorized_party=_authorized_party(request, resources),
+        limiter=resources.rate_limiter,
+        address=address,
     )
 
 
 @local_router.post(
     "/login",
     summary="Sign in with email and password",
-    responses={401: {"description": "invalid-credentials"}, 429: {"description": "locked"}},
+    responses={
+        401: {"description": "invalid-credentials"},
+        429: {"description": "too-many-attempts: wait Retry-After seconds"},
+    },
 )
-def login(body: LoginRequest, request: Request, resources: AppResources) -> TokenPair:
+def login(
+    body: LoginRequest, request: Request, resources: AppResources, address: ClientAddress
+) -> TokenPair:
     _require_local_provider(resources)
     # Its own transaction: a failed attempt is counted (committed) and then refused.
     with transaction(resources.sessions) as db:
@@ -74,7 +90,8 @@ def login(body: LoginRequest, request: Request, resources: AppResources) -> Toke
             db,
             settings=resources.settings,
             keys=resources.keys,
-            throttle=resources.login_throttle,
+            limiter=resources.rate_limiter,
+            address=address,
             email=str(body.email),
             password=body.password,
             authorized_party=_authorized_party(request, resources),

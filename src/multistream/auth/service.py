@@ -1,9 +1,11 @@
 """Accounts and sessions of people: local sign-up and sign-in, token refresh, Clerk users.
 
 Sign-in answers the same for "no such account" and "wrong password", and takes as long
-(a dummy argon2 verification). After `login_max_failures` wrong passwords in a row an
-account is locked for `login_lockout_seconds`; unknown emails are counted the same way
-in Redis, so the lockout does not reveal which emails have accounts either.
+(a dummy argon2 verification). Failed sign-ins are counted in Redis by the rate limiter,
+per client address and per account and address (`multistream.ratelimit`): past
+`login_max_failures` in a row, attempts from that address wait longer and longer, but
+the account is never locked for its owner elsewhere. Unknown emails are counted the same
+way, so the waits do not reveal which emails have accounts either.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import secrets
 import uuid
 from typing import Any
 
-import redis
 import sqlalchemy as sa
 import structlog
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +29,7 @@ from multistream.auth.schemas import TokenPair, UserRead
 from multistream.auth.tokens import VerifiedToken, issue_access_token
 from multistream.db.base import new_id
 from multistream.problems import Problem
+from multistream.ratelimit import AddressKind, RateLimiter
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -42,13 +44,14 @@ def invalid_credentials() -> Problem:
 
 
 def too_many_attempts(retry_after: int) -> Problem:
-    minutes = max(1, round(retry_after / 60))
+    when = f"{retry_after} s" if retry_after < 120 else f"about {round(retry_after / 60)} minutes"
     return Problem(
         429,
         "too-many-attempts",
         "Too many attempts",
-        f"Too many failed sign-ins. Try again in about {minutes} minute(s).",
+        f"Too many failed sign-ins from your network. Try again in {when}.",
         headers={"Retry-After": str(retry_after)},
+        retry_after=retry_after,
     )
 
 
@@ -141,7 +144,10 @@ def signup(
     password: str,
     display_name: str,
     authorized_party: str,
+    limiter: RateLimiter,
+    address: str,
 ) -> TokenPair:
+    limiter.hit_address(AddressKind.signups, address)
     if _find_local_user(db, email) is not None:
         raise Problem(
             409,
@@ -166,71 +172,35 @@ def signup(
     )
 
 
-class UnknownEmailThrottle:
-    """Counts failed sign-ins for emails without an account, in Redis. Fails open."""
-
-    def __init__(self, client: redis.Redis, *, max_failures: int, lockout_seconds: int) -> None:
-        self._redis = client
-        self._max = max_failures
-        self._lockout = lockout_seconds
-
-    def _key(self, email: str) -> str:
-        return "login-failures:" + hashlib.sha256(email.lower().encode()).hexdigest()
-
-    def locked_for(self, email: str) -> int:
-        try:
-            count = int(self._redis.get(self._key(email)) or 0)
-            return int(self._redis.ttl(self._key(email))) if count >= self._max else 0
-        except redis.RedisError:
-            log.warning("login throttle unavailable; failing open")
-            return 0
-
-    def record_failure(self, email: str) -> None:
-        try:
-            with self._redis.pipeline() as pipe:
-                pipe.incr(self._key(email))
-                pipe.expire(self._key(email), self._lockout)
-                pipe.execute()
-        except redis.RedisError:
-            log.warning("login throttle unavailable; failing open")
-
-
 def login(
     db: Session,
     *,
     settings: Settings,
     keys: LocalKeyStore,
-    throttle: UnknownEmailThrottle,
+    limiter: RateLimiter,
+    address: str,
     email: str,
     password: str,
     authorized_party: str,
 ) -> Issued | Refused:
-    user = _find_local_user(db, email)
-    credential = db.get(LocalCredential, user.id, with_for_update=True) if user else None
-    now = _now()
+    wait = max(
+        limiter.address_wait(AddressKind.login_failures, address),
+        limiter.login_wait(account=email, address=address),
+    )
+    if wait:
+        return Refused(too_many_attempts(wait))
 
-    if credential is None:
-        passwords.verify_password(None, password)  # same work as a real check
-        if locked := throttle.locked_for(email):
-            return Refused(too_many_attempts(locked))
-        throttle.record_failure(email)
+    user = _find_local_user(db, email)
+    credential = db.get(LocalCredential, user.id) if user else None
+    # An unknown email costs the same argon2 work as a wrong password.
+    if not passwords.verify_password(credential.password_hash if credential else None, password):
+        limiter.count_address(AddressKind.login_failures, address)
+        limiter.login_failed(account=email, address=address)
         return Refused(invalid_credentials())
 
     assert user is not None
-    if credential.locked_until is not None and credential.locked_until > now:
-        passwords.verify_password(None, password)
-        return Refused(too_many_attempts(int((credential.locked_until - now).total_seconds())))
-
-    if not passwords.verify_password(credential.password_hash, password):
-        credential.failed_attempts += 1
-        if credential.failed_attempts >= settings.login_max_failures:
-            credential.failed_attempts = 0
-            credential.locked_until = now + dt.timedelta(seconds=settings.login_lockout_seconds)
-            log.warning("account locked after failed sign-ins", user_id=str(user.id))
-        return Refused(invalid_credentials())
-
-    credential.failed_attempts = 0
-    credential.locked_until = None
+    assert credential is not None
+    limiter.login_succeeded(account=email, address=address)
     if passwords.needs_rehash(credential.password_hash):
         credential.password_hash = passwords.hash_password(password)
     tokens = _issue(

@@ -26,7 +26,8 @@ def api(
         port=port or settings.api_port,
         reload=reload,
         log_config=None,
-        proxy_headers=True,
+        # The api believes forwarded addresses from MULTISTREAM_TRUSTED_PROXIES only.
+        proxy_headers=False,
         ws_per_message_deflate=False,
     )
 

@@ -71,8 +71,8 @@ WS_LOG_READS = Counter(
 # --- rate limits (multistream.ratelimit) --------------------------------------------------
 RATE_LIMIT_REJECTIONS = Counter(
     "multistream_rate_limit_rejections_total",
-    "Inputs refused with 429, by kind (chat, questions, votes, reactions) and scope (user,"
-    " session).",
+    "Inputs refused with 429, by kind (chat, questions, votes, reactions, joins, signups,"
+    " login_failures, logins) and scope (user, session, address, account_address).",
     ["kind", "scope"],
 )
 RATE_LIMIT_FAIL_OPEN = Counter(

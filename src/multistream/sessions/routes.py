@@ -25,6 +25,7 @@ from multistream.media.errors import InvalidWebhook
 from multistream.media.webhooks import verify_webhook
 from multistream.ops.metrics import WEBHOOKS
 from multistream.problems import Problem
+from multistream.ratelimit import LIMITED
 from multistream.recording import recorder
 from multistream.recording import service as recordings
 from multistream.sessions import domain, rooms, state
@@ -132,12 +133,19 @@ def end_session(
     return ended
 
 
-@router.post("/sessions/{session_id}/join", summary="Join a class: media token and state")
+@router.post(
+    "/sessions/{session_id}/join", summary="Join a class: media token and state", responses=LIMITED
+)
 def join_session(
     access: Join, db: DbSession, resources: AppResources, idem: Idempotent
 ) -> JoinResponse:
     joined = sessions.join(
-        db, session=access.session, user=access.user, role=access.role, settings=resources.settings
+        db,
+        session=access.session,
+        user=access.user,
+        role=access.role,
+        settings=resources.settings,
+        rate_limiter=resources.rate_limiter,
     )
     return idem.remember(db, joined)
 

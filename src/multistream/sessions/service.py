@@ -27,6 +27,7 @@ from multistream.media.schemas import WebhookEvent
 from multistream.media.tokens import mint_join_token
 from multistream.media.webhooks import record_receipt
 from multistream.pipeline import runs as pipeline_runs
+from multistream.ratelimit import RateKind, RateLimiter
 from multistream.recording import service as recordings
 from multistream.sessions import domain, state
 from multistream.sessions.models import (
@@ -193,10 +194,17 @@ def room_name(session: LiveSession) -> str:
 
 
 def join(
-    db: Session, *, session: LiveSession, user: User, role: CourseRole | None, settings: Settings
+    db: Session,
+    *,
+    session: LiveSession,
+    user: User,
+    role: CourseRole | None,
+    settings: Settings,
+    rate_limiter: RateLimiter,
 ) -> JoinResponse:
     """Record the participant (and log the first join), and hand out media credentials
-    while the class is live."""
+    while the class is live. Joins are rate limited per person and per class."""
+    rate_limiter.hit(RateKind.joins, session_id=session.id, user_id=user.id)
     session_role = SESSION_ROLE[role] if role is not None else SessionRole.host
     inserted, on_stage = db.execute(
         pg_insert(Participant)

@@ -2622,6 +2622,15 @@ export interface operations {
                     "application/json": components["schemas"]["AssetRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -2649,6 +2658,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -2660,6 +2678,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2690,6 +2717,15 @@ export interface operations {
                     "application/json": components["schemas"]["CoursePage"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -2717,6 +2753,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -2728,6 +2773,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2759,6 +2813,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -2786,6 +2849,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -2797,6 +2878,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2826,6 +2916,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -2853,6 +2952,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -2864,6 +2972,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2897,6 +3014,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -2924,6 +3050,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -2935,6 +3079,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2964,6 +3117,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -2991,6 +3153,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3002,6 +3182,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3031,6 +3220,15 @@ export interface operations {
                     "application/json": components["schemas"]["AssetList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3058,6 +3256,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3069,6 +3276,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3122,6 +3338,15 @@ export interface operations {
                     "application/json": components["schemas"]["AssetRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3142,6 +3367,15 @@ export interface operations {
             };
             /** @description No such resource, or not visible to the caller (`not-found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3216,6 +3450,15 @@ export interface operations {
                     "application/json": components["schemas"]["InviteList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3243,6 +3486,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3254,6 +3506,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3287,6 +3548,15 @@ export interface operations {
                     "application/json": components["schemas"]["InviteRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3314,6 +3584,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3325,6 +3613,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3354,6 +3651,15 @@ export interface operations {
                     "application/json": components["schemas"]["MemberList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3381,6 +3687,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3392,6 +3707,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3420,6 +3744,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3447,6 +3780,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3458,6 +3809,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3492,6 +3852,15 @@ export interface operations {
                     "application/json": components["schemas"]["MemberRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3519,6 +3888,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3530,6 +3917,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3563,6 +3959,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseSearchResults"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3590,6 +3995,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3601,6 +4015,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3630,6 +4053,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3657,6 +4089,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3668,6 +4109,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3701,6 +4151,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3728,6 +4187,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3739,6 +4216,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3768,6 +4254,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvitePreview"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3795,6 +4290,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3806,6 +4310,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3835,6 +4348,15 @@ export interface operations {
                     "application/json": components["schemas"]["InviteAccepted"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3862,12 +4384,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description invite-expired or invite-used-up */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -3880,6 +4422,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3907,6 +4458,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -3934,6 +4494,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -3945,6 +4514,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3974,6 +4552,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4001,6 +4588,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -4012,6 +4608,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4045,6 +4650,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4072,6 +4686,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -4083,6 +4715,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4110,6 +4751,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -4144,7 +4794,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -4157,6 +4818,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4190,6 +4860,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChatHistory"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4217,6 +4896,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -4228,6 +4916,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4261,6 +4958,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessageRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4275,7 +4981,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description No such resource, or not visible to the caller (`not-found`) */
             404: {
@@ -4291,7 +4999,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -4307,10 +5026,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4344,6 +5074,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChatSlowMode"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4371,6 +5110,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -4382,6 +5139,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4410,6 +5176,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4437,6 +5212,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -4448,6 +5241,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4482,6 +5284,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessageRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4514,7 +5325,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -4527,6 +5349,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4554,6 +5385,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -4588,7 +5428,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -4601,6 +5452,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4633,6 +5493,15 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4660,6 +5529,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -4671,6 +5549,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4700,6 +5587,15 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4732,7 +5628,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -4745,6 +5652,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4773,6 +5689,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4805,7 +5730,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -4818,6 +5754,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4847,6 +5792,15 @@ export interface operations {
                     "application/json": components["schemas"]["JoinResponse"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -4874,6 +5828,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -4883,8 +5855,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description `rate-limited`, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4916,6 +5906,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatMuteRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -4950,7 +5949,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -4963,6 +5973,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4991,6 +6010,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5018,6 +6046,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -5029,6 +6075,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5058,6 +6113,15 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5085,6 +6149,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -5096,6 +6169,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5125,6 +6207,15 @@ export interface operations {
                     "application/json": components["schemas"]["PollList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5152,6 +6243,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -5163,6 +6263,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5194,6 +6303,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PollRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -5228,7 +6346,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -5241,6 +6370,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5271,6 +6409,15 @@ export interface operations {
                     "application/json": components["schemas"]["PollRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5298,6 +6445,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -5309,6 +6465,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5337,6 +6502,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PollRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -5371,7 +6545,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -5384,6 +6569,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5412,6 +6606,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PollRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -5446,7 +6649,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -5459,6 +6673,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5493,6 +6716,15 @@ export interface operations {
                     "application/json": components["schemas"]["PollRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5520,6 +6752,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -5531,6 +6781,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5565,6 +6824,15 @@ export interface operations {
                     "application/json": components["schemas"]["PollRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5597,24 +6865,48 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description `validation`: an option not of this poll, or too many/few */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description `rate-limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5644,6 +6936,15 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5671,6 +6972,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -5682,6 +6992,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5713,6 +7032,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuestionRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -5747,7 +7075,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -5763,10 +7102,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5801,6 +7151,15 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5833,7 +7192,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -5846,6 +7216,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5876,6 +7255,15 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5908,7 +7296,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -5921,6 +7320,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5951,6 +7359,15 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -5983,7 +7400,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -5996,6 +7424,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6024,6 +7461,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuestionRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -6058,7 +7504,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -6074,10 +7531,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6106,6 +7574,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuestionRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -6140,7 +7617,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -6156,10 +7644,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6193,6 +7692,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReactionAccepted"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -6225,7 +7733,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -6241,10 +7760,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6271,6 +7801,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
@@ -6304,7 +7843,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -6329,7 +7879,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
         };
     };
@@ -6351,6 +7903,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReplayRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -6380,6 +7941,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -6391,6 +7961,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6421,6 +8000,15 @@ export interface operations {
                 };
                 content: {
                     "text/vtt": unknown;
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -6455,7 +8043,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -6468,6 +8067,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6497,6 +8105,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReplayChat"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -6524,6 +8141,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -6535,6 +8161,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6566,6 +8201,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -6593,6 +8237,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -6604,6 +8266,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6637,6 +8308,15 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResults"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -6664,6 +8344,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -6675,6 +8364,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6707,6 +8405,15 @@ export interface operations {
                     "application/json": components["schemas"]["TranscriptPage"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -6734,6 +8441,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -6745,6 +8461,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6774,13 +8499,22 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ProblemDocument"];
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Signed in, but not allowed (`forbidden`) */
@@ -6789,7 +8523,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ProblemDocument"];
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description No such resource, or not visible to the caller (`not-found`) */
@@ -6798,7 +8532,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ProblemDocument"];
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
@@ -6807,7 +8550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ProblemDocument"];
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
@@ -6816,7 +8559,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ProblemDocument"];
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
         };
@@ -6841,6 +8593,15 @@ export interface operations {
                     "application/json": components["schemas"]["SceneList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -6868,6 +8629,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -6879,6 +8649,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6912,6 +8691,15 @@ export interface operations {
                     "application/json": components["schemas"]["SceneRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -6944,7 +8732,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -6957,6 +8756,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6985,6 +8793,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -7017,7 +8834,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7030,6 +8858,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7064,6 +8901,15 @@ export interface operations {
                     "application/json": components["schemas"]["SceneRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -7096,7 +8942,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7109,6 +8966,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7137,6 +9003,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ParticipantRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -7171,7 +9046,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7184,6 +9070,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7211,6 +9106,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
@@ -7244,7 +9148,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7257,6 +9172,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7284,6 +9208,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -7318,7 +9251,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7331,6 +9275,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7360,6 +9313,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionState"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -7387,6 +9349,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -7398,6 +9369,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7431,6 +9411,15 @@ export interface operations {
                     "application/json": components["schemas"]["StudioSnapshot"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -7463,7 +9452,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7476,6 +9476,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7509,6 +9518,15 @@ export interface operations {
                     "application/json": components["schemas"]["StudioSnapshot"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -7541,7 +9559,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7554,6 +9583,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7585,6 +9623,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StudioSnapshot"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -7619,7 +9666,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7632,6 +9690,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7663,6 +9730,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StudioSnapshot"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -7697,7 +9773,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -7710,6 +9797,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7735,6 +9831,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -7764,6 +9869,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -7775,6 +9889,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7806,12 +9929,23 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description invalid-credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description Signed in, but not allowed (`forbidden`) */
             403: {
@@ -7831,6 +9965,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -7840,15 +9992,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description locked */
+            /** @description too-many-attempts: wait Retry-After seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7880,12 +10043,23 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description invalid-refresh-token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description Signed in, but not allowed (`forbidden`) */
             403: {
@@ -7905,6 +10079,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -7916,6 +10108,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7947,6 +10148,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -7974,6 +10184,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -7983,8 +10211,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description rate-limited: too many sign-ups from the address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8014,6 +10260,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -8041,6 +10296,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -8052,6 +10316,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8081,6 +10354,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -8115,7 +10397,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -8128,6 +10421,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8157,6 +10459,15 @@ export interface operations {
                     "application/json": components["schemas"]["RunRead"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -8184,6 +10495,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -8195,6 +10515,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8222,6 +10551,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunRead"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -8256,7 +10594,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
@@ -8269,6 +10618,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8298,6 +10656,15 @@ export interface operations {
                     "application/json": components["schemas"]["RunList"];
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -8325,6 +10692,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -8336,6 +10712,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8363,6 +10748,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -8383,6 +10777,15 @@ export interface operations {
             };
             /** @description No such resource, or not visible to the caller (`not-found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8413,7 +10816,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
             };
         };
     };
@@ -8438,6 +10843,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
@@ -8467,6 +10881,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -8478,6 +10901,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8507,6 +10939,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -8534,6 +10975,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -8545,6 +11004,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8574,6 +11042,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */
             401: {
                 headers: {
@@ -8601,6 +11078,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
             /** @description The request is invalid (`validation`, with `errors`) */
             422: {
                 headers: {
@@ -8612,6 +11107,15 @@ export interface operations {
             };
             /** @description A bug on our side (`internal`, with `request_id`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
