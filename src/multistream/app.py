@@ -34,6 +34,7 @@ from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.metrics import BacklogCollector
 from multistream.ops.middleware import RequestContextMiddleware
+from multistream.ops.security_headers import SecurityHeadersMiddleware
 from multistream.pipeline import routes as pipeline_routes
 from multistream.pipeline import runs as pipeline_runs
 from multistream.polls import routes as poll_routes
@@ -235,6 +236,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestContextMiddleware)
+    # Outermost: every answer, problems included, carries the security headers.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     for router in (
         ops_routes.router,
         storage_routes.router,

@@ -354,6 +354,11 @@ class Settings(BaseSettings):
         return list(dict.fromkeys([self.public_url, *self.allowed_origins]))
 
     @property
+    def serves_tls(self) -> bool:
+        """Browsers reach the api over HTTPS: Secure cookies and HSTS."""
+        return self.public_url.startswith("https://")
+
+    @property
     def web_dist_dir(self) -> Path:
         """The built web app, served by the api when it exists (`npm run build`)."""
         return PROJECT_ROOT / "web" / "dist"

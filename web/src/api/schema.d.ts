@@ -1004,6 +1004,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/local/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: revoke the refresh cookie's family and clear the cookie */
+        post: operations["logout_auth_local_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/local/refresh": {
         parameters: {
             query?: never;
@@ -1013,7 +1030,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for new tokens (the refresh token rotates) */
+        /** A new access token for the refresh cookie (which rotates) */
         post: operations["refresh_auth_local_refresh_post"];
         delete?: never;
         options?: never;
@@ -1195,6 +1212,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccessGrant
+         * @description What sign-up, sign-in and refresh answer. The refresh token is never in a body: it
+         *     travels only in the HttpOnly `multistream_refresh` cookie (see `auth.cookies`).
+         */
+        AccessGrant: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /**
+             * Token Type
+             * @default Bearer
+             * @constant
+             */
+            token_type: "Bearer";
+            user: components["schemas"]["UserRead"];
+        };
         /**
          * AssetKind
          * @enum {string}
@@ -1994,11 +2029,6 @@ export interface components {
          * @enum {string}
          */
         RecordingStatus: "starting" | "recording" | "stopped" | "uploading" | "ready" | "failed" | "deleted";
-        /** RefreshRequest */
-        RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
-        };
         /**
          * ReplayChat
          * @description The class's chat in the order it was posted, each message at its moment.
@@ -2537,22 +2567,6 @@ export interface components {
             start_ms: number;
             /** Text */
             text: string;
-        };
-        /** TokenPair */
-        TokenPair: {
-            /** Access Token */
-            access_token: string;
-            /** Expires In */
-            expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
-            /**
-             * Token Type
-             * @default Bearer
-             * @constant
-             */
-            token_type: "Bearer";
-            user: components["schemas"]["UserRead"];
         };
         /** TranscriptPage */
         TranscriptPage: {
@@ -7803,7 +7817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["AccessGrant"];
                 };
             };
             /** @description invalid-credentials */
@@ -7858,6 +7872,67 @@ export interface operations {
             };
         };
     };
+    logout_auth_local_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description cross-origin-refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
     refresh_auth_local_refresh_post: {
         parameters: {
             query?: never;
@@ -7865,11 +7940,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {
@@ -7877,24 +7948,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["AccessGrant"];
                 };
             };
-            /** @description invalid-refresh-token */
+            /** @description invalid-refresh-token (the cookie is cleared) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Signed in, but not allowed (`forbidden`) */
+            /** @description cross-origin-refused */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
+                content?: never;
             };
             /** @description No such resource, or not visible to the caller (`not-found`) */
             404: {
@@ -7944,7 +8013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["AccessGrant"];
                 };
             };
             /** @description Not signed in, or the token is invalid (`unauthenticated`) */

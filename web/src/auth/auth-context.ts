@@ -7,7 +7,7 @@ import type { ProblemError } from "../api/problem";
 import type { LoginRequest, SignupRequest, User } from "../api/types";
 
 export type AuthState =
-  /** Checking a stored refresh token after a page load. */
+  /** Asking for an access token with the refresh cookie, after a page load. */
   | { status: "restoring" }
   /** `expired` when the server ended the session, rather than the user signing out. */
   | { status: "signed-out"; expired: boolean }
