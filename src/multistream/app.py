@@ -21,6 +21,7 @@ import multistream.areas  # noqa: F401 - every area wired into the event log
 from multistream import problems, webapp
 from multistream.access.dependencies import route_permission
 from multistream.aggregator.service import Aggregator
+from multistream.auth import config_routes as auth_config_routes
 from multistream.auth import routes as auth_routes
 from multistream.auth.keys import LocalKeyStore
 from multistream.auth.service import UnknownEmailThrottle
@@ -241,6 +242,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         ops_routes.router,
         storage_routes.router,
+        auth_config_routes.router,
         auth_routes.local_router,
         auth_routes.me_router,
         auth_routes.webhook_router,

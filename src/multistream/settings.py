@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     login_lockout_seconds: Annotated[int, Field(ge=1, le=86400)] = 900
     clerk_issuer: str = ""
     """e.g. https://your-app.clerk.accounts.dev (required when auth_provider is clerk)."""
+    clerk_publishable_key: str = ""
+    """The publishable key (pk_test_… / pk_live_…) the web app starts Clerk's React SDK
+    with; served to it by `GET /auth/config`."""
     clerk_jwks_url: str = ""
     """Defaults to {clerk_issuer}/.well-known/jwks.json."""
     clerk_webhook_secret: SecretStr = SecretStr("")

@@ -33,6 +33,12 @@ def test_signup_then_login(api: ApiClient) -> None:
     assert body["user"] == person.user
 
 
+def test_the_web_app_is_told_to_sign_in_locally(api: ApiClient) -> None:
+    response = api.http.get("/auth/config")
+    assert response.status_code == 200
+    assert response.json() == {"provider": "local", "clerk_publishable_key": None}
+
+
 def test_password_is_stored_as_argon2id(api: ApiClient, engine: sa.Engine) -> None:
     person = api.signup("Hashed")
     with engine.connect() as connection:

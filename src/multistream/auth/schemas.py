@@ -45,3 +45,11 @@ class AccessGrant(BaseModel):
 
 class Jwks(BaseModel):
     keys: list[dict[str, str]]
+
+
+class SignInConfig(BaseModel):
+    """How the web app signs people in: the local provider's forms, or Clerk's SDK."""
+
+    provider: Literal["local", "clerk"]
+    clerk_publishable_key: str | None = None
+    """Set when `provider` is clerk and the key is configured."""

@@ -14,6 +14,7 @@ type Schemas = components["schemas"];
 
 export type User = Schemas["UserRead"];
 export type AccessGrant = Schemas["AccessGrant"];
+export type SignInConfig = Schemas["SignInConfig"];
 export type SignupRequest = Schemas["SignupRequest"];
 export type LoginRequest = Schemas["LoginRequest"];
 

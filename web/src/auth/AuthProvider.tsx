@@ -102,6 +102,8 @@ export function AuthProvider({ children, client }: AuthProviderProps) {
   const value = useMemo<AuthContextValue>(
     () => ({
       state,
+      provider: "local",
+      externalSignIn: null,
       user: state.status === "signed-in" ? state.user : null,
       api,
       signIn,
