@@ -16,6 +16,7 @@ class Person:
     user: dict[str, Any]
     access_token: str
     refresh_token: str
+    """From the HttpOnly `multistream_refresh` cookie (the body never carries it)."""
 
     @property
     def id(self) -> str:
@@ -29,7 +30,14 @@ class Person:
 class ApiClient:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.http = httpx.Client(base_url=base_url, headers={"Origin": base_url}, timeout=20)
+        # One client speaks for many people: it keeps no cookie, so one person's refresh
+        # cookie never rides on another's call (tests send cookies explicitly).
+        self.http = httpx.Client(
+            base_url=base_url,
+            headers={"Origin": base_url},
+            timeout=20,
+            event_hooks={"response": [lambda _: self.http.cookies.clear()]},
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -48,7 +56,8 @@ class ApiClient:
         )
         assert response.status_code == 201, response.text
         body = response.json()
-        return Person(body["user"], body["access_token"], body["refresh_token"])
+        refresh_token = response.cookies["multistream_refresh"]
+        return Person(body["user"], body["access_token"], refresh_token)
 
     def create_course(self, owner: Person, title: str = "Photosynthesis") -> dict[str, Any]:
         response = self.request("POST", "/api/v1/courses", owner, json={"title": title})

@@ -22,6 +22,7 @@ import multistream.areas  # noqa: F401 - every area wired into the event log
 from multistream import inputs, problems, webapp
 from multistream.access.dependencies import route_permission
 from multistream.aggregator.service import Aggregator
+from multistream.auth import config_routes as auth_config_routes
 from multistream.auth import routes as auth_routes
 from multistream.auth.keys import LocalKeyStore
 from multistream.auth.tokens import LocalJwks, RemoteJwks, TokenVerifier
@@ -34,6 +35,7 @@ from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.metrics import BacklogCollector
 from multistream.ops.middleware import RequestContextMiddleware
+from multistream.ops.security_headers import SecurityHeadersMiddleware
 from multistream.pipeline import routes as pipeline_routes
 from multistream.pipeline import runs as pipeline_runs
 from multistream.polls import routes as poll_routes
@@ -238,9 +240,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.trusted_proxies:
         # The client's address and scheme as the proxies forwarded them, for everything after.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    # Outermost: every answer, problems included, carries the security headers.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     for router in (
         ops_routes.router,
         storage_routes.router,
+        auth_config_routes.router,
         auth_routes.local_router,
         auth_routes.me_router,
         auth_routes.webhook_router,

@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     before a retry takes it over (its api process died mid-request); far above any request."""
     clerk_issuer: str = ""
     """e.g. https://your-app.clerk.accounts.dev (required when auth_provider is clerk)."""
+    clerk_publishable_key: str = ""
+    """The publishable key (pk_test_… / pk_live_…) the web app starts Clerk's React SDK
+    with; served to it by `GET /auth/config`."""
     clerk_jwks_url: str = ""
     """Defaults to {clerk_issuer}/.well-known/jwks.json."""
     clerk_webhook_secret: SecretStr = SecretStr("")
@@ -387,6 +390,11 @@ class Settings(BaseSettings):
     def web_origins(self) -> list[str]:
         """Origins of the web app: the allowed ones and always the api's own."""
         return list(dict.fromkeys([self.public_url, *self.allowed_origins]))
+
+    @property
+    def serves_tls(self) -> bool:
+        """Browsers reach the api over HTTPS: Secure cookies and HSTS."""
+        return self.public_url.startswith("https://")
 
     @property
     def web_dist_dir(self) -> Path:

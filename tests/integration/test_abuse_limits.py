@@ -168,7 +168,7 @@ def test_joins_are_limited_per_person(limited: ApiClient) -> None:
     teacher = Person(
         signed_up.json()["user"],
         signed_up.json()["access_token"],
-        signed_up.json()["refresh_token"],
+        signed_up.cookies["multistream_refresh"],
     )
     course = limited.create_course(teacher)
     session = limited.request(

@@ -79,6 +79,7 @@ def clerk_api(settings: Settings, database_url: str, clerk: FakeClerkJwks) -> It
             "clerk_issuer": clerk.issuer,
             "clerk_jwks_url": f"{clerk.issuer}/.well-known/jwks.json",
             "clerk_webhook_secret": SecretStr(WEBHOOK_SECRET),
+            "clerk_publishable_key": "pk_test_ZmFrZS5jbGVyay50ZXN0JA",
             "jwks_refresh_cooldown_seconds": 0.0,
             "allowed_origins": ["https://app.example.com"],
             "log_level": "WARNING",
@@ -140,6 +141,17 @@ def test_clerk_token_checks(
 ) -> None:
     response = me(clerk_api, clerk_token(clerk, clerk.keys[0], "user_checks", **changes))
     assert response.status_code == 401
+
+
+def test_the_web_app_is_told_to_sign_in_with_clerk(clerk_api: LiveServer) -> None:
+    response = httpx.get(f"{clerk_api.url}/auth/config")
+    assert response.status_code == 200
+    assert response.json() == {
+        "provider": "clerk",
+        "clerk_publishable_key": "pk_test_ZmFrZS5jbGVyay50ZXN0JA",
+    }
+    for path in ("/auth/local/refresh", "/auth/local/logout"):  # the cookie is the local one's
+        assert httpx.post(f"{clerk_api.url}{path}").status_code == 404
 
 
 def test_local_sign_in_is_off_under_clerk(clerk_api: LiveServer) -> None:

@@ -1,14 +1,16 @@
 """The built-in identity provider: sign-up, sign-in with growing waits after failures
-(tests/integration/test_abuse_limits.py: per address, and not for the owner elsewhere),
-refresh rotation."""
+(tests/integration/test_abuse_limits.py: per address, and not for the owner elsewhere), the
+refresh cookie, its rotation and logout."""
 
 from __future__ import annotations
 
 import time
 import uuid
 
+import httpx
 import sqlalchemy as sa
 
+from multistream.auth.routes import REFRESH_COOKIE
 from multistream.settings import Settings
 from tests.apiclient import PASSWORD, ApiClient
 
@@ -30,6 +32,12 @@ def test_signup_then_login(api: ApiClient) -> None:
     status, body, _ = _login(api, email.upper(), PASSWORD)  # emails match case-insensitively
     assert status == 200
     assert body["user"] == person.user
+
+
+def test_the_web_app_is_told_to_sign_in_locally(api: ApiClient) -> None:
+    response = api.http.get("/auth/config")
+    assert response.status_code == 200
+    assert response.json() == {"provider": "local", "clerk_publishable_key": None}
 
 
 def test_password_is_stored_as_argon2id(api: ApiClient, engine: sa.Engine) -> None:
@@ -102,26 +110,138 @@ def test_unknown_emails_wait_the_same_way(api: ApiClient) -> None:
     assert int(retry_after) > 0
 
 
+def _refresh(api: ApiClient, cookie: str | None, **headers: str) -> httpx.Response:
+    if cookie is not None:
+        headers["Cookie"] = f"{REFRESH_COOKIE}={cookie}"
+    return api.http.post("/auth/local/refresh", headers=headers)
+
+
+def _logout(api: ApiClient, cookie: str | None, **headers: str) -> httpx.Response:
+    if cookie is not None:
+        headers["Cookie"] = f"{REFRESH_COOKIE}={cookie}"
+    return api.http.post("/auth/local/logout", headers=headers)
+
+
+def _set_cookie(response: httpx.Response) -> dict[str, str]:
+    """The refresh cookie's attributes as the response set them (lower-cased names)."""
+    (header,) = [h for h in response.headers.get_list("set-cookie") if h.startswith(REFRESH_COOKIE)]
+    name_value, *attributes = (part.strip() for part in header.split(";"))
+    parsed = {"value": name_value.partition("=")[2]}
+    for attribute in attributes:
+        key, _, value = attribute.partition("=")
+        parsed[key.lower()] = value
+    return parsed
+
+
+def test_the_refresh_token_is_only_in_an_httponly_strict_cookie(api: ApiClient) -> None:
+    response = api.http.post(
+        "/auth/local/signup",
+        json={"email": _email(), "password": PASSWORD, "display_name": "Cookie"},
+    )
+    assert response.status_code == 201
+    assert "refresh_token" not in response.json()
+    cookie = _set_cookie(response)
+    assert len(cookie["value"]) > 40
+    assert cookie["value"] not in response.text
+    assert cookie["path"] == "/auth/local"
+    assert cookie["samesite"] == "strict"
+    assert "httponly" in cookie
+    assert "secure" not in cookie  # plain http here; see the TLS test below
+    assert int(cookie["max-age"]) == 30 * 86400
+
+    login = api.http.post(
+        "/auth/local/login", json={"email": response.json()["user"]["email"], "password": PASSWORD}
+    )
+    assert "refresh_token" not in login.json()
+    assert _set_cookie(login)["value"] not in login.text
+
+
+def test_the_cookie_is_secure_when_the_api_is_served_over_tls(api_settings: Settings) -> None:
+    from multistream.auth.routes import _cookie_attributes
+
+    behind_tls = api_settings.model_copy(update={"public_url": "https://class.example.org"})
+    assert _cookie_attributes(behind_tls)["secure"] is True
+    assert _cookie_attributes(api_settings)["secure"] is False
+
+
 def test_refresh_rotates_and_reuse_revokes_the_family(api: ApiClient) -> None:
     person = api.signup("Refresher")
-    first = api.http.post("/auth/local/refresh", json={"refresh_token": person.refresh_token})
+    first = _refresh(api, person.refresh_token)
     assert first.status_code == 200
     rotated = first.json()
-    assert rotated["refresh_token"] != person.refresh_token
+    assert "refresh_token" not in rotated
+    successor_cookie = _set_cookie(first)["value"]
+    assert successor_cookie != person.refresh_token
     me = api.http.get("/api/v1/me", headers={"Authorization": f"Bearer {rotated['access_token']}"})
     assert me.json()["id"] == person.id
 
     # The old token again: someone copied it. Both it and its successor stop working.
-    replay = api.http.post("/auth/local/refresh", json={"refresh_token": person.refresh_token})
+    replay = _refresh(api, person.refresh_token)
     assert replay.status_code == 401
     assert replay.json()["type"] == "invalid-refresh-token"
-    successor = api.http.post(
-        "/auth/local/refresh", json={"refresh_token": rotated["refresh_token"]}
-    )
-    assert successor.status_code == 401
+    assert _set_cookie(replay)["value"] in ("", '""')  # the browser forgets it
+    assert _refresh(api, successor_cookie).status_code == 401
 
 
-def test_unknown_refresh_token(api: ApiClient) -> None:
-    response = api.http.post("/auth/local/refresh", json={"refresh_token": "x" * 64})
+def test_unknown_or_missing_refresh_cookie(api: ApiClient) -> None:
+    for cookie in ("x" * 64, None):
+        response = _refresh(api, cookie)
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"] == "invalid-refresh-token"
+
+
+def test_a_refresh_token_in_the_body_is_ignored(api: ApiClient) -> None:
+    person = api.signup("Body")
+    response = api.http.post("/auth/local/refresh", json={"refresh_token": person.refresh_token})
     assert response.status_code == 401
-    assert response.json()["type"] == "invalid-refresh-token"
+
+
+def test_logout_revokes_the_family_and_clears_the_cookie(api: ApiClient) -> None:
+    person = api.signup("Leaver")
+    rotated = _refresh(api, person.refresh_token)
+    newest, access = _set_cookie(rotated)["value"], rotated.json()["access_token"]
+    me = api.http.get("/api/v1/me", headers={"Authorization": f"Bearer {access}"})
+    assert me.status_code == 200
+
+    response = _logout(api, newest)
+    assert response.status_code == 204
+    cleared = _set_cookie(response)
+    assert cleared["value"] in ("", '""')
+    assert cleared["path"] == "/auth/local"
+    assert int(cleared["max-age"]) == 0
+
+    assert _refresh(api, newest).status_code == 401
+    # The access tokens of that sign-in die with it (`sid` is the family).
+    for token in (person.access_token, access):
+        me = api.http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 401
+        assert me.json()["type"] == "unauthenticated"
+    # Another sign-in of the same person is untouched.
+    other = api.http.post(
+        "/auth/local/login", json={"email": person.user["email"], "password": PASSWORD}
+    )
+    assert _refresh(api, _set_cookie(other)["value"]).status_code == 200
+    # Logging out again, or without a cookie, changes nothing and still answers 204.
+    assert _logout(api, newest).status_code == 204
+    assert _logout(api, None).status_code == 204
+
+
+def test_refresh_and_logout_refuse_other_origins(api: ApiClient) -> None:
+    """What a page on another site gets if a browser ever sent the cookie along."""
+    person = api.signup("Targeted")
+    for call in (_refresh, _logout):
+        for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+            response = call(api, person.refresh_token, **headers)
+            assert response.status_code == 403, (call, headers)
+            assert response.json()["type"] == "cross-origin-refused"
+    assert _refresh(api, person.refresh_token).status_code == 200  # nothing was spent
+
+
+def test_cors_gives_other_origins_nothing_to_read(api: ApiClient) -> None:
+    preflight = api.http.options(
+        "/auth/local/refresh",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in preflight.headers
+    assert "access-control-allow-credentials" not in preflight.headers

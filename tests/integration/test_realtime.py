@@ -324,6 +324,91 @@ def test_frames_after_hello_other_than_pong_are_closed_4400(
         assert closed_with(websocket) == 4400
 
 
+def short_lived(server: LiveServer, person: Person, seconds: float) -> str:
+    """An access token of `person` that expires `seconds` from now."""
+    claims = jwt.decode(person.access_token, options={"verify_signature": False})
+    return issue_access_token(
+        LocalKeyStore(server.settings.keys_dir),
+        issuer=claims["iss"],
+        subject=uuid.UUID(claims["sub"]),
+        session_id=uuid.UUID(claims["sid"]),
+        authorized_party=claims["azp"],
+        ttl_seconds=60,
+        now=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60 - seconds),
+    )
+
+
+@pytest.fixture(scope="module")
+def strict_server(server: LiveServer) -> Iterator[LiveServer]:
+    """A second api on the same database without clock leeway: tokens die at `exp`."""
+    with sibling_of(server, jwt_leeway_seconds=0) as strict:
+        yield strict
+
+
+@contextmanager
+def hello_with(server: LiveServer, session_id: str, token: str) -> Iterator[ClientConnection]:
+    with connect(live_url(server, session_id), proxy=None, compression=None) as websocket:
+        websocket.send(json.dumps({"type": "hello", "token": token}))
+        assert json.loads(websocket.recv(timeout=5))["type"] == "welcome"
+        yield websocket
+
+
+def test_a_socket_is_closed_4401_when_its_token_expires(
+    strict_server: LiveServer, api: ApiClient, classroom: tuple[Person, Person, str]
+) -> None:
+    teacher, student, session_id = classroom
+    started = time.monotonic()
+    with hello_with(strict_server, session_id, short_lived(strict_server, student, 2.5)) as pupil:
+        rename(api, teacher, session_id, "Before the expiry")
+        assert receive(pupil, until=2)[-1]["seq"] == 2  # it works until then
+        assert closed_with(pupil, timeout=6) == 4401
+        assert pupil.close_reason == "token expired or refused; refresh it and reconnect"
+    assert 1.4 <= time.monotonic() - started < 5  # `exp` is in whole seconds
+
+
+def test_a_fresh_token_keeps_the_socket_open(
+    strict_server: LiveServer, api: ApiClient, classroom: tuple[Person, Person, str]
+) -> None:
+    teacher, student, session_id = classroom
+    with hello_with(strict_server, session_id, short_lived(strict_server, student, 2.0)) as pupil:
+        receive(pupil, until=1)
+        pupil.send(json.dumps({"type": "token", "token": short_lived(strict_server, student, 4)}))
+        time.sleep(2.5)  # past the first token's expiry
+        rename(api, teacher, session_id, "Still watching")
+        assert receive(pupil, until=2)[-1]["seq"] == 2
+        # The second token expires in its turn: nothing new was sent.
+        assert closed_with(pupil, timeout=5) == 4401
+
+
+@pytest.mark.parametrize("fresh", ["garbage", "teacher", "expired"])
+def test_a_refused_fresh_token_closes_the_socket_4401(
+    strict_server: LiveServer, classroom: tuple[Person, Person, str], fresh: str
+) -> None:
+    teacher, student, session_id = classroom
+    token = {
+        "garbage": "not-a-jwt",
+        "teacher": teacher.access_token,  # valid, but another user's
+        "expired": short_lived(strict_server, student, -5),
+    }[fresh]
+    with hello_with(strict_server, session_id, student.access_token) as pupil:
+        receive(pupil, until=1)
+        pupil.send(json.dumps({"type": "token", "token": token}))
+        assert closed_with(pupil) == 4401
+
+
+def test_a_socket_of_a_signed_out_session_cannot_be_opened(
+    server: LiveServer, api: ApiClient, classroom: tuple[Person, Person, str]
+) -> None:
+    _, student, session_id = classroom
+    signed_out = api.http.post(
+        "/auth/local/logout", headers={"Cookie": f"multistream_refresh={student.refresh_token}"}
+    )
+    assert signed_out.status_code == 204
+    with connect(live_url(server, session_id), proxy=None, compression=None) as websocket:
+        websocket.send(json.dumps({"type": "hello", "token": student.access_token}))
+        assert closed_with(websocket) == 4401
+
+
 # --- delivery ---------------------------------------------------------------------------
 
 

@@ -158,6 +158,8 @@ def _expected(permission: str, caller: str) -> str:
     """'allowed', 'unauthenticated' or 'denied'."""
     if permission == "signature":  # webhooks: nobody's token helps, only a signature does
         return "unauthenticated_or_off"
+    if permission == "refresh-cookie":  # refresh and logout: no token helps, the cookie does
+        return "cookie_only"
     if permission == "public":
         return "allowed"
     if caller == "anonymous":
@@ -230,6 +232,8 @@ def test_every_route_answers_every_caller_as_the_policy_says(
             "unauthenticated": status == 401,
             # 404 when the webhook is not configured (Clerk in a local install)
             "unauthenticated_or_off": status in (401, 404),
+            # Nobody here sends the cookie: refresh is refused, logout has nothing to end.
+            "cookie_only": status == (204 if template.endswith("/logout") else 401),
             "denied": status in (403, 404),
         }[expected]
         if ok and status >= 400:

@@ -59,7 +59,13 @@ async def empty_log(session_id: uuid.UUID, after: int) -> list[EventEnvelope]:
 
 
 def subscriber(socket: FakeSocket, *, queue_limit: int = 100) -> Subscriber:
-    admission = Admission(session_id=SESSION, viewer=STUDENT, role=SessionRole.participant, head=1)
+    admission = Admission(
+        session_id=SESSION,
+        viewer=STUDENT,
+        role=SessionRole.participant,
+        head=1,
+        token_expires_at=float("inf"),
+    )
     return Subscriber(
         socket,  # type: ignore[arg-type]
         admission,

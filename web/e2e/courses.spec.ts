@@ -2,7 +2,7 @@
  * A teacher creates a course and invites a student; the student joins from the link
  * and sees the course without any staff controls.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { escapeRegExp, fillSignUp, newPage, runId } from "./support";
 
 test("a teacher invites a student, who joins and sees the course without staff controls", async ({

@@ -7,7 +7,8 @@
  * `routeWebSocket`, so the test can cut it: `context.setOffline` stops HTTP but leaves
  * open WebSockets alone (microsoft/playwright#4910).
  */
-import { type BrowserContext, type Locator, type Page, type WebSocketRoute, expect, test } from "@playwright/test";
+import { type BrowserContext, type Locator, type Page, type WebSocketRoute } from "@playwright/test";
+import { expect, test } from "./test";
 import { PASSWORD, createStudentInvite, joinFromInvite, newPage, runId, signUpAndCreateCourse } from "./support";
 
 // Under load a step can be slow; each test still has a bound.

@@ -10,7 +10,8 @@
  * `--use-fake-ui-for-media-stream` (playwright.config.ts) give the teacher a camera
  * and microphone without a prompt.
  */
-import { type Locator, expect, test } from "@playwright/test";
+import { type Locator } from "@playwright/test";
+import { expect, test } from "./test";
 import { createStudentInvite, joinFromInvite, newPage, runId, signUpAndCreateCourse } from "./support";
 
 const videoWidth = (video: Locator) => video.evaluate((element: HTMLVideoElement) => element.videoWidth);

@@ -11,7 +11,8 @@
  * tests hold whatever the recognizer heard.
  */
 import { readFileSync } from "node:fs";
-import { type APIRequestContext, type Page, expect, test } from "@playwright/test";
+import { type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { type Account, escapeRegExp, signIn } from "./support";
 
 interface Demo {

@@ -11,7 +11,8 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, type Locator, type Page, expect, test } from "@playwright/test";
+import { type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { createStudentInvite, joinFromInvite, newPage, runId, signUpAndCreateCourse } from "./support";
 
 const DECK = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "five-pages.pdf");

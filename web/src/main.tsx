@@ -2,7 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { AppRoutes } from "./app/AppRoutes";
-import { AuthProvider } from "./auth/AuthProvider";
+import { AuthRoot } from "./auth/AuthRoot";
 import "./styles.css";
 
 const root = document.getElementById("root");
@@ -10,10 +10,10 @@ if (root === null) throw new Error("index.html has no #root element");
 
 createRoot(root).render(
   <StrictMode>
-    <AuthProvider>
+    <AuthRoot>
       <BrowserRouter>
         <AppRoutes />
       </BrowserRouter>
-    </AuthProvider>
+    </AuthRoot>
   </StrictMode>,
 );

@@ -43,7 +43,9 @@ def current_user(request: Request, db: DbSession, resources: AppResources) -> Us
         raise unauthenticated("Your session is invalid or has expired. Sign in again.") from exc
     user = service.user_for_token(db, settings=resources.settings, token=verified)
     if user is None:
-        raise unauthenticated("This account no longer exists.")
+        raise unauthenticated(
+            "You were signed out, or this account no longer exists. Sign in again."
+        )
     structlog.contextvars.bind_contextvars(user_id=str(user.id))
     return user
 

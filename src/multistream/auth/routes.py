@@ -1,4 +1,10 @@
-"""The local identity provider, `GET /api/v1/me`, and Clerk's user webhook."""
+"""The local identity provider, `GET /api/v1/me`, and Clerk's user webhook.
+
+The refresh token lives only in an HttpOnly cookie (`multistream_refresh`: SameSite=Strict,
+Secure when the api is served over TLS, Path=/auth/local so it reaches only refresh and
+logout); bodies carry the access token alone, which the web app keeps in memory. Why
+cross-site requests cannot use the cookie: docs/identity-and-access.md.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +13,19 @@ from typing import Any
 
 import anyio.to_thread
 import structlog
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from svix.webhooks import Webhook, WebhookVerificationError
 
 from multistream.auth import service
 from multistream.auth.dependencies import CurrentUser
-from multistream.auth.schemas import (
-    Jwks,
-    LoginRequest,
-    RefreshRequest,
-    SignupRequest,
-    TokenPair,
-    UserRead,
-)
+from multistream.auth.schemas import AccessGrant, Jwks, LoginRequest, SignupRequest, UserRead
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources, ClientAddress, DbSession
 from multistream.eventlog.models import WebhookProvider, WebhookReceipt
 from multistream.ops.metrics import WEBHOOKS
 from multistream.problems import Problem, not_found
+from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -45,6 +45,56 @@ def _require_local_provider(resources: AppResources) -> None:
         raise not_found("The local sign-in")
 
 
+REFRESH_COOKIE = "multistream_refresh"
+REFRESH_COOKIE_PATH = "/auth/local"
+"""Refresh and logout: the cookie never travels with /api calls, uploads or pages."""
+COOKIE_PERMISSION = "refresh-cookie"
+"""`x-permission` of the routes that act on the caller's refresh cookie alone."""
+
+
+def _cookie_attributes(settings: Settings) -> dict[str, Any]:
+    return {
+        "path": REFRESH_COOKIE_PATH,
+        "secure": settings.serves_tls,
+        "httponly": True,
+        "samesite": "strict",
+    }
+
+
+def _issue_cookie(response: Response, issued: service.Issued, settings: Settings) -> AccessGrant:
+    response.set_cookie(
+        REFRESH_COOKIE,
+        issued.refresh_token,
+        max_age=settings.refresh_token_ttl_seconds,
+        **_cookie_attributes(settings),
+    )
+    return issued.grant
+
+
+def _clearing_cookie(settings: Settings) -> str:
+    """A `Set-Cookie` value that makes the browser forget the refresh cookie."""
+    response = Response()
+    response.delete_cookie(REFRESH_COOKIE, **_cookie_attributes(settings))
+    return response.headers["set-cookie"]
+
+
+def _refuse_cross_site(request: Request, resources: AppResources) -> None:
+    """Refresh and logout answer only the web app's own origins. SameSite=Strict already
+    keeps the cookie off cross-site requests; this also refuses same-site neighbours
+    (another app on a sibling subdomain) that a browser would send it from."""
+    origin = request.headers.get("origin")
+    cross_site = request.headers.get("sec-fetch-site") == "cross-site"
+    if cross_site or (
+        origin is not None and origin.rstrip("/") not in resources.settings.web_origins
+    ):
+        raise Problem(
+            403,
+            "cross-origin-refused",
+            "Not from this site",
+            "Sessions can only be refreshed or ended from the Multistream web app itself.",
+        )
+
+
 @local_router.post(
     "/signup",
     status_code=201,
@@ -54,12 +104,13 @@ def _require_local_provider(resources: AppResources) -> None:
 def signup(
     body: SignupRequest,
     request: Request,
+    response: Response,
     db: DbSession,
     resources: AppResources,
     address: ClientAddress,
-) -> TokenPair:
+) -> AccessGrant:
     _require_local_provider(resources)
-    return service.signup(
+    issued = service.signup(
         db,
         settings=resources.settings,
         keys=resources.keys,
@@ -70,6 +121,7 @@ def signup(
         limiter=resources.rate_limiter,
         address=address,
     )
+    return _issue_cookie(response, issued, resources.settings)
 
 
 @local_router.post(
@@ -81,8 +133,12 @@ def signup(
     },
 )
 def login(
-    body: LoginRequest, request: Request, resources: AppResources, address: ClientAddress
-) -> TokenPair:
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    resources: AppResources,
+    address: ClientAddress,
+) -> AccessGrant:
     _require_local_provider(resources)
     # Its own transaction: a failed attempt is counted (committed) and then refused.
     with transaction(resources.sessions) as db:
@@ -98,27 +154,50 @@ def login(
         )
     if isinstance(outcome, service.Refused):
         raise outcome.problem
-    return outcome.tokens
+    return _issue_cookie(response, outcome, resources.settings)
 
 
 @local_router.post(
     "/refresh",
-    summary="Exchange a refresh token for new tokens (the refresh token rotates)",
-    responses={401: {"description": "invalid-refresh-token"}},
+    summary="A new access token for the refresh cookie (which rotates)",
+    responses={
+        401: {"description": "invalid-refresh-token (the cookie is cleared)"},
+        403: {"description": "cross-origin-refused"},
+    },
+    openapi_extra={"x-permission": COOKIE_PERMISSION},
 )
-def refresh(body: RefreshRequest, request: Request, resources: AppResources) -> TokenPair:
+def refresh(request: Request, response: Response, resources: AppResources) -> AccessGrant:
     _require_local_provider(resources)
+    _refuse_cross_site(request, resources)
     with transaction(resources.sessions) as db:
         outcome = service.refresh(
             db,
             settings=resources.settings,
             keys=resources.keys,
-            refresh_token=body.refresh_token,
+            refresh_token=request.cookies.get(REFRESH_COOKIE),
             authorized_party=_authorized_party(request, resources),
         )
     if isinstance(outcome, service.Refused):
+        outcome.problem.headers["Set-Cookie"] = _clearing_cookie(resources.settings)
         raise outcome.problem
-    return outcome.tokens
+    return _issue_cookie(response, outcome, resources.settings)
+
+
+@local_router.post(
+    "/logout",
+    status_code=204,
+    summary="Sign out: revoke the refresh cookie's family and clear the cookie",
+    responses={403: {"description": "cross-origin-refused"}},
+    openapi_extra={"x-permission": COOKIE_PERMISSION},
+)
+def logout(request: Request, resources: AppResources) -> Response:
+    _require_local_provider(resources)
+    _refuse_cross_site(request, resources)
+    with transaction(resources.sessions) as db:
+        service.logout(db, refresh_token=request.cookies.get(REFRESH_COOKIE))
+    response = Response(status_code=204)
+    response.headers["Set-Cookie"] = _clearing_cookie(resources.settings)
+    return response
 
 
 @local_router.get("/.well-known/jwks.json", summary="Public keys of the local provider")

@@ -32,13 +32,11 @@ class LoginRequest(BaseModel):
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
-class RefreshRequest(BaseModel):
-    refresh_token: Annotated[str, Field(min_length=20, max_length=200)]
+class AccessGrant(BaseModel):
+    """What sign-up, sign-in and refresh answer. The refresh token is never in a body: it
+    travels only in the HttpOnly `multistream_refresh` cookie (see `auth.cookies`)."""
 
-
-class TokenPair(BaseModel):
     access_token: str
-    refresh_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name
     expires_in: int
     """Seconds until the access token expires."""
@@ -47,3 +45,11 @@ class TokenPair(BaseModel):
 
 class Jwks(BaseModel):
     keys: list[dict[str, str]]
+
+
+class SignInConfig(BaseModel):
+    """How the web app signs people in: the local provider's forms, or Clerk's SDK."""
+
+    provider: Literal["local", "clerk"]
+    clerk_publishable_key: str | None = None
+    """Set when `provider` is clerk and the key is configured."""

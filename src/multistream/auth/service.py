@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from multistream.auth import passwords
 from multistream.auth.keys import LocalKeyStore
 from multistream.auth.models import AuthProvider, LocalCredential, RefreshToken, User
-from multistream.auth.schemas import TokenPair, UserRead
+from multistream.auth.schemas import AccessGrant, UserRead
 from multistream.auth.tokens import VerifiedToken, issue_access_token
 from multistream.db.base import new_id
 from multistream.problems import Problem
@@ -66,9 +66,11 @@ def invalid_refresh_token() -> Problem:
 
 @dataclasses.dataclass(frozen=True)
 class Issued:
-    """What sign-up, sign-in and refresh hand out."""
+    """What sign-up, sign-in and refresh hand out: the body, and the refresh token the
+    route puts in its HttpOnly cookie (never in the body)."""
 
-    tokens: TokenPair
+    grant: AccessGrant
+    refresh_token: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,7 +95,7 @@ def _issue(
     user: User,
     family_id: uuid.UUID,
     authorized_party: str,
-) -> TokenPair:
+) -> Issued:
     now = _now()
     refresh_token = secrets.token_urlsafe(48)
     db.add(
@@ -114,12 +116,12 @@ def _issue(
         ttl_seconds=settings.access_token_ttl_seconds,
         now=now,
     )
-    return TokenPair(
+    grant = AccessGrant(
         access_token=access_token,
-        refresh_token=refresh_token,
         expires_in=settings.access_token_ttl_seconds,
         user=UserRead.model_validate(user),
     )
+    return Issued(grant, refresh_token)
 
 
 def _find_local_user(db: Session, email: str) -> User | None:
@@ -146,7 +148,7 @@ def signup(
     authorized_party: str,
     limiter: RateLimiter,
     address: str,
-) -> TokenPair:
+) -> Issued:
     limiter.hit_address(AddressKind.signups, address)
     if _find_local_user(db, email) is not None:
         raise Problem(
@@ -203,7 +205,7 @@ def login(
     limiter.login_succeeded(account=email, address=address)
     if passwords.needs_rehash(credential.password_hash):
         credential.password_hash = passwords.hash_password(password)
-    tokens = _issue(
+    return _issue(
         db,
         settings=settings,
         keys=keys,
@@ -211,7 +213,6 @@ def login(
         family_id=new_id(),
         authorized_party=authorized_party,
     )
-    return Issued(tokens)
 
 
 def refresh(
@@ -219,11 +220,13 @@ def refresh(
     *,
     settings: Settings,
     keys: LocalKeyStore,
-    refresh_token: str,
+    refresh_token: str | None,
     authorized_party: str,
 ) -> Issued | Refused:
     """Rotate a refresh token. A token presented twice revokes its whole family."""
     now = _now()
+    if not refresh_token:
+        return Refused(invalid_refresh_token())
     stored = db.scalars(
         sa.select(RefreshToken)
         .where(RefreshToken.token_hash == _hash_refresh_token(refresh_token))
@@ -243,7 +246,7 @@ def refresh(
     if user is None or user.deleted_at is not None:
         return Refused(invalid_refresh_token())
     stored.used_at = now
-    tokens = _issue(
+    return _issue(
         db,
         settings=settings,
         keys=keys,
@@ -251,7 +254,44 @@ def refresh(
         family_id=stored.family_id,
         authorized_party=authorized_party,
     )
-    return Issued(tokens)
+
+
+def logout(db: Session, *, refresh_token: str | None) -> None:
+    """Revoke the family of a refresh token (any of its generations): the refresh token
+    stops working, and so do the access tokens issued in that family (`sid`)."""
+    if not refresh_token:
+        return
+    family_id = db.scalars(
+        sa.select(RefreshToken.family_id).where(
+            RefreshToken.token_hash == _hash_refresh_token(refresh_token)
+        )
+    ).one_or_none()
+    if family_id is None:
+        return
+    db.execute(
+        sa.update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+
+
+def _family_revoked(db: Session, session_id: str | None) -> bool:
+    """Whether the sign-in an access token belongs to was signed out (or its refresh
+    token was replayed). One indexed lookup. The local provider's `sid` is always a
+    family id; a token signed by our key with another `sid` has no family to end."""
+    try:
+        family_id = uuid.UUID(session_id or "")
+    except ValueError:
+        return False
+    return bool(
+        db.scalar(
+            sa.select(
+                sa.exists().where(
+                    RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+                )
+            )
+        )
+    )
 
 
 # --- who is calling ----------------------------------------------------------------------
@@ -263,6 +303,8 @@ def user_for_token(db: Session, *, settings: Settings, token: VerifiedToken) -> 
         try:
             user_id = uuid.UUID(token.subject)
         except ValueError:
+            return None
+        if _family_revoked(db, token.session_id):
             return None
         user = db.get(User, user_id)
         return user if user is not None and user.deleted_at is None else None

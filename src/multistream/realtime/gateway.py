@@ -25,8 +25,9 @@ attached to its feed *before* it reads its catch-up from the log, so everything 
 passes on after that moment lands in its queue; the catch-up reads the log up to its
 head; the sender then skips queued events it already sent (seq ≤ last sent).
 
-Access. A socket is admitted at its hello, as REST admits a request. While it stays open
-the hub checks every `realtime_reauthorize_interval_seconds` (one query for all its
+Access. A socket is admitted at its hello, as REST admits a request, and lives until its
+token expires (the route closes it with 4401) unless the client sends a fresh one. While
+it stays open the hub checks every `realtime_reauthorize_interval_seconds` (one query for all its
 sockets) that each user may still join; one removed from the course is cut off with 4403.
 
 Slow clients. The hub never awaits a socket: it appends to the subscriber's queue and
@@ -165,6 +166,18 @@ class Hub:
                 verifier=self._verifier,
                 token=token,
                 session_id=session_id,
+            )
+        )
+
+    async def renew(self, *, token: str, admission: Admission) -> float:
+        """The expiry of a fresh token the socket's client sent, or `service.Refused`."""
+        return await self._in_thread(
+            lambda db: service.renew(
+                db,
+                settings=self.settings,
+                verifier=self._verifier,
+                token=token,
+                user_id=admission.viewer.user_id,
             )
         )
 

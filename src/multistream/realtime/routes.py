@@ -1,22 +1,24 @@
 """The live socket of a session, `WS /api/v1/sessions/{session_id}/live`.
 
 The handler does the handshake (hello → admission → welcome, see `protocol`), hands the
-socket to the hub, and reads from it only to notice the client leaving. It closes the
-socket when the hub cut it off (4008, 4403, 1011) or the client broke the protocol (4400).
+socket to the hub, and reads from it to notice the client leaving and to take fresh
+tokens. It closes the socket when the hub cut it off (4008, 4403, 1011), when its token
+expired with no fresh one sent (4401), or the client broke the protocol (4400).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 import pydantic
 import structlog
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from multistream.realtime.gateway import Hub
-from multistream.realtime.protocol import CloseCode, Hello, Pong
-from multistream.realtime.service import Refused
+from multistream.realtime.protocol import ClientFrame, CloseCode, FreshToken, Hello
+from multistream.realtime.service import Admission, Refused
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["realtime"])
@@ -26,7 +28,8 @@ CLOSE_TIMEOUT_SECONDS = 10.0
 
 REASONS = {
     CloseCode.slow_client: "too far behind; reconnect with after=<last seq>",
-    CloseCode.unexpected_frame: "send nothing after hello; commands go over REST",
+    CloseCode.unexpected_frame: "send only token or pong frames; commands go over REST",
+    CloseCode.unauthenticated: "token expired or refused; refresh it and reconnect",
     CloseCode.internal_error: "gateway error; reconnect with after=<last seq>",
     CloseCode.forbidden: "no longer allowed in this class",
 }
@@ -53,7 +56,7 @@ async def live(websocket: WebSocket, session_id: str) -> None:
         session_id=str(admission.session_id), user_id=str(admission.viewer.user_id)
     )
     subscriber = hub.attach(websocket, admission, after=hello.after)
-    reader = asyncio.create_task(_read_until_closed(websocket))
+    reader = asyncio.create_task(_read_until_closed(websocket, hub, admission))
     try:
         await asyncio.wait({subscriber.task, reader}, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -81,16 +84,34 @@ async def _receive_hello(websocket: WebSocket, timeout: float) -> Hello:
         raise Refused(CloseCode.unauthenticated, "the first frame must be a hello") from None
 
 
-async def _read_until_closed(websocket: WebSocket) -> CloseCode | None:
-    """None when the client leaves; a close code when it sends what it must not."""
+async def _read_until_closed(
+    websocket: WebSocket, hub: Hub, admission: Admission
+) -> CloseCode | None:
+    """None when the client leaves; a close code when it sends what it must not, or when
+    its token expires (with the verifier's leeway) before it sent a fresh one."""
+    leeway = hub.settings.jwt_leeway_seconds
+    expires_at = admission.token_expires_at
     while True:
-        message = await websocket.receive()
+        try:
+            async with asyncio.timeout(max(0.0, expires_at + leeway - time.time())):
+                message = await websocket.receive()
+        except TimeoutError:
+            log.info("live socket closed: token expired")
+            return CloseCode.unauthenticated
         if message["type"] == "websocket.disconnect":
             return None
         try:
-            Pong.model_validate_json(message.get("text") or "")
+            frame = ClientFrame.validate_json(message.get("text") or "")
         except pydantic.ValidationError:
             return CloseCode.unexpected_frame
+        if isinstance(frame, FreshToken):
+            try:
+                expires_at = await hub.renew(token=frame.token, admission=admission)
+            except Refused:
+                return CloseCode.unauthenticated
+            except Exception:
+                log.exception("checking a live socket's fresh token failed")
+                return CloseCode.internal_error
 
 
 async def _close(websocket: WebSocket, code: CloseCode, reason: str) -> None:

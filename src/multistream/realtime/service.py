@@ -38,6 +38,9 @@ class Admission:
     viewer: Viewer
     role: SessionRole
     head: int
+    token_expires_at: float
+    """Unix time the hello's token expires (`exp`); the socket closes then (4401) unless
+    the client sends a fresh one (`renew`)."""
 
 
 class Refused(Exception):
@@ -74,7 +77,24 @@ def admit(
         # A platform admin who is not a member may do everything: a host.
         role=SESSION_ROLE[joined.role] if joined.role is not None else SessionRole.host,
         head=joined.session.last_seq,
+        token_expires_at=float(verified.claims["exp"]),
     )
+
+
+def renew(
+    db: Session, *, settings: Settings, verifier: TokenVerifier, token: str, user_id: uuid.UUID
+) -> float:
+    """Check a `token` frame: a valid token of the socket's own user. Its expiry, or
+    `Refused` (4401). Membership is not checked here: the hub re-checks it on its own."""
+    try:
+        verified = verifier.verify(token)
+    except InvalidToken as exc:
+        log.info("live socket fresh token rejected", reason=str(exc))
+        raise Refused(CloseCode.unauthenticated, "invalid or expired token") from exc
+    user = auth.user_for_token(db, settings=settings, token=verified)
+    if user is None or user.id != user_id:
+        raise Refused(CloseCode.unauthenticated, "not the socket's user")
+    return float(verified.claims["exp"])
 
 
 def heads(db: Session, *, session_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

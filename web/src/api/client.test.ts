@@ -1,25 +1,23 @@
-import { describe, expect, it } from "vitest";
-import { REFRESH_TOKEN_KEY, createTokenStore } from "../auth/token-store";
-import { ApiClient, REFRESH_PATH, type SessionEvent, filenameOf } from "./client";
+import { describe, expect, it, vi } from "vitest";
+import { createTokenStore } from "../auth/token-store";
+import { ApiClient, LOGOUT_PATH, REFRESH_PATH, type SessionEvent, filenameOf } from "./client";
 import { NETWORK_PROBLEM, ProblemError } from "./problem";
 import { FakeFetch, json, networkDown, noContent, problem } from "./testing/fake-fetch";
-import { aTokenPair, aUser } from "./testing/fixtures";
-import { MemoryStorage } from "./testing/memory-storage";
+import { anAccessGrant, aUser } from "./testing/fixtures";
 
 function setup() {
   const fake = new FakeFetch();
-  const storage = new MemoryStorage();
-  const tokens = createTokenStore(storage);
+  const tokens = createTokenStore();
   const client = new ApiClient({ tokens, fetch: fake.fetch });
   const events: SessionEvent[] = [];
   client.subscribe((event) => events.push(event));
-  return { fake, storage, tokens, client, events };
+  return { fake, tokens, client, events };
 }
 
 describe("ApiClient", () => {
   it("sends the access token and returns parsed JSON", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair(aUser(), { access_token: "access-a" }));
+    client.startSession(anAccessGrant(aUser(), { access_token: "access-a" }));
     fake.on("GET", "/api/v1/me", json(200, aUser()));
 
     const me = await client.GET("/api/v1/me");
@@ -30,7 +28,7 @@ describe("ApiClient", () => {
 
   it("sends JSON bodies and returns undefined for 204", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair());
+    client.startSession(anAccessGrant());
     fake.on("DELETE", "/api/v1/courses/c1/members/u2", noContent());
     fake.on("POST", "/api/v1/courses", json(201, { id: "c1" }));
 
@@ -46,36 +44,36 @@ describe("ApiClient", () => {
 
   it("does not send a token on unauthenticated calls", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair());
-    fake.on("POST", "/auth/local/login", json(200, aTokenPair()));
+    client.startSession(anAccessGrant());
+    fake.on("POST", "/auth/local/login", json(200, anAccessGrant()));
 
     await client.POST("/auth/local/login", { body: { email: "a@b.c", password: "x" }, auth: false });
 
     expect(fake.requests[0]?.headers.has("Authorization")).toBe(false);
   });
 
-  it("refreshes once on 401, keeps the rotated refresh token and retries", async () => {
-    const { fake, client, storage, events } = setup();
-    client.startSession(aTokenPair(aUser(), { access_token: "stale", refresh_token: "refresh-1" }));
-    const rotated = aTokenPair(aUser(), { access_token: "fresh", refresh_token: "refresh-2" });
+  it("refreshes once on 401 with the cookie (no body, no token) and retries", async () => {
+    const { fake, client, events } = setup();
+    client.startSession(anAccessGrant(aUser(), { access_token: "stale" }));
+    const rotated = anAccessGrant(aUser(), { access_token: "fresh" });
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."), json(200, aUser()));
     fake.on("POST", REFRESH_PATH, json(200, rotated));
 
     await expect(client.GET("/api/v1/me")).resolves.toEqual(aUser());
 
-    expect(fake.calls("POST", REFRESH_PATH)[0]?.body).toEqual({ refresh_token: "refresh-1" });
+    const refresh = fake.calls("POST", REFRESH_PATH)[0];
+    expect(refresh?.body).toBeUndefined();
+    expect(refresh?.headers.has("Authorization")).toBe(false);
     expect(fake.calls("GET", "/api/v1/me").map((r) => r.headers.get("Authorization"))).toEqual([
       "Bearer stale",
       "Bearer fresh",
     ]);
-    expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe("refresh-2");
-    expect(events).toEqual([{ type: "refreshed", pair: rotated }]);
+    expect(events).toEqual([{ type: "refreshed", grant: rotated }]);
   });
 
-  it("refreshes before the first call when only a stored refresh token exists", async () => {
-    const { fake, storage, client } = setup();
-    storage.setItem(REFRESH_TOKEN_KEY, "refresh-from-last-visit");
-    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
+  it("refreshes before the first call of a page load (the access token was in memory only)", async () => {
+    const { fake, client } = setup();
+    fake.on("POST", REFRESH_PATH, json(200, anAccessGrant(aUser(), { access_token: "fresh" })));
     fake.on("GET", "/api/v1/me", json(200, aUser()));
 
     await client.GET("/api/v1/me");
@@ -89,13 +87,13 @@ describe("ApiClient", () => {
 
   it("shares one refresh between concurrent 401s", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
+    client.startSession(anAccessGrant(aUser(), { access_token: "stale" }));
     fake.on("GET", "/api/v1/courses", (request) =>
       request.headers.get("Authorization") === "Bearer fresh"
         ? json(200, { items: [], next_cursor: null })(request)
         : problem(401, "unauthorized", "Token expired.")(request),
     );
-    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
+    fake.on("POST", REFRESH_PATH, json(200, anAccessGrant(aUser(), { access_token: "fresh" })));
 
     await Promise.all([
       client.GET("/api/v1/courses"),
@@ -106,9 +104,9 @@ describe("ApiClient", () => {
     expect(fake.calls("POST", REFRESH_PATH)).toHaveLength(1);
   });
 
-  it("signs out when the refresh token is refused", async () => {
-    const { fake, client, storage, events } = setup();
-    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
+  it("signs out when the refresh is refused", async () => {
+    const { fake, client, tokens, events } = setup();
+    client.startSession(anAccessGrant(aUser(), { access_token: "stale" }));
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."));
     fake.on("POST", REFRESH_PATH, problem(401, "invalid-refresh-token", "Please sign in again."));
 
@@ -116,37 +114,16 @@ describe("ApiClient", () => {
 
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).type).toBe("invalid-refresh-token");
-    expect(storage.values.size).toBe(0);
+    expect(tokens.accessToken()).toBeNull();
     expect(events.map((event) => event.type)).toEqual(["signed-out"]);
     expect(fake.calls("GET", "/api/v1/me")).toHaveLength(1);
   });
 
-  it("retries the refresh with a token another tab rotated in the meantime", async () => {
-    const { fake, client, storage } = setup();
-    client.startSession(aTokenPair(aUser(), { access_token: "stale", refresh_token: "old" }));
-    fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."), json(200, aUser()));
-    fake.on(
-      "POST",
-      REFRESH_PATH,
-      (request) => {
-        storage.setItem(REFRESH_TOKEN_KEY, "rotated-by-other-tab");
-        return problem(401, "invalid-refresh-token", "Used.")(request);
-      },
-      json(200, aTokenPair(aUser(), { access_token: "fresh" })),
-    );
-
-    await expect(client.GET("/api/v1/me")).resolves.toEqual(aUser());
-    expect(fake.calls("POST", REFRESH_PATH).map((r) => r.body)).toEqual([
-      { refresh_token: "old" },
-      { refresh_token: "rotated-by-other-tab" },
-    ]);
-  });
-
   it("does not retry more than once when the fresh token is refused too", async () => {
     const { fake, client, events } = setup();
-    client.startSession(aTokenPair());
+    client.startSession(anAccessGrant());
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "No."));
-    fake.on("POST", REFRESH_PATH, json(200, aTokenPair()));
+    fake.on("POST", REFRESH_PATH, json(200, anAccessGrant()));
 
     await expect(client.GET("/api/v1/me")).rejects.toBeInstanceOf(ProblemError);
     expect(fake.calls("GET", "/api/v1/me")).toHaveLength(2);
@@ -154,15 +131,14 @@ describe("ApiClient", () => {
   });
 
   it("keeps the session when the refresh fails for lack of network", async () => {
-    const { fake, client, storage, events } = setup();
-    client.startSession(aTokenPair(aUser(), { refresh_token: "keep-me" }));
+    const { fake, client, events } = setup();
+    client.startSession(anAccessGrant(aUser(), { access_token: "stale" }));
     fake.on("GET", "/api/v1/me", problem(401, "unauthorized", "Token expired."));
     fake.on("POST", REFRESH_PATH, networkDown());
 
     const error = await client.GET("/api/v1/me").catch((e: unknown) => e);
 
     expect((error as ProblemError).type).toBe(NETWORK_PROBLEM);
-    expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe("keep-me");
     expect(events).toEqual([]);
   });
 
@@ -186,7 +162,7 @@ describe("ApiClient", () => {
 
   it("lets an abort through as an abort", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair());
+    client.startSession(anAccessGrant());
     fake.on("GET", "/api/v1/me", json(200, aUser()));
     const controller = new AbortController();
     controller.abort();
@@ -198,21 +174,53 @@ describe("ApiClient", () => {
   });
 
   it("hands out a current access token for the live socket, refreshing when needed", async () => {
-    const { fake, storage, client } = setup();
+    const { fake, client } = setup();
+    fake.on("POST", REFRESH_PATH, problem(401, "invalid-refresh-token", "No cookie."), json(200, anAccessGrant(aUser(), { access_token: "fresh" })));
     expect(await client.currentAccessToken()).toBeNull();
 
-    storage.setItem(REFRESH_TOKEN_KEY, "refresh-from-last-visit");
-    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
     expect(await client.currentAccessToken()).toBe("fresh");
     expect(await client.currentAccessToken()).toBe("fresh");
-    expect(fake.calls("POST", REFRESH_PATH)).toHaveLength(1);
+    expect(fake.calls("POST", REFRESH_PATH)).toHaveLength(2);
+  });
+
+  it("logs out: forgets the access token and asks the server to revoke the cookie", async () => {
+    const { fake, client, tokens } = setup();
+    client.startSession(anAccessGrant(aUser(), { access_token: "access-a" }));
+    fake.on("POST", LOGOUT_PATH, noContent(), networkDown());
+
+    await client.logout();
+    expect(tokens.accessToken()).toBeNull();
+    const logout = fake.calls("POST", LOGOUT_PATH)[0];
+    expect(logout?.headers.has("Authorization")).toBe(false);
+    expect(logout?.body).toBeUndefined();
+    await expect(client.logout()).resolves.toBeUndefined(); // offline: signed out all the same
+  });
+
+  it("serializes refreshes across tabs with a Web Lock", async () => {
+    const requested: string[] = [];
+    vi.stubGlobal("navigator", {
+      locks: {
+        request: async (name: string, work: () => Promise<unknown>) => {
+          requested.push(name);
+          return work();
+        },
+      },
+    });
+    try {
+      const { fake, client } = setup();
+      fake.on("POST", REFRESH_PATH, json(200, anAccessGrant(aUser(), { access_token: "fresh" })));
+      expect(await client.currentAccessToken()).toBe("fresh");
+      expect(requested).toEqual(["multistream.refresh"]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("sends extra headers, on the retry after a refresh too", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
+    client.startSession(anAccessGrant(aUser(), { access_token: "stale" }));
     fake.on("POST", "/api/v1/courses/c1/sessions", problem(401, "unauthorized", "Expired."), json(201, { id: "s1" }));
-    fake.on("POST", REFRESH_PATH, json(200, aTokenPair()));
+    fake.on("POST", REFRESH_PATH, json(200, anAccessGrant()));
 
     await client.POST("/api/v1/courses/{course_id}/sessions", {
       params: { path: { course_id: "c1" } },
@@ -226,8 +234,8 @@ describe("ApiClient", () => {
 
   it("reads a file with the token, refreshing on 401, and names it from Content-Disposition", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair(aUser(), { access_token: "stale" }));
-    fake.on("POST", REFRESH_PATH, json(200, aTokenPair(aUser(), { access_token: "fresh" })));
+    client.startSession(anAccessGrant(aUser(), { access_token: "stale" }));
+    fake.on("POST", REFRESH_PATH, json(200, anAccessGrant(aUser(), { access_token: "fresh" })));
     fake.on(
       "GET",
       "/api/v1/sessions/s1/replay/transcript.txt",
@@ -250,7 +258,7 @@ describe("ApiClient", () => {
 
   it("turns a failed file read into a ProblemError", async () => {
     const { fake, client } = setup();
-    client.startSession(aTokenPair());
+    client.startSession(anAccessGrant());
     fake.on("GET", "/api/v1/sessions/s1/replay/captions.vtt", problem(409, "replay-not-ready", "Not yet."));
 
     await expect(client.getBlob("/api/v1/sessions/{session_id}/replay/captions.vtt", { params: { path: { session_id: "s1" } } })).rejects.toMatchObject({
@@ -260,15 +268,14 @@ describe("ApiClient", () => {
 
   it("lets a request outlive the page when asked (keepalive) and sends PUT bodies", async () => {
     const inits: RequestInit[] = [];
-    const storage = new MemoryStorage();
     const client = new ApiClient({
-      tokens: createTokenStore(storage),
+      tokens: createTokenStore(),
       fetch: async (_input, init) => {
         inits.push(init ?? {});
         return new Response(null, { status: 204 });
       },
     });
-    client.startSession(aTokenPair());
+    client.startSession(anAccessGrant());
 
     const position = { path: { session_id: "s1" } };
     await client.PUT("/api/v1/sessions/{session_id}/replay/position", { params: position, body: { position_ms: 1000 }, keepalive: true });

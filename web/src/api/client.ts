@@ -7,33 +7,43 @@
  *   request (path and query serialisation, JSON bodies) and reads each response; this
  *   class is its `fetch`, which adds everything below.
  * - Every call returns the parsed body or throws a `ProblemError` (see `problem.ts`).
- * - `/api/v1` calls carry the access token. A missing or expired one is refreshed first;
- *   a 401 is answered by one refresh and one retry, never more.
- * - Refreshes are single-flight: concurrent 401s share one `/auth/local/refresh` call,
- *   because the server rotates the refresh token and a second use of the old one fails.
- * - When the server refuses the refresh token the session is over: the tokens are
+ * - `/api/v1` calls carry the access token, which lives in memory only. A missing or
+ *   expired one is refreshed first; a 401 is answered by one refresh and one retry.
+ * - The refresh token is an HttpOnly cookie this code never sees: `/auth/local/refresh`
+ *   reads it and sets its successor. Refreshes are single-flight in a tab, and
+ *   serialized across tabs (a Web Lock), because the server rotates the cookie and a
+ *   second use of the old one revokes the whole sign-in.
+ * - When the server refuses the refresh the session is over: the access token is
  *   cleared and subscribers hear `signed-out`, which sends the user to sign-in.
  */
 import createClient, { type FetchResponse, type MaybeOptionalInit, defaultPathSerializer } from "openapi-fetch";
 import { ProblemError, networkProblem, problemFromResponse } from "./problem";
 import type { paths } from "./schema";
-import type { TokenPair } from "./types";
+import type { AccessGrant } from "./types";
 
-/** What the client needs from token storage (implemented by `auth/token-store.ts`). */
+/** Where the access token is kept (in memory: `auth/token-store.ts`). */
 export interface SessionTokens {
   /** The access token, or null when there is none or it is about to expire. */
   accessToken(): string | null;
-  refreshToken(): string | null;
-  save(pair: TokenPair): void;
+  save(grant: AccessGrant): void;
   clear(): void;
 }
 
+/**
+ * How a new access token is obtained when the one in memory is missing or refused.
+ * The default asks `/auth/local/refresh` (the cookie); Clerk's SDK is another source.
+ * Throws a `ProblemError`; a 401 means the session is over.
+ */
+export type RenewAccess = (client: ApiClient) => Promise<AccessGrant>;
+
 export type SessionEvent =
-  | { type: "refreshed"; pair: TokenPair }
+  | { type: "refreshed"; grant: AccessGrant }
   | { type: "signed-out"; problem: ProblemError };
 
 export interface ApiClientOptions {
   tokens: SessionTokens;
+  /** Defaults to the local provider's cookie refresh (`refreshWithCookie`). */
+  renew?: RenewAccess;
   fetch?: typeof fetch;
   /** Prefix for every path; empty in the browser, where the api is the same origin. */
   baseUrl?: string;
@@ -82,6 +92,18 @@ export interface DownloadedFile {
 }
 
 export const REFRESH_PATH = "/auth/local/refresh";
+export const LOGOUT_PATH = "/auth/local/logout";
+/** The Web Lock that serializes cookie refreshes across this origin's tabs. */
+export const REFRESH_LOCK = "multistream.refresh";
+
+/** The local provider's renewal: the browser sends the HttpOnly cookie, one tab at a time. */
+export const refreshWithCookie: RenewAccess = (client) =>
+  withLock(REFRESH_LOCK, () => client.POST(REFRESH_PATH, { auth: false }));
+
+async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks === undefined ? work() : await locks.request(name, work);
+}
 
 /** A request as `respond` sends it: openapi-fetch has serialised the body already. */
 interface Outgoing {
@@ -97,11 +119,13 @@ export class ApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly baseUrl: string;
   private readonly listeners = new Set<(event: SessionEvent) => void>();
-  private refreshing: Promise<TokenPair> | null = null;
+  private readonly renew: RenewAccess;
+  private refreshing: Promise<AccessGrant> | null = null;
   private readonly http: LooseClient;
 
   constructor(options: ApiClientOptions) {
     this.tokens = options.tokens;
+    this.renew = options.renew ?? refreshWithCookie;
     // Bound so a bare `fetch` reference never loses its `window` receiver.
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.fetchImpl = (input, init) => fetchImpl(input, init);
@@ -118,16 +142,26 @@ export class ApiClient {
   }
 
   /** Starts a session from a sign-in or sign-up response. */
-  startSession(pair: TokenPair): void {
-    this.tokens.save(pair);
+  startSession(grant: AccessGrant): void {
+    this.tokens.save(grant);
   }
 
+  /** Forgets the access token (another tab signed out, or this one after `logout`). */
   endSession(): void {
     this.tokens.clear();
   }
 
-  hasStoredSession(): boolean {
-    return this.tokens.refreshToken() !== null;
+  /**
+   * Signs out: forgets the access token and asks the server to revoke the sign-in and
+   * clear its cookie. Never throws: offline, the tab is signed out all the same.
+   */
+  async logout(): Promise<void> {
+    this.tokens.clear();
+    try {
+      await this.POST(LOGOUT_PATH, { auth: false });
+    } catch {
+      // The cookie outlives this tab's session only until it expires or is used.
+    }
   }
 
   /**
@@ -139,8 +173,12 @@ export class ApiClient {
   async currentAccessToken(): Promise<string | null> {
     const token = this.tokens.accessToken();
     if (token !== null) return token;
-    if (this.tokens.refreshToken() === null) return null;
-    return (await this.refresh()).access_token;
+    try {
+      return (await this.refresh()).access_token;
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 401) return null;
+      throw error;
+    }
   }
 
   GET<P extends ApiPath<"get">, I extends Init<"get", P>>(path: P, ...init: Args<I>): Promise<ApiData<"get", P, I>> {
@@ -209,9 +247,7 @@ export class ApiClient {
     if (!auth) return this.send(method, path, { ...request, token: null });
 
     let token = this.tokens.accessToken();
-    if (token === null && this.tokens.refreshToken() !== null) {
-      token = (await this.refresh()).access_token;
-    }
+    if (token === null) token = (await this.refresh()).access_token;
     let response = await this.send(method, path, { ...request, token });
     if (response.status === 401) {
       token = (await this.refresh()).access_token;
@@ -227,38 +263,27 @@ export class ApiClient {
   }
 
   /**
-   * Exchanges the refresh token for a new pair; concurrent callers share one exchange.
-   * Throws a `ProblemError`; when the server refused the token, the session has ended.
+   * A new access token (the cookie rotates); concurrent callers share one exchange.
+   * Throws a `ProblemError`; when the server refused the refresh, the session has ended.
    */
-  refresh(): Promise<TokenPair> {
-    this.refreshing ??= this.exchangeRefreshToken().finally(() => {
+  refresh(): Promise<AccessGrant> {
+    this.refreshing ??= this.renewAccess().finally(() => {
       this.refreshing = null;
     });
     return this.refreshing;
   }
 
-  private async exchangeRefreshToken(): Promise<TokenPair> {
-    const used = this.tokens.refreshToken();
-    if (used === null) {
-      const problem = sessionEnded();
-      this.signOut(problem);
-      throw problem;
-    }
-    let pair: TokenPair;
+  private async renewAccess(): Promise<AccessGrant> {
+    let grant: AccessGrant;
     try {
-      pair = await this.POST(REFRESH_PATH, { body: { refresh_token: used }, auth: false });
+      grant = await this.renew(this);
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status !== 401) throw error;
-      // Another tab may have rotated the token while this request was in flight; its
-      // newer token is in storage and is worth one more try.
-      const newer = this.tokens.refreshToken();
-      if (newer !== null && newer !== used) return this.exchangeRefreshToken();
-      this.signOut(error);
+      if (error instanceof ProblemError && error.status === 401) this.signOut(error);
       throw error;
     }
-    this.tokens.save(pair);
-    this.emit({ type: "refreshed", pair });
-    return pair;
+    this.tokens.save(grant);
+    this.emit({ type: "refreshed", grant });
+    return grant;
   }
 
   private signOut(problem: ProblemError): void {
@@ -310,13 +335,4 @@ export function apiUrl<M extends Method, P extends ApiPath<M>>(_method: M, path:
 export function filenameOf(disposition: string | null): string | null {
   const match = disposition ? /filename="?([^";]+)"?/i.exec(disposition) : null;
   return match?.[1]?.trim() || null;
-}
-
-function sessionEnded(): ProblemError {
-  return new ProblemError({
-    type: "invalid-refresh-token",
-    title: "Signed out",
-    status: 401,
-    detail: "Your session has ended. Please sign in again.",
-  });
 }

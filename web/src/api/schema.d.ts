@@ -970,6 +970,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the web app signs people in */
+        get: operations["sign_in_config_auth_config_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/local/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -1004,6 +1021,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/local/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: revoke the refresh cookie's family and clear the cookie */
+        post: operations["logout_auth_local_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/local/refresh": {
         parameters: {
             query?: never;
@@ -1013,7 +1047,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for new tokens (the refresh token rotates) */
+        /** A new access token for the refresh cookie (which rotates) */
         post: operations["refresh_auth_local_refresh_post"];
         delete?: never;
         options?: never;
@@ -1195,6 +1229,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccessGrant
+         * @description What sign-up, sign-in and refresh answer. The refresh token is never in a body: it
+         *     travels only in the HttpOnly `multistream_refresh` cookie (see `auth.cookies`).
+         */
+        AccessGrant: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /**
+             * Token Type
+             * @default Bearer
+             * @constant
+             */
+            token_type: "Bearer";
+            user: components["schemas"]["UserRead"];
+        };
         /**
          * AssetKind
          * @enum {string}
@@ -1994,11 +2046,6 @@ export interface components {
          * @enum {string}
          */
         RecordingStatus: "starting" | "recording" | "stopped" | "uploading" | "ready" | "failed" | "deleted";
-        /** RefreshRequest */
-        RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
-        };
         /**
          * ReplayChat
          * @description The class's chat in the order it was posted, each message at its moment.
@@ -2459,6 +2506,19 @@ export interface components {
             /** Title */
             title?: string | null;
         };
+        /**
+         * SignInConfig
+         * @description How the web app signs people in: the local provider's forms, or Clerk's SDK.
+         */
+        SignInConfig: {
+            /** Clerk Publishable Key */
+            clerk_publishable_key?: string | null;
+            /**
+             * Provider
+             * @enum {string}
+             */
+            provider: "local" | "clerk";
+        };
         /** SignupRequest */
         SignupRequest: {
             /** Display Name */
@@ -2537,22 +2597,6 @@ export interface components {
             start_ms: number;
             /** Text */
             text: string;
-        };
-        /** TokenPair */
-        TokenPair: {
-            /** Access Token */
-            access_token: string;
-            /** Expires In */
-            expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
-            /**
-             * Token Type
-             * @default Bearer
-             * @constant
-             */
-            token_type: "Bearer";
-            user: components["schemas"]["UserRead"];
         };
         /** TranscriptPage */
         TranscriptPage: {
@@ -9815,6 +9859,98 @@ export interface operations {
             };
         };
     };
+    sign_in_config_auth_config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInConfig"];
+                };
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Signed in, but not allowed (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
     jwks_auth_local__well_known_jwks_json_get: {
         parameters: {
             query?: never;
@@ -9926,7 +10062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["AccessGrant"];
                 };
             };
             /** @description The body could not be read (`bad-request`) */
@@ -10021,6 +10157,105 @@ export interface operations {
             };
         };
     };
+    logout_auth_local_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body could not be read (`bad-request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description cross-origin-refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller (`not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Refused by the state it met (`invalid-transition`, `email-taken`…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The body is over the size limit (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is invalid (`validation`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A bug on our side (`internal`, with `request_id`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description A dependency is not answering (`database-unavailable`…), with Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
     refresh_auth_local_refresh_post: {
         parameters: {
             query?: never;
@@ -10028,11 +10263,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {
@@ -10040,7 +10271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["AccessGrant"];
                 };
             };
             /** @description The body could not be read (`bad-request`) */
@@ -10052,7 +10283,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description invalid-refresh-token */
+            /** @description invalid-refresh-token (the cookie is cleared) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10061,7 +10292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Signed in, but not allowed (`forbidden`) */
+            /** @description cross-origin-refused */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10145,7 +10376,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["AccessGrant"];
                 };
             };
             /** @description The body could not be read (`bad-request`) */

@@ -13,7 +13,8 @@ import type { components } from "./schema";
 type Schemas = components["schemas"];
 
 export type User = Schemas["UserRead"];
-export type TokenPair = Schemas["TokenPair"];
+export type AccessGrant = Schemas["AccessGrant"];
+export type SignInConfig = Schemas["SignInConfig"];
 export type SignupRequest = Schemas["SignupRequest"];
 export type LoginRequest = Schemas["LoginRequest"];
 

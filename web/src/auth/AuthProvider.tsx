@@ -1,13 +1,16 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { ApiClient } from "../api/client";
 import { toProblemError } from "../api/problem";
 import type { LoginRequest, SignupRequest } from "../api/types";
 import { AuthContext, type AuthContextValue, type AuthState } from "./auth-context";
 import { login, signup } from "./auth-api";
-import { REFRESH_TOKEN_KEY, browserStorage, createTokenStore } from "./token-store";
+import { createTokenStore } from "./token-store";
+
+/** Tabs of the app tell each other about a sign-out here (no token ever goes through). */
+export const SESSION_CHANNEL = "multistream.session";
 
 function createBrowserClient(): ApiClient {
-  return new ApiClient({ tokens: createTokenStore(browserStorage()) });
+  return new ApiClient({ tokens: createTokenStore() });
 }
 
 interface AuthProviderProps {
@@ -18,29 +21,31 @@ interface AuthProviderProps {
 
 export function AuthProvider({ children, client }: AuthProviderProps) {
   const [api] = useState(() => client ?? createBrowserClient());
-  const [state, setState] = useState<AuthState>(() =>
-    api.hasStoredSession() ? { status: "restoring" } : { status: "signed-out", expired: false },
-  );
+  // Whether a session exists is the HttpOnly cookie's secret: every page load asks.
+  const [state, setState] = useState<AuthState>({ status: "restoring" });
   const [restoreAttempt, setRestoreAttempt] = useState(0);
+  const channel = useRef<BroadcastChannel | null>(null);
 
   useEffect(
     () =>
       api.subscribe((event) => {
-        if (event.type === "refreshed") setState({ status: "signed-in", user: event.pair.user });
+        if (event.type === "refreshed") setState({ status: "signed-in", user: event.grant.user });
         else setState({ status: "signed-out", expired: true });
       }),
     [api],
   );
 
-  // A page load with a stored refresh token resumes the session without a password.
+  // A page load resumes the session without a password: the browser sends the refresh
+  // cookie (if there is one) to `/auth/local/refresh`.
   useEffect(() => {
     if (state.status !== "restoring") return;
     let cancelled = false;
     api.refresh().catch((error: unknown) => {
       if (cancelled) return;
       const problem = toProblemError(error);
-      // A refused token already produced `signed-out` through the subscription.
-      if (problem.status !== 401) setState({ status: "unavailable", problem });
+      // No cookie, or one the server refused: a visitor to sign in, not an expiry.
+      if (problem.status === 401) setState({ status: "signed-out", expired: false });
+      else setState({ status: "unavailable", problem });
     });
     return () => {
       cancelled = true;
@@ -48,38 +53,44 @@ export function AuthProvider({ children, client }: AuthProviderProps) {
     // Runs on mount and when the user asks to retry, not on every state change.
   }, [api, restoreAttempt]);
 
-  // Signing out in one tab signs out the others.
+  // Signing out in one tab signs out the others (the app's own tabs, not tests' clients).
   useEffect(() => {
-    const onStorage = (event: StorageEvent) => {
-      if (event.key === REFRESH_TOKEN_KEY && event.newValue === null) {
-        api.endSession();
-        setState({ status: "signed-out", expired: false });
-      }
+    if (client !== undefined || typeof BroadcastChannel === "undefined") return;
+    const tabs = new BroadcastChannel(SESSION_CHANNEL);
+    tabs.onmessage = (event: MessageEvent) => {
+      if (event.data !== "signed-out") return;
+      api.endSession();
+      setState({ status: "signed-out", expired: false });
     };
-    window.addEventListener("storage", onStorage);
-    return () => window.removeEventListener("storage", onStorage);
-  }, [api]);
+    channel.current = tabs;
+    return () => {
+      channel.current = null;
+      tabs.close();
+    };
+  }, [api, client]);
 
   const signIn = useCallback(
     async (credentials: LoginRequest) => {
-      const pair = await login(api, credentials);
-      api.startSession(pair);
-      setState({ status: "signed-in", user: pair.user });
+      const grant = await login(api, credentials);
+      api.startSession(grant);
+      setState({ status: "signed-in", user: grant.user });
     },
     [api],
   );
 
   const signUp = useCallback(
     async (account: SignupRequest) => {
-      const pair = await signup(api, account);
-      api.startSession(pair);
-      setState({ status: "signed-in", user: pair.user });
+      const grant = await signup(api, account);
+      api.startSession(grant);
+      setState({ status: "signed-in", user: grant.user });
     },
     [api],
   );
 
   const signOut = useCallback(() => {
-    api.endSession();
+    // The server revokes the sign-in and clears the cookie; this tab forgets at once.
+    void api.logout();
+    channel.current?.postMessage("signed-out");
     setState({ status: "signed-out", expired: false });
   }, [api]);
 
@@ -91,6 +102,8 @@ export function AuthProvider({ children, client }: AuthProviderProps) {
   const value = useMemo<AuthContextValue>(
     () => ({
       state,
+      provider: "local",
+      externalSignIn: null,
       user: state.status === "signed-in" ? state.user : null,
       api,
       signIn,

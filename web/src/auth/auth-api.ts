@@ -1,12 +1,12 @@
-/** The local provider's sign-in and sign-up calls (refresh lives in the api client). */
+/** The local provider's sign-in and sign-up calls (refresh and logout live in the api client). */
 import type { ApiClient } from "../api/client";
-import type { LoginRequest, SignupRequest, TokenPair, User } from "../api/types";
+import type { AccessGrant, LoginRequest, SignupRequest, User } from "../api/types";
 
-export function login(api: ApiClient, credentials: LoginRequest): Promise<TokenPair> {
+export function login(api: ApiClient, credentials: LoginRequest): Promise<AccessGrant> {
   return api.POST("/auth/local/login", { body: credentials, auth: false });
 }
 
-export function signup(api: ApiClient, account: SignupRequest): Promise<TokenPair> {
+export function signup(api: ApiClient, account: SignupRequest): Promise<AccessGrant> {
   return api.POST("/auth/local/signup", { body: account, auth: false });
 }
 

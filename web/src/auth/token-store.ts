@@ -1,25 +1,19 @@
 /**
- * Where the session's tokens live.
+ * Where the session's access token lives: in this tab's memory, and nowhere else.
  *
- * The access token stays in memory only, so a script that reads storage cannot lift a
- * working bearer token; the refresh token goes to localStorage so a reload (or a second
- * tab) can start a new session without asking for the password again. The refresh token
- * is re-read from storage every time, because another tab may have rotated it.
+ * Nothing about the session is written to localStorage, sessionStorage or a cookie a
+ * script can read: the refresh token is an HttpOnly cookie the browser sends only to
+ * `/auth/local/refresh` and `/auth/local/logout`, so a script injected into the page can
+ * neither read a token from storage nor keep one after the tab closes. A reload (or a
+ * second tab) starts with no access token and asks `/auth/local/refresh` for one.
  */
 import type { SessionTokens } from "../api/client";
-import type { TokenPair } from "../api/types";
-
-export const REFRESH_TOKEN_KEY = "multistream.refresh_token";
+import type { AccessGrant } from "../api/types";
 
 /** Refresh this long before the access token's stated expiry, to absorb clock skew. */
 const EXPIRY_MARGIN_MS = 30_000;
 
-type KeyValueStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
-
-export function createTokenStore(
-  storage: KeyValueStorage | null,
-  now: () => number = Date.now,
-): SessionTokens {
+export function createTokenStore(now: () => number = Date.now): SessionTokens {
   let accessToken: string | null = null;
   let accessExpiresAt = 0;
 
@@ -28,40 +22,13 @@ export function createTokenStore(
       if (accessToken === null || now() >= accessExpiresAt - EXPIRY_MARGIN_MS) return null;
       return accessToken;
     },
-    refreshToken() {
-      try {
-        return storage?.getItem(REFRESH_TOKEN_KEY) ?? null;
-      } catch {
-        // Storage can be disabled (private modes, strict cookie settings): no reloads then.
-        return null;
-      }
-    },
-    save(pair: TokenPair) {
-      accessToken = pair.access_token;
-      accessExpiresAt = now() + pair.expires_in * 1000;
-      try {
-        storage?.setItem(REFRESH_TOKEN_KEY, pair.refresh_token);
-      } catch {
-        // See refreshToken(): the session still works until this tab closes.
-      }
+    save(grant: AccessGrant) {
+      accessToken = grant.access_token;
+      accessExpiresAt = now() + grant.expires_in * 1000;
     },
     clear() {
       accessToken = null;
       accessExpiresAt = 0;
-      try {
-        storage?.removeItem(REFRESH_TOKEN_KEY);
-      } catch {
-        // Nothing stored, nothing to remove.
-      }
     },
   };
-}
-
-/** The browser's localStorage when it is usable, else null. */
-export function browserStorage(): KeyValueStorage | null {
-  try {
-    return typeof window === "undefined" ? null : window.localStorage;
-  } catch {
-    return null;
-  }
 }

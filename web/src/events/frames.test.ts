@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { helloFrame, isFiltered, parseServerFrame } from "./frames";
+import { helloFrame, isFiltered, parseServerFrame, tokenExpiry, tokenFrame } from "./frames";
 import { anEvent } from "./testing/fake-event-log";
 
 describe("parseServerFrame", () => {
@@ -40,5 +40,24 @@ describe("parseServerFrame", () => {
 describe("helloFrame", () => {
   it("carries the token and the last applied seq, never in a URL", () => {
     expect(JSON.parse(helloFrame("jwt-abc", 41))).toEqual({ type: "hello", token: "jwt-abc", after: 41 });
+  });
+});
+
+describe("tokenExpiry", () => {
+  it("reads exp from a JWT's payload, in milliseconds", () => {
+    const payload = btoa(JSON.stringify({ sub: "u1", exp: 1_700_000_000 })).replace(/=+$/, "");
+    expect(tokenExpiry(`e30.${payload}.sig`)).toBe(1_700_000_000_000);
+  });
+
+  it("is null for anything else", () => {
+    expect(tokenExpiry("opaque-token")).toBeNull();
+    expect(tokenExpiry("a.%%%.c")).toBeNull();
+    expect(tokenExpiry(`a.${btoa("{}")}.c`)).toBeNull();
+  });
+});
+
+describe("tokenFrame", () => {
+  it("carries the fresh token", () => {
+    expect(JSON.parse(tokenFrame("jwt-2"))).toEqual({ type: "token", token: "jwt-2" });
   });
 });

@@ -27,6 +27,27 @@ export function helloFrame(token: string, after: number): string {
   return JSON.stringify({ type: "hello", token, after });
 }
 
+/** A fresh access token for an open socket, sent before the current one expires. */
+export function tokenFrame(token: string): string {
+  return JSON.stringify({ type: "token", token });
+}
+
+/**
+ * When a JWT expires (its `exp`), in milliseconds since the epoch; null when the token
+ * is not a JWT with an `exp`. Read without verifying: it only schedules the renewal.
+ */
+export function tokenExpiry(token: string): number | null {
+  const payload = token.split(".")[1];
+  if (payload === undefined) return null;
+  try {
+    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+    const exp: unknown = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Reads one socket message; null when it is not JSON at all. */
 export function parseServerFrame(data: unknown): ServerFrame | null {
   if (typeof data !== "string") return null;

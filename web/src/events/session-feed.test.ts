@@ -358,3 +358,62 @@ describe("SessionFeed: stopping", () => {
     expect(context.sockets.last.open().hello?.after).toBe(7);
   });
 });
+
+/** An unsigned JWT-shaped token that expires at `expMs` (the feed only reads `exp`). */
+function jwtExpiringAt(expMs: number, id: string): string {
+  const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "");
+  return `${part({ alg: "RS256" })}.${part({ exp: Math.floor(expMs / 1000), jti: id })}.sig`;
+}
+
+/** Moves time forward with the server's pings every 20 s, so the link stays alive. */
+async function advanceLive(clock: FakeClock, socket: { ping(): unknown }, ms: number) {
+  for (let left = ms; left > 0; left -= 20_000) {
+    clock.advance(Math.min(20_000, left));
+    socket.ping();
+    await settle();
+  }
+}
+
+describe("SessionFeed: token renewal", () => {
+  it("sends a fresh token before the hello's expires, and again before that one does", async () => {
+    const clock = new FakeClock(1_000_000_000);
+    const first = jwtExpiringAt(clock.now() + 900_000, "a");
+    const second = jwtExpiringAt(clock.now() + 1_800_000, "b");
+    const tokens = [first, second];
+    const accessToken = vi.fn(async () => tokens[0] ?? second);
+    const context = setup({ overrides: { clock, accessToken } });
+    const socket = await startLive(context);
+    expect(socket.sent).toEqual([{ type: "hello", token: first, after: 0 }]);
+
+    await advanceLive(clock, socket, 900_000 - 25_000 - 1);
+    expect(socket.sent).toHaveLength(1);
+    tokens.shift(); // the token store now hands out the refreshed token
+    await advanceLive(clock, socket, 1);
+    expect(socket.sent.at(-1)).toEqual({ type: "token", token: second });
+    expect(context.feed.snapshot.status).toBe("live");
+
+    // Same token handed back: nothing is sent, the feed asks again a little later.
+    await advanceLive(clock, socket, 900_000);
+    expect(socket.sent.filter((frame) => (frame as { type: string }).type === "token")).toHaveLength(1);
+  });
+
+  it("stops renewing once the socket is gone", async () => {
+    const clock = new FakeClock(1_000_000_000);
+    const token = jwtExpiringAt(clock.now() + 60_000, "a");
+    const accessToken = vi.fn(async () => token);
+    const context = setup({ overrides: { clock, accessToken } });
+    await startLive(context);
+    context.feed.stop();
+    accessToken.mockClear();
+    clock.advance(120_000);
+    await settle();
+    expect(accessToken).not.toHaveBeenCalled();
+    expect(clock.pending).toEqual([]);
+  });
+
+  it("does not schedule anything for a token it cannot read", async () => {
+    const context = setup();
+    await startLive(context);
+    expect(context.clock.pending).toEqual([45_000]); // the silence timer only
+  });
+});

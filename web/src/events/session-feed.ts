@@ -23,6 +23,9 @@
  *   (they hold a place in the sequence) so the caller can move its `as_of_seq`.
  * - Any frame, including `{"type":"ping"}` (every ~20 s), proves the link is alive;
  *   45 s without one and the link is treated as dead.
+ * - The server closes the socket (4401) when the hello's token expires. Before that
+ *   (`RENEW_BEFORE_MS` ahead of the token's `exp`) the feed sends
+ *   `{"type":"token","token":…}` with a fresh one, and again before that one expires.
  * - 4401 (who are you?) and 4403 (not allowed) stop the feed: retrying cannot help.
  *   Everything else — 4008 for a client too slow to keep up, a dropped network, a
  *   restarted server — reconnects with exponential backoff and jitter.
@@ -32,7 +35,7 @@
  */
 import type { EventPage, SessionRole } from "../api/types";
 import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelay } from "./backoff";
-import { type FeedEvent, helloFrame, parseServerFrame } from "./frames";
+import { type FeedEvent, helloFrame, parseServerFrame, tokenExpiry, tokenFrame } from "./frames";
 import { type FeedClock, type FeedSocket, type SocketFactory, type TimerId, systemClock } from "./feed-io";
 import { SeqOrder } from "./seq-order";
 
@@ -69,6 +72,14 @@ export const CLOSE_SILENT = 4000;
 
 export const SILENCE_TIMEOUT_MS = 45_000;
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/**
+ * How long before its token expires an open socket gets a fresh one. Under the token
+ * store's margin (30 s), so the token asked for then is a new one, and well inside the
+ * server's grace (its clock leeway, 30 s by default).
+ */
+export const RENEW_BEFORE_MS = 25_000;
+/** Least wait between two renewals (a token source that hands back the same token). */
+export const RENEW_RETRY_MS = 5_000;
 /** Pages of `/events` one repair may read before it gives up and reconnects instead. */
 const MAX_REPAIR_PAGES = 50;
 
@@ -105,6 +116,8 @@ export class SessionFeed {
   private welcomed = false;
   /** The one timer the feed needs at a time: handshake, silence, or the next retry. */
   private timer: TimerId | null = null;
+  /** When to send the open socket a fresh token (see `RENEW_BEFORE_MS`). */
+  private renewTimer: TimerId | null = null;
   /** Delivers in seq order; holds back what arrives ahead of a gap until `repair` fills it. */
   private readonly order = new SeqOrder<FeedEvent>(
     () => this.current.lastSeq,
@@ -199,7 +212,10 @@ export class SessionFeed {
           if (isCurrent()) this.socket?.send(helloFrame(token, this.current.lastSeq));
         },
         message: (data) => {
-          if (isCurrent()) this.onMessage(data);
+          if (!isCurrent()) return;
+          const welcomed = this.welcomed;
+          this.onMessage(data);
+          if (!welcomed && this.welcomed) this.scheduleRenewal(token, isCurrent);
         },
         close: (code) => {
           if (isCurrent()) this.onClose(code);
@@ -225,9 +241,42 @@ export class SessionFeed {
     if (frame?.kind === "event") this.receive(frame.event);
   }
 
+  /** Sends a fresh token before `token` expires, and again before that one does. */
+  private scheduleRenewal(token: string, isCurrent: () => boolean): void {
+    const expiresAt = tokenExpiry(token);
+    if (expiresAt === null) return;
+    const delay = Math.max(RENEW_RETRY_MS, expiresAt - RENEW_BEFORE_MS - this.clock.now());
+    this.clearRenewTimer();
+    this.renewTimer = this.clock.setTimeout(() => {
+      this.renewTimer = null;
+      void this.renew(token, isCurrent);
+    }, delay);
+  }
+
+  private async renew(previous: string, isCurrent: () => boolean): Promise<void> {
+    let token: string | null;
+    try {
+      token = await this.options.accessToken();
+    } catch {
+      // Not now (offline, server busy): try again shortly; the server's grace covers it.
+      if (isCurrent()) this.scheduleRenewal(previous, isCurrent);
+      return;
+    }
+    // No session any more: the server closes the socket (4401) when the token expires.
+    if (token === null || !isCurrent()) return;
+    if (token !== previous) this.socket?.send(tokenFrame(token));
+    this.scheduleRenewal(token, isCurrent);
+  }
+
+  private clearRenewTimer(): void {
+    if (this.renewTimer !== null) this.clock.clearTimeout(this.renewTimer);
+    this.renewTimer = null;
+  }
+
   private onClose(code: number): void {
     this.socket = null;
     this.clearTimer();
+    this.clearRenewTimer();
     if (code === CLOSE_UNAUTHORIZED) this.goOffline("unauthorized");
     else if (code === CLOSE_FORBIDDEN) this.goOffline("forbidden");
     else this.retryLater();
@@ -260,6 +309,7 @@ export class SessionFeed {
   /** Closes the current socket, if any, and makes sure none of its callbacks count. */
   private abandon(code: number, reason: string): void {
     this.clearTimer();
+    this.clearRenewTimer();
     this.connection += 1;
     this.welcomed = false;
     const socket = this.socket;

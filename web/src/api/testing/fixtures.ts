@@ -7,7 +7,7 @@ import type {
   RecordingSnapshot,
   Session,
   SessionState,
-  TokenPair,
+  AccessGrant,
   User,
 } from "../types";
 
@@ -24,11 +24,11 @@ export function aUser(overrides: Partial<User> = {}): User {
 
 let tokenCounter = 0;
 
-export function aTokenPair(user: User = aUser(), overrides: Partial<TokenPair> = {}): TokenPair {
+/** What sign-in and refresh answer (the refresh token is an HttpOnly cookie, not here). */
+export function anAccessGrant(user: User = aUser(), overrides: Partial<AccessGrant> = {}): AccessGrant {
   tokenCounter += 1;
   return {
     access_token: `access-${tokenCounter}`,
-    refresh_token: `refresh-${tokenCounter}`,
     token_type: "Bearer",
     expires_in: 900,
     user,

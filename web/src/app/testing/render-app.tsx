@@ -1,16 +1,16 @@
 /**
  * Renders the whole app at a path, over a FakeFetch, for component tests. The session
- * is real: a stored refresh token is exchanged through the fake, exactly as on a reload.
+ * is real: the first screen asks `/auth/local/refresh` (the cookie) through the fake,
+ * exactly as on a reload; a signed-out visitor's refresh is refused.
  */
 import { render } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { ApiClient } from "../../api/client";
-import { FakeFetch, json } from "../../api/testing/fake-fetch";
-import { aTokenPair } from "../../api/testing/fixtures";
-import { MemoryStorage } from "../../api/testing/memory-storage";
+import { FakeFetch, json, problem } from "../../api/testing/fake-fetch";
+import { anAccessGrant } from "../../api/testing/fixtures";
 import type { User } from "../../api/types";
 import { AuthProvider } from "../../auth/AuthProvider";
-import { REFRESH_TOKEN_KEY, createTokenStore } from "../../auth/token-store";
+import { createTokenStore } from "../../auth/token-store";
 import { LiveServicesContext } from "../../features/sessions/live-services";
 import { type FakeLive, fakeLiveServices } from "../../features/sessions/testing/fake-live-services";
 import { AppRoutes } from "../AppRoutes";
@@ -25,13 +25,13 @@ export interface RenderAppOptions {
 
 export function renderApp(path: string, options: RenderAppOptions = {}) {
   const fake = options.fake ?? new FakeFetch();
-  const storage = new MemoryStorage();
   if (options.signedInAs) {
-    storage.setItem(REFRESH_TOKEN_KEY, "stored-refresh-token");
-    fake.on("POST", "/auth/local/refresh", json(200, aTokenPair(options.signedInAs)));
+    fake.on("POST", "/auth/local/refresh", json(200, anAccessGrant(options.signedInAs)));
+  } else {
+    fake.on("POST", "/auth/local/refresh", problem(401, "invalid-refresh-token", "Sign in again."));
   }
   const live = options.live ?? fakeLiveServices();
-  const client = new ApiClient({ tokens: createTokenStore(storage), fetch: fake.fetch });
+  const client = new ApiClient({ tokens: createTokenStore(), fetch: fake.fetch });
   const view = render(
     <AuthProvider client={client}>
       <LiveServicesContext.Provider value={live.services}>
@@ -41,5 +41,5 @@ export function renderApp(path: string, options: RenderAppOptions = {}) {
       </LiveServicesContext.Provider>
     </AuthProvider>,
   );
-  return { ...view, fake, storage, client, live };
+  return { ...view, fake, client, live };
 }

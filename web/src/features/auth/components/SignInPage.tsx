@@ -13,7 +13,7 @@ import { AuthLayout } from "./AuthLayout";
 
 export function SignInPage() {
   useDocumentTitle("Sign in");
-  const { signIn, state } = useAuth();
+  const { signIn, state, externalSignIn: ExternalSignIn } = useAuth();
   const [params] = useSearchParams();
   const next = params.get("next");
   const form = useFormSubmission(SIGN_IN_FIELDS);
@@ -39,6 +39,9 @@ export function SignInPage() {
   }
 
   const expired = state.status === "signed-out" && state.expired;
+
+  // Clerk signs people in with its own components (see auth/clerk/ClerkApp.tsx).
+  if (ExternalSignIn !== null) return <ExternalSignIn mode="sign-in" />;
 
   return (
     <AuthLayout

@@ -14,7 +14,7 @@ import { AuthLayout } from "./AuthLayout";
 
 export function SignUpPage() {
   useDocumentTitle("Create an account");
-  const { signUp } = useAuth();
+  const { signUp, externalSignIn: ExternalSignIn } = useAuth();
   const [params] = useSearchParams();
   const next = params.get("next");
   const form = useFormSubmission(SIGN_UP_FIELDS);
@@ -38,6 +38,9 @@ export function SignUpPage() {
           : null,
     );
   }
+
+  // Clerk signs people in with its own components (see auth/clerk/ClerkApp.tsx).
+  if (ExternalSignIn !== null) return <ExternalSignIn mode="sign-up" />;
 
   return (
     <AuthLayout

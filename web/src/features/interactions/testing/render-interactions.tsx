@@ -7,12 +7,11 @@ import { expect } from "vitest";
 import { type ReactNode, useState } from "react";
 import { ApiClient } from "../../../api/client";
 import { FakeFetch, json } from "../../../api/testing/fake-fetch";
-import { aTokenPair } from "../../../api/testing/fixtures";
-import { MemoryStorage } from "../../../api/testing/memory-storage";
+import { anAccessGrant } from "../../../api/testing/fixtures";
 import type { User } from "../../../api/types";
 import { AuthProvider } from "../../../auth/AuthProvider";
 import { useAuth } from "../../../auth/useAuth";
-import { REFRESH_TOKEN_KEY, createTokenStore } from "../../../auth/token-store";
+import { createTokenStore } from "../../../auth/token-store";
 import type { FeedEvent } from "../../../events/frames";
 import type { InteractionSlices } from "../../../events/interactions";
 import { applyInteractionEvent } from "../../../events/interactions-reducer";
@@ -31,10 +30,8 @@ export interface RenderInteractionsOptions {
 
 export async function renderInteractions(options: RenderInteractionsOptions) {
   const fake = options.fake ?? new FakeFetch();
-  const storage = new MemoryStorage();
-  storage.setItem(REFRESH_TOKEN_KEY, "stored-refresh-token");
-  fake.on("POST", "/auth/local/refresh", json(200, aTokenPair(options.viewer)));
-  const client = new ApiClient({ tokens: createTokenStore(storage), fetch: fake.fetch });
+  fake.on("POST", "/auth/local/refresh", json(200, anAccessGrant(options.viewer)));
+  const client = new ApiClient({ tokens: createTokenStore(), fetch: fake.fetch });
   let apply: ((event: FeedEvent) => void) | null = null;
 
   function Harness() {

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiClient } from "../../../api/client";
 import { FakeFetch, json, noContent, problem } from "../../../api/testing/fake-fetch";
 import { SESSION_ID, aCourse, aSessionState, aUser } from "../../../api/testing/fixtures";
-import { MemoryStorage } from "../../../api/testing/memory-storage";
 import type { Role, SessionState, StudioSnapshot } from "../../../api/types";
 import { renderApp } from "../../../app/testing/render-app";
 import { AuthProvider } from "../../../auth/AuthProvider";
@@ -262,7 +261,7 @@ describe("Scene editing in the studio", { timeout: 20_000 }, () => {
 describe("SceneSwitcher without studio.edit", () => {
   it("switches scenes but offers no adding, renaming, moving or deleting", () => {
     const fake = new FakeFetch();
-    const client = new ApiClient({ tokens: createTokenStore(new MemoryStorage()), fetch: fake.fetch });
+    const client = new ApiClient({ tokens: createTokenStore(), fetch: fake.fetch });
     render(
       <AuthProvider client={client}>
         <SceneSwitcher sessionId={SESSION_ID} studio={aStudioSnapshot()} canEdit={false} />

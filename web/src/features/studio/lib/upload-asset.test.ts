@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ApiClient } from "../../../api/client";
 import { FakeFetch, json } from "../../../api/testing/fake-fetch";
-import { aTokenPair } from "../../../api/testing/fixtures";
-import { MemoryStorage } from "../../../api/testing/memory-storage";
-import { REFRESH_TOKEN_KEY, createTokenStore } from "../../../auth/token-store";
+import { anAccessGrant } from "../../../api/testing/fixtures";
+import { createTokenStore } from "../../../auth/token-store";
 import { FakeUploadRequests } from "../testing/fake-upload-request";
 import { aDeck } from "../testing/fixtures";
 import { uploadAsset } from "./upload-asset";
 
 function signedInClient() {
-  const storage = new MemoryStorage();
-  storage.setItem(REFRESH_TOKEN_KEY, "stored-refresh-token");
-  const fake = new FakeFetch().on("POST", "/auth/local/refresh", json(200, aTokenPair()));
-  return { api: new ApiClient({ tokens: createTokenStore(storage), fetch: fake.fetch }), fake };
+  const fake = new FakeFetch().on("POST", "/auth/local/refresh", json(200, anAccessGrant()));
+  return { api: new ApiClient({ tokens: createTokenStore(), fetch: fake.fetch }), fake };
 }
 
 const deck = new File(["%PDF-1.4 five pages"], "light.pdf", { type: "application/pdf" });
