@@ -12,7 +12,17 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, uuid_pk
+from multistream.db.base import Base
+from multistream.db.columns import (
+    BigInt,
+    CreatedAt,
+    Id,
+    SessionKey,
+    Text,
+    UserKey,
+    UserRefOrNull,
+    ref_or_null,
+)
 
 
 class ChatMessage(Base):
@@ -38,18 +48,14 @@ class ChatMessage(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[Id]
     session_id: Mapped[uuid.UUID]
-    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    seq: Mapped[BigInt]
     """The `chat.message_posted` event that created the message."""
-    author_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    body: Mapped[str] = mapped_column(sa.Text)
-    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("chat_messages.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    author_id: Mapped[UserRefOrNull]
+    body: Mapped[Text]
+    reply_to_id: Mapped[uuid.UUID | None] = ref_or_null("chat_messages")
+    created_at: Mapped[CreatedAt]
     deleted_at: Mapped[dt.datetime | None]
     deleted_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
     pinned_at: Mapped[dt.datetime | None]
@@ -60,14 +66,8 @@ class ChatMute(Base):
 
     __tablename__ = "chat_mutes"
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[SessionKey]
+    user_id: Mapped[UserKey]
     until: Mapped[dt.datetime | None]
-    muted_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    muted_by: Mapped[UserRefOrNull]
+    created_at: Mapped[CreatedAt]

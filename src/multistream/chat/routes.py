@@ -69,16 +69,16 @@ def post_chat_message(
     resources: AppResources,
     idem: Idempotent,
 ) -> ChatMessageRead:
-    message = chat.post(
+    return idem.run(
         db,
+        chat.post,
         session=access.session,
         author=access.user,
         staff=access.staff,
         data=body,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
+        status_code=201,
     )
-    return idem.remember(db, message, status_code=201)
 
 
 @router.delete(
@@ -101,15 +101,14 @@ def delete_chat_message(message_id: uuid.UUID, access: Send, db: DbSession) -> R
 def pin_chat_message(
     message_id: uuid.UUID, body: ChatPin, access: Moderate, db: DbSession, idem: Idempotent
 ) -> ChatMessageRead:
-    message = chat.pin(
+    return idem.run(
         db,
+        chat.pin,
         session=access.session,
         message_id=message_id,
         pinned=body.pinned,
         actor=access.user,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, message)
 
 
 @router.post(
@@ -120,15 +119,9 @@ def pin_chat_message(
 def mute_user(
     body: ChatMuteCreate, access: Moderate, db: DbSession, idem: Idempotent
 ) -> ChatMuteRead:
-    muted = chat.mute(
-        db,
-        session=access.session,
-        course=access.course,
-        data=body,
-        actor=access.user,
-        idempotency_key=idem.event_key,
+    return idem.run(
+        db, chat.mute, session=access.session, course=access.course, data=body, actor=access.user
     )
-    return idem.remember(db, muted)
 
 
 @router.delete("/sessions/{session_id}/mutes/{user_id}", status_code=204, summary="Lift a mute")
@@ -141,11 +134,6 @@ def unmute_user(user_id: uuid.UUID, access: Moderate, db: DbSession) -> Response
 def set_slow_mode(
     body: ChatSlowMode, access: Moderate, db: DbSession, idem: Idempotent
 ) -> ChatSlowMode:
-    slow_mode = chat.set_slow_mode(
-        db,
-        session=access.session,
-        seconds=body.seconds,
-        actor=access.user,
-        idempotency_key=idem.event_key,
+    return idem.run(
+        db, chat.set_slow_mode, session=access.session, seconds=body.seconds, actor=access.user
     )
-    return idem.remember(db, slow_mode)

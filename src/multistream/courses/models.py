@@ -16,7 +16,19 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db.base import Base
+from multistream.db.columns import (
+    Count,
+    CourseRef,
+    CreatedAt,
+    Id,
+    Text,
+    UserKey,
+    UserRefOrNull,
+    one_of,
+    parent_key,
+    state,
+)
 
 
 class CourseRole(enum.StrEnum):
@@ -40,11 +52,11 @@ class Course(Base):
         sa.CheckConstraint("char_length(description) <= 10000", name="description_length"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    title: Mapped[str] = mapped_column(sa.Text)
+    id: Mapped[Id]
+    title: Mapped[Text]
     description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[CreatedAt]
     archived_at: Mapped[dt.datetime | None]
     record_by_default: Mapped[bool] = mapped_column(server_default=sa.true(), default=True)
     """Whether a class scheduled in the course is recorded unless its teacher says not."""
@@ -53,7 +65,7 @@ class Course(Base):
 class CourseMember(Base):
     __tablename__ = "course_members"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(CourseRole)), name="role"),
+        one_of("role", CourseRole),
         sa.Index(
             "uq_course_members_one_owner",
             "course_id",
@@ -62,38 +74,30 @@ class CourseMember(Base):
         ),
     )
 
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    role: Mapped[CourseRole] = mapped_column(str_enum(CourseRole))
-    added_at: Mapped[dt.datetime] = created_at_column()
+    course_id: Mapped[uuid.UUID] = parent_key("courses")
+    user_id: Mapped[UserKey] = mapped_column(index=True)
+    role: Mapped[CourseRole] = state(CourseRole)
+    added_at: Mapped[CreatedAt]
 
 
 class CourseInvite(Base):
     __tablename__ = "course_invites"
     __table_args__ = (
         sa.CheckConstraint("code ~ '^[A-Za-z0-9_-]{6,64}$'", name="code_format"),
-        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(InviteRole)), name="role"),
+        one_of("role", InviteRole),
         sa.CheckConstraint("uses >= 0", name="uses_nonnegative"),
         sa.CheckConstraint("max_uses > 0", name="max_uses_positive"),
         sa.CheckConstraint("uses <= max_uses", name="uses_within_max"),
         sa.UniqueConstraint("code"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
-    )
-    code: Mapped[str] = mapped_column(sa.Text)
-    role: Mapped[InviteRole] = mapped_column(str_enum(InviteRole))
+    id: Mapped[Id]
+    course_id: Mapped[CourseRef] = mapped_column(index=True)
+    code: Mapped[Text]
+    role: Mapped[InviteRole] = state(InviteRole)
     expires_at: Mapped[dt.datetime | None]
     max_uses: Mapped[int | None]
     """Unlimited when null."""
-    uses: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
-    created_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    uses: Mapped[Count]
+    created_by: Mapped[UserRefOrNull]
+    created_at: Mapped[CreatedAt]

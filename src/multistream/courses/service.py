@@ -30,14 +30,10 @@ from multistream.courses.schemas import (
     MemberList,
     MemberRead,
 )
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
 from multistream.problems import Problem, not_found
 
 MAX_PAGE = 100
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def read(course: Course, role: CourseRole | None) -> CourseRead:
@@ -108,7 +104,7 @@ def list_for_user(db: Session, *, user: User, cursor: str | None, limit: int) ->
 
 def archive(db: Session, *, course: Course, role: CourseRole | None) -> CourseRead:
     if course.archived_at is None:
-        course.archived_at = _now()
+        course.archived_at = utcnow()
         db.flush()
     return read(course, role)
 
@@ -185,7 +181,7 @@ def create_invite(
             409, "course-archived", "Course archived", "Archived courses take no new members."
         )
     expires_at = (
-        _now() + dt.timedelta(hours=data.expires_in_hours) if data.expires_in_hours else None
+        utcnow() + dt.timedelta(hours=data.expires_in_hours) if data.expires_in_hours else None
     )
     invite = CourseInvite(
         id=new_id(),
@@ -214,7 +210,7 @@ def list_invites(db: Session, *, course: Course) -> InviteList:
 def _invite_problem(invite: CourseInvite, course: Course) -> Problem | None:
     if course.archived_at is not None:
         return Problem(410, "invite-expired", "Invite expired", "This course has been archived.")
-    if invite.expires_at is not None and invite.expires_at <= _now():
+    if invite.expires_at is not None and invite.expires_at <= utcnow():
         return Problem(
             410,
             "invite-expired",

@@ -20,14 +20,24 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, utcnow
+from multistream.db.base import Base, str_enum, utcnow
+from multistream.db.columns import (
+    CreatedAt,
+    JsonObject,
+    SessionKey,
+    Text,
+    TextOrNull,
+    UserKey,
+    UserRefOrNull,
+    one_of,
+    state,
+)
 
 
 class EventAudience(enum.StrEnum):
@@ -52,9 +62,7 @@ class SessionEvent(Base):
             r"type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$' AND char_length(type) <= 100",
             name="type_format",
         ),
-        sa.CheckConstraint(
-            sa.column("audience", sa.Text).in_(list(EventAudience)), name="audience"
-        ),
+        one_of("audience", EventAudience),
         sa.CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload_object"),
         sa.CheckConstraint(
             "char_length(idempotency_key) BETWEEN 1 AND 200", name="idempotency_key_length"
@@ -78,24 +86,14 @@ class SessionEvent(Base):
         ),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[SessionKey]
     seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
-    type: Mapped[str] = mapped_column(sa.Text)
-    actor_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    audience: Mapped[EventAudience] = mapped_column(
-        str_enum(EventAudience),
-        server_default=EventAudience.all.value,
-        default=EventAudience.all,
-    )
-    payload: Mapped[dict[str, Any]] = mapped_column(
-        JSONB, server_default=sa.text("'{}'::jsonb"), default=dict
-    )
-    occurred_at: Mapped[dt.datetime] = created_at_column()
-    idempotency_key: Mapped[str | None] = mapped_column(sa.Text)
+    type: Mapped[Text]
+    actor_id: Mapped[UserRefOrNull]
+    audience: Mapped[EventAudience] = state(EventAudience, EventAudience.all)
+    payload: Mapped[JsonObject]
+    occurred_at: Mapped[CreatedAt]
+    idempotency_key: Mapped[TextOrNull]
 
 
 class IdempotencyRecord(Base):
@@ -115,11 +113,9 @@ class IdempotencyRecord(Base):
         ),
     )
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[UserKey]
     key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    request_fingerprint: Mapped[str] = mapped_column(sa.Text)
+    request_fingerprint: Mapped[Text]
     status_code: Mapped[int | None]
     response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[dt.datetime] = mapped_column(
@@ -132,12 +128,10 @@ class WebhookReceipt(Base):
 
     __tablename__ = "webhook_receipts"
     __table_args__ = (
-        sa.CheckConstraint(
-            sa.column("provider", sa.Text).in_(list(WebhookProvider)), name="provider"
-        ),
+        one_of("provider", WebhookProvider),
         sa.CheckConstraint("char_length(event_id) BETWEEN 1 AND 200", name="event_id_length"),
     )
 
     provider: Mapped[WebhookProvider] = mapped_column(str_enum(WebhookProvider), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    received_at: Mapped[dt.datetime] = created_at_column()
+    received_at: Mapped[CreatedAt]

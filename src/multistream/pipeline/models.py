@@ -15,7 +15,18 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db.base import Base, str_enum
+from multistream.db.columns import (
+    Count,
+    CreatedAt,
+    Id,
+    SessionRef,
+    TextOrNull,
+    one_of,
+    parent_key,
+    ref_or_null,
+    state,
+)
 
 
 class PipelineRunStatus(enum.StrEnum):
@@ -52,12 +63,8 @@ class PipelineStepStatus(enum.StrEnum):
 class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
     __table_args__ = (
-        sa.CheckConstraint(
-            sa.column("status", sa.Text).in_(list(PipelineRunStatus)), name="status"
-        ),
-        sa.CheckConstraint(
-            sa.column("trigger", sa.Text).in_(list(PipelineTrigger)), name="trigger"
-        ),
+        one_of("status", PipelineRunStatus),
+        one_of("trigger", PipelineTrigger),
         sa.CheckConstraint("attempt >= 1", name="attempt_positive"),
         sa.CheckConstraint(
             "status IN ('queued', 'running') OR finished_at IS NOT NULL",
@@ -73,20 +80,14 @@ class PipelineRun(Base):
         sa.Index("ix_pipeline_runs_session_id_created_at", "session_id", "created_at"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
-    recording_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("recordings.id", ondelete="SET NULL")
-    )
-    status: Mapped[PipelineRunStatus] = mapped_column(
-        str_enum(PipelineRunStatus),
-        server_default=PipelineRunStatus.queued.value,
-        default=PipelineRunStatus.queued,
-    )
-    trigger: Mapped[PipelineTrigger] = mapped_column(str_enum(PipelineTrigger))
+    id: Mapped[Id]
+    session_id: Mapped[SessionRef]
+    recording_id: Mapped[uuid.UUID | None] = ref_or_null("recordings")
+    status: Mapped[PipelineRunStatus] = state(PipelineRunStatus, PipelineRunStatus.queued)
+    trigger: Mapped[PipelineTrigger] = state(PipelineTrigger)
     attempt: Mapped[int] = mapped_column(server_default=sa.text("1"), default=1)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    error: Mapped[TextOrNull]
+    created_at: Mapped[CreatedAt]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
 
@@ -94,25 +95,17 @@ class PipelineRun(Base):
 class PipelineStep(Base):
     __tablename__ = "pipeline_steps"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("name", sa.Text).in_(list(PipelineStepName)), name="name"),
-        sa.CheckConstraint(
-            sa.column("status", sa.Text).in_(list(PipelineStepStatus)), name="status"
-        ),
+        one_of("name", PipelineStepName),
+        one_of("status", PipelineStepStatus),
         sa.CheckConstraint("attempts >= 0", name="attempts_nonnegative"),
         sa.CheckConstraint("finished_at >= started_at", name="finished_after_started"),
     )
 
-    run_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("pipeline_runs.id", ondelete="CASCADE"), primary_key=True
-    )
+    run_id: Mapped[uuid.UUID] = parent_key("pipeline_runs")
     name: Mapped[PipelineStepName] = mapped_column(str_enum(PipelineStepName), primary_key=True)
-    status: Mapped[PipelineStepStatus] = mapped_column(
-        str_enum(PipelineStepStatus),
-        server_default=PipelineStepStatus.pending.value,
-        default=PipelineStepStatus.pending,
-    )
-    attempts: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    status: Mapped[PipelineStepStatus] = state(PipelineStepStatus, PipelineStepStatus.pending)
+    attempts: Mapped[Count]
     output: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    error: Mapped[str | None] = mapped_column(sa.Text)
+    error: Mapped[TextOrNull]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]

@@ -13,7 +13,6 @@ At most one run per class is unfinished (a partial unique index); a retry is a n
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -24,7 +23,7 @@ from celery import chain
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db import after_commit
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
 from multistream.db.engine import transaction
 from multistream.pipeline.celery_app import celery_app
 from multistream.pipeline.models import (
@@ -65,10 +64,6 @@ class RunRefused(Exception):
         self.title = title
         self.detail = detail
         self.extra = extra
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -351,7 +346,7 @@ def _fail_unsent(factory: sessionmaker[Session], run_id: uuid.UUID) -> None:
                 return
             run.status = PipelineRunStatus.failed
             run.error = NOT_SENT
-            run.finished_at = max(_now(), run.started_at or _now())
+            run.finished_at = max(utcnow(), run.started_at or utcnow())
             replays.set_status(
                 db,
                 session_id=run.session_id,

@@ -54,10 +54,9 @@ def list_polls(access: Join, db: DbSession) -> PollList:
     responses=CLASS_CLOSED,
 )
 def create_poll(body: PollCreate, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
-    created = polls.create(
-        db, session=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
+    return idem.run(
+        db, polls.create, session=access.session, actor=access.user, data=body, status_code=201
     )
-    return idem.remember(db, created, status_code=201)
 
 
 @router.get(
@@ -74,14 +73,7 @@ def get_poll(poll_id: uuid.UUID, access: Join, db: DbSession) -> PollRead:
     responses={409: {"description": "`poll-already-open`, `invalid-transition` or `class-closed`"}},
 )
 def open_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
-    opened = polls.open_poll(
-        db,
-        session=access.session,
-        poll_id=poll_id,
-        actor=access.user,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, opened)
+    return idem.run(db, polls.open_poll, session=access.session, poll_id=poll_id, actor=access.user)
 
 
 @router.post(
@@ -90,14 +82,9 @@ def open_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempoten
     responses={409: {"description": "`invalid-transition` (with `status_now`)"}},
 )
 def close_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
-    closed = polls.close_poll(
-        db,
-        session=access.session,
-        poll_id=poll_id,
-        actor=access.user,
-        idempotency_key=idem.event_key,
+    return idem.run(
+        db, polls.close_poll, session=access.session, poll_id=poll_id, actor=access.user
     )
-    return idem.remember(db, closed)
 
 
 @router.post(
@@ -111,15 +98,14 @@ def show_poll_results(
     db: DbSession,
     idem: Idempotent,
 ) -> PollRead:
-    shown = polls.show_results(
+    return idem.run(
         db,
+        polls.show_results,
         session=access.session,
         poll_id=poll_id,
         actor=access.user,
         visible=body.visible,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, shown)
 
 
 @router.put(
@@ -139,13 +125,12 @@ def vote_in_poll(
     resources: AppResources,
     idem: Idempotent,
 ) -> PollRead:
-    voted = polls.vote(
+    return idem.run(
         db,
+        polls.vote,
         session=access.session,
         poll_id=poll_id,
         viewer=access.viewer,
         ballot=body,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, voted)

@@ -13,9 +13,23 @@ import enum
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db.base import Base
+from multistream.db.columns import (
+    BigInt,
+    Count,
+    CreatedAt,
+    Flag,
+    Id,
+    Text,
+    TextOrNull,
+    UserKey,
+    UserRefOrNull,
+    one_of,
+    parent_key,
+    state,
+)
 
 
 class QuestionStatus(enum.StrEnum):
@@ -28,7 +42,7 @@ class Question(Base):
     __tablename__ = "questions"
     __table_args__ = (
         sa.CheckConstraint(r"body ~ '\S' AND char_length(body) <= 1000", name="body_length"),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(QuestionStatus)), name="status"),
+        one_of("status", QuestionStatus),
         sa.CheckConstraint("upvotes >= 0", name="upvotes_nonnegative"),
         sa.CheckConstraint(
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
@@ -48,32 +62,22 @@ class Question(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[Id]
     session_id: Mapped[uuid.UUID]
-    seq: Mapped[int] = mapped_column(sa.BigInteger)
-    author_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    body: Mapped[str] = mapped_column(sa.Text)
-    anonymous: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
-    status: Mapped[QuestionStatus] = mapped_column(
-        str_enum(QuestionStatus),
-        server_default=QuestionStatus.open.value,
-        default=QuestionStatus.open,
-    )
-    upvotes: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
-    answer_text: Mapped[str | None] = mapped_column(sa.Text)
+    seq: Mapped[BigInt]
+    author_id: Mapped[UserRefOrNull]
+    body: Mapped[Text]
+    anonymous: Mapped[Flag]
+    status: Mapped[QuestionStatus] = state(QuestionStatus, QuestionStatus.open)
+    upvotes: Mapped[Count]
+    answer_text: Mapped[TextOrNull]
     answered_at: Mapped[dt.datetime | None]
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[CreatedAt]
 
 
 class QuestionVote(Base):
     __tablename__ = "question_votes"
 
-    question_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    question_id: Mapped[uuid.UUID] = parent_key("questions")
+    user_id: Mapped[UserKey]
+    created_at: Mapped[CreatedAt]

@@ -54,16 +54,16 @@ def list_questions(access: Join, db: DbSession) -> QuestionList:
 def ask_question(
     body: QuestionCreate, access: Ask, db: DbSession, resources: AppResources, idem: Idempotent
 ) -> QuestionRead:
-    asked = questions.ask(
+    return idem.run(
         db,
+        questions.ask,
         session=access.session,
         author=access.user,
         viewer=access.viewer,
         data=body,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
+        status_code=201,
     )
-    return idem.remember(db, asked, status_code=201)
 
 
 @router.post(
@@ -81,15 +81,14 @@ def upvote_question(
     resources: AppResources,
     idem: Idempotent,
 ) -> QuestionRead:
-    voted = questions.vote(
+    return idem.run(
         db,
+        questions.vote,
         session=access.session,
         question_id=question_id,
         viewer=access.viewer,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, voted)
 
 
 @router.delete(
@@ -121,17 +120,16 @@ def answer_question(
     idem: Idempotent,
     body: Annotated[QuestionAnswer | None, Body()] = None,
 ) -> QuestionRead:
-    answered = questions.moderate(
+    return idem.run(
         db,
+        questions.moderate,
         session=access.session,
         question_id=question_id,
         command=domain.Command.answer,
         actor=access.user,
         viewer=access.viewer,
         answer=body,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, answered)
 
 
 @router.post(
@@ -142,16 +140,15 @@ def answer_question(
 def dismiss_question(
     question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
 ) -> QuestionRead:
-    dismissed = questions.moderate(
+    return idem.run(
         db,
+        questions.moderate,
         session=access.session,
         question_id=question_id,
         command=domain.Command.dismiss,
         actor=access.user,
         viewer=access.viewer,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, dismissed)
 
 
 @router.post(
@@ -162,13 +159,12 @@ def dismiss_question(
 def reopen_question(
     question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
 ) -> QuestionRead:
-    reopened = questions.moderate(
+    return idem.run(
         db,
+        questions.moderate,
         session=access.session,
         question_id=question_id,
         command=domain.Command.reopen,
         actor=access.user,
         viewer=access.viewer,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, reopened)

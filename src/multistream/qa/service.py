@@ -10,7 +10,6 @@ counts in `qa.votes_changed`, at most every 500 ms per class (`publish_votes`).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Collection, Mapping
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from multistream.aggregator import marks
 from multistream.auth.models import User
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
@@ -29,11 +28,6 @@ from multistream.qa.schemas import QuestionAnswer, QuestionCreate, QuestionList,
 from multistream.ratelimit import RateKind, RateLimiter
 from multistream.sessions import domain as sessions
 from multistream.sessions.models import LiveSession
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -134,7 +128,7 @@ def ask(
         voted=False,
         answer_text=None,
         answered_at=None,
-        created_at=_now(),
+        created_at=utcnow(),
     )
     eventlog.record(
         db,
@@ -241,7 +235,7 @@ def moderate(
     answer_text = answer.text if answer is not None else None
     events = [
         domain.decide_moderation(
-            question.status, command, question_id=question.id, answer_text=answer_text, now=_now()
+            question.status, command, question_id=question.id, answer_text=answer_text, now=utcnow()
         )
     ]
     eventlog.record(

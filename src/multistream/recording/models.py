@@ -17,7 +17,21 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db.base import Base
+from multistream.db.columns import (
+    BigInt,
+    BigIntOrNull,
+    CreatedAt,
+    Id,
+    Ordinal,
+    SessionRef,
+    Text,
+    TextOrNull,
+    UserRefOrNull,
+    one_of,
+    parent_key,
+    state,
+)
 
 
 class RecordingProvider(enum.StrEnum):
@@ -47,10 +61,8 @@ ACTIVE_RECORDING = frozenset(
 class Recording(Base):
     __tablename__ = "recordings"
     __table_args__ = (
-        sa.CheckConstraint(
-            sa.column("provider", sa.Text).in_(list(RecordingProvider)), name="provider"
-        ),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(RecordingStatus)), name="status"),
+        one_of("provider", RecordingProvider),
+        one_of("status", RecordingStatus),
         sa.CheckConstraint("ended_at >= started_at", name="ended_after_started"),
         sa.CheckConstraint("duration_ms >= 0", name="duration_ms_nonnegative"),
         sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
@@ -69,36 +81,28 @@ class Recording(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
-    )
-    provider: Mapped[RecordingProvider] = mapped_column(str_enum(RecordingProvider))
-    external_id: Mapped[str | None] = mapped_column(sa.Text)
+    id: Mapped[Id]
+    session_id: Mapped[SessionRef] = mapped_column(index=True)
+    provider: Mapped[RecordingProvider] = state(RecordingProvider)
+    external_id: Mapped[TextOrNull]
     """The LiveKit egress id (or the participant upload's id); null until known."""
-    status: Mapped[RecordingStatus] = mapped_column(
-        str_enum(RecordingStatus),
-        server_default=RecordingStatus.starting.value,
-        default=RecordingStatus.starting,
-    )
-    storage_key: Mapped[str | None] = mapped_column(sa.Text)
-    mime: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[RecordingStatus] = state(RecordingStatus, RecordingStatus.starting)
+    storage_key: Mapped[TextOrNull]
+    mime: Mapped[TextOrNull]
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
-    duration_ms: Mapped[int | None] = mapped_column(sa.BigInteger)
-    size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
-    recorder_id: Mapped[str | None] = mapped_column(sa.Text)
+    duration_ms: Mapped[BigIntOrNull]
+    size_bytes: Mapped[BigIntOrNull]
+    error: Mapped[TextOrNull]
+    created_at: Mapped[CreatedAt]
+    recorder_id: Mapped[TextOrNull]
     """The participant recorder holding it (`host:pid:token`); null when none does."""
     lease_expires_at: Mapped[dt.datetime | None]
     """The holder renews it; past it, any recorder may take the recording over."""
     alerted_at: Mapped[dt.datetime | None]
     """When `recording.failed` said it had no recorder; cleared when one claims it."""
     deleted_at: Mapped[dt.datetime | None]
-    deleted_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    deleted_by: Mapped[UserRefOrNull]
 
 
 class RecordingSegment(Base):
@@ -112,13 +116,11 @@ class RecordingSegment(Base):
         sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
     )
 
-    recording_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("recordings.id", ondelete="CASCADE"), primary_key=True
-    )
-    idx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    recording_id: Mapped[uuid.UUID] = parent_key("recordings")
+    idx: Mapped[Ordinal]
     started_at: Mapped[dt.datetime]
-    duration_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    storage_key: Mapped[str] = mapped_column(sa.Text)
-    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
-    recorder_id: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    duration_ms: Mapped[BigInt]
+    storage_key: Mapped[Text]
+    size_bytes: Mapped[BigInt]
+    recorder_id: Mapped[Text]
+    created_at: Mapped[CreatedAt]

@@ -10,16 +10,29 @@ ends. Both are checked at commit, so rewrite a session's chapters in one transac
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, ExcludeConstraint
+from sqlalchemy.dialects.postgresql import TSVECTOR, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db.base import Base, str_enum
+from multistream.db.columns import (
+    BigInt,
+    CreatedAt,
+    Id,
+    JsonList,
+    Ordinal,
+    SessionKey,
+    SessionRef,
+    Text,
+    TextOrNull,
+    UserKey,
+    one_of,
+    ref_or_null,
+    state,
+)
 
 
 class ChapterSource(enum.StrEnum):
@@ -57,16 +70,12 @@ class TranscriptSegment(Base):
         sa.Index("ix_transcript_segments_search_vector", "search_vector", postgresql_using="gin"),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    idx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    start_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    end_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    text: Mapped[str] = mapped_column(sa.Text)
-    words: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONB, server_default=sa.text("'[]'::jsonb"), default=list
-    )
+    session_id: Mapped[SessionKey]
+    idx: Mapped[Ordinal]
+    start_ms: Mapped[BigInt]
+    end_ms: Mapped[BigInt]
+    text: Mapped[Text]
+    words: Mapped[JsonList]
     """Word timings, as the recogniser gives them: `[{"word", "start_ms", "end_ms",
     "probability"}, …]`."""
     confidence: Mapped[float | None] = mapped_column(sa.Double)
@@ -82,7 +91,7 @@ class Chapter(Base):
         sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
         sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
         sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
-        sa.CheckConstraint(sa.column("source", sa.Text).in_(list(ChapterSource)), name="source"),
+        one_of("source", ChapterSource),
         sa.CheckConstraint("slide_page >= 1", name="slide_page_positive"),
         ExcludeConstraint(
             (sa.column("session_id"), "="),
@@ -94,19 +103,15 @@ class Chapter(Base):
         ),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    idx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    start_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    end_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    title: Mapped[str] = mapped_column(sa.Text)
-    source: Mapped[ChapterSource] = mapped_column(str_enum(ChapterSource))
-    slide_asset_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("assets.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[SessionKey]
+    idx: Mapped[Ordinal]
+    start_ms: Mapped[BigInt]
+    end_ms: Mapped[BigInt]
+    title: Mapped[Text]
+    source: Mapped[ChapterSource] = state(ChapterSource)
+    slide_asset_id: Mapped[uuid.UUID | None] = ref_or_null("assets")
     slide_page: Mapped[int | None]
-    thumbnail_key: Mapped[str | None] = mapped_column(sa.Text)
+    thumbnail_key: Mapped[TextOrNull]
 
 
 class Highlight(Base):
@@ -114,7 +119,7 @@ class Highlight(Base):
 
     __tablename__ = "highlights"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(HighlightKind)), name="kind"),
+        one_of("kind", HighlightKind),
         sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
         sa.CheckConstraint("end_ms >= start_ms", name="end_not_before_start"),
         sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
@@ -137,29 +142,25 @@ class Highlight(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
-    kind: Mapped[HighlightKind] = mapped_column(str_enum(HighlightKind))
-    start_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    end_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    title: Mapped[str] = mapped_column(sa.Text)
+    id: Mapped[Id]
+    session_id: Mapped[SessionRef]
+    kind: Mapped[HighlightKind] = state(HighlightKind)
+    start_ms: Mapped[BigInt]
+    end_ms: Mapped[BigInt]
+    title: Mapped[Text]
     score: Mapped[float] = mapped_column(sa.Double, server_default=sa.text("0"), default=0.0)
     ref_id: Mapped[uuid.UUID | None]
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[CreatedAt]
 
 
 class ReplayArtifact(Base):
     __tablename__ = "replay_artifacts"
-    __table_args__ = (
-        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(ReplayArtifactKind)), name="kind"),
-    )
+    __table_args__ = (one_of("kind", ReplayArtifactKind),)
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[SessionKey]
     kind: Mapped[ReplayArtifactKind] = mapped_column(str_enum(ReplayArtifactKind), primary_key=True)
-    storage_key: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    storage_key: Mapped[Text]
+    created_at: Mapped[CreatedAt]
 
 
 class WatchPosition(Base):
@@ -169,11 +170,7 @@ class WatchPosition(Base):
     __tablename__ = "replay_positions"
     __table_args__ = (sa.CheckConstraint("position_ms >= 0", name="position_ms_nonnegative"),)
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    position_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    updated_at: Mapped[dt.datetime] = created_at_column()
+    user_id: Mapped[UserKey]
+    session_id: Mapped[SessionKey]
+    position_ms: Mapped[BigInt]
+    updated_at: Mapped[CreatedAt]

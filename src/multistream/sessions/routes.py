@@ -64,10 +64,9 @@ CLASS_CLOSED: dict[int | str, dict[str, Any]] = {
 def schedule_session(
     body: SessionCreate, access: ScheduleInCourse, db: DbSession, idem: Idempotent
 ) -> SessionRead:
-    created = sessions.schedule(
-        db, course=access.course, actor=access.user, data=body, idempotency_key=idem.event_key
+    return idem.run(
+        db, sessions.schedule, course=access.course, actor=access.user, data=body, status_code=201
     )
-    return idem.remember(db, created, status_code=201)
 
 
 @router.get("/courses/{course_id}/sessions", summary="Classes of a course, latest first")
@@ -148,10 +147,7 @@ def join_session(
     responses={409: {"description": "invalid-transition"}},
 )
 def cancel_session(access: Schedule, db: DbSession, idem: Idempotent) -> SessionRead:
-    canceled = sessions.cancel(
-        db, session=access.session, actor=access.user, idempotency_key=idem.event_key
-    )
-    return idem.remember(db, canceled)
+    return idem.run(db, sessions.cancel, session=access.session, actor=access.user)
 
 
 @router.get("/sessions/{session_id}/events", summary="The class's event log after a seq")

@@ -11,16 +11,32 @@ is a set of plain updates in one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db.base import Base
+from multistream.db.columns import (
+    BigIntOrNull,
+    Count,
+    CourseRef,
+    CreatedAt,
+    Id,
+    JsonObject,
+    Ordinal,
+    SessionKey,
+    SessionRef,
+    Text,
+    TextOrNull,
+    UserRefOrNull,
+    one_of,
+    parent_key,
+    ref_or_null,
+    state,
+)
 
 
 class AssetKind(enum.StrEnum):
@@ -68,8 +84,8 @@ END
 class Asset(Base):
     __tablename__ = "assets"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(AssetKind)), name="kind"),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(AssetStatus)), name="status"),
+        one_of("kind", AssetKind),
+        one_of("status", AssetStatus),
         sa.CheckConstraint(
             r"filename ~ '\S' AND char_length(filename) <= 255 AND filename !~ '[/\\]'",
             name="filename_format",
@@ -97,31 +113,23 @@ class Asset(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
-    )
-    owner_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    id: Mapped[Id]
+    course_id: Mapped[CourseRef] = mapped_column(index=True)
+    owner_id: Mapped[UserRefOrNull]
     """Who uploaded the asset."""
-    kind: Mapped[AssetKind] = mapped_column(str_enum(AssetKind))
-    filename: Mapped[str] = mapped_column(sa.Text)
-    mime: Mapped[str | None] = mapped_column(sa.Text)
+    kind: Mapped[AssetKind] = state(AssetKind)
+    filename: Mapped[Text]
+    mime: Mapped[TextOrNull]
     """Sniffed from the content; null until the upload has been inspected."""
-    size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
-    sha256: Mapped[str | None] = mapped_column(sa.Text)
-    storage_key: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[AssetStatus] = mapped_column(
-        str_enum(AssetStatus),
-        server_default=AssetStatus.uploading.value,
-        default=AssetStatus.uploading,
-    )
+    size_bytes: Mapped[BigIntOrNull]
+    sha256: Mapped[TextOrNull]
+    storage_key: Mapped[Text]
+    status: Mapped[AssetStatus] = state(AssetStatus, AssetStatus.uploading)
     page_count: Mapped[int | None]
-    pages_rendered: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    pages_rendered: Mapped[Count]
     """Pages rendered so far while the asset is `processing`: the upload's progress."""
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    error: Mapped[TextOrNull]
+    created_at: Mapped[CreatedAt]
 
 
 class SlidePage(Base):
@@ -133,37 +141,33 @@ class SlidePage(Base):
         sa.CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
     )
 
-    asset_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
-    )
-    page_no: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    image_key: Mapped[str] = mapped_column(sa.Text)
-    thumb_key: Mapped[str] = mapped_column(sa.Text)
+    asset_id: Mapped[uuid.UUID] = parent_key("assets")
+    page_no: Mapped[Ordinal]
+    image_key: Mapped[Text]
+    thumb_key: Mapped[Text]
     width: Mapped[int]
     height: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
-    title: Mapped[str | None] = mapped_column(sa.Text)
+    title: Mapped[TextOrNull]
 
 
 class Scene(Base):
     __tablename__ = "scenes"
     __table_args__ = (
         sa.CheckConstraint(r"name ~ '\S' AND char_length(name) <= 80", name="name_length"),
-        sa.CheckConstraint(sa.column("layout", sa.Text).in_(list(SceneLayout)), name="layout"),
+        one_of("layout", SceneLayout),
         sa.CheckConstraint("position >= 0", name="position_nonnegative"),
         sa.CheckConstraint("jsonb_typeof(config) = 'object'", name="config_object"),
         sa.UniqueConstraint("session_id", "position", deferrable=True, initially="DEFERRED"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(sa.Text)
-    layout: Mapped[SceneLayout] = mapped_column(str_enum(SceneLayout))
+    id: Mapped[Id]
+    session_id: Mapped[SessionRef]
+    name: Mapped[Text]
+    layout: Mapped[SceneLayout] = state(SceneLayout)
     position: Mapped[int]
-    config: Mapped[dict[str, Any]] = mapped_column(
-        JSONB, server_default=sa.text("'{}'::jsonb"), default=dict
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    config: Mapped[JsonObject]
+    created_at: Mapped[CreatedAt]
 
 
 class StudioState(Base):
@@ -176,17 +180,11 @@ class StudioState(Base):
         sa.CheckConstraint("as_of_seq >= 0", name="as_of_seq_nonnegative"),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    active_scene_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("scenes.id", ondelete="SET NULL")
-    )
-    deck_asset_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("assets.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[SessionKey]
+    active_scene_id: Mapped[uuid.UUID | None] = ref_or_null("scenes")
+    deck_asset_id: Mapped[uuid.UUID | None] = ref_or_null("assets")
     page_no: Mapped[int | None]
-    banner: Mapped[str | None] = mapped_column(sa.Text)
+    banner: Mapped[TextOrNull]
     stage: Mapped[list[uuid.UUID]] = mapped_column(
         ARRAY(sa.Uuid), server_default=sa.text("'{}'::uuid[]"), default=list
     )

@@ -89,10 +89,14 @@ def list_scenes(access: Join, db: DbSession) -> SceneList:
     "/sessions/{session_id}/scenes", status_code=201, summary="Add a scene", responses=CLOSED
 )
 def create_scene(body: SceneCreate, access: Edit, db: DbSession, idem: Idempotent) -> SceneRead:
-    scene = studio.create_scene(
-        db, session=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
+    return idem.run(
+        db,
+        studio.create_scene,
+        session=access.session,
+        actor=access.user,
+        data=body,
+        status_code=201,
     )
-    return idem.remember(db, scene, status_code=201)
 
 
 @router.patch(
@@ -123,14 +127,9 @@ def delete_scene(scene_id: uuid.UUID, access: Edit, db: DbSession) -> Response:
 def activate_scene(
     body: SceneActivate, access: Control, db: DbSession, idem: Idempotent
 ) -> StudioSnapshot:
-    snapshot = studio.activate_scene(
-        db,
-        session=access.session,
-        actor=access.user,
-        scene_id=body.scene_id,
-        idempotency_key=idem.event_key,
+    return idem.run(
+        db, studio.activate_scene, session=access.session, actor=access.user, scene_id=body.scene_id
     )
-    return idem.remember(db, snapshot)
 
 
 @router.post(
@@ -141,14 +140,9 @@ def activate_scene(
 def attach_deck(
     body: DeckAttach, access: Control, db: DbSession, idem: Idempotent
 ) -> StudioSnapshot:
-    snapshot = studio.attach_deck(
-        db,
-        session=access.session,
-        actor=access.user,
-        asset_id=body.asset_id,
-        idempotency_key=idem.event_key,
+    return idem.run(
+        db, studio.attach_deck, session=access.session, actor=access.user, asset_id=body.asset_id
     )
-    return idem.remember(db, snapshot)
 
 
 @router.post(
@@ -159,14 +153,9 @@ def attach_deck(
 def change_slide(
     body: SlideChange, access: Control, db: DbSession, idem: Idempotent
 ) -> StudioSnapshot:
-    snapshot = studio.change_slide(
-        db,
-        session=access.session,
-        actor=access.user,
-        page_no=body.page_no,
-        idempotency_key=idem.event_key,
+    return idem.run(
+        db, studio.change_slide, session=access.session, actor=access.user, page_no=body.page_no
     )
-    return idem.remember(db, snapshot)
 
 
 @router.post(
@@ -175,14 +164,9 @@ def change_slide(
     responses=CLOSED,
 )
 def set_banner(body: BannerSet, access: Control, db: DbSession, idem: Idempotent) -> StudioSnapshot:
-    snapshot = studio.set_banner(
-        db,
-        session=access.session,
-        actor=access.user,
-        text=body.text,
-        idempotency_key=idem.event_key,
+    return idem.run(
+        db, studio.set_banner, session=access.session, actor=access.user, text=body.text
     )
-    return idem.remember(db, snapshot)
 
 
 @router.get(
@@ -195,10 +179,7 @@ def list_participants(access: Join, db: DbSession) -> ParticipantList:
 
 @router.post("/sessions/{session_id}/hands", summary="Raise your hand", responses=NOT_LIVE)
 def raise_hand(access: RaiseHand, db: DbSession, idem: Idempotent) -> ParticipantRead:
-    raised = stage.raise_hand(
-        db, session=access.session, user=access.user, idempotency_key=idem.event_key
-    )
-    return idem.remember(db, raised)
+    return idem.run(db, stage.raise_hand, session=access.session, user=access.user)
 
 
 @router.delete(
