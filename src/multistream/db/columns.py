@@ -87,3 +87,16 @@ def state(enum_type: type[E], initial: E | None = None) -> MappedColumn[E]:
 def one_of(column: str, enum_type: type[enum.StrEnum]) -> sa.CheckConstraint:
     """The named CHECK that `column` holds one of `enum_type`'s values (`ck_<table>_<column>`)."""
     return sa.CheckConstraint(sa.column(column, sa.Text).in_(list(enum_type)), name=column)
+
+
+def nonnegative(*columns: str) -> tuple[sa.CheckConstraint, ...]:
+    """The named CHECKs `<column> >= 0` (`ck_<table>_<column>_nonnegative`)."""
+    return tuple(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative") for name in columns)
+
+
+def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckConstraint:
+    """The named CHECK that `column` holds at most `most` characters (and, when `nonblank`,
+    something besides white space): `ck_<table>_<column>_length`."""
+    within = f"char_length({column}) <= {most}"
+    rule = rf"{column} ~ '\S' AND {within}" if nonblank else within
+    return sa.CheckConstraint(rule, name=f"{column}_length")

@@ -26,32 +26,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base, str_enum, utcnow
-from multistream.db.columns import (
-    CreatedAt,
-    JsonObject,
-    SessionKey,
-    Text,
-    TextOrNull,
-    UserKey,
-    UserRefOrNull,
-    one_of,
-    state,
+
+EventAudience = enum.StrEnum("EventAudience", "all staff actor none")
+EventAudience.__doc__ = (
+    "Who receives an event live: everyone, staff only, only its actor, or nobody."
 )
 
-
-class EventAudience(enum.StrEnum):
-    """Who receives an event live: everyone, staff only, only its actor, or nobody."""
-
-    all = "all"
-    staff = "staff"
-    actor = "actor"
-    none = "none"
-
-
-class WebhookProvider(enum.StrEnum):
-    livekit = "livekit"
-    clerk = "clerk"
+WebhookProvider = enum.StrEnum("WebhookProvider", "livekit clerk")
 
 
 class SessionEvent(Base):
@@ -62,7 +45,7 @@ class SessionEvent(Base):
             r"type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$' AND char_length(type) <= 100",
             name="type_format",
         ),
-        one_of("audience", EventAudience),
+        columns.one_of("audience", EventAudience),
         sa.CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload_object"),
         sa.CheckConstraint(
             "char_length(idempotency_key) BETWEEN 1 AND 200", name="idempotency_key_length"
@@ -86,14 +69,14 @@ class SessionEvent(Base):
         ),
     )
 
-    session_id: Mapped[SessionKey]
+    session_id: Mapped[columns.SessionKey]
     seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
-    type: Mapped[Text]
-    actor_id: Mapped[UserRefOrNull]
-    audience: Mapped[EventAudience] = state(EventAudience, EventAudience.all)
-    payload: Mapped[JsonObject]
-    occurred_at: Mapped[CreatedAt]
-    idempotency_key: Mapped[TextOrNull]
+    type: Mapped[columns.Text]
+    actor_id: Mapped[columns.UserRefOrNull]
+    audience: Mapped[EventAudience] = columns.state(EventAudience, EventAudience.all)
+    payload: Mapped[columns.JsonObject]
+    occurred_at: Mapped[columns.CreatedAt]
+    idempotency_key: Mapped[columns.TextOrNull]
 
 
 class IdempotencyRecord(Base):
@@ -113,9 +96,9 @@ class IdempotencyRecord(Base):
         ),
     )
 
-    user_id: Mapped[UserKey]
+    user_id: Mapped[columns.UserKey]
     key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    request_fingerprint: Mapped[Text]
+    request_fingerprint: Mapped[columns.Text]
     status_code: Mapped[int | None]
     response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[dt.datetime] = mapped_column(
@@ -128,10 +111,10 @@ class WebhookReceipt(Base):
 
     __tablename__ = "webhook_receipts"
     __table_args__ = (
-        one_of("provider", WebhookProvider),
+        columns.one_of("provider", WebhookProvider),
         sa.CheckConstraint("char_length(event_id) BETWEEN 1 AND 200", name="event_id_length"),
     )
 
     provider: Mapped[WebhookProvider] = mapped_column(str_enum(WebhookProvider), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    received_at: Mapped[CreatedAt]
+    received_at: Mapped[columns.CreatedAt]

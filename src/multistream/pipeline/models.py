@@ -15,56 +15,24 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base, str_enum
-from multistream.db.columns import (
-    Count,
-    CreatedAt,
-    Id,
-    SessionRef,
-    TextOrNull,
-    one_of,
-    parent_key,
-    ref_or_null,
-    state,
-)
 
+PipelineRunStatus = enum.StrEnum("PipelineRunStatus", "queued running succeeded failed canceled")
 
-class PipelineRunStatus(enum.StrEnum):
-    queued = "queued"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
-    canceled = "canceled"
+PipelineTrigger = enum.StrEnum("PipelineTrigger", "session_ended retry manual")
+PipelineTrigger.__doc__ = "What queued a run: the session ending, a host's retry, or an operator."
 
+PipelineStepName = enum.StrEnum("PipelineStepName", "extract transcribe align derive")
 
-class PipelineTrigger(enum.StrEnum):
-    """What queued a run: the session ending, a host's retry, or an operator."""
-
-    session_ended = "session_ended"
-    retry = "retry"
-    manual = "manual"
-
-
-class PipelineStepName(enum.StrEnum):
-    extract = "extract"
-    transcribe = "transcribe"
-    align = "align"
-    derive = "derive"
-
-
-class PipelineStepStatus(enum.StrEnum):
-    pending = "pending"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
-    skipped = "skipped"
+PipelineStepStatus = enum.StrEnum("PipelineStepStatus", "pending running succeeded failed skipped")
 
 
 class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
     __table_args__ = (
-        one_of("status", PipelineRunStatus),
-        one_of("trigger", PipelineTrigger),
+        columns.one_of("status", PipelineRunStatus),
+        columns.one_of("trigger", PipelineTrigger),
         sa.CheckConstraint("attempt >= 1", name="attempt_positive"),
         sa.CheckConstraint(
             "status IN ('queued', 'running') OR finished_at IS NOT NULL",
@@ -80,14 +48,14 @@ class PipelineRun(Base):
         sa.Index("ix_pipeline_runs_session_id_created_at", "session_id", "created_at"),
     )
 
-    id: Mapped[Id]
-    session_id: Mapped[SessionRef]
-    recording_id: Mapped[uuid.UUID | None] = ref_or_null("recordings")
-    status: Mapped[PipelineRunStatus] = state(PipelineRunStatus, PipelineRunStatus.queued)
-    trigger: Mapped[PipelineTrigger] = state(PipelineTrigger)
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef]
+    recording_id: Mapped[uuid.UUID | None] = columns.ref_or_null("recordings")
+    status: Mapped[PipelineRunStatus] = columns.state(PipelineRunStatus, PipelineRunStatus.queued)
+    trigger: Mapped[PipelineTrigger] = columns.state(PipelineTrigger)
     attempt: Mapped[int] = mapped_column(server_default=sa.text("1"), default=1)
-    error: Mapped[TextOrNull]
-    created_at: Mapped[CreatedAt]
+    error: Mapped[columns.TextOrNull]
+    created_at: Mapped[columns.CreatedAt]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
 
@@ -95,17 +63,19 @@ class PipelineRun(Base):
 class PipelineStep(Base):
     __tablename__ = "pipeline_steps"
     __table_args__ = (
-        one_of("name", PipelineStepName),
-        one_of("status", PipelineStepStatus),
-        sa.CheckConstraint("attempts >= 0", name="attempts_nonnegative"),
+        columns.one_of("name", PipelineStepName),
+        columns.one_of("status", PipelineStepStatus),
+        *columns.nonnegative("attempts"),
         sa.CheckConstraint("finished_at >= started_at", name="finished_after_started"),
     )
 
-    run_id: Mapped[uuid.UUID] = parent_key("pipeline_runs")
+    run_id: Mapped[uuid.UUID] = columns.parent_key("pipeline_runs")
     name: Mapped[PipelineStepName] = mapped_column(str_enum(PipelineStepName), primary_key=True)
-    status: Mapped[PipelineStepStatus] = state(PipelineStepStatus, PipelineStepStatus.pending)
-    attempts: Mapped[Count]
+    status: Mapped[PipelineStepStatus] = columns.state(
+        PipelineStepStatus, PipelineStepStatus.pending
+    )
+    attempts: Mapped[columns.Count]
     output: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    error: Mapped[TextOrNull]
+    error: Mapped[columns.TextOrNull]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]

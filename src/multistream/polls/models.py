@@ -21,41 +21,20 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base
-from multistream.db.columns import (
-    CreatedAt,
-    Flag,
-    Id,
-    SessionRef,
-    Text,
-    UserKey,
-    UserRefOrNull,
-    one_of,
-    parent_key,
-    state,
-)
 
+PollKind = enum.StrEnum("PollKind", "single multiple quiz")
 
-class PollKind(enum.StrEnum):
-    single = "single"
-    multiple = "multiple"
-    quiz = "quiz"
-
-
-class PollStatus(enum.StrEnum):
-    draft = "draft"
-    open = "open"
-    closed = "closed"
+PollStatus = enum.StrEnum("PollStatus", "draft open closed")
 
 
 class Poll(Base):
     __tablename__ = "polls"
     __table_args__ = (
-        sa.CheckConstraint(
-            r"question ~ '\S' AND char_length(question) <= 500", name="question_length"
-        ),
-        one_of("kind", PollKind),
-        one_of("status", PollStatus),
+        columns.text_length("question", 500, nonblank=True),
+        columns.one_of("kind", PollKind),
+        columns.one_of("status", PollStatus),
         sa.CheckConstraint(
             "multistream_poll_option_ids(options) IS NOT NULL", name="options_valid"
         ),
@@ -79,21 +58,21 @@ class Poll(Base):
         ),
     )
 
-    id: Mapped[Id]
-    session_id: Mapped[SessionRef] = mapped_column(index=True)
-    question: Mapped[Text]
-    kind: Mapped[PollKind] = state(PollKind)
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef] = mapped_column(index=True)
+    question: Mapped[columns.Text]
+    kind: Mapped[PollKind] = columns.state(PollKind)
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     correct_option_ids: Mapped[list[str]] = mapped_column(
         ARRAY(sa.Text), server_default=sa.text("'{}'::text[]"), default=list
     )
-    anonymous: Mapped[Flag]
-    status: Mapped[PollStatus] = state(PollStatus, PollStatus.draft)
-    results_visible: Mapped[Flag]
+    anonymous: Mapped[columns.Flag]
+    status: Mapped[PollStatus] = columns.state(PollStatus, PollStatus.draft)
+    results_visible: Mapped[columns.Flag]
     opened_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
-    created_by: Mapped[UserRefOrNull]
-    created_at: Mapped[CreatedAt]
+    created_by: Mapped[columns.UserRefOrNull]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class PollVote(Base):
@@ -102,8 +81,8 @@ class PollVote(Base):
         sa.CheckConstraint("cardinality(option_ids) >= 1", name="option_ids_nonempty"),
     )
 
-    poll_id: Mapped[uuid.UUID] = parent_key("polls")
-    user_id: Mapped[UserKey]
+    poll_id: Mapped[uuid.UUID] = columns.parent_key("polls")
+    user_id: Mapped[columns.UserKey]
     option_ids: Mapped[list[str]] = mapped_column(ARRAY(sa.Text))
-    created_at: Mapped[CreatedAt]
-    updated_at: Mapped[CreatedAt]
+    created_at: Mapped[columns.CreatedAt]
+    updated_at: Mapped[columns.CreatedAt]

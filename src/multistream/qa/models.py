@@ -15,39 +15,22 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
+from multistream.db import columns
 from multistream.db.base import Base
-from multistream.db.columns import (
-    BigInt,
-    Count,
-    CreatedAt,
-    Flag,
-    Id,
-    Text,
-    TextOrNull,
-    UserKey,
-    UserRefOrNull,
-    one_of,
-    parent_key,
-    state,
-)
 
-
-class QuestionStatus(enum.StrEnum):
-    open = "open"
-    answered = "answered"
-    dismissed = "dismissed"
+QuestionStatus = enum.StrEnum("QuestionStatus", "open answered dismissed")
 
 
 class Question(Base):
     __tablename__ = "questions"
     __table_args__ = (
-        sa.CheckConstraint(r"body ~ '\S' AND char_length(body) <= 1000", name="body_length"),
-        one_of("status", QuestionStatus),
-        sa.CheckConstraint("upvotes >= 0", name="upvotes_nonnegative"),
+        columns.text_length("body", 1000, nonblank=True),
+        columns.one_of("status", QuestionStatus),
+        *columns.nonnegative("upvotes"),
         sa.CheckConstraint(
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
         ),
-        sa.CheckConstraint("char_length(answer_text) <= 2000", name="answer_text_length"),
+        columns.text_length("answer_text", 2000),
         sa.ForeignKeyConstraint(
             ["session_id", "seq"],
             ["session_events.session_id", "session_events.seq"],
@@ -62,22 +45,22 @@ class Question(Base):
         ),
     )
 
-    id: Mapped[Id]
+    id: Mapped[columns.Id]
     session_id: Mapped[uuid.UUID]
-    seq: Mapped[BigInt]
-    author_id: Mapped[UserRefOrNull]
-    body: Mapped[Text]
-    anonymous: Mapped[Flag]
-    status: Mapped[QuestionStatus] = state(QuestionStatus, QuestionStatus.open)
-    upvotes: Mapped[Count]
-    answer_text: Mapped[TextOrNull]
+    seq: Mapped[columns.BigInt]
+    author_id: Mapped[columns.UserRefOrNull]
+    body: Mapped[columns.Text]
+    anonymous: Mapped[columns.Flag]
+    status: Mapped[QuestionStatus] = columns.state(QuestionStatus, QuestionStatus.open)
+    upvotes: Mapped[columns.Count]
+    answer_text: Mapped[columns.TextOrNull]
     answered_at: Mapped[dt.datetime | None]
-    created_at: Mapped[CreatedAt]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class QuestionVote(Base):
     __tablename__ = "question_votes"
 
-    question_id: Mapped[uuid.UUID] = parent_key("questions")
-    user_id: Mapped[UserKey]
-    created_at: Mapped[CreatedAt]
+    question_id: Mapped[uuid.UUID] = columns.parent_key("questions")
+    user_id: Mapped[columns.UserKey]
+    created_at: Mapped[columns.CreatedAt]

@@ -8,10 +8,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base
-from multistream.db.columns import (
-    SessionKey,
-)
 
 
 class ReactionBucket(Base):
@@ -27,7 +25,7 @@ class ReactionBucket(Base):
         sa.CheckConstraint("char_length(emoji) BETWEEN 1 AND 16", name="emoji_length"),
     )
 
-    session_id: Mapped[SessionKey]
+    session_id: Mapped[columns.SessionKey]
     second: Mapped[dt.datetime] = mapped_column(primary_key=True)
     emoji: Mapped[str] = mapped_column(sa.Text, primary_key=True)
     count: Mapped[int]

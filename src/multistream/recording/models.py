@@ -17,39 +17,17 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base
-from multistream.db.columns import (
-    BigInt,
-    BigIntOrNull,
-    CreatedAt,
-    Id,
-    Ordinal,
-    SessionRef,
-    Text,
-    TextOrNull,
-    UserRefOrNull,
-    one_of,
-    parent_key,
-    state,
+
+RecordingProvider = enum.StrEnum("RecordingProvider", "egress participant")
+
+# `starting`: waiting for a recorder (or for Egress to start). `uploading`: the class is
+# over; the recorder is putting the file together and storing it. `deleted`: staff deleted
+# it: its files are gone, the row and the log keep the fact.
+RecordingStatus = enum.StrEnum(
+    "RecordingStatus", "starting recording stopped uploading ready failed deleted"
 )
-
-
-class RecordingProvider(enum.StrEnum):
-    egress = "egress"
-    participant = "participant"
-
-
-class RecordingStatus(enum.StrEnum):
-    starting = "starting"
-    """Waiting for a recorder (or for Egress to start)."""
-    recording = "recording"
-    stopped = "stopped"
-    uploading = "uploading"
-    """The class is over; the recorder is putting the file together and storing it."""
-    ready = "ready"
-    failed = "failed"
-    deleted = "deleted"
-    """Staff deleted it: its files are gone, the row and the log keep the fact."""
 
 
 ACTIVE_RECORDING = frozenset(
@@ -61,11 +39,10 @@ ACTIVE_RECORDING = frozenset(
 class Recording(Base):
     __tablename__ = "recordings"
     __table_args__ = (
-        one_of("provider", RecordingProvider),
-        one_of("status", RecordingStatus),
+        columns.one_of("provider", RecordingProvider),
+        columns.one_of("status", RecordingStatus),
         sa.CheckConstraint("ended_at >= started_at", name="ended_after_started"),
-        sa.CheckConstraint("duration_ms >= 0", name="duration_ms_nonnegative"),
-        sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
+        *columns.nonnegative("duration_ms", "size_bytes"),
         sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),
         sa.CheckConstraint(
             "status <> 'ready' OR storage_key IS NOT NULL", name="ready_has_storage_key"
@@ -81,28 +58,28 @@ class Recording(Base):
         ),
     )
 
-    id: Mapped[Id]
-    session_id: Mapped[SessionRef] = mapped_column(index=True)
-    provider: Mapped[RecordingProvider] = state(RecordingProvider)
-    external_id: Mapped[TextOrNull]
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef] = mapped_column(index=True)
+    provider: Mapped[RecordingProvider] = columns.state(RecordingProvider)
+    external_id: Mapped[columns.TextOrNull]
     """The LiveKit egress id (or the participant upload's id); null until known."""
-    status: Mapped[RecordingStatus] = state(RecordingStatus, RecordingStatus.starting)
-    storage_key: Mapped[TextOrNull]
-    mime: Mapped[TextOrNull]
+    status: Mapped[RecordingStatus] = columns.state(RecordingStatus, RecordingStatus.starting)
+    storage_key: Mapped[columns.TextOrNull]
+    mime: Mapped[columns.TextOrNull]
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
-    duration_ms: Mapped[BigIntOrNull]
-    size_bytes: Mapped[BigIntOrNull]
-    error: Mapped[TextOrNull]
-    created_at: Mapped[CreatedAt]
-    recorder_id: Mapped[TextOrNull]
+    duration_ms: Mapped[columns.BigIntOrNull]
+    size_bytes: Mapped[columns.BigIntOrNull]
+    error: Mapped[columns.TextOrNull]
+    created_at: Mapped[columns.CreatedAt]
+    recorder_id: Mapped[columns.TextOrNull]
     """The participant recorder holding it (`host:pid:token`); null when none does."""
     lease_expires_at: Mapped[dt.datetime | None]
     """The holder renews it; past it, any recorder may take the recording over."""
     alerted_at: Mapped[dt.datetime | None]
     """When `recording.failed` said it had no recorder; cleared when one claims it."""
     deleted_at: Mapped[dt.datetime | None]
-    deleted_by: Mapped[UserRefOrNull]
+    deleted_by: Mapped[columns.UserRefOrNull]
 
 
 class RecordingSegment(Base):
@@ -111,16 +88,16 @@ class RecordingSegment(Base):
 
     __tablename__ = "recording_segments"
     __table_args__ = (
-        sa.CheckConstraint("idx >= 0", name="idx_nonnegative"),
+        *columns.nonnegative("idx"),
         sa.CheckConstraint("duration_ms > 0", name="duration_ms_positive"),
-        sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
+        *columns.nonnegative("size_bytes"),
     )
 
-    recording_id: Mapped[uuid.UUID] = parent_key("recordings")
-    idx: Mapped[Ordinal]
+    recording_id: Mapped[uuid.UUID] = columns.parent_key("recordings")
+    idx: Mapped[columns.Ordinal]
     started_at: Mapped[dt.datetime]
-    duration_ms: Mapped[BigInt]
-    storage_key: Mapped[Text]
-    size_bytes: Mapped[BigInt]
-    recorder_id: Mapped[Text]
-    created_at: Mapped[CreatedAt]
+    duration_ms: Mapped[columns.BigInt]
+    storage_key: Mapped[columns.Text]
+    size_bytes: Mapped[columns.BigInt]
+    recorder_id: Mapped[columns.Text]
+    created_at: Mapped[columns.CreatedAt]

@@ -17,65 +17,34 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSVECTOR, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base, str_enum
-from multistream.db.columns import (
-    BigInt,
-    CreatedAt,
-    Id,
-    JsonList,
-    Ordinal,
-    SessionKey,
-    SessionRef,
-    Text,
-    TextOrNull,
-    UserKey,
-    one_of,
-    ref_or_null,
-    state,
+
+ChapterSource = enum.StrEnum("ChapterSource", "slide scene topic manual")
+
+HighlightKind = enum.StrEnum("HighlightKind", "question poll reaction_peak chat_peak stage manual")
+
+ReplayArtifactKind = enum.StrEnum(
+    "ReplayArtifactKind", "audio captions_vtt transcript_json thumbnails summary"
 )
-
-
-class ChapterSource(enum.StrEnum):
-    slide = "slide"
-    scene = "scene"
-    topic = "topic"
-    manual = "manual"
-
-
-class HighlightKind(enum.StrEnum):
-    question = "question"
-    poll = "poll"
-    reaction_peak = "reaction_peak"
-    chat_peak = "chat_peak"
-    stage = "stage"
-    manual = "manual"
-
-
-class ReplayArtifactKind(enum.StrEnum):
-    audio = "audio"
-    captions_vtt = "captions_vtt"
-    transcript_json = "transcript_json"
-    thumbnails = "thumbnails"
-    summary = "summary"
 
 
 class TranscriptSegment(Base):
     __tablename__ = "transcript_segments"
     __table_args__ = (
-        sa.CheckConstraint("idx >= 0", name="idx_nonnegative"),
-        sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
+        *columns.nonnegative("idx", "start_ms"),
         sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
         sa.CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence_range"),
         sa.CheckConstraint("jsonb_typeof(words) = 'array'", name="words_array"),
         sa.Index("ix_transcript_segments_search_vector", "search_vector", postgresql_using="gin"),
     )
 
-    session_id: Mapped[SessionKey]
-    idx: Mapped[Ordinal]
-    start_ms: Mapped[BigInt]
-    end_ms: Mapped[BigInt]
-    text: Mapped[Text]
-    words: Mapped[JsonList]
+    session_id: Mapped[columns.SessionKey]
+    idx: Mapped[columns.Ordinal]
+    start_ms: Mapped[columns.BigInt]
+    end_ms: Mapped[columns.BigInt]
+    text: Mapped[columns.Text]
+    words: Mapped[columns.JsonList]
     """Word timings, as the recogniser gives them: `[{"word", "start_ms", "end_ms",
     "probability"}, …]`."""
     confidence: Mapped[float | None] = mapped_column(sa.Double)
@@ -87,11 +56,10 @@ class TranscriptSegment(Base):
 class Chapter(Base):
     __tablename__ = "chapters"
     __table_args__ = (
-        sa.CheckConstraint("idx >= 0", name="idx_nonnegative"),
-        sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
+        *columns.nonnegative("idx", "start_ms"),
         sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
-        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
-        one_of("source", ChapterSource),
+        columns.text_length("title", 200, nonblank=True),
+        columns.one_of("source", ChapterSource),
         sa.CheckConstraint("slide_page >= 1", name="slide_page_positive"),
         ExcludeConstraint(
             (sa.column("session_id"), "="),
@@ -103,15 +71,15 @@ class Chapter(Base):
         ),
     )
 
-    session_id: Mapped[SessionKey]
-    idx: Mapped[Ordinal]
-    start_ms: Mapped[BigInt]
-    end_ms: Mapped[BigInt]
-    title: Mapped[Text]
-    source: Mapped[ChapterSource] = state(ChapterSource)
-    slide_asset_id: Mapped[uuid.UUID | None] = ref_or_null("assets")
+    session_id: Mapped[columns.SessionKey]
+    idx: Mapped[columns.Ordinal]
+    start_ms: Mapped[columns.BigInt]
+    end_ms: Mapped[columns.BigInt]
+    title: Mapped[columns.Text]
+    source: Mapped[ChapterSource] = columns.state(ChapterSource)
+    slide_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
     slide_page: Mapped[int | None]
-    thumbnail_key: Mapped[TextOrNull]
+    thumbnail_key: Mapped[columns.TextOrNull]
 
 
 class Highlight(Base):
@@ -119,11 +87,11 @@ class Highlight(Base):
 
     __tablename__ = "highlights"
     __table_args__ = (
-        one_of("kind", HighlightKind),
-        sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
+        columns.one_of("kind", HighlightKind),
+        *columns.nonnegative("start_ms"),
         sa.CheckConstraint("end_ms >= start_ms", name="end_not_before_start"),
-        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
-        sa.CheckConstraint("score >= 0", name="score_nonnegative"),
+        columns.text_length("title", 200, nonblank=True),
+        *columns.nonnegative("score"),
         sa.Index(
             "uq_highlights_session_id_kind_ref_id",
             "session_id",
@@ -142,25 +110,25 @@ class Highlight(Base):
         ),
     )
 
-    id: Mapped[Id]
-    session_id: Mapped[SessionRef]
-    kind: Mapped[HighlightKind] = state(HighlightKind)
-    start_ms: Mapped[BigInt]
-    end_ms: Mapped[BigInt]
-    title: Mapped[Text]
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef]
+    kind: Mapped[HighlightKind] = columns.state(HighlightKind)
+    start_ms: Mapped[columns.BigInt]
+    end_ms: Mapped[columns.BigInt]
+    title: Mapped[columns.Text]
     score: Mapped[float] = mapped_column(sa.Double, server_default=sa.text("0"), default=0.0)
     ref_id: Mapped[uuid.UUID | None]
-    created_at: Mapped[CreatedAt]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class ReplayArtifact(Base):
     __tablename__ = "replay_artifacts"
-    __table_args__ = (one_of("kind", ReplayArtifactKind),)
+    __table_args__ = (columns.one_of("kind", ReplayArtifactKind),)
 
-    session_id: Mapped[SessionKey]
+    session_id: Mapped[columns.SessionKey]
     kind: Mapped[ReplayArtifactKind] = mapped_column(str_enum(ReplayArtifactKind), primary_key=True)
-    storage_key: Mapped[Text]
-    created_at: Mapped[CreatedAt]
+    storage_key: Mapped[columns.Text]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class WatchPosition(Base):
@@ -168,9 +136,9 @@ class WatchPosition(Base):
     class, so not in its event log), one row per viewer and class."""
 
     __tablename__ = "replay_positions"
-    __table_args__ = (sa.CheckConstraint("position_ms >= 0", name="position_ms_nonnegative"),)
+    __table_args__ = columns.nonnegative("position_ms")
 
-    user_id: Mapped[UserKey]
-    session_id: Mapped[SessionKey]
-    position_ms: Mapped[BigInt]
-    updated_at: Mapped[CreatedAt]
+    user_id: Mapped[columns.UserKey]
+    session_id: Mapped[columns.SessionKey]
+    position_ms: Mapped[columns.BigInt]
+    updated_at: Mapped[columns.CreatedAt]

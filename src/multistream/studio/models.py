@@ -18,48 +18,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base
-from multistream.db.columns import (
-    BigIntOrNull,
-    Count,
-    CourseRef,
-    CreatedAt,
-    Id,
-    JsonObject,
-    Ordinal,
-    SessionKey,
-    SessionRef,
-    Text,
-    TextOrNull,
-    UserRefOrNull,
-    one_of,
-    parent_key,
-    ref_or_null,
-    state,
+
+AssetKind = enum.StrEnum("AssetKind", "slide_deck image video document")
+
+AssetStatus = enum.StrEnum("AssetStatus", "uploading processing ready failed")
+
+SceneLayout = enum.StrEnum(
+    "SceneLayout", "camera slides slides_camera screen screen_camera whiteboard"
 )
-
-
-class AssetKind(enum.StrEnum):
-    slide_deck = "slide_deck"
-    image = "image"
-    video = "video"
-    document = "document"
-
-
-class AssetStatus(enum.StrEnum):
-    uploading = "uploading"
-    processing = "processing"
-    ready = "ready"
-    failed = "failed"
-
-
-class SceneLayout(enum.StrEnum):
-    camera = "camera"
-    slides = "slides"
-    slides_camera = "slides_camera"
-    screen = "screen"
-    screen_camera = "screen_camera"
-    whiteboard = "whiteboard"
 
 
 MIME_MATCHES_KIND = """
@@ -84,15 +52,14 @@ END
 class Asset(Base):
     __tablename__ = "assets"
     __table_args__ = (
-        one_of("kind", AssetKind),
-        one_of("status", AssetStatus),
+        columns.one_of("kind", AssetKind),
+        columns.one_of("status", AssetStatus),
         sa.CheckConstraint(
             r"filename ~ '\S' AND char_length(filename) <= 255 AND filename !~ '[/\\]'",
             name="filename_format",
         ),
         sa.CheckConstraint(MIME_MATCHES_KIND, name="mime_matches_kind"),
-        sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
-        sa.CheckConstraint("page_count >= 0", name="page_count_nonnegative"),
+        *columns.nonnegative("size_bytes", "page_count"),
         sa.CheckConstraint(
             "pages_rendered >= 0 AND (page_count IS NULL OR pages_rendered <= page_count)",
             name="pages_rendered_range",
@@ -113,23 +80,23 @@ class Asset(Base):
         ),
     )
 
-    id: Mapped[Id]
-    course_id: Mapped[CourseRef] = mapped_column(index=True)
-    owner_id: Mapped[UserRefOrNull]
+    id: Mapped[columns.Id]
+    course_id: Mapped[columns.CourseRef] = mapped_column(index=True)
+    owner_id: Mapped[columns.UserRefOrNull]
     """Who uploaded the asset."""
-    kind: Mapped[AssetKind] = state(AssetKind)
-    filename: Mapped[Text]
-    mime: Mapped[TextOrNull]
+    kind: Mapped[AssetKind] = columns.state(AssetKind)
+    filename: Mapped[columns.Text]
+    mime: Mapped[columns.TextOrNull]
     """Sniffed from the content; null until the upload has been inspected."""
-    size_bytes: Mapped[BigIntOrNull]
-    sha256: Mapped[TextOrNull]
-    storage_key: Mapped[Text]
-    status: Mapped[AssetStatus] = state(AssetStatus, AssetStatus.uploading)
+    size_bytes: Mapped[columns.BigIntOrNull]
+    sha256: Mapped[columns.TextOrNull]
+    storage_key: Mapped[columns.Text]
+    status: Mapped[AssetStatus] = columns.state(AssetStatus, AssetStatus.uploading)
     page_count: Mapped[int | None]
-    pages_rendered: Mapped[Count]
+    pages_rendered: Mapped[columns.Count]
     """Pages rendered so far while the asset is `processing`: the upload's progress."""
-    error: Mapped[TextOrNull]
-    created_at: Mapped[CreatedAt]
+    error: Mapped[columns.TextOrNull]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class SlidePage(Base):
@@ -141,33 +108,33 @@ class SlidePage(Base):
         sa.CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
     )
 
-    asset_id: Mapped[uuid.UUID] = parent_key("assets")
-    page_no: Mapped[Ordinal]
-    image_key: Mapped[Text]
-    thumb_key: Mapped[Text]
+    asset_id: Mapped[uuid.UUID] = columns.parent_key("assets")
+    page_no: Mapped[columns.Ordinal]
+    image_key: Mapped[columns.Text]
+    thumb_key: Mapped[columns.Text]
     width: Mapped[int]
     height: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
-    title: Mapped[TextOrNull]
+    title: Mapped[columns.TextOrNull]
 
 
 class Scene(Base):
     __tablename__ = "scenes"
     __table_args__ = (
-        sa.CheckConstraint(r"name ~ '\S' AND char_length(name) <= 80", name="name_length"),
-        one_of("layout", SceneLayout),
-        sa.CheckConstraint("position >= 0", name="position_nonnegative"),
+        columns.text_length("name", 80, nonblank=True),
+        columns.one_of("layout", SceneLayout),
+        *columns.nonnegative("position"),
         sa.CheckConstraint("jsonb_typeof(config) = 'object'", name="config_object"),
         sa.UniqueConstraint("session_id", "position", deferrable=True, initially="DEFERRED"),
     )
 
-    id: Mapped[Id]
-    session_id: Mapped[SessionRef]
-    name: Mapped[Text]
-    layout: Mapped[SceneLayout] = state(SceneLayout)
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef]
+    name: Mapped[columns.Text]
+    layout: Mapped[SceneLayout] = columns.state(SceneLayout)
     position: Mapped[int]
-    config: Mapped[JsonObject]
-    created_at: Mapped[CreatedAt]
+    config: Mapped[columns.JsonObject]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class StudioState(Base):
@@ -176,15 +143,15 @@ class StudioState(Base):
     __tablename__ = "studio_state"
     __table_args__ = (
         sa.CheckConstraint("page_no >= 1", name="page_no_positive"),
-        sa.CheckConstraint("char_length(banner) <= 280", name="banner_length"),
-        sa.CheckConstraint("as_of_seq >= 0", name="as_of_seq_nonnegative"),
+        columns.text_length("banner", 280),
+        *columns.nonnegative("as_of_seq"),
     )
 
-    session_id: Mapped[SessionKey]
-    active_scene_id: Mapped[uuid.UUID | None] = ref_or_null("scenes")
-    deck_asset_id: Mapped[uuid.UUID | None] = ref_or_null("assets")
+    session_id: Mapped[columns.SessionKey]
+    active_scene_id: Mapped[uuid.UUID | None] = columns.ref_or_null("scenes")
+    deck_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
     page_no: Mapped[int | None]
-    banner: Mapped[TextOrNull]
+    banner: Mapped[columns.TextOrNull]
     stage: Mapped[list[uuid.UUID]] = mapped_column(
         ARRAY(sa.Uuid), server_default=sa.text("'{}'::uuid[]"), default=list
     )
