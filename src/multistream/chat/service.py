@@ -33,6 +33,7 @@ from multistream.chat.schemas import (
 )
 from multistream.courses.models import Course, CourseMember
 from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
@@ -44,14 +45,11 @@ from multistream.sessions.models import LiveSession
 
 def _read(message: ChatMessage, author_name: str | None) -> ChatMessageRead:
     deleted = message.deleted_at is not None
-    return ChatMessageRead(
-        id=message.id,
-        seq=message.seq,
-        author_id=message.author_id,
+    return as_schema(
+        ChatMessageRead,
+        message,
         author_name=author_name,
         body="" if deleted else message.body,
-        reply_to_id=message.reply_to_id,
-        created_at=message.created_at,
         deleted=deleted,
         pinned=message.pinned_at is not None,
     )

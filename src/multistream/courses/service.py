@@ -31,22 +31,14 @@ from multistream.courses.schemas import (
     MemberRead,
 )
 from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.problems import Problem, not_found
 
 MAX_PAGE = 100
 
 
 def read(course: Course, role: CourseRole | None) -> CourseRead:
-    return CourseRead(
-        id=course.id,
-        title=course.title,
-        description=course.description,
-        owner_id=course.owner_id,
-        created_at=course.created_at,
-        archived_at=course.archived_at,
-        record_by_default=course.record_by_default,
-        my_role=role,
-    )
+    return as_schema(CourseRead, course, my_role=role)
 
 
 def create(db: Session, *, owner: User, data: CourseCreate) -> CourseRead:
@@ -113,13 +105,7 @@ def archive(db: Session, *, course: Course, role: CourseRole | None) -> CourseRe
 
 
 def _member_read(member: CourseMember, user: User) -> MemberRead:
-    return MemberRead(
-        user_id=user.id,
-        display_name=user.display_name,
-        email=user.email,
-        role=member.role,
-        added_at=member.added_at,
-    )
+    return as_schema(MemberRead, member, user)
 
 
 def list_members(db: Session, *, course: Course) -> MemberList:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from multistream.db import after_commit
 from multistream.db.base import new_id, utcnow
 from multistream.db.engine import transaction
+from multistream.db.rows import as_schema
 from multistream.pipeline.celery_app import celery_app
 from multistream.pipeline.models import (
     PipelineRun,
@@ -81,19 +82,8 @@ def steps_of(db: Session, *, run_id: uuid.UUID) -> list[PipelineStep]:
 def read(db: Session, run: PipelineRun) -> RunRead:
     db.flush()
     db.refresh(run)
-    return RunRead(
-        id=run.id,
-        session_id=run.session_id,
-        recording_id=run.recording_id,
-        status=run.status,
-        trigger=run.trigger,
-        attempt=run.attempt,
-        error=run.error,
-        created_at=run.created_at,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        steps=[StepRead.model_validate(step) for step in steps_of(db, run_id=run.id)],
-    )
+    steps = [StepRead.model_validate(step) for step in steps_of(db, run_id=run.id)]
+    return as_schema(RunRead, run, steps=steps)
 
 
 def oldest_unfinished(db: Session) -> float | None:

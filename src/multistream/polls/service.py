@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from multistream.aggregator import marks
 from multistream.auth.models import User
 from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
@@ -59,16 +60,10 @@ def _view(
     poll: Poll, *, staff: bool, counts: domain.Counts | None, my_vote: list[str] | None
 ) -> PollRead:
     """`counts` is given only when the viewer may see them."""
-    return PollRead(
-        id=poll.id,
-        question=poll.question,
-        kind=poll.kind,
+    return as_schema(
+        PollRead,
+        poll,
         options=[PollOption(id=str(o["id"]), text=str(o["text"])) for o in poll.options],
-        anonymous=poll.anonymous,
-        status=poll.status,
-        results_visible=poll.results_visible,
-        opened_at=poll.opened_at,
-        closed_at=poll.closed_at,
         correct_option_ids=(
             list(poll.correct_option_ids) if staff or poll.status is PollStatus.closed else None
         ),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from multistream.aggregator import marks
 from multistream.auth.models import User
 from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
@@ -34,19 +35,12 @@ from multistream.sessions.models import LiveSession
 
 def _read(question: Question, author_name: str | None, voted: bool, viewer: Viewer) -> QuestionRead:
     show_author = not question.anonymous or viewer.staff or question.author_id == viewer.user_id
-    return QuestionRead(
-        id=question.id,
-        seq=question.seq,
-        body=question.body,
-        anonymous=question.anonymous,
+    return as_schema(
+        QuestionRead,
+        question,
         author_id=question.author_id if show_author else None,
         author_name=author_name if show_author else None,
-        status=question.status,
-        upvotes=question.upvotes,
         voted=voted,
-        answer_text=question.answer_text,
-        answered_at=question.answered_at,
-        created_at=question.created_at,
     )
 
 

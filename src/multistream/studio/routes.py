@@ -9,7 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Response
 
 from multistream import problems
-from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.dependencies import (
+    Join,
+    RequireSession,
+    SessionAccess,
+    SessionCommand,
+    command_on,
+)
 from multistream.access.policy import Permission, allows
 from multistream.dependencies import AppResources, DbSession
 from multistream.idempotency import Idempotent
@@ -66,11 +72,12 @@ problems.refusals(
     }
 )
 
-Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Edit = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_edit))]
-Control = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_control))]
+EditCommand = Annotated[SessionCommand, Depends(command_on(Permission.studio_edit))]
+Control = Annotated[SessionCommand, Depends(command_on(Permission.studio_control))]
 ManageStage = Annotated[SessionAccess, Depends(RequireSession(Permission.stage_manage))]
 RaiseHand = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
+RaiseHandCommand = Annotated[SessionCommand, Depends(command_on(Permission.hand_raise))]
 
 CLOSED: dict[int | str, dict[str, Any]] = {
     409: {"description": "invalid-transition: the class has ended or was canceled"}
@@ -88,15 +95,8 @@ def list_scenes(access: Join, db: DbSession) -> SceneList:
 @router.post(
     "/sessions/{session_id}/scenes", status_code=201, summary="Add a scene", responses=CLOSED
 )
-def create_scene(body: SceneCreate, access: Edit, db: DbSession, idem: Idempotent) -> SceneRead:
-    return idem.run(
-        db,
-        studio.create_scene,
-        session=access.session,
-        actor=access.user,
-        data=body,
-        status_code=201,
-    )
+def create_scene(body: SceneCreate, command: EditCommand) -> SceneRead:
+    return command.run(studio.create_scene, actor=command.user, data=body, status_code=201)
 
 
 @router.patch(
@@ -124,12 +124,8 @@ def delete_scene(scene_id: uuid.UUID, access: Edit, db: DbSession) -> Response:
 @router.post(
     "/sessions/{session_id}/studio/activate-scene", summary="Switch scenes", responses=CLOSED
 )
-def activate_scene(
-    body: SceneActivate, access: Control, db: DbSession, idem: Idempotent
-) -> StudioSnapshot:
-    return idem.run(
-        db, studio.activate_scene, session=access.session, actor=access.user, scene_id=body.scene_id
-    )
+def activate_scene(body: SceneActivate, command: Control) -> StudioSnapshot:
+    return command.run(studio.activate_scene, actor=command.user, scene_id=body.scene_id)
 
 
 @router.post(
@@ -137,12 +133,8 @@ def activate_scene(
     summary="Attach a ready slide deck of the course (page 1 shows)",
     responses={**CLOSED, 409: {"description": "invalid-transition or deck-not-ready"}},
 )
-def attach_deck(
-    body: DeckAttach, access: Control, db: DbSession, idem: Idempotent
-) -> StudioSnapshot:
-    return idem.run(
-        db, studio.attach_deck, session=access.session, actor=access.user, asset_id=body.asset_id
-    )
+def attach_deck(body: DeckAttach, command: Control) -> StudioSnapshot:
+    return command.run(studio.attach_deck, actor=command.user, asset_id=body.asset_id)
 
 
 @router.post(
@@ -150,12 +142,8 @@ def attach_deck(
     summary="Show a page of the attached deck",
     responses={409: {"description": "invalid-transition or no-deck"}},
 )
-def change_slide(
-    body: SlideChange, access: Control, db: DbSession, idem: Idempotent
-) -> StudioSnapshot:
-    return idem.run(
-        db, studio.change_slide, session=access.session, actor=access.user, page_no=body.page_no
-    )
+def change_slide(body: SlideChange, command: Control) -> StudioSnapshot:
+    return command.run(studio.change_slide, actor=command.user, page_no=body.page_no)
 
 
 @router.post(
@@ -163,10 +151,8 @@ def change_slide(
     summary="Show a banner over the stage (null or empty takes it down)",
     responses=CLOSED,
 )
-def set_banner(body: BannerSet, access: Control, db: DbSession, idem: Idempotent) -> StudioSnapshot:
-    return idem.run(
-        db, studio.set_banner, session=access.session, actor=access.user, text=body.text
-    )
+def set_banner(body: BannerSet, command: Control) -> StudioSnapshot:
+    return command.run(studio.set_banner, actor=command.user, text=body.text)
 
 
 @router.get(
@@ -178,8 +164,8 @@ def list_participants(access: Join, db: DbSession) -> ParticipantList:
 
 
 @router.post("/sessions/{session_id}/hands", summary="Raise your hand", responses=NOT_LIVE)
-def raise_hand(access: RaiseHand, db: DbSession, idem: Idempotent) -> ParticipantRead:
-    return idem.run(db, stage.raise_hand, session=access.session, user=access.user)
+def raise_hand(command: RaiseHandCommand) -> ParticipantRead:
+    return command.run(stage.raise_hand, user=command.user)
 
 
 @router.delete(
