@@ -26,6 +26,7 @@ from multistream.db import after_commit
 from multistream.db.base import new_id, utcnow
 from multistream.db.engine import transaction
 from multistream.db.rows import as_schema
+from multistream.errors import DomainError
 from multistream.pipeline.celery_app import celery_app
 from multistream.pipeline.models import (
     PipelineRun,
@@ -56,15 +57,14 @@ NOT_SENT = (
 )
 
 
-class RunRefused(Exception):
-    """A run cannot be queued now; the routes turn it into a 409 problem."""
+class RunRefused(DomainError):
+    """A run cannot be queued now; the routes' table of refusals makes it a 409 problem with
+    this slug and title."""
 
-    def __init__(self, slug: str, title: str, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
+    def __init__(self, slug: str, title: str, detail: str, **facts: Any) -> None:
+        super().__init__(detail, **facts)
         self.slug = slug
         self.title = title
-        self.detail = detail
-        self.extra = extra
 
 
 # --- reads ---------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from multistream.access.dependencies import (
 )
 from multistream.access.policy import Permission, allows
 from multistream.dependencies import AppResources, DbSession
-from multistream.idempotency import Idempotent
 from multistream.problems import Problem
 from multistream.studio import domain, stage
 from multistream.studio import service as studio
@@ -76,6 +75,7 @@ Edit = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_edit))]
 EditCommand = Annotated[SessionCommand, Depends(command_on(Permission.studio_edit))]
 Control = Annotated[SessionCommand, Depends(command_on(Permission.studio_control))]
 ManageStage = Annotated[SessionAccess, Depends(RequireSession(Permission.stage_manage))]
+ManageStageCommand = Annotated[SessionCommand, Depends(command_on(Permission.stage_manage))]
 RaiseHand = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
 RaiseHandCommand = Annotated[SessionCommand, Depends(command_on(Permission.hand_raise))]
 
@@ -193,28 +193,13 @@ def lower_hand(user_id: uuid.UUID, access: RaiseHand, db: DbSession) -> Response
 )
 def invite_to_stage(
     user_id: uuid.UUID,
-    access: ManageStage,
-    db: DbSession,
+    command: ManageStageCommand,
     resources: AppResources,
     background: BackgroundTasks,
-    idem: Idempotent,
 ) -> ParticipantRead:
-    invited = stage.invite(
-        db,
-        session=access.session,
-        actor=access.user,
-        user_id=user_id,
-        idempotency_key=idem.event_key,
-    )
-    # After the commit (background tasks run once the response is out).
-    background.add_task(
-        stage.sync_publish,
-        resources.sessions,
-        resources.settings,
-        session_id=access.session.id,
-        user_id=user_id,
-    )
-    return idem.remember(db, invited)
+    invited = command.run(stage.invite, actor=command.user, user_id=user_id)
+    _sync_publish_later(background, resources, command.access.session.id, user_id)
+    return invited
 
 
 @router.delete(
@@ -231,11 +216,19 @@ def remove_from_stage(
     background: BackgroundTasks,
 ) -> Response:
     stage.remove(db, session=access.session, actor=access.user, user_id=user_id)
+    _sync_publish_later(background, resources, access.session.id, user_id)
+    return Response(status_code=204)
+
+
+def _sync_publish_later(
+    background: BackgroundTasks, resources: AppResources, session_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
+    """Tell the media server what the person may publish now, after the commit (background
+    tasks run once the response is out)."""
     background.add_task(
         stage.sync_publish,
         resources.sessions,
         resources.settings,
-        session_id=access.session.id,
+        session_id=session_id,
         user_id=user_id,
     )
-    return Response(status_code=204)
