@@ -10,12 +10,15 @@ DomainError(detail, **facts)       detail: a sentence a person can act on;
  ├── NotFound(what)                facts: extra members of the problem document
  ├── Forbidden(permission)              (`status_now`, `permission`, `retry_after`…)
  ├── Invalid(field, detail, message)
+ ├── WrongStatus(detail, status, command)  facts: `status_now`
+ │    └── sessions/polls/qa.domain.InvalidTransition
  └── each area's own: chat.domain.Muted, qa.domain.InvalidTransition, polls.domain…
 ```
 """
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 
@@ -52,3 +55,13 @@ class Invalid(DomainError):
         super().__init__(detail)
         self.field = field
         self.message = message
+
+
+class WrongStatus(DomainError):
+    """The command does not apply to the thing in its current status, told as `status_now`
+    (each area's `InvalidTransition` words the sentence)."""
+
+    def __init__(self, detail: str, status: enum.StrEnum, command: object) -> None:
+        super().__init__(detail, status_now=status.value)
+        self.status = status
+        self.command = command

@@ -8,7 +8,8 @@ the retry takes the key over.
 
 The key is claimed in a short transaction of its own (so a concurrent duplicate sees the
 claim), and the response is stored by the handler in the request's transaction — with
-the events it appended — through `IdempotencyKey.remember`. A request that fails with a
+the events it appended — through `IdempotencyKey.remember`. A command route does both in
+one call: `return idem.run(db, polls.open_poll, session=…, …)`. A request that fails with a
 problem (or a domain error, read as its problem) stores that problem (a retry gets the
 same answer), except "not now" answers (429 rate-limited or slow mode, 503 a dependency
 down), which release the key like an unexpected failure does: a retry with the same key
@@ -20,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
@@ -79,6 +80,14 @@ class IdempotencyKey:
         if self.key is not None:
             _store(db, self.user_id, self.key, status_code, result.model_dump(mode="json"))
         return result
+
+    def run(
+        self, db: Session, command: Callable[..., M], /, status_code: int = 200, **arguments: Any
+    ) -> M:
+        """A command route's work: call `command(db, **arguments)` with this key for the
+        events it appends, and remember what it returns as the response."""
+        result = command(db, **arguments, idempotency_key=self.event_key)
+        return self.remember(db, result, status_code=status_code)
 
 
 def _store(db: Session, user_id: uuid.UUID | None, key: str, status_code: int, body: Any) -> None:

@@ -4,29 +4,60 @@ caller's role in its course against the policy table (`access.service`).
 
 A course the caller is not a member of answers 404, as if it did not exist; a member
 without the permission gets 403.
+
+`command_on(permission)` serves a command route: a POST that changes a class through one
+service call. Such a route guards the caller's role, runs the service in the request's
+transaction with the request's `Idempotency-Key` (for the events it appends), and
+remembers the result as the response; the dependency gives it all of that:
+
+```
+Ask = Annotated[SessionCommand, Depends(command_on(Permission.qa_ask))]
+
+@router.post("/sessions/{session_id}/questions", status_code=201, ...)
+def ask_question(body: QuestionCreate, command: Ask) -> QuestionRead:
+    return command.run(questions.ask, author=command.user, data=body, status_code=201)
+```
+
+The dependencies resolve in the order a handler declaring them one by one would use: the
+guard first (a 404 or 403 claims no key), then the transaction, then the key.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends
 from fastapi.dependencies.models import Dependant
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from multistream.access import service as access
 from multistream.access.policy import Permission
 from multistream.access.service import AssetAccess, CourseAccess, SessionAccess
 from multistream.auth.dependencies import CurrentUser, current_user
+from multistream.auth.models import User
 from multistream.dependencies import DbSession
+from multistream.eventlog.domain import Viewer
+from multistream.idempotency import IdempotencyKey, Idempotent
 
 __all__ = [
     "AssetAccess",
     "CourseAccess",
+    "Join",
     "RequireAsset",
     "RequireCourse",
     "RequireSession",
     "SessionAccess",
+    "SessionCommand",
+    "ViewCourse",
+    "command_on",
     "route_permission",
 ]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class RequireCourse:
@@ -62,6 +93,55 @@ class RequireAsset:
 
     def __call__(self, asset_id: uuid.UUID, user: CurrentUser, db: DbSession) -> AssetAccess:
         return access.asset_access(db, asset_id=asset_id, user=user, permission=self.permission)
+
+
+Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+"""The class in the path, for anyone who may join it: the guard most areas' reads share."""
+ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
+"""The course in the path, for anyone who may see it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionCommand:
+    """What a command route on a class works with: who may do what in which class
+    (`access`), the request's transaction and its idempotency key."""
+
+    access: SessionAccess
+    db: Session
+    idem: IdempotencyKey
+
+    @property
+    def user(self) -> User:
+        return self.access.user
+
+    @property
+    def viewer(self) -> Viewer:
+        return self.access.viewer
+
+    def run(self, service: Callable[..., M], /, status_code: int = 200, **arguments: Any) -> M:
+        """`service(db, session=<the class>, **arguments)` with the request's key; what it
+        returns is remembered as the response (`IdempotencyKey.run`)."""
+        return self.idem.run(
+            self.db, service, status_code=status_code, session=self.access.session, **arguments
+        )
+
+
+def command_on(permission: Permission) -> Callable[..., SessionCommand]:
+    """The dependency of a command route on the class named by `session_id`, for callers
+    who may do `permission` in its course."""
+    require = RequireSession(permission)
+
+    # The guard is a default, not an annotation: annotations are strings in this module,
+    # read in its globals, where `require` is not. Keyword-only, so it can come first.
+    def command(
+        *,
+        access: SessionAccess = Depends(require),  # noqa: B008 - FastAPI's dependency marker
+        db: DbSession,
+        idem: Idempotent,
+    ) -> SessionCommand:
+        return SessionCommand(access, db, idem)
+
+    return command
 
 
 def route_permission(dependant: Dependant) -> str:

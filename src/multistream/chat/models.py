@@ -12,13 +12,14 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base
 
 
 class ChatMessage(Base):
     __tablename__ = "chat_messages"
     __table_args__ = (
-        sa.CheckConstraint(r"body ~ '\S' AND char_length(body) <= 2000", name="body_length"),
+        columns.text_length("body", 2000, nonblank=True),
         sa.CheckConstraint(
             "(deleted_at IS NULL) = (deleted_by IS NULL)", name="deleted_by_with_deleted_at"
         ),
@@ -38,18 +39,14 @@ class ChatMessage(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[columns.Id]
     session_id: Mapped[uuid.UUID]
-    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    seq: Mapped[columns.BigInt]
     """The `chat.message_posted` event that created the message."""
-    author_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    body: Mapped[str] = mapped_column(sa.Text)
-    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("chat_messages.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    author_id: Mapped[columns.UserRefOrNull]
+    body: Mapped[columns.Text]
+    reply_to_id: Mapped[uuid.UUID | None] = columns.ref_or_null("chat_messages")
+    created_at: Mapped[columns.CreatedAt]
     deleted_at: Mapped[dt.datetime | None]
     deleted_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
     pinned_at: Mapped[dt.datetime | None]
@@ -60,14 +57,8 @@ class ChatMute(Base):
 
     __tablename__ = "chat_mutes"
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[columns.SessionKey]
+    user_id: Mapped[columns.UserKey]
     until: Mapped[dt.datetime | None]
-    muted_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    muted_by: Mapped[columns.UserRefOrNull]
+    created_at: Mapped[columns.CreatedAt]

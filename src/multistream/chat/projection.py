@@ -23,7 +23,7 @@ from multistream.chat.schemas import (
     ChatUserMuted,
     ChatUserUnmuted,
 )
-from multistream.eventlog.projections import Projection
+from multistream.eventlog.projections import Projection, by_type
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.sessions.models import LiveSession
 
@@ -112,11 +112,7 @@ HANDLERS = {
 """Every chat event type, and how it changes the chat tables."""
 
 
-def apply(db: Session, event: EventEnvelope) -> None:
-    handler = HANDLERS.get(event.type)
-    if handler is not None:
-        handler(db, event)
-        db.flush()
+apply = by_type(HANDLERS, flush=True)
 
 
 PROJECTION = Projection(name="chat", prefixes=("chat.",), reset=reset, apply=apply)

@@ -9,7 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from multistream import problems
-from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.dependencies import (
+    Join,
+    RequireSession,
+    SessionAccess,
+    SessionCommand,
+    command_on,
+)
 from multistream.access.policy import Permission
 from multistream.chat import domain
 from multistream.chat import service as chat
@@ -23,7 +29,6 @@ from multistream.chat.schemas import (
     ChatSlowMode,
 )
 from multistream.dependencies import AppResources, DbSession
-from multistream.idempotency import Idempotent
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -37,9 +42,10 @@ problems.refusals(
     }
 )
 
-Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Send = Annotated[SessionAccess, Depends(RequireSession(Permission.chat_send))]
+SendCommand = Annotated[SessionCommand, Depends(command_on(Permission.chat_send))]
 Moderate = Annotated[SessionAccess, Depends(RequireSession(Permission.chat_moderate))]
+ModerateCommand = Annotated[SessionCommand, Depends(command_on(Permission.chat_moderate))]
 
 
 @router.get("/sessions/{session_id}/chat", summary="Chat history, newest first")
@@ -63,22 +69,16 @@ def chat_history(
     },
 )
 def post_chat_message(
-    body: ChatMessageCreate,
-    access: Send,
-    db: DbSession,
-    resources: AppResources,
-    idem: Idempotent,
+    body: ChatMessageCreate, command: SendCommand, resources: AppResources
 ) -> ChatMessageRead:
-    message = chat.post(
-        db,
-        session=access.session,
-        author=access.user,
-        staff=access.staff,
+    return command.run(
+        chat.post,
+        author=command.user,
+        staff=command.access.staff,
         data=body,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
+        status_code=201,
     )
-    return idem.remember(db, message, status_code=201)
 
 
 @router.delete(
@@ -99,17 +99,9 @@ def delete_chat_message(message_id: uuid.UUID, access: Send, db: DbSession) -> R
     responses={409: {"description": "`message-deleted`: a deleted message cannot be pinned"}},
 )
 def pin_chat_message(
-    message_id: uuid.UUID, body: ChatPin, access: Moderate, db: DbSession, idem: Idempotent
+    message_id: uuid.UUID, body: ChatPin, command: ModerateCommand
 ) -> ChatMessageRead:
-    message = chat.pin(
-        db,
-        session=access.session,
-        message_id=message_id,
-        pinned=body.pinned,
-        actor=access.user,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, message)
+    return command.run(chat.pin, message_id=message_id, pinned=body.pinned, actor=command.user)
 
 
 @router.post(
@@ -117,18 +109,8 @@ def pin_chat_message(
     summary="Mute a participant in the chat, for minutes or the rest of the class",
     responses={409: {"description": "`cannot-mute-staff`"}},
 )
-def mute_user(
-    body: ChatMuteCreate, access: Moderate, db: DbSession, idem: Idempotent
-) -> ChatMuteRead:
-    muted = chat.mute(
-        db,
-        session=access.session,
-        course=access.course,
-        data=body,
-        actor=access.user,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, muted)
+def mute_user(body: ChatMuteCreate, command: ModerateCommand) -> ChatMuteRead:
+    return command.run(chat.mute, course=command.access.course, data=body, actor=command.user)
 
 
 @router.delete("/sessions/{session_id}/mutes/{user_id}", status_code=204, summary="Lift a mute")
@@ -138,14 +120,5 @@ def unmute_user(user_id: uuid.UUID, access: Moderate, db: DbSession) -> Response
 
 
 @router.post("/sessions/{session_id}/chat/slow-mode", summary="Set or lift chat slow mode")
-def set_slow_mode(
-    body: ChatSlowMode, access: Moderate, db: DbSession, idem: Idempotent
-) -> ChatSlowMode:
-    slow_mode = chat.set_slow_mode(
-        db,
-        session=access.session,
-        seconds=body.seconds,
-        actor=access.user,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, slow_mode)
+def set_slow_mode(body: ChatSlowMode, command: ModerateCommand) -> ChatSlowMode:
+    return command.run(chat.set_slow_mode, seconds=body.seconds, actor=command.user)

@@ -32,31 +32,24 @@ from multistream.chat.schemas import (
     ChatSnapshot,
 )
 from multistream.courses.models import Course, CourseMember
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
 from multistream.ratelimit import RateKind, RateLimiter
 from multistream.sessions.models import LiveSession
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 
 def _read(message: ChatMessage, author_name: str | None) -> ChatMessageRead:
     deleted = message.deleted_at is not None
-    return ChatMessageRead(
-        id=message.id,
-        seq=message.seq,
-        author_id=message.author_id,
+    return as_schema(
+        ChatMessageRead,
+        message,
         author_name=author_name,
         body="" if deleted else message.body,
-        reply_to_id=message.reply_to_id,
-        created_at=message.created_at,
         deleted=deleted,
         pinned=message.pinned_at is not None,
     )
@@ -108,7 +101,7 @@ def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> ChatSnaps
         limit=domain.PINNED,
     )
     mute = _mute(db, session=session, user_id=viewer.user_id)
-    active = mute is not None and mute.active(_now())
+    active = mute is not None and mute.active(utcnow())
     return ChatSnapshot(
         latest=latest[::-1],
         pinned=pinned,
@@ -159,7 +152,7 @@ def _check_slow_mode(db: Session, *, session: LiveSession, user: User) -> None:
     seconds = session.chat_slow_mode_seconds
     if seconds > 0:
         last = _last_post(db, session=session, user=user)
-        domain.require_slow_mode_passed(last, seconds=seconds, now=_now())
+        domain.require_slow_mode_passed(last, seconds=seconds, now=utcnow())
 
 
 # --- changing --------------------------------------------------------------------------------
@@ -180,7 +173,7 @@ def post(
         target = db.get(ChatMessage, data.reply_to_id)
         domain.require_reply_target(target is not None and target.session_id == session.id)
     if not staff:
-        domain.require_not_muted(_mute(db, session=session, user_id=author.id), now=_now())
+        domain.require_not_muted(_mute(db, session=session, user_id=author.id), now=utcnow())
         _check_slow_mode(db, session=session, user=author)
     rate_limiter.hit(RateKind.chat, session_id=session.id, user_id=author.id)
     locked = eventlog.lock(db, session_id=session.id)
@@ -195,7 +188,7 @@ def post(
         author_name=author.display_name,
         body=data.body,
         reply_to_id=data.reply_to_id,
-        created_at=_now(),
+        created_at=utcnow(),
         deleted=False,
         pinned=False,
     )
@@ -257,7 +250,7 @@ def mute(
         if target is not None
         else None
     )
-    until = domain.mute_until(data.minutes, now=_now())
+    until = domain.mute_until(data.minutes, now=utcnow())
     events = [domain.decide_mute(member, user_id=data.user_id, until=until)]
     eventlog.record(
         db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key

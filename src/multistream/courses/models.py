@@ -16,35 +16,27 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base
 
+CourseRole = enum.StrEnum("CourseRole", "owner instructor ta student")
 
-class CourseRole(enum.StrEnum):
-    owner = "owner"
-    instructor = "instructor"
-    ta = "ta"
-    student = "student"
-
-
-class InviteRole(enum.StrEnum):
-    """The roles an invite can grant; owners and instructors are added by hand."""
-
-    student = "student"
-    ta = "ta"
+InviteRole = enum.StrEnum("InviteRole", "student ta")
+InviteRole.__doc__ = "The roles an invite can grant; owners and instructors are added by hand."
 
 
 class Course(Base):
     __tablename__ = "courses"
     __table_args__ = (
-        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
-        sa.CheckConstraint("char_length(description) <= 10000", name="description_length"),
+        columns.text_length("title", 200, nonblank=True),
+        columns.text_length("description", 10000),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    title: Mapped[str] = mapped_column(sa.Text)
+    id: Mapped[columns.Id]
+    title: Mapped[columns.Text]
     description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[columns.CreatedAt]
     archived_at: Mapped[dt.datetime | None]
     record_by_default: Mapped[bool] = mapped_column(server_default=sa.true(), default=True)
     """Whether a class scheduled in the course is recorded unless its teacher says not."""
@@ -53,7 +45,7 @@ class Course(Base):
 class CourseMember(Base):
     __tablename__ = "course_members"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(CourseRole)), name="role"),
+        columns.one_of("role", CourseRole),
         sa.Index(
             "uq_course_members_one_owner",
             "course_id",
@@ -62,38 +54,30 @@ class CourseMember(Base):
         ),
     )
 
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    role: Mapped[CourseRole] = mapped_column(str_enum(CourseRole))
-    added_at: Mapped[dt.datetime] = created_at_column()
+    course_id: Mapped[uuid.UUID] = columns.parent_key("courses")
+    user_id: Mapped[columns.UserKey] = mapped_column(index=True)
+    role: Mapped[CourseRole] = columns.state(CourseRole)
+    added_at: Mapped[columns.CreatedAt]
 
 
 class CourseInvite(Base):
     __tablename__ = "course_invites"
     __table_args__ = (
         sa.CheckConstraint("code ~ '^[A-Za-z0-9_-]{6,64}$'", name="code_format"),
-        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(InviteRole)), name="role"),
-        sa.CheckConstraint("uses >= 0", name="uses_nonnegative"),
+        columns.one_of("role", InviteRole),
+        *columns.nonnegative("uses"),
         sa.CheckConstraint("max_uses > 0", name="max_uses_positive"),
         sa.CheckConstraint("uses <= max_uses", name="uses_within_max"),
         sa.UniqueConstraint("code"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
-    )
-    code: Mapped[str] = mapped_column(sa.Text)
-    role: Mapped[InviteRole] = mapped_column(str_enum(InviteRole))
+    id: Mapped[columns.Id]
+    course_id: Mapped[columns.CourseRef] = mapped_column(index=True)
+    code: Mapped[columns.Text]
+    role: Mapped[InviteRole] = columns.state(InviteRole)
     expires_at: Mapped[dt.datetime | None]
     max_uses: Mapped[int | None]
     """Unlimited when null."""
-    uses: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
-    created_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    uses: Mapped[columns.Count]
+    created_by: Mapped[columns.UserRefOrNull]
+    created_at: Mapped[columns.CreatedAt]

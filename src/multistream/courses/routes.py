@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from multistream.access.dependencies import CourseAccess, RequireCourse
+from multistream.access.dependencies import CourseAccess, RequireCourse, ViewCourse
 from multistream.access.policy import Permission
 from multistream.auth.dependencies import CurrentUser
 from multistream.courses import service as courses
@@ -31,7 +31,6 @@ from multistream.idempotency import Idempotent
 router = APIRouter(prefix="/api/v1", tags=["courses"])
 
 
-ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
 ArchiveCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_archive))]
 ViewMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_view))]
 ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_manage))]

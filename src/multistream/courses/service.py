@@ -30,27 +30,15 @@ from multistream.courses.schemas import (
     MemberList,
     MemberRead,
 )
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.problems import Problem, not_found
 
 MAX_PAGE = 100
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def read(course: Course, role: CourseRole | None) -> CourseRead:
-    return CourseRead(
-        id=course.id,
-        title=course.title,
-        description=course.description,
-        owner_id=course.owner_id,
-        created_at=course.created_at,
-        archived_at=course.archived_at,
-        record_by_default=course.record_by_default,
-        my_role=role,
-    )
+    return as_schema(CourseRead, course, my_role=role)
 
 
 def create(db: Session, *, owner: User, data: CourseCreate) -> CourseRead:
@@ -108,7 +96,7 @@ def list_for_user(db: Session, *, user: User, cursor: str | None, limit: int) ->
 
 def archive(db: Session, *, course: Course, role: CourseRole | None) -> CourseRead:
     if course.archived_at is None:
-        course.archived_at = _now()
+        course.archived_at = utcnow()
         db.flush()
     return read(course, role)
 
@@ -117,13 +105,7 @@ def archive(db: Session, *, course: Course, role: CourseRole | None) -> CourseRe
 
 
 def _member_read(member: CourseMember, user: User) -> MemberRead:
-    return MemberRead(
-        user_id=user.id,
-        display_name=user.display_name,
-        email=user.email,
-        role=member.role,
-        added_at=member.added_at,
-    )
+    return as_schema(MemberRead, member, user)
 
 
 def list_members(db: Session, *, course: Course) -> MemberList:
@@ -185,7 +167,7 @@ def create_invite(
             409, "course-archived", "Course archived", "Archived courses take no new members."
         )
     expires_at = (
-        _now() + dt.timedelta(hours=data.expires_in_hours) if data.expires_in_hours else None
+        utcnow() + dt.timedelta(hours=data.expires_in_hours) if data.expires_in_hours else None
     )
     invite = CourseInvite(
         id=new_id(),
@@ -214,7 +196,7 @@ def list_invites(db: Session, *, course: Course) -> InviteList:
 def _invite_problem(invite: CourseInvite, course: Course) -> Problem | None:
     if course.archived_at is not None:
         return Problem(410, "invite-expired", "Invite expired", "This course has been archived.")
-    if invite.expires_at is not None and invite.expires_at <= _now():
+    if invite.expires_at is not None and invite.expires_at <= utcnow():
         return Problem(
             410,
             "invite-expired",

@@ -20,28 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, utcnow
+from multistream.db import columns
+from multistream.db.base import Base, str_enum, utcnow
 
+EventAudience = enum.StrEnum("EventAudience", "all staff actor none")
+EventAudience.__doc__ = (
+    "Who receives an event live: everyone, staff only, only its actor, or nobody."
+)
 
-class EventAudience(enum.StrEnum):
-    """Who receives an event live: everyone, staff only, only its actor, or nobody."""
-
-    all = "all"
-    staff = "staff"
-    actor = "actor"
-    none = "none"
-
-
-class WebhookProvider(enum.StrEnum):
-    livekit = "livekit"
-    clerk = "clerk"
+WebhookProvider = enum.StrEnum("WebhookProvider", "livekit clerk")
 
 
 class SessionEvent(Base):
@@ -52,9 +45,7 @@ class SessionEvent(Base):
             r"type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$' AND char_length(type) <= 100",
             name="type_format",
         ),
-        sa.CheckConstraint(
-            sa.column("audience", sa.Text).in_(list(EventAudience)), name="audience"
-        ),
+        columns.one_of("audience", EventAudience),
         sa.CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload_object"),
         sa.CheckConstraint(
             "char_length(idempotency_key) BETWEEN 1 AND 200", name="idempotency_key_length"
@@ -78,24 +69,14 @@ class SessionEvent(Base):
         ),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[columns.SessionKey]
     seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
-    type: Mapped[str] = mapped_column(sa.Text)
-    actor_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    audience: Mapped[EventAudience] = mapped_column(
-        str_enum(EventAudience),
-        server_default=EventAudience.all.value,
-        default=EventAudience.all,
-    )
-    payload: Mapped[dict[str, Any]] = mapped_column(
-        JSONB, server_default=sa.text("'{}'::jsonb"), default=dict
-    )
-    occurred_at: Mapped[dt.datetime] = created_at_column()
-    idempotency_key: Mapped[str | None] = mapped_column(sa.Text)
+    type: Mapped[columns.Text]
+    actor_id: Mapped[columns.UserRefOrNull]
+    audience: Mapped[EventAudience] = columns.state(EventAudience, EventAudience.all)
+    payload: Mapped[columns.JsonObject]
+    occurred_at: Mapped[columns.CreatedAt]
+    idempotency_key: Mapped[columns.TextOrNull]
 
 
 class IdempotencyRecord(Base):
@@ -115,11 +96,9 @@ class IdempotencyRecord(Base):
         ),
     )
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[columns.UserKey]
     key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    request_fingerprint: Mapped[str] = mapped_column(sa.Text)
+    request_fingerprint: Mapped[columns.Text]
     status_code: Mapped[int | None]
     response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[dt.datetime] = mapped_column(
@@ -132,12 +111,10 @@ class WebhookReceipt(Base):
 
     __tablename__ = "webhook_receipts"
     __table_args__ = (
-        sa.CheckConstraint(
-            sa.column("provider", sa.Text).in_(list(WebhookProvider)), name="provider"
-        ),
+        columns.one_of("provider", WebhookProvider),
         sa.CheckConstraint("char_length(event_id) BETWEEN 1 AND 200", name="event_id_length"),
     )
 
     provider: Mapped[WebhookProvider] = mapped_column(str_enum(WebhookProvider), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    received_at: Mapped[dt.datetime] = created_at_column()
+    received_at: Mapped[columns.CreatedAt]

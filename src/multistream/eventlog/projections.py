@@ -7,7 +7,8 @@ Each area owns a projection module with two functions, and registers them here
   or put its row back to the empty state);
 - `apply(db, event)`: fold one event into the area's tables. `eventlog.service.record`
   calls it in the transaction that appends the event; `eventlog.service.rebuild` calls it
-  while replaying the log.
+  while replaying the log. An area with one handler per event type writes its table of
+  handlers and lets `by_type` dispatch.
 
 The tests compare what the live path wrote with what a rebuild writes.
 """
@@ -15,12 +16,41 @@ The tests compare what the live path wrote with what a rebuild writes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from multistream.eventlog.schemas import EventEnvelope
+
+Handler = Callable[[Session, EventEnvelope], None]
+"""Folds one event into an area's tables."""
+
+
+def by_type(handlers: Mapping[str, Handler], *, flush: bool = False) -> Handler:
+    """An `apply` that hands each event to the handler of its type and ignores the other
+    types; with `flush`, what the handler changed is flushed at once."""
+
+    def apply(db: Session, event: EventEnvelope) -> None:
+        handler = handlers.get(event.type)
+        if handler is not None:
+            handler(db, event)
+            if flush:
+                db.flush()
+
+    return apply
+
+
+def deleting(*tables: type[Any]) -> Callable[[Session, uuid.UUID], None]:
+    """A `reset` that deletes the class's rows of `tables` (each has a `session_id`)."""
+
+    def reset(db: Session, session_id: uuid.UUID) -> None:
+        for table in tables:
+            db.execute(sa.delete(table).where(table.session_id == session_id))
+
+    return reset
 
 
 @dataclass(frozen=True)
@@ -29,7 +59,7 @@ class Projection:
     prefixes: tuple[str, ...]
     """Event types this projection reads, by prefix ("studio.", "stage.")."""
     reset: Callable[[Session, uuid.UUID], None]
-    apply: Callable[[Session, EventEnvelope], None]
+    apply: Handler
 
     def reads(self, event: EventEnvelope) -> bool:
         return event.type.startswith(self.prefixes)

@@ -15,49 +15,24 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base, str_enum
 
+PipelineRunStatus = enum.StrEnum("PipelineRunStatus", "queued running succeeded failed canceled")
 
-class PipelineRunStatus(enum.StrEnum):
-    queued = "queued"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
-    canceled = "canceled"
+PipelineTrigger = enum.StrEnum("PipelineTrigger", "session_ended retry manual")
+PipelineTrigger.__doc__ = "What queued a run: the session ending, a host's retry, or an operator."
 
+PipelineStepName = enum.StrEnum("PipelineStepName", "extract transcribe align derive")
 
-class PipelineTrigger(enum.StrEnum):
-    """What queued a run: the session ending, a host's retry, or an operator."""
-
-    session_ended = "session_ended"
-    retry = "retry"
-    manual = "manual"
-
-
-class PipelineStepName(enum.StrEnum):
-    extract = "extract"
-    transcribe = "transcribe"
-    align = "align"
-    derive = "derive"
-
-
-class PipelineStepStatus(enum.StrEnum):
-    pending = "pending"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
-    skipped = "skipped"
+PipelineStepStatus = enum.StrEnum("PipelineStepStatus", "pending running succeeded failed skipped")
 
 
 class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
     __table_args__ = (
-        sa.CheckConstraint(
-            sa.column("status", sa.Text).in_(list(PipelineRunStatus)), name="status"
-        ),
-        sa.CheckConstraint(
-            sa.column("trigger", sa.Text).in_(list(PipelineTrigger)), name="trigger"
-        ),
+        columns.one_of("status", PipelineRunStatus),
+        columns.one_of("trigger", PipelineTrigger),
         sa.CheckConstraint("attempt >= 1", name="attempt_positive"),
         sa.CheckConstraint(
             "status IN ('queued', 'running') OR finished_at IS NOT NULL",
@@ -73,20 +48,14 @@ class PipelineRun(Base):
         sa.Index("ix_pipeline_runs_session_id_created_at", "session_id", "created_at"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
-    recording_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("recordings.id", ondelete="SET NULL")
-    )
-    status: Mapped[PipelineRunStatus] = mapped_column(
-        str_enum(PipelineRunStatus),
-        server_default=PipelineRunStatus.queued.value,
-        default=PipelineRunStatus.queued,
-    )
-    trigger: Mapped[PipelineTrigger] = mapped_column(str_enum(PipelineTrigger))
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef]
+    recording_id: Mapped[uuid.UUID | None] = columns.ref_or_null("recordings")
+    status: Mapped[PipelineRunStatus] = columns.state(PipelineRunStatus, PipelineRunStatus.queued)
+    trigger: Mapped[PipelineTrigger] = columns.state(PipelineTrigger)
     attempt: Mapped[int] = mapped_column(server_default=sa.text("1"), default=1)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    error: Mapped[columns.TextOrNull]
+    created_at: Mapped[columns.CreatedAt]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
 
@@ -94,25 +63,19 @@ class PipelineRun(Base):
 class PipelineStep(Base):
     __tablename__ = "pipeline_steps"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("name", sa.Text).in_(list(PipelineStepName)), name="name"),
-        sa.CheckConstraint(
-            sa.column("status", sa.Text).in_(list(PipelineStepStatus)), name="status"
-        ),
-        sa.CheckConstraint("attempts >= 0", name="attempts_nonnegative"),
+        columns.one_of("name", PipelineStepName),
+        columns.one_of("status", PipelineStepStatus),
+        *columns.nonnegative("attempts"),
         sa.CheckConstraint("finished_at >= started_at", name="finished_after_started"),
     )
 
-    run_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("pipeline_runs.id", ondelete="CASCADE"), primary_key=True
-    )
+    run_id: Mapped[uuid.UUID] = columns.parent_key("pipeline_runs")
     name: Mapped[PipelineStepName] = mapped_column(str_enum(PipelineStepName), primary_key=True)
-    status: Mapped[PipelineStepStatus] = mapped_column(
-        str_enum(PipelineStepStatus),
-        server_default=PipelineStepStatus.pending.value,
-        default=PipelineStepStatus.pending,
+    status: Mapped[PipelineStepStatus] = columns.state(
+        PipelineStepStatus, PipelineStepStatus.pending
     )
-    attempts: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    attempts: Mapped[columns.Count]
     output: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    error: Mapped[str | None] = mapped_column(sa.Text)
+    error: Mapped[columns.TextOrNull]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]

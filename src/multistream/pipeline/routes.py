@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from multistream import problems
 from multistream.access.dependencies import RequireCourse, RequireSession, SessionAccess
 from multistream.access.policy import Permission
 from multistream.auth.dependencies import CurrentUser
@@ -72,7 +73,10 @@ ManageRun = Annotated[RunAccess, Depends(RequireRun(Permission.pipeline_manage))
 
 
 def _refused(error: runs.RunRefused) -> Problem:
-    return Problem(409, error.slug, error.title, error.detail, **error.extra)
+    return Problem(409, error.slug, error.title, error.detail, **error.facts)
+
+
+problems.refusals({runs.RunRefused: _refused})
 
 
 @router.post(
@@ -82,15 +86,12 @@ def _refused(error: runs.RunRefused) -> Problem:
     responses={409: {"description": "session-not-ended, no-recording or run-in-progress"}},
 )
 def start_run(access: ManageBody, db: DbSession, idem: Idempotent) -> RunRead:
-    try:
-        run = runs.start(
-            db,
-            session=access.session,
-            trigger=PipelineTrigger.manual,
-            idempotency_key=idem.event_key,
-        )
-    except runs.RunRefused as error:
-        raise _refused(error) from error
+    run = runs.start(
+        db,
+        session=access.session,
+        trigger=PipelineTrigger.manual,
+        idempotency_key=idem.event_key,
+    )
     return idem.remember(db, runs.read(db, run), status_code=201)
 
 
@@ -106,10 +107,7 @@ def get_run(access: ManageRun, db: DbSession) -> RunRead:
     responses={409: {"description": "run-not-failed, no-recording or run-in-progress"}},
 )
 def retry_run(access: ManageRun, db: DbSession, idem: Idempotent) -> RunRead:
-    try:
-        run = runs.retry(db, run=access.run, idempotency_key=idem.event_key)
-    except runs.RunRefused as error:
-        raise _refused(error) from error
+    run = runs.retry(db, run=access.run, idempotency_key=idem.event_key)
     return idem.remember(db, runs.read(db, run), status_code=201)
 
 

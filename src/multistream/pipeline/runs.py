@@ -13,7 +13,6 @@ At most one run per class is unfinished (a partial unique index); a retry is a n
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -24,8 +23,10 @@ from celery import chain
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db import after_commit
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
 from multistream.db.engine import transaction
+from multistream.db.rows import as_schema
+from multistream.errors import DomainError
 from multistream.pipeline.celery_app import celery_app
 from multistream.pipeline.models import (
     PipelineRun,
@@ -56,19 +57,14 @@ NOT_SENT = (
 )
 
 
-class RunRefused(Exception):
-    """A run cannot be queued now; the routes turn it into a 409 problem."""
+class RunRefused(DomainError):
+    """A run cannot be queued now; the routes' table of refusals makes it a 409 problem with
+    this slug and title."""
 
-    def __init__(self, slug: str, title: str, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
+    def __init__(self, slug: str, title: str, detail: str, **facts: Any) -> None:
+        super().__init__(detail, **facts)
         self.slug = slug
         self.title = title
-        self.detail = detail
-        self.extra = extra
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -86,19 +82,8 @@ def steps_of(db: Session, *, run_id: uuid.UUID) -> list[PipelineStep]:
 def read(db: Session, run: PipelineRun) -> RunRead:
     db.flush()
     db.refresh(run)
-    return RunRead(
-        id=run.id,
-        session_id=run.session_id,
-        recording_id=run.recording_id,
-        status=run.status,
-        trigger=run.trigger,
-        attempt=run.attempt,
-        error=run.error,
-        created_at=run.created_at,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        steps=[StepRead.model_validate(step) for step in steps_of(db, run_id=run.id)],
-    )
+    steps = [StepRead.model_validate(step) for step in steps_of(db, run_id=run.id)]
+    return as_schema(RunRead, run, steps=steps)
 
 
 def oldest_unfinished(db: Session) -> float | None:
@@ -351,7 +336,7 @@ def _fail_unsent(factory: sessionmaker[Session], run_id: uuid.UUID) -> None:
                 return
             run.status = PipelineRunStatus.failed
             run.error = NOT_SENT
-            run.finished_at = max(_now(), run.started_at or _now())
+            run.finished_at = max(utcnow(), run.started_at or utcnow())
             replays.set_status(
                 db,
                 session_id=run.session_id,

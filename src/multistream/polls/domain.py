@@ -21,7 +21,7 @@ import enum
 import uuid
 from collections.abc import Mapping, Sequence
 
-from multistream.errors import DomainError, Invalid
+from multistream.errors import DomainError, Invalid, WrongStatus
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.models import EventAudience
 from multistream.polls.models import PollKind, PollStatus
@@ -47,15 +47,17 @@ _TRANSITIONS: Mapping[tuple[PollStatus, Command], PollStatus] = {
 _DONE = {Command.open: "opened", Command.close: "closed"}
 
 
-class InvalidTransition(DomainError):
+class InvalidTransition(WrongStatus):
+    status: PollStatus
+    command: Command
+
     def __init__(self, status: PollStatus, command: Command) -> None:
         super().__init__(
             f"This poll is {status.value}, so it cannot be {_DONE[command]}"
             " (a poll goes from draft to open to closed, once).",
-            status_now=status.value,
+            status,
+            command,
         )
-        self.status = status
-        self.command = command
 
 
 class PollAlreadyOpen(DomainError):

@@ -21,29 +21,20 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base
 
+PollKind = enum.StrEnum("PollKind", "single multiple quiz")
 
-class PollKind(enum.StrEnum):
-    single = "single"
-    multiple = "multiple"
-    quiz = "quiz"
-
-
-class PollStatus(enum.StrEnum):
-    draft = "draft"
-    open = "open"
-    closed = "closed"
+PollStatus = enum.StrEnum("PollStatus", "draft open closed")
 
 
 class Poll(Base):
     __tablename__ = "polls"
     __table_args__ = (
-        sa.CheckConstraint(
-            r"question ~ '\S' AND char_length(question) <= 500", name="question_length"
-        ),
-        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(PollKind)), name="kind"),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(PollStatus)), name="status"),
+        columns.text_length("question", 500, nonblank=True),
+        columns.one_of("kind", PollKind),
+        columns.one_of("status", PollStatus),
         sa.CheckConstraint(
             "multistream_poll_option_ids(options) IS NOT NULL", name="options_valid"
         ),
@@ -67,29 +58,21 @@ class Poll(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
-    )
-    question: Mapped[str] = mapped_column(sa.Text)
-    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind))
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef] = mapped_column(index=True)
+    question: Mapped[columns.Text]
+    kind: Mapped[PollKind] = columns.state(PollKind)
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     correct_option_ids: Mapped[list[str]] = mapped_column(
         ARRAY(sa.Text), server_default=sa.text("'{}'::text[]"), default=list
     )
-    anonymous: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
-    status: Mapped[PollStatus] = mapped_column(
-        str_enum(PollStatus),
-        server_default=PollStatus.draft.value,
-        default=PollStatus.draft,
-    )
-    results_visible: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    anonymous: Mapped[columns.Flag]
+    status: Mapped[PollStatus] = columns.state(PollStatus, PollStatus.draft)
+    results_visible: Mapped[columns.Flag]
     opened_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
-    created_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_by: Mapped[columns.UserRefOrNull]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class PollVote(Base):
@@ -98,12 +81,8 @@ class PollVote(Base):
         sa.CheckConstraint("cardinality(option_ids) >= 1", name="option_ids_nonempty"),
     )
 
-    poll_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    poll_id: Mapped[uuid.UUID] = columns.parent_key("polls")
+    user_id: Mapped[columns.UserKey]
     option_ids: Mapped[list[str]] = mapped_column(ARRAY(sa.Text))
-    created_at: Mapped[dt.datetime] = created_at_column()
-    updated_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[columns.CreatedAt]
+    updated_at: Mapped[columns.CreatedAt]

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from multistream.eventlog.projections import Projection
+from multistream.eventlog.projections import Handler, Projection, by_type, deleting
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.polls.models import Poll, PollKind, PollStatus, PollVote
 
@@ -87,7 +86,7 @@ def _vote_cast(db: Session, event: EventEnvelope) -> None:
     )
 
 
-_HANDLERS: Mapping[str, Callable[[Session, EventEnvelope], None]] = {
+_HANDLERS: Mapping[str, Handler] = {
     "poll.created": _created,
     "poll.opened": _opened,
     "poll.closed": _closed,
@@ -96,15 +95,11 @@ _HANDLERS: Mapping[str, Callable[[Session, EventEnvelope], None]] = {
 }
 
 
-def apply(db: Session, event: EventEnvelope) -> None:
-    handler = _HANDLERS.get(event.type)
-    if handler is not None:
-        handler(db, event)
+apply = by_type(_HANDLERS)
 
 
-def reset(db: Session, session_id: uuid.UUID) -> None:
-    """Forget the class's polls (their votes go with them)."""
-    db.execute(sa.delete(Poll).where(Poll.session_id == session_id))
+reset = deleting(Poll)
+"""Forget the class's polls (their votes go with them)."""
 
 
 PROJECTION = Projection(name="polls", prefixes=("poll.",), reset=reset, apply=apply)

@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from multistream import problems
-from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.dependencies import Join, SessionCommand, command_on
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.idempotency import Idempotent
 from multistream.polls import domain
 from multistream.polls import service as polls
 from multistream.polls.schemas import (
@@ -34,9 +33,8 @@ problems.refusals(
     }
 )
 
-Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
-Manage = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_manage))]
-Vote = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_vote))]
+Manage = Annotated[SessionCommand, Depends(command_on(Permission.polls_manage))]
+Vote = Annotated[SessionCommand, Depends(command_on(Permission.polls_vote))]
 
 
 @router.get(
@@ -53,11 +51,8 @@ def list_polls(access: Join, db: DbSession) -> PollList:
     summary="Draft a poll (single, multiple or quiz; 2 to 10 options)",
     responses=CLASS_CLOSED,
 )
-def create_poll(body: PollCreate, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
-    created = polls.create(
-        db, session=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
-    )
-    return idem.remember(db, created, status_code=201)
+def create_poll(body: PollCreate, command: Manage) -> PollRead:
+    return command.run(polls.create, actor=command.user, data=body, status_code=201)
 
 
 @router.get(
@@ -73,15 +68,8 @@ def get_poll(poll_id: uuid.UUID, access: Join, db: DbSession) -> PollRead:
     summary="Open a drafted poll (one open poll per class)",
     responses={409: {"description": "`poll-already-open`, `invalid-transition` or `class-closed`"}},
 )
-def open_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
-    opened = polls.open_poll(
-        db,
-        session=access.session,
-        poll_id=poll_id,
-        actor=access.user,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, opened)
+def open_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
+    return command.run(polls.open_poll, poll_id=poll_id, actor=command.user)
 
 
 @router.post(
@@ -89,37 +77,18 @@ def open_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempoten
     summary="Close an open poll: its result is final",
     responses={409: {"description": "`invalid-transition` (with `status_now`)"}},
 )
-def close_poll(poll_id: uuid.UUID, access: Manage, db: DbSession, idem: Idempotent) -> PollRead:
-    closed = polls.close_poll(
-        db,
-        session=access.session,
-        poll_id=poll_id,
-        actor=access.user,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, closed)
+def close_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
+    return command.run(polls.close_poll, poll_id=poll_id, actor=command.user)
 
 
 @router.post(
     "/sessions/{session_id}/polls/{poll_id}/results",
     summary="Show the results to students, or hide them",
 )
-def show_poll_results(
-    poll_id: uuid.UUID,
-    body: PollResultsVisibility,
-    access: Manage,
-    db: DbSession,
-    idem: Idempotent,
-) -> PollRead:
-    shown = polls.show_results(
-        db,
-        session=access.session,
-        poll_id=poll_id,
-        actor=access.user,
-        visible=body.visible,
-        idempotency_key=idem.event_key,
+def show_poll_results(poll_id: uuid.UUID, body: PollResultsVisibility, command: Manage) -> PollRead:
+    return command.run(
+        polls.show_results, poll_id=poll_id, actor=command.user, visible=body.visible
     )
-    return idem.remember(db, shown)
 
 
 @router.put(
@@ -132,20 +101,12 @@ def show_poll_results(
     },
 )
 def vote_in_poll(
-    poll_id: uuid.UUID,
-    body: PollBallot,
-    access: Vote,
-    db: DbSession,
-    resources: AppResources,
-    idem: Idempotent,
+    poll_id: uuid.UUID, body: PollBallot, command: Vote, resources: AppResources
 ) -> PollRead:
-    voted = polls.vote(
-        db,
-        session=access.session,
+    return command.run(
+        polls.vote,
         poll_id=poll_id,
-        viewer=access.viewer,
+        viewer=command.viewer,
         ballot=body,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, voted)

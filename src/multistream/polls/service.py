@@ -12,7 +12,6 @@ counts in `poll.tally` at most every 500 ms per class (`publish_tally`).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Collection
 
@@ -22,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from multistream.aggregator import marks
 from multistream.auth.models import User
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
@@ -32,11 +32,6 @@ from multistream.polls.schemas import PollBallot, PollCreate, PollList, PollOpti
 from multistream.ratelimit import RateKind, RateLimiter
 from multistream.sessions import domain as sessions
 from multistream.sessions.models import LiveSession
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -65,16 +60,10 @@ def _view(
     poll: Poll, *, staff: bool, counts: domain.Counts | None, my_vote: list[str] | None
 ) -> PollRead:
     """`counts` is given only when the viewer may see them."""
-    return PollRead(
-        id=poll.id,
-        question=poll.question,
-        kind=poll.kind,
+    return as_schema(
+        PollRead,
+        poll,
         options=[PollOption(id=str(o["id"]), text=str(o["text"])) for o in poll.options],
-        anonymous=poll.anonymous,
-        status=poll.status,
-        results_visible=poll.results_visible,
-        opened_at=poll.opened_at,
-        closed_at=poll.closed_at,
         correct_option_ids=(
             list(poll.correct_option_ids) if staff or poll.status is PollStatus.closed else None
         ),
@@ -222,7 +211,7 @@ def open_poll(
         sa.select(Poll).where(Poll.session_id == session.id, Poll.status == PollStatus.open)
     ).first()
     as_students_see_it = _view(poll, staff=False, counts=None, my_vote=None).model_copy(
-        update={"status": PollStatus.open, "opened_at": _now()}
+        update={"status": PollStatus.open, "opened_at": utcnow()}
     )
     if poll.results_visible:
         as_students_see_it.counts = dict.fromkeys(option_ids(poll), 0)
@@ -258,7 +247,7 @@ def close_poll(
         correct_option_ids=list(poll.correct_option_ids),
         results_visible=poll.results_visible,
         counts=counts,
-        now=_now(),
+        now=utcnow(),
     )
     eventlog.record(
         db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key

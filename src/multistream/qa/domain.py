@@ -24,7 +24,7 @@ import enum
 import uuid
 from collections.abc import Mapping
 
-from multistream.errors import DomainError
+from multistream.errors import DomainError, WrongStatus
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.models import EventAudience
 from multistream.qa.models import QuestionStatus
@@ -64,15 +64,17 @@ _EVENTS = {
 }
 
 
-class InvalidTransition(DomainError):
+class InvalidTransition(WrongStatus):
+    status: QuestionStatus
+    command: Command
+
     def __init__(self, status: QuestionStatus, command: Command) -> None:
         super().__init__(
             f"This question is {status.value}, so it cannot be {command.value}ed"
             " (reopen it first).",
-            status_now=status.value,
+            status,
+            command,
         )
-        self.status = status
-        self.command = command
 
 
 class QuestionDismissed(DomainError):

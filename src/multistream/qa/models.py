@@ -13,27 +13,24 @@ import enum
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base
 
-
-class QuestionStatus(enum.StrEnum):
-    open = "open"
-    answered = "answered"
-    dismissed = "dismissed"
+QuestionStatus = enum.StrEnum("QuestionStatus", "open answered dismissed")
 
 
 class Question(Base):
     __tablename__ = "questions"
     __table_args__ = (
-        sa.CheckConstraint(r"body ~ '\S' AND char_length(body) <= 1000", name="body_length"),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(QuestionStatus)), name="status"),
-        sa.CheckConstraint("upvotes >= 0", name="upvotes_nonnegative"),
+        columns.text_length("body", 1000, nonblank=True),
+        columns.one_of("status", QuestionStatus),
+        *columns.nonnegative("upvotes"),
         sa.CheckConstraint(
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
         ),
-        sa.CheckConstraint("char_length(answer_text) <= 2000", name="answer_text_length"),
+        columns.text_length("answer_text", 2000),
         sa.ForeignKeyConstraint(
             ["session_id", "seq"],
             ["session_events.session_id", "session_events.seq"],
@@ -48,32 +45,22 @@ class Question(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[columns.Id]
     session_id: Mapped[uuid.UUID]
-    seq: Mapped[int] = mapped_column(sa.BigInteger)
-    author_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    body: Mapped[str] = mapped_column(sa.Text)
-    anonymous: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
-    status: Mapped[QuestionStatus] = mapped_column(
-        str_enum(QuestionStatus),
-        server_default=QuestionStatus.open.value,
-        default=QuestionStatus.open,
-    )
-    upvotes: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
-    answer_text: Mapped[str | None] = mapped_column(sa.Text)
+    seq: Mapped[columns.BigInt]
+    author_id: Mapped[columns.UserRefOrNull]
+    body: Mapped[columns.Text]
+    anonymous: Mapped[columns.Flag]
+    status: Mapped[QuestionStatus] = columns.state(QuestionStatus, QuestionStatus.open)
+    upvotes: Mapped[columns.Count]
+    answer_text: Mapped[columns.TextOrNull]
     answered_at: Mapped[dt.datetime | None]
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[columns.CreatedAt]
 
 
 class QuestionVote(Base):
     __tablename__ = "question_votes"
 
-    question_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    question_id: Mapped[uuid.UUID] = columns.parent_key("questions")
+    user_id: Mapped[columns.UserKey]
+    created_at: Mapped[columns.CreatedAt]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from multistream.eventlog.projections import Projection
+from multistream.eventlog.projections import Handler, Projection, by_type, deleting
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.qa.models import Question, QuestionStatus, QuestionVote
 
@@ -108,7 +108,7 @@ def _reopened(db: Session, event: EventEnvelope) -> None:
     question.answered_at = None
 
 
-_HANDLERS: Mapping[str, Callable[[Session, EventEnvelope], None]] = {
+_HANDLERS: Mapping[str, Handler] = {
     "qa.question_asked": _asked,
     "qa.question_author": _author,
     "qa.vote_cast": _vote_cast,
@@ -119,15 +119,11 @@ _HANDLERS: Mapping[str, Callable[[Session, EventEnvelope], None]] = {
 }
 
 
-def apply(db: Session, event: EventEnvelope) -> None:
-    handler = _HANDLERS.get(event.type)
-    if handler is not None:
-        handler(db, event)
+apply = by_type(_HANDLERS)
 
 
-def reset(db: Session, session_id: uuid.UUID) -> None:
-    """Forget the class's questions (their votes go with them)."""
-    db.execute(sa.delete(Question).where(Question.session_id == session_id))
+reset = deleting(Question)
+"""Forget the class's questions (their votes go with them)."""
 
 
 PROJECTION = Projection(name="questions", prefixes=("qa.",), reset=reset, apply=apply)

@@ -9,10 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends
 
 from multistream import problems
-from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.dependencies import (
+    Join,
+    RequireSession,
+    SessionAccess,
+    SessionCommand,
+    command_on,
+)
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.idempotency import Idempotent
 from multistream.qa import domain
 from multistream.qa import service as questions
 from multistream.qa.schemas import QuestionAnswer, QuestionCreate, QuestionList, QuestionRead
@@ -28,9 +33,9 @@ problems.refusals(
     }
 )
 
-Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Ask = Annotated[SessionAccess, Depends(RequireSession(Permission.qa_ask))]
-Moderate = Annotated[SessionAccess, Depends(RequireSession(Permission.qa_moderate))]
+AskCommand = Annotated[SessionCommand, Depends(command_on(Permission.qa_ask))]
+Moderate = Annotated[SessionCommand, Depends(command_on(Permission.qa_moderate))]
 
 TRANSITION: dict[int | str, dict[str, Any]] = {
     409: {"description": "`invalid-transition` (with `status_now`)"}
@@ -52,18 +57,16 @@ def list_questions(access: Join, db: DbSession) -> QuestionList:
     responses={**CLASS_CLOSED, **LIMITED},
 )
 def ask_question(
-    body: QuestionCreate, access: Ask, db: DbSession, resources: AppResources, idem: Idempotent
+    body: QuestionCreate, command: AskCommand, resources: AppResources
 ) -> QuestionRead:
-    asked = questions.ask(
-        db,
-        session=access.session,
-        author=access.user,
-        viewer=access.viewer,
+    return command.run(
+        questions.ask,
+        author=command.user,
+        viewer=command.viewer,
         data=body,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
+        status_code=201,
     )
-    return idem.remember(db, asked, status_code=201)
 
 
 @router.post(
@@ -75,21 +78,14 @@ def ask_question(
     },
 )
 def upvote_question(
-    question_id: uuid.UUID,
-    access: Ask,
-    db: DbSession,
-    resources: AppResources,
-    idem: Idempotent,
+    question_id: uuid.UUID, command: AskCommand, resources: AppResources
 ) -> QuestionRead:
-    voted = questions.vote(
-        db,
-        session=access.session,
+    return command.run(
+        questions.vote,
         question_id=question_id,
-        viewer=access.viewer,
+        viewer=command.viewer,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, voted)
 
 
 @router.delete(
@@ -116,22 +112,17 @@ def remove_question_vote(
 )
 def answer_question(
     question_id: uuid.UUID,
-    access: Moderate,
-    db: DbSession,
-    idem: Idempotent,
+    command: Moderate,
     body: Annotated[QuestionAnswer | None, Body()] = None,
 ) -> QuestionRead:
-    answered = questions.moderate(
-        db,
-        session=access.session,
+    return command.run(
+        questions.moderate,
         question_id=question_id,
         command=domain.Command.answer,
-        actor=access.user,
-        viewer=access.viewer,
+        actor=command.user,
+        viewer=command.viewer,
         answer=body,
-        idempotency_key=idem.event_key,
     )
-    return idem.remember(db, answered)
 
 
 @router.post(
@@ -139,19 +130,14 @@ def answer_question(
     summary="Dismiss a question (students no longer see it)",
     responses=TRANSITION,
 )
-def dismiss_question(
-    question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
-) -> QuestionRead:
-    dismissed = questions.moderate(
-        db,
-        session=access.session,
+def dismiss_question(question_id: uuid.UUID, command: Moderate) -> QuestionRead:
+    return command.run(
+        questions.moderate,
         question_id=question_id,
         command=domain.Command.dismiss,
-        actor=access.user,
-        viewer=access.viewer,
-        idempotency_key=idem.event_key,
+        actor=command.user,
+        viewer=command.viewer,
     )
-    return idem.remember(db, dismissed)
 
 
 @router.post(
@@ -159,16 +145,11 @@ def dismiss_question(
     summary="Reopen an answered or dismissed question (clears the answer)",
     responses=TRANSITION,
 )
-def reopen_question(
-    question_id: uuid.UUID, access: Moderate, db: DbSession, idem: Idempotent
-) -> QuestionRead:
-    reopened = questions.moderate(
-        db,
-        session=access.session,
+def reopen_question(question_id: uuid.UUID, command: Moderate) -> QuestionRead:
+    return command.run(
+        questions.moderate,
         question_id=question_id,
         command=domain.Command.reopen,
-        actor=access.user,
-        viewer=access.viewer,
-        idempotency_key=idem.event_key,
+        actor=command.user,
+        viewer=command.viewer,
     )
-    return idem.remember(db, reopened)

@@ -10,7 +10,6 @@ counts in `qa.votes_changed`, at most every 500 ms per class (`publish_votes`).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Collection, Mapping
 
@@ -19,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from multistream.aggregator import marks
 from multistream.auth.models import User
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
+from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
@@ -30,29 +30,17 @@ from multistream.ratelimit import RateKind, RateLimiter
 from multistream.sessions import domain as sessions
 from multistream.sessions.models import LiveSession
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 
 def _read(question: Question, author_name: str | None, voted: bool, viewer: Viewer) -> QuestionRead:
     show_author = not question.anonymous or viewer.staff or question.author_id == viewer.user_id
-    return QuestionRead(
-        id=question.id,
-        seq=question.seq,
-        body=question.body,
-        anonymous=question.anonymous,
+    return as_schema(
+        QuestionRead,
+        question,
         author_id=question.author_id if show_author else None,
         author_name=author_name if show_author else None,
-        status=question.status,
-        upvotes=question.upvotes,
         voted=voted,
-        answer_text=question.answer_text,
-        answered_at=question.answered_at,
-        created_at=question.created_at,
     )
 
 
@@ -134,7 +122,7 @@ def ask(
         voted=False,
         answer_text=None,
         answered_at=None,
-        created_at=_now(),
+        created_at=utcnow(),
     )
     eventlog.record(
         db,
@@ -241,7 +229,7 @@ def moderate(
     answer_text = answer.text if answer is not None else None
     events = [
         domain.decide_moderation(
-            question.status, command, question_id=question.id, answer_text=answer_text, now=_now()
+            question.status, command, question_id=question.id, answer_text=answer_text, now=utcnow()
         )
     ]
     eventlog.record(

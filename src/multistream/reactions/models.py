@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base
 
 
@@ -25,9 +25,7 @@ class ReactionBucket(Base):
         sa.CheckConstraint("char_length(emoji) BETWEEN 1 AND 16", name="emoji_length"),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[columns.SessionKey]
     second: Mapped[dt.datetime] = mapped_column(primary_key=True)
     emoji: Mapped[str] = mapped_column(sa.Text, primary_key=True)
     count: Mapped[int]

@@ -4,13 +4,11 @@ second's rows (two bursts of one second, from two api processes, add up)."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from multistream.eventlog.projections import Projection
+from multistream.eventlog.projections import Projection, deleting
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.reactions.models import ReactionBucket
 
@@ -39,9 +37,8 @@ def _burst(db: Session, event: EventEnvelope) -> None:
     )
 
 
-def reset(db: Session, session_id: uuid.UUID) -> None:
-    """Forget the class's reaction counts."""
-    db.execute(sa.delete(ReactionBucket).where(ReactionBucket.session_id == session_id))
+reset = deleting(ReactionBucket)
+"""Forget the class's reaction counts."""
 
 
 PROJECTION = Projection(name="reactions", prefixes=("reactions.",), reset=reset, apply=apply)

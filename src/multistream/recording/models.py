@@ -17,25 +17,17 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base
 
+RecordingProvider = enum.StrEnum("RecordingProvider", "egress participant")
 
-class RecordingProvider(enum.StrEnum):
-    egress = "egress"
-    participant = "participant"
-
-
-class RecordingStatus(enum.StrEnum):
-    starting = "starting"
-    """Waiting for a recorder (or for Egress to start)."""
-    recording = "recording"
-    stopped = "stopped"
-    uploading = "uploading"
-    """The class is over; the recorder is putting the file together and storing it."""
-    ready = "ready"
-    failed = "failed"
-    deleted = "deleted"
-    """Staff deleted it: its files are gone, the row and the log keep the fact."""
+# `starting`: waiting for a recorder (or for Egress to start). `uploading`: the class is
+# over; the recorder is putting the file together and storing it. `deleted`: staff deleted
+# it: its files are gone, the row and the log keep the fact.
+RecordingStatus = enum.StrEnum(
+    "RecordingStatus", "starting recording stopped uploading ready failed deleted"
+)
 
 
 ACTIVE_RECORDING = frozenset(
@@ -47,13 +39,10 @@ ACTIVE_RECORDING = frozenset(
 class Recording(Base):
     __tablename__ = "recordings"
     __table_args__ = (
-        sa.CheckConstraint(
-            sa.column("provider", sa.Text).in_(list(RecordingProvider)), name="provider"
-        ),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(RecordingStatus)), name="status"),
+        columns.one_of("provider", RecordingProvider),
+        columns.one_of("status", RecordingStatus),
         sa.CheckConstraint("ended_at >= started_at", name="ended_after_started"),
-        sa.CheckConstraint("duration_ms >= 0", name="duration_ms_nonnegative"),
-        sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
+        *columns.nonnegative("duration_ms", "size_bytes"),
         sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),
         sa.CheckConstraint(
             "status <> 'ready' OR storage_key IS NOT NULL", name="ready_has_storage_key"
@@ -69,36 +58,28 @@ class Recording(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
-    )
-    provider: Mapped[RecordingProvider] = mapped_column(str_enum(RecordingProvider))
-    external_id: Mapped[str | None] = mapped_column(sa.Text)
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef] = mapped_column(index=True)
+    provider: Mapped[RecordingProvider] = columns.state(RecordingProvider)
+    external_id: Mapped[columns.TextOrNull]
     """The LiveKit egress id (or the participant upload's id); null until known."""
-    status: Mapped[RecordingStatus] = mapped_column(
-        str_enum(RecordingStatus),
-        server_default=RecordingStatus.starting.value,
-        default=RecordingStatus.starting,
-    )
-    storage_key: Mapped[str | None] = mapped_column(sa.Text)
-    mime: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[RecordingStatus] = columns.state(RecordingStatus, RecordingStatus.starting)
+    storage_key: Mapped[columns.TextOrNull]
+    mime: Mapped[columns.TextOrNull]
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
-    duration_ms: Mapped[int | None] = mapped_column(sa.BigInteger)
-    size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
-    recorder_id: Mapped[str | None] = mapped_column(sa.Text)
+    duration_ms: Mapped[columns.BigIntOrNull]
+    size_bytes: Mapped[columns.BigIntOrNull]
+    error: Mapped[columns.TextOrNull]
+    created_at: Mapped[columns.CreatedAt]
+    recorder_id: Mapped[columns.TextOrNull]
     """The participant recorder holding it (`host:pid:token`); null when none does."""
     lease_expires_at: Mapped[dt.datetime | None]
     """The holder renews it; past it, any recorder may take the recording over."""
     alerted_at: Mapped[dt.datetime | None]
     """When `recording.failed` said it had no recorder; cleared when one claims it."""
     deleted_at: Mapped[dt.datetime | None]
-    deleted_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    deleted_by: Mapped[columns.UserRefOrNull]
 
 
 class RecordingSegment(Base):
@@ -107,18 +88,16 @@ class RecordingSegment(Base):
 
     __tablename__ = "recording_segments"
     __table_args__ = (
-        sa.CheckConstraint("idx >= 0", name="idx_nonnegative"),
+        *columns.nonnegative("idx"),
         sa.CheckConstraint("duration_ms > 0", name="duration_ms_positive"),
-        sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
+        *columns.nonnegative("size_bytes"),
     )
 
-    recording_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("recordings.id", ondelete="CASCADE"), primary_key=True
-    )
-    idx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    recording_id: Mapped[uuid.UUID] = columns.parent_key("recordings")
+    idx: Mapped[columns.Ordinal]
     started_at: Mapped[dt.datetime]
-    duration_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    storage_key: Mapped[str] = mapped_column(sa.Text)
-    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
-    recorder_id: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    duration_ms: Mapped[columns.BigInt]
+    storage_key: Mapped[columns.Text]
+    size_bytes: Mapped[columns.BigInt]
+    recorder_id: Mapped[columns.Text]
+    created_at: Mapped[columns.CreatedAt]

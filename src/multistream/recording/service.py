@@ -26,6 +26,7 @@ from collections.abc import Collection, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from multistream.db.base import utcnow
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.eventlog.models import EventAudience
@@ -40,10 +41,6 @@ from multistream.recording.models import (
 from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions.models import LiveSession, SessionStatus
 from multistream.settings import Settings
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def recording_key(recording: Recording, extension: str = "wav") -> str:
@@ -77,7 +74,7 @@ def claim(
     """Take one participant recording nobody holds (never claimed, or its lease ran out):
     live classes first, oldest first; `FOR UPDATE SKIP LOCKED`, so recorders never wait
     on each other or take the same one."""
-    now = _now()
+    now = utcnow()
     query = (
         sa.select(Recording)
         .join(LiveSession, LiveSession.id == Recording.session_id)
@@ -115,7 +112,7 @@ def renew(
             Recording.recorder_id == recorder_id,
             Recording.status.in_(ACTIVE_RECORDING),
         )
-        .values(lease_expires_at=_now() + dt.timedelta(seconds=lease_seconds))
+        .values(lease_expires_at=utcnow() + dt.timedelta(seconds=lease_seconds))
         .returning(Recording.id)
     ).all()
     return set(held)
@@ -322,7 +319,7 @@ def unrecorded(db: Session, *, claim_timeout_seconds: float) -> list[tuple[Recor
     """Participant recordings of live classes nobody has recorded for longer than the claim
     timeout (never claimed, or their recorder's lease ran out) and not yet reported, locked;
     with why: `no_recorder` or `recorder_lost`."""
-    cutoff = _now() - dt.timedelta(seconds=claim_timeout_seconds)
+    cutoff = utcnow() - dt.timedelta(seconds=claim_timeout_seconds)
     rows = db.scalars(
         sa.select(Recording)
         .join(LiveSession, LiveSession.id == Recording.session_id)
@@ -346,7 +343,7 @@ def unrecorded(db: Session, *, claim_timeout_seconds: float) -> list[tuple[Recor
 
 def alert(db: Session, *, recording: Recording, code: str, reason: str) -> None:
     """Say, once per stretch without a recorder, that the class is not being recorded."""
-    recording.alerted_at = _now()
+    recording.alerted_at = utcnow()
     _append(
         db,
         recording,
@@ -359,7 +356,7 @@ def alert(db: Session, *, recording: Recording, code: str, reason: str) -> None:
 def never_recorded(db: Session, *, claim_timeout_seconds: float) -> Sequence[Recording]:
     """Participant recordings still `starting` whose class ended longer than the claim
     timeout ago: no recorder ever came."""
-    cutoff = _now() - dt.timedelta(seconds=claim_timeout_seconds)
+    cutoff = utcnow() - dt.timedelta(seconds=claim_timeout_seconds)
     return db.scalars(
         sa.select(Recording)
         .join(LiveSession, LiveSession.id == Recording.session_id)
@@ -368,7 +365,7 @@ def never_recorded(db: Session, *, claim_timeout_seconds: float) -> Sequence[Rec
             LiveSession.ended_at < cutoff,
             Recording.provider == RecordingProvider.participant,
             Recording.status == RecordingStatus.starting,
-            sa.or_(Recording.lease_expires_at.is_(None), Recording.lease_expires_at < _now()),
+            sa.or_(Recording.lease_expires_at.is_(None), Recording.lease_expires_at < utcnow()),
         )
         .with_for_update(skip_locked=True, of=Recording)
     ).all()

@@ -10,63 +10,41 @@ ends. Both are checked at commit, so rewrite a session's chapters in one transac
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, ExcludeConstraint
+from sqlalchemy.dialects.postgresql import TSVECTOR, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base, str_enum
 
+ChapterSource = enum.StrEnum("ChapterSource", "slide scene topic manual")
 
-class ChapterSource(enum.StrEnum):
-    slide = "slide"
-    scene = "scene"
-    topic = "topic"
-    manual = "manual"
+HighlightKind = enum.StrEnum("HighlightKind", "question poll reaction_peak chat_peak stage manual")
 
-
-class HighlightKind(enum.StrEnum):
-    question = "question"
-    poll = "poll"
-    reaction_peak = "reaction_peak"
-    chat_peak = "chat_peak"
-    stage = "stage"
-    manual = "manual"
-
-
-class ReplayArtifactKind(enum.StrEnum):
-    audio = "audio"
-    captions_vtt = "captions_vtt"
-    transcript_json = "transcript_json"
-    thumbnails = "thumbnails"
-    summary = "summary"
+ReplayArtifactKind = enum.StrEnum(
+    "ReplayArtifactKind", "audio captions_vtt transcript_json thumbnails summary"
+)
 
 
 class TranscriptSegment(Base):
     __tablename__ = "transcript_segments"
     __table_args__ = (
-        sa.CheckConstraint("idx >= 0", name="idx_nonnegative"),
-        sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
+        *columns.nonnegative("idx", "start_ms"),
         sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
         sa.CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence_range"),
         sa.CheckConstraint("jsonb_typeof(words) = 'array'", name="words_array"),
         sa.Index("ix_transcript_segments_search_vector", "search_vector", postgresql_using="gin"),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    idx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    start_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    end_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    text: Mapped[str] = mapped_column(sa.Text)
-    words: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONB, server_default=sa.text("'[]'::jsonb"), default=list
-    )
+    session_id: Mapped[columns.SessionKey]
+    idx: Mapped[columns.Ordinal]
+    start_ms: Mapped[columns.BigInt]
+    end_ms: Mapped[columns.BigInt]
+    text: Mapped[columns.Text]
+    words: Mapped[columns.JsonList]
     """Word timings, as the recogniser gives them: `[{"word", "start_ms", "end_ms",
     "probability"}, …]`."""
     confidence: Mapped[float | None] = mapped_column(sa.Double)
@@ -78,11 +56,10 @@ class TranscriptSegment(Base):
 class Chapter(Base):
     __tablename__ = "chapters"
     __table_args__ = (
-        sa.CheckConstraint("idx >= 0", name="idx_nonnegative"),
-        sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
+        *columns.nonnegative("idx", "start_ms"),
         sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
-        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
-        sa.CheckConstraint(sa.column("source", sa.Text).in_(list(ChapterSource)), name="source"),
+        columns.text_length("title", 200, nonblank=True),
+        columns.one_of("source", ChapterSource),
         sa.CheckConstraint("slide_page >= 1", name="slide_page_positive"),
         ExcludeConstraint(
             (sa.column("session_id"), "="),
@@ -94,19 +71,15 @@ class Chapter(Base):
         ),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    idx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    start_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    end_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    title: Mapped[str] = mapped_column(sa.Text)
-    source: Mapped[ChapterSource] = mapped_column(str_enum(ChapterSource))
-    slide_asset_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("assets.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[columns.SessionKey]
+    idx: Mapped[columns.Ordinal]
+    start_ms: Mapped[columns.BigInt]
+    end_ms: Mapped[columns.BigInt]
+    title: Mapped[columns.Text]
+    source: Mapped[ChapterSource] = columns.state(ChapterSource)
+    slide_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
     slide_page: Mapped[int | None]
-    thumbnail_key: Mapped[str | None] = mapped_column(sa.Text)
+    thumbnail_key: Mapped[columns.TextOrNull]
 
 
 class Highlight(Base):
@@ -114,11 +87,11 @@ class Highlight(Base):
 
     __tablename__ = "highlights"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(HighlightKind)), name="kind"),
-        sa.CheckConstraint("start_ms >= 0", name="start_ms_nonnegative"),
+        columns.one_of("kind", HighlightKind),
+        *columns.nonnegative("start_ms"),
         sa.CheckConstraint("end_ms >= start_ms", name="end_not_before_start"),
-        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
-        sa.CheckConstraint("score >= 0", name="score_nonnegative"),
+        columns.text_length("title", 200, nonblank=True),
+        *columns.nonnegative("score"),
         sa.Index(
             "uq_highlights_session_id_kind_ref_id",
             "session_id",
@@ -137,29 +110,25 @@ class Highlight(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
-    kind: Mapped[HighlightKind] = mapped_column(str_enum(HighlightKind))
-    start_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    end_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    title: Mapped[str] = mapped_column(sa.Text)
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef]
+    kind: Mapped[HighlightKind] = columns.state(HighlightKind)
+    start_ms: Mapped[columns.BigInt]
+    end_ms: Mapped[columns.BigInt]
+    title: Mapped[columns.Text]
     score: Mapped[float] = mapped_column(sa.Double, server_default=sa.text("0"), default=0.0)
     ref_id: Mapped[uuid.UUID | None]
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[columns.CreatedAt]
 
 
 class ReplayArtifact(Base):
     __tablename__ = "replay_artifacts"
-    __table_args__ = (
-        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(ReplayArtifactKind)), name="kind"),
-    )
+    __table_args__ = (columns.one_of("kind", ReplayArtifactKind),)
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[columns.SessionKey]
     kind: Mapped[ReplayArtifactKind] = mapped_column(str_enum(ReplayArtifactKind), primary_key=True)
-    storage_key: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    storage_key: Mapped[columns.Text]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class WatchPosition(Base):
@@ -167,13 +136,9 @@ class WatchPosition(Base):
     class, so not in its event log), one row per viewer and class."""
 
     __tablename__ = "replay_positions"
-    __table_args__ = (sa.CheckConstraint("position_ms >= 0", name="position_ms_nonnegative"),)
+    __table_args__ = columns.nonnegative("position_ms")
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    position_ms: Mapped[int] = mapped_column(sa.BigInteger)
-    updated_at: Mapped[dt.datetime] = created_at_column()
+    user_id: Mapped[columns.UserKey]
+    session_id: Mapped[columns.SessionKey]
+    position_ms: Mapped[columns.BigInt]
+    updated_at: Mapped[columns.CreatedAt]

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import PlainTextResponse
 
 from multistream.access.dependencies import (
-    CourseAccess,
-    RequireCourse,
     RequireSession,
     SessionAccess,
+    ViewCourse,
 )
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
@@ -33,7 +32,6 @@ REPLAY = "/sessions/{session_id}/replay"
 
 Watch = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Manage = Annotated[SessionAccess, Depends(RequireSession(Permission.pipeline_manage))]
-ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
 SearchText = Annotated[
     str, Query(min_length=1, max_length=200, description='Words, "a phrase", -not')
 ]

@@ -15,19 +15,21 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from multistream.errors import DomainError, Invalid
+from multistream.errors import DomainError, Invalid, WrongStatus
 from multistream.eventlog.domain import NewEvent
 from multistream.sessions.models import MediaStatus, SessionStatus
 
 
-class InvalidTransition(DomainError):
+class InvalidTransition(WrongStatus):
+    status: SessionStatus
+    command: str
+
     def __init__(self, status: SessionStatus, command: str) -> None:
         super().__init__(
             f"This class is {status.value}, so it cannot be {command}.",
-            status_now=status.value,
+            status,
+            command,
         )
-        self.status = status
-        self.command = command
 
 
 class ClassClosed(DomainError):

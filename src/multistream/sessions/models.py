@@ -16,45 +16,22 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base
 
+SessionStatus = enum.StrEnum("SessionStatus", "scheduled live ended canceled")
 
-class SessionStatus(enum.StrEnum):
-    scheduled = "scheduled"
-    live = "live"
-    ended = "ended"
-    canceled = "canceled"
+# `deleted`: staff deleted the recording and what was made from it.
+ReplayStatus = enum.StrEnum("ReplayStatus", "none pending processing partial ready failed deleted")
 
+MediaStatus = enum.StrEnum("MediaStatus", "unknown ok degraded disabled")
+MediaStatus.__doc__ = (
+    "Whether live media (LiveKit) works for the session; classes go on without it."
+)
 
-class ReplayStatus(enum.StrEnum):
-    none = "none"
-    pending = "pending"
-    processing = "processing"
-    partial = "partial"
-    ready = "ready"
-    failed = "failed"
-    deleted = "deleted"
-    """Staff deleted the recording and what was made from it."""
+ParticipantRole = enum.StrEnum("ParticipantRole", "host moderator participant")
 
-
-class MediaStatus(enum.StrEnum):
-    """Whether live media (LiveKit) works for the session; classes go on without it."""
-
-    unknown = "unknown"
-    ok = "ok"
-    degraded = "degraded"
-    disabled = "disabled"
-
-
-class ParticipantRole(enum.StrEnum):
-    host = "host"
-    moderator = "moderator"
-    participant = "participant"
-
-
-class AttendanceSource(enum.StrEnum):
-    livekit = "livekit"
-    gateway = "gateway"
+AttendanceSource = enum.StrEnum("AttendanceSource", "livekit gateway")
 
 
 class LiveSession(Base):
@@ -62,15 +39,11 @@ class LiveSession(Base):
 
     __tablename__ = "sessions"
     __table_args__ = (
-        sa.CheckConstraint(r"title ~ '\S' AND char_length(title) <= 200", name="title_length"),
-        sa.CheckConstraint("char_length(description) <= 10000", name="description_length"),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(SessionStatus)), name="status"),
-        sa.CheckConstraint(
-            sa.column("replay_status", sa.Text).in_(list(ReplayStatus)), name="replay_status"
-        ),
-        sa.CheckConstraint(
-            sa.column("media_status", sa.Text).in_(list(MediaStatus)), name="media_status"
-        ),
+        columns.text_length("title", 200, nonblank=True),
+        columns.text_length("description", 10000),
+        columns.one_of("status", SessionStatus),
+        columns.one_of("replay_status", ReplayStatus),
+        columns.one_of("media_status", MediaStatus),
         sa.CheckConstraint("scheduled_end > scheduled_start", name="scheduled_window"),
         sa.CheckConstraint(
             "status NOT IN ('scheduled', 'canceled') OR (started_at IS NULL AND ended_at IS NULL)",
@@ -84,7 +57,7 @@ class LiveSession(Base):
             " OR (started_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= started_at)",
             name="ended_after_started",
         ),
-        sa.CheckConstraint("last_seq >= 0", name="last_seq_nonnegative"),
+        *columns.nonnegative("last_seq"),
         sa.CheckConstraint(
             "chat_slow_mode_seconds BETWEEN 0 AND 3600", name="chat_slow_mode_range"
         ),
@@ -92,44 +65,30 @@ class LiveSession(Base):
         sa.Index("ix_sessions_course_id_scheduled_start", "course_id", "scheduled_start"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    course_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(sa.Text)
+    id: Mapped[columns.Id]
+    course_id: Mapped[columns.CourseRef]
+    title: Mapped[columns.Text]
     description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
-    status: Mapped[SessionStatus] = mapped_column(
-        str_enum(SessionStatus),
-        server_default=SessionStatus.scheduled.value,
-        default=SessionStatus.scheduled,
-    )
+    status: Mapped[SessionStatus] = columns.state(SessionStatus, SessionStatus.scheduled)
     scheduled_start: Mapped[dt.datetime]
     scheduled_end: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
-    livekit_room: Mapped[str | None] = mapped_column(sa.Text)
+    livekit_room: Mapped[columns.TextOrNull]
     recording_enabled: Mapped[bool] = mapped_column(server_default=sa.true(), default=True)
-    replay_status: Mapped[ReplayStatus] = mapped_column(
-        str_enum(ReplayStatus),
-        server_default=ReplayStatus.none.value,
-        default=ReplayStatus.none,
-    )
-    media_status: Mapped[MediaStatus] = mapped_column(
-        str_enum(MediaStatus),
-        server_default=MediaStatus.unknown.value,
-        default=MediaStatus.unknown,
-    )
+    replay_status: Mapped[ReplayStatus] = columns.state(ReplayStatus, ReplayStatus.none)
+    media_status: Mapped[MediaStatus] = columns.state(MediaStatus, MediaStatus.unknown)
     last_seq: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"), default=0)
-    chat_slow_mode_seconds: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
-    ending_reason: Mapped[str | None] = mapped_column(sa.Text)
+    chat_slow_mode_seconds: Mapped[columns.Count]
+    ending_reason: Mapped[columns.TextOrNull]
     """Why a live class is about to end by itself (`abandoned`, `overtime`); a projection of
     `session.ending_soon`, cleared by `session.ending_canceled` and by the end."""
     ending_at: Mapped[dt.datetime | None]
     """When it will end by itself unless that changes."""
     """Least seconds between two chat messages of a participant (0: off); a projection of
     `chat.slow_mode_set`."""
-    created_by: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_by: Mapped[columns.UserRefOrNull]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class Participant(Base):
@@ -137,22 +96,18 @@ class Participant(Base):
 
     __tablename__ = "participants"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("role", sa.Text).in_(list(ParticipantRole)), name="role"),
-        sa.CheckConstraint("total_seconds >= 0", name="total_seconds_nonnegative"),
+        columns.one_of("role", ParticipantRole),
+        *columns.nonnegative("total_seconds"),
         sa.CheckConstraint("last_seen_at >= first_joined_at", name="seen_after_joined"),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    role: Mapped[ParticipantRole] = mapped_column(str_enum(ParticipantRole))
-    first_joined_at: Mapped[dt.datetime] = created_at_column()
-    last_seen_at: Mapped[dt.datetime] = created_at_column()
-    total_seconds: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
-    on_stage: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    session_id: Mapped[columns.SessionKey]
+    user_id: Mapped[columns.UserKey] = mapped_column(index=True)
+    role: Mapped[ParticipantRole] = columns.state(ParticipantRole)
+    first_joined_at: Mapped[columns.CreatedAt]
+    last_seen_at: Mapped[columns.CreatedAt]
+    total_seconds: Mapped[columns.Count]
+    on_stage: Mapped[columns.Flag]
     hand_raised_at: Mapped[dt.datetime | None]
 
 
@@ -162,7 +117,7 @@ class AttendanceInterval(Base):
     __tablename__ = "attendance_intervals"
     __table_args__ = (
         sa.CheckConstraint("left_at >= joined_at", name="left_after_joined"),
-        sa.CheckConstraint(sa.column("source", sa.Text).in_(list(AttendanceSource)), name="source"),
+        columns.one_of("source", AttendanceSource),
         sa.ForeignKeyConstraint(
             ["session_id", "user_id"],
             ["participants.session_id", "participants.user_id"],
@@ -176,9 +131,9 @@ class AttendanceInterval(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[columns.Id]
     session_id: Mapped[uuid.UUID]
     user_id: Mapped[uuid.UUID]
     joined_at: Mapped[dt.datetime]
     left_at: Mapped[dt.datetime | None]
-    source: Mapped[AttendanceSource] = mapped_column(str_enum(AttendanceSource))
+    source: Mapped[AttendanceSource] = columns.state(AttendanceSource)

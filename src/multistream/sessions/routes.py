@@ -11,9 +11,13 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from multistream import problems
 from multistream.access.dependencies import (
     CourseAccess,
+    Join,
     RequireCourse,
     RequireSession,
     SessionAccess,
+    SessionCommand,
+    ViewCourse,
+    command_on,
 )
 from multistream.access.policy import Permission
 from multistream.db.engine import transaction
@@ -44,9 +48,8 @@ log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["sessions"])
 
 ScheduleInCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.session_schedule))]
-ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
-Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Schedule = Annotated[SessionAccess, Depends(RequireSession(Permission.session_schedule))]
+ScheduleCommand = Annotated[SessionCommand, Depends(command_on(Permission.session_schedule))]
 Run = Annotated[SessionAccess, Depends(RequireSession(Permission.session_run))]
 
 problems.refusals(
@@ -65,10 +68,9 @@ CLASS_CLOSED: dict[int | str, dict[str, Any]] = {
 def schedule_session(
     body: SessionCreate, access: ScheduleInCourse, db: DbSession, idem: Idempotent
 ) -> SessionRead:
-    created = sessions.schedule(
-        db, course=access.course, actor=access.user, data=body, idempotency_key=idem.event_key
+    return idem.run(
+        db, sessions.schedule, course=access.course, actor=access.user, data=body, status_code=201
     )
-    return idem.remember(db, created, status_code=201)
 
 
 @router.get("/courses/{course_id}/sessions", summary="Classes of a course, latest first")
@@ -155,11 +157,8 @@ def join_session(
     summary="Cancel a scheduled class",
     responses={409: {"description": "invalid-transition"}},
 )
-def cancel_session(access: Schedule, db: DbSession, idem: Idempotent) -> SessionRead:
-    canceled = sessions.cancel(
-        db, session=access.session, actor=access.user, idempotency_key=idem.event_key
-    )
-    return idem.remember(db, canceled)
+def cancel_session(command: ScheduleCommand) -> SessionRead:
+    return command.run(sessions.cancel, actor=command.user)
 
 
 @router.get("/sessions/{session_id}/events", summary="The class's event log after a seq")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from multistream.access.policy import SESSION_ROLE, SessionRole
 from multistream.auth.models import User
 from multistream.courses.models import Course, CourseRole
-from multistream.db.base import new_id
+from multistream.db.base import new_id, utcnow
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.media.schemas import WebhookEvent
@@ -48,10 +48,6 @@ from multistream.sessions.schemas import (
 )
 from multistream.settings import Settings
 from multistream.studio import stage
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _facts(session: LiveSession) -> domain.SessionFacts:
@@ -155,7 +151,7 @@ def start(
     media: MediaStatus,
     idempotency_key: str | None = None,
 ) -> SessionRead:
-    events = domain.decide_start(_facts(session), now=_now(), media=media)
+    events = domain.decide_start(_facts(session), now=utcnow(), media=media)
     _record(db, session, events, actor=actor, idempotency_key=idempotency_key)
     return read(session)
 
@@ -169,7 +165,7 @@ def end(
     detail: str | None = None,
     idempotency_key: str | None = None,
 ) -> SessionRead:
-    events = domain.decide_end(_facts(session), now=_now(), reason=reason, detail=detail)
+    events = domain.decide_end(_facts(session), now=utcnow(), reason=reason, detail=detail)
     _record(db, session, events, actor=actor, idempotency_key=idempotency_key)
     if events:
         # A recorded class gets its replay made: the run is sent once this commits.

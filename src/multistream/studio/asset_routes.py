@@ -8,7 +8,13 @@ from typing import Annotated, Any, get_args
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 
-from multistream.access.dependencies import AssetAccess, CourseAccess, RequireAsset, RequireCourse
+from multistream.access.dependencies import (
+    AssetAccess,
+    CourseAccess,
+    RequireAsset,
+    RequireCourse,
+    ViewCourse,
+)
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
 from multistream.problems import Problem, ProblemDocument
@@ -19,7 +25,6 @@ from multistream.studio.schemas import AssetList, AssetRead, UploadKind
 router = APIRouter(prefix="/api/v1", tags=["assets"])
 
 EditStudio = Annotated[CourseAccess, Depends(RequireCourse(Permission.studio_edit))]
-ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
 ViewAsset = Annotated[AssetAccess, Depends(RequireAsset(Permission.course_view))]
 
 UPLOAD_BODY: dict[str, Any] = {

@@ -26,6 +26,7 @@ from multistream.auth.models import User
 from multistream.courses.models import Course
 from multistream.db.base import new_id
 from multistream.db.engine import transaction
+from multistream.db.rows import as_schema
 from multistream.problems import Problem
 from multistream.settings import Settings
 from multistream.storage import ObjectStore
@@ -206,26 +207,14 @@ def read(
 
 def _read(asset: Asset, pages: list[SlidePage], *, store: ObjectStore, ttl: int) -> AssetRead:
     ready_image = asset.status is AssetStatus.ready and asset.kind is AssetKind.image
-    return AssetRead(
-        id=asset.id,
-        course_id=asset.course_id,
-        kind=asset.kind,
-        filename=asset.filename,
-        mime=asset.mime,
-        size_bytes=asset.size_bytes,
-        sha256=asset.sha256,
-        status=asset.status,
-        page_count=asset.page_count,
-        pages_rendered=asset.pages_rendered,
-        error=asset.error,
-        created_at=asset.created_at,
+    return as_schema(
+        AssetRead,
+        asset,
         url=store.presigned_get(asset.storage_key, expires_in=ttl) if ready_image else None,
         pages=[
-            SlidePageRead(
-                page_no=page.page_no,
-                width=page.width,
-                height=page.height,
-                title=page.title,
+            as_schema(
+                SlidePageRead,
+                page,
                 image_url=store.presigned_get(page.image_key, expires_in=ttl),
                 thumb_url=store.presigned_get(page.thumb_key, expires_in=ttl),
             )

@@ -11,39 +11,23 @@ is a set of plain updates in one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db import columns
+from multistream.db.base import Base
 
+AssetKind = enum.StrEnum("AssetKind", "slide_deck image video document")
 
-class AssetKind(enum.StrEnum):
-    slide_deck = "slide_deck"
-    image = "image"
-    video = "video"
-    document = "document"
+AssetStatus = enum.StrEnum("AssetStatus", "uploading processing ready failed")
 
-
-class AssetStatus(enum.StrEnum):
-    uploading = "uploading"
-    processing = "processing"
-    ready = "ready"
-    failed = "failed"
-
-
-class SceneLayout(enum.StrEnum):
-    camera = "camera"
-    slides = "slides"
-    slides_camera = "slides_camera"
-    screen = "screen"
-    screen_camera = "screen_camera"
-    whiteboard = "whiteboard"
+SceneLayout = enum.StrEnum(
+    "SceneLayout", "camera slides slides_camera screen screen_camera whiteboard"
+)
 
 
 MIME_MATCHES_KIND = """
@@ -68,15 +52,14 @@ END
 class Asset(Base):
     __tablename__ = "assets"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("kind", sa.Text).in_(list(AssetKind)), name="kind"),
-        sa.CheckConstraint(sa.column("status", sa.Text).in_(list(AssetStatus)), name="status"),
+        columns.one_of("kind", AssetKind),
+        columns.one_of("status", AssetStatus),
         sa.CheckConstraint(
             r"filename ~ '\S' AND char_length(filename) <= 255 AND filename !~ '[/\\]'",
             name="filename_format",
         ),
         sa.CheckConstraint(MIME_MATCHES_KIND, name="mime_matches_kind"),
-        sa.CheckConstraint("size_bytes >= 0", name="size_bytes_nonnegative"),
-        sa.CheckConstraint("page_count >= 0", name="page_count_nonnegative"),
+        *columns.nonnegative("size_bytes", "page_count"),
         sa.CheckConstraint(
             "pages_rendered >= 0 AND (page_count IS NULL OR pages_rendered <= page_count)",
             name="pages_rendered_range",
@@ -97,31 +80,23 @@ class Asset(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
-    )
-    owner_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    id: Mapped[columns.Id]
+    course_id: Mapped[columns.CourseRef] = mapped_column(index=True)
+    owner_id: Mapped[columns.UserRefOrNull]
     """Who uploaded the asset."""
-    kind: Mapped[AssetKind] = mapped_column(str_enum(AssetKind))
-    filename: Mapped[str] = mapped_column(sa.Text)
-    mime: Mapped[str | None] = mapped_column(sa.Text)
+    kind: Mapped[AssetKind] = columns.state(AssetKind)
+    filename: Mapped[columns.Text]
+    mime: Mapped[columns.TextOrNull]
     """Sniffed from the content; null until the upload has been inspected."""
-    size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
-    sha256: Mapped[str | None] = mapped_column(sa.Text)
-    storage_key: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[AssetStatus] = mapped_column(
-        str_enum(AssetStatus),
-        server_default=AssetStatus.uploading.value,
-        default=AssetStatus.uploading,
-    )
+    size_bytes: Mapped[columns.BigIntOrNull]
+    sha256: Mapped[columns.TextOrNull]
+    storage_key: Mapped[columns.Text]
+    status: Mapped[AssetStatus] = columns.state(AssetStatus, AssetStatus.uploading)
     page_count: Mapped[int | None]
-    pages_rendered: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    pages_rendered: Mapped[columns.Count]
     """Pages rendered so far while the asset is `processing`: the upload's progress."""
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    error: Mapped[columns.TextOrNull]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class SlidePage(Base):
@@ -133,37 +108,33 @@ class SlidePage(Base):
         sa.CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
     )
 
-    asset_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
-    )
-    page_no: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    image_key: Mapped[str] = mapped_column(sa.Text)
-    thumb_key: Mapped[str] = mapped_column(sa.Text)
+    asset_id: Mapped[uuid.UUID] = columns.parent_key("assets")
+    page_no: Mapped[columns.Ordinal]
+    image_key: Mapped[columns.Text]
+    thumb_key: Mapped[columns.Text]
     width: Mapped[int]
     height: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
-    title: Mapped[str | None] = mapped_column(sa.Text)
+    title: Mapped[columns.TextOrNull]
 
 
 class Scene(Base):
     __tablename__ = "scenes"
     __table_args__ = (
-        sa.CheckConstraint(r"name ~ '\S' AND char_length(name) <= 80", name="name_length"),
-        sa.CheckConstraint(sa.column("layout", sa.Text).in_(list(SceneLayout)), name="layout"),
-        sa.CheckConstraint("position >= 0", name="position_nonnegative"),
+        columns.text_length("name", 80, nonblank=True),
+        columns.one_of("layout", SceneLayout),
+        *columns.nonnegative("position"),
         sa.CheckConstraint("jsonb_typeof(config) = 'object'", name="config_object"),
         sa.UniqueConstraint("session_id", "position", deferrable=True, initially="DEFERRED"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    session_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(sa.Text)
-    layout: Mapped[SceneLayout] = mapped_column(str_enum(SceneLayout))
+    id: Mapped[columns.Id]
+    session_id: Mapped[columns.SessionRef]
+    name: Mapped[columns.Text]
+    layout: Mapped[SceneLayout] = columns.state(SceneLayout)
     position: Mapped[int]
-    config: Mapped[dict[str, Any]] = mapped_column(
-        JSONB, server_default=sa.text("'{}'::jsonb"), default=dict
-    )
-    created_at: Mapped[dt.datetime] = created_at_column()
+    config: Mapped[columns.JsonObject]
+    created_at: Mapped[columns.CreatedAt]
 
 
 class StudioState(Base):
@@ -172,21 +143,15 @@ class StudioState(Base):
     __tablename__ = "studio_state"
     __table_args__ = (
         sa.CheckConstraint("page_no >= 1", name="page_no_positive"),
-        sa.CheckConstraint("char_length(banner) <= 280", name="banner_length"),
-        sa.CheckConstraint("as_of_seq >= 0", name="as_of_seq_nonnegative"),
+        columns.text_length("banner", 280),
+        *columns.nonnegative("as_of_seq"),
     )
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    active_scene_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("scenes.id", ondelete="SET NULL")
-    )
-    deck_asset_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("assets.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[columns.SessionKey]
+    active_scene_id: Mapped[uuid.UUID | None] = columns.ref_or_null("scenes")
+    deck_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
     page_no: Mapped[int | None]
-    banner: Mapped[str | None] = mapped_column(sa.Text)
+    banner: Mapped[columns.TextOrNull]
     stage: Mapped[list[uuid.UUID]] = mapped_column(
         ARRAY(sa.Uuid), server_default=sa.text("'{}'::uuid[]"), default=list
     )

@@ -9,10 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Response
 
 from multistream import problems
-from multistream.access.dependencies import RequireSession, SessionAccess
+from multistream.access.dependencies import (
+    Join,
+    RequireSession,
+    SessionAccess,
+    SessionCommand,
+    command_on,
+)
 from multistream.access.policy import Permission, allows
 from multistream.dependencies import AppResources, DbSession
-from multistream.idempotency import Idempotent
 from multistream.problems import Problem
 from multistream.studio import domain, stage
 from multistream.studio import service as studio
@@ -66,11 +71,13 @@ problems.refusals(
     }
 )
 
-Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
 Edit = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_edit))]
-Control = Annotated[SessionAccess, Depends(RequireSession(Permission.studio_control))]
+EditCommand = Annotated[SessionCommand, Depends(command_on(Permission.studio_edit))]
+Control = Annotated[SessionCommand, Depends(command_on(Permission.studio_control))]
 ManageStage = Annotated[SessionAccess, Depends(RequireSession(Permission.stage_manage))]
+ManageStageCommand = Annotated[SessionCommand, Depends(command_on(Permission.stage_manage))]
 RaiseHand = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
+RaiseHandCommand = Annotated[SessionCommand, Depends(command_on(Permission.hand_raise))]
 
 CLOSED: dict[int | str, dict[str, Any]] = {
     409: {"description": "invalid-transition: the class has ended or was canceled"}
@@ -88,11 +95,8 @@ def list_scenes(access: Join, db: DbSession) -> SceneList:
 @router.post(
     "/sessions/{session_id}/scenes", status_code=201, summary="Add a scene", responses=CLOSED
 )
-def create_scene(body: SceneCreate, access: Edit, db: DbSession, idem: Idempotent) -> SceneRead:
-    scene = studio.create_scene(
-        db, session=access.session, actor=access.user, data=body, idempotency_key=idem.event_key
-    )
-    return idem.remember(db, scene, status_code=201)
+def create_scene(body: SceneCreate, command: EditCommand) -> SceneRead:
+    return command.run(studio.create_scene, actor=command.user, data=body, status_code=201)
 
 
 @router.patch(
@@ -120,17 +124,8 @@ def delete_scene(scene_id: uuid.UUID, access: Edit, db: DbSession) -> Response:
 @router.post(
     "/sessions/{session_id}/studio/activate-scene", summary="Switch scenes", responses=CLOSED
 )
-def activate_scene(
-    body: SceneActivate, access: Control, db: DbSession, idem: Idempotent
-) -> StudioSnapshot:
-    snapshot = studio.activate_scene(
-        db,
-        session=access.session,
-        actor=access.user,
-        scene_id=body.scene_id,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, snapshot)
+def activate_scene(body: SceneActivate, command: Control) -> StudioSnapshot:
+    return command.run(studio.activate_scene, actor=command.user, scene_id=body.scene_id)
 
 
 @router.post(
@@ -138,17 +133,8 @@ def activate_scene(
     summary="Attach a ready slide deck of the course (page 1 shows)",
     responses={**CLOSED, 409: {"description": "invalid-transition or deck-not-ready"}},
 )
-def attach_deck(
-    body: DeckAttach, access: Control, db: DbSession, idem: Idempotent
-) -> StudioSnapshot:
-    snapshot = studio.attach_deck(
-        db,
-        session=access.session,
-        actor=access.user,
-        asset_id=body.asset_id,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, snapshot)
+def attach_deck(body: DeckAttach, command: Control) -> StudioSnapshot:
+    return command.run(studio.attach_deck, actor=command.user, asset_id=body.asset_id)
 
 
 @router.post(
@@ -156,17 +142,8 @@ def attach_deck(
     summary="Show a page of the attached deck",
     responses={409: {"description": "invalid-transition or no-deck"}},
 )
-def change_slide(
-    body: SlideChange, access: Control, db: DbSession, idem: Idempotent
-) -> StudioSnapshot:
-    snapshot = studio.change_slide(
-        db,
-        session=access.session,
-        actor=access.user,
-        page_no=body.page_no,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, snapshot)
+def change_slide(body: SlideChange, command: Control) -> StudioSnapshot:
+    return command.run(studio.change_slide, actor=command.user, page_no=body.page_no)
 
 
 @router.post(
@@ -174,15 +151,8 @@ def change_slide(
     summary="Show a banner over the stage (null or empty takes it down)",
     responses=CLOSED,
 )
-def set_banner(body: BannerSet, access: Control, db: DbSession, idem: Idempotent) -> StudioSnapshot:
-    snapshot = studio.set_banner(
-        db,
-        session=access.session,
-        actor=access.user,
-        text=body.text,
-        idempotency_key=idem.event_key,
-    )
-    return idem.remember(db, snapshot)
+def set_banner(body: BannerSet, command: Control) -> StudioSnapshot:
+    return command.run(studio.set_banner, actor=command.user, text=body.text)
 
 
 @router.get(
@@ -194,11 +164,8 @@ def list_participants(access: Join, db: DbSession) -> ParticipantList:
 
 
 @router.post("/sessions/{session_id}/hands", summary="Raise your hand", responses=NOT_LIVE)
-def raise_hand(access: RaiseHand, db: DbSession, idem: Idempotent) -> ParticipantRead:
-    raised = stage.raise_hand(
-        db, session=access.session, user=access.user, idempotency_key=idem.event_key
-    )
-    return idem.remember(db, raised)
+def raise_hand(command: RaiseHandCommand) -> ParticipantRead:
+    return command.run(stage.raise_hand, user=command.user)
 
 
 @router.delete(
@@ -226,28 +193,13 @@ def lower_hand(user_id: uuid.UUID, access: RaiseHand, db: DbSession) -> Response
 )
 def invite_to_stage(
     user_id: uuid.UUID,
-    access: ManageStage,
-    db: DbSession,
+    command: ManageStageCommand,
     resources: AppResources,
     background: BackgroundTasks,
-    idem: Idempotent,
 ) -> ParticipantRead:
-    invited = stage.invite(
-        db,
-        session=access.session,
-        actor=access.user,
-        user_id=user_id,
-        idempotency_key=idem.event_key,
-    )
-    # After the commit (background tasks run once the response is out).
-    background.add_task(
-        stage.sync_publish,
-        resources.sessions,
-        resources.settings,
-        session_id=access.session.id,
-        user_id=user_id,
-    )
-    return idem.remember(db, invited)
+    invited = command.run(stage.invite, actor=command.user, user_id=user_id)
+    _sync_publish_later(background, resources, command.access.session.id, user_id)
+    return invited
 
 
 @router.delete(
@@ -264,11 +216,19 @@ def remove_from_stage(
     background: BackgroundTasks,
 ) -> Response:
     stage.remove(db, session=access.session, actor=access.user, user_id=user_id)
+    _sync_publish_later(background, resources, access.session.id, user_id)
+    return Response(status_code=204)
+
+
+def _sync_publish_later(
+    background: BackgroundTasks, resources: AppResources, session_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
+    """Tell the media server what the person may publish now, after the commit (background
+    tasks run once the response is out)."""
     background.add_task(
         stage.sync_publish,
         resources.sessions,
         resources.settings,
-        session_id=access.session.id,
+        session_id=session_id,
         user_id=user_id,
     )
-    return Response(status_code=204)

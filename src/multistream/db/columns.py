@@ -1,0 +1,102 @@
+"""The column declarations the tables share, written once as annotated types.
+
+A table writes `id: Mapped[Id]` or `session_id: Mapped[SessionKey]` and gets the type,
+default and foreign key below; arguments to a `mapped_column()` on the right add to them
+(`session_id: Mapped[SessionRef] = mapped_column(index=True)`). Nullability follows the
+annotation, as for any `Mapped[...]`: the `…OrNull` types are nullable.
+
+Constraint names still come from `Base`'s naming convention, so a table that switches to
+these types keeps its schema (`tests/integration/test_migrations.py` compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Annotated, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import MappedColumn, mapped_column
+
+from multistream.db.base import new_id, str_enum, utcnow
+
+Id = Annotated[uuid.UUID, mapped_column(primary_key=True, default=new_id)]
+"""A time-ordered UUID primary key, made by the application."""
+
+CreatedAt = Annotated[dt.datetime, mapped_column(server_default=sa.func.now(), default=utcnow)]
+"""When the row was written (also the type of any "now, unless told" timestamp)."""
+
+Text = Annotated[str, mapped_column(sa.Text)]
+TextOrNull = Annotated[str | None, mapped_column(sa.Text)]
+BigInt = Annotated[int, mapped_column(sa.BigInteger)]
+BigIntOrNull = Annotated[int | None, mapped_column(sa.BigInteger)]
+
+Count = Annotated[int, mapped_column(server_default=sa.text("0"), default=0)]
+"""A counter that starts at zero."""
+
+Flag = Annotated[bool, mapped_column(server_default=sa.false(), default=False)]
+"""A yes/no that starts as no."""
+
+Ordinal = Annotated[int, mapped_column(primary_key=True, autoincrement=False)]
+"""A number given by the application that, with its parent's key, names the row."""
+
+JsonObject = Annotated[
+    dict[str, Any], mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"), default=dict)
+]
+JsonList = Annotated[
+    list[dict[str, Any]], mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"), default=list)
+]
+
+# Foreign keys. A `…Key` is part of the primary key; a `…Ref` is not.
+SessionKey = Annotated[
+    uuid.UUID, mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+]
+SessionRef = Annotated[uuid.UUID, mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))]
+CourseRef = Annotated[uuid.UUID, mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))]
+UserKey = Annotated[
+    uuid.UUID, mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+]
+UserRefOrNull = Annotated[
+    uuid.UUID | None, mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+]
+"""A user a row mentions (its author, who created or deleted it): kept when they go."""
+
+
+def parent_key(table: str) -> MappedColumn[Any]:
+    """The key of a row owned by one row of `table`, removed with it."""
+    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True)
+
+
+def ref_or_null(table: str) -> MappedColumn[Any]:
+    """A row of `table` this row points at, if any: null again when that row goes."""
+    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="SET NULL"))
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def state(enum_type: type[E], initial: E | None = None) -> MappedColumn[E]:
+    """A StrEnum column (see `str_enum`), starting at `initial` when given."""
+    if initial is None:
+        return mapped_column(str_enum(enum_type))
+    return mapped_column(str_enum(enum_type), server_default=initial.value, default=initial)
+
+
+def one_of(column: str, enum_type: type[enum.StrEnum]) -> sa.CheckConstraint:
+    """The named CHECK that `column` holds one of `enum_type`'s values (`ck_<table>_<column>`)."""
+    return sa.CheckConstraint(sa.column(column, sa.Text).in_(list(enum_type)), name=column)
+
+
+def nonnegative(*columns: str) -> tuple[sa.CheckConstraint, ...]:
+    """The named CHECKs `<column> >= 0` (`ck_<table>_<column>_nonnegative`)."""
+    return tuple(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative") for name in columns)
+
+
+def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckConstraint:
+    """The named CHECK that `column` holds at most `most` characters (and, when `nonblank`,
+    something besides white space): `ck_<table>_<column>_length`."""
+    within = f"char_length({column}) <= {most}"
+    rule = rf"{column} ~ '\S' AND {within}" if nonblank else within
+    return sa.CheckConstraint(rule, name=f"{column}_length")
