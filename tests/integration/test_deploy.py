@@ -117,9 +117,7 @@ def start_api(settings: Settings, port: int, log_path: Path) -> ApiProcess:
     the unit's name, the rest from the environment file (deploy/multistream.env)."""
     env = {
         **environment(settings),
-        # Both names of "believe X-Forwarded-For from nginx only" (docs/deploy.md): uvicorn's
-        # own, and the api's setting being added on branch sec-input.
-        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+        # Believe X-Forwarded-For from nginx only (docs/deploy.md).
         "MULTISTREAM_TRUSTED_PROXIES": '["127.0.0.1"]',
     }
     with log_path.open("wb") as log:

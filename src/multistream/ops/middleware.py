@@ -60,8 +60,8 @@ class RequestContextMiddleware:
                     "request",
                     method=scope["method"],
                     path=scope["path"],
-                    # The caller's address: behind nginx, the one uvicorn took from
-                    # X-Forwarded-For because the proxy is trusted (--forwarded-allow-ips).
+                    # The caller's address: behind nginx, the one the proxy middleware took
+                    # from X-Forwarded-For (the proxy is in MULTISTREAM_TRUSTED_PROXIES).
                     client=client[0] if client else None,
                     status=status,
                     duration_ms=round(elapsed * 1000, 1),
