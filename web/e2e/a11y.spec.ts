@@ -40,6 +40,14 @@ async function check(page: Page, name: string, info: TestInfo, findings: Finding
       mkdirSync(screens, { recursive: true });
       copyFileSync(file, path.join(screens, `${name}-${label}.png`));
     }
+    // Icon-only buttons: a name for screen readers and a tooltip for everyone else.
+    const unnamed = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>("button, [role='button']"))
+        .filter((button) => button.checkVisibility() && button.innerText.trim() === "")
+        .filter((button) => !(button.getAttribute("aria-label") || button.getAttribute("aria-labelledby")) || !button.title)
+        .map((button) => button.outerHTML.slice(0, 120)),
+    );
+    if (unnamed.length > 0) findings.push({ page: name, size: label, rule: "icon-button-name-and-tooltip", impact: "serious", targets: unnamed });
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     for (const violation of results.violations) {
       if (violation.impact !== "serious" && violation.impact !== "critical") continue;

@@ -50,7 +50,7 @@ export function LandingPage() {
       </section>
       <ul className="landing__features" aria-label="What you can do">
         {FEATURES.map((feature) => (
-          <li key={feature.title} className="landing__feature">
+          <li key={feature.title} className="card landing__feature">
             <Icon glyph={feature.glyph} className="landing__icon" />
             <h2 className="landing__feature-title">{feature.title}</h2>
             <p className="muted">{feature.text}</p>
