@@ -9,8 +9,20 @@
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { type Locator, type Page, type TestInfo, expect, test } from "@playwright/test";
+import { type Browser, type Locator, type Page, type TestInfo, expect, test } from "@playwright/test";
 import { type Account, type LiveClass, goLive, joinFromInvite, newPage, runId, signIn } from "./support";
+
+/** Every page a test opened: closed after it, so no live class keeps running into the next test. */
+const opened: Page[] = [];
+test.afterEach(async () => {
+  for (const page of opened.splice(0)) await page.context().close();
+});
+
+async function open(browser: Browser, options: Parameters<typeof newPage>[1] = {}): Promise<Page> {
+  const page = await newPage(browser, options);
+  opened.push(page);
+  return page;
+}
 
 const SIZES = [
   { width: 1366, height: 768 },
@@ -43,7 +55,7 @@ async function check(page: Page, name: string, info: TestInfo, findings: Finding
     // Icon-only buttons: a name for screen readers and a tooltip for everyone else.
     const unnamed = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>("button, [role='button']"))
-        .filter((button) => button.checkVisibility() && button.innerText.trim() === "")
+        .filter((button) => button.checkVisibility() && (button.textContent ?? "").trim() === "")
         .filter((button) => !(button.getAttribute("aria-label") || button.getAttribute("aria-labelledby")) || !button.title)
         .map((button) => button.outerHTML.slice(0, 120)),
     );
@@ -88,19 +100,20 @@ test("the main pages pass axe at laptop and phone sizes, and are saved as screen
   test.setTimeout(240_000);
   const findings: Finding[] = [];
 
-  const visitor = await newPage(browser);
+  const visitor = await open(browser);
   await visitor.goto("/");
   await expect(visitor.getByRole("heading", { level: 1, name: "Live classes, taught from the browser" })).toBeVisible();
   await check(visitor, "landing", info, findings);
 
   const live = await goLive(browser, "Screens");
+  opened.push(live.teacher);
   const { teacher } = live;
   await teacher.setViewportSize(SIZES[0]);
   await teacher.getByRole("region", { name: "Class interactions" }).getByRole("textbox").fill("Welcome! Slides in a minute.");
   await teacher.keyboard.press("Enter");
   await check(teacher, "studio", info, findings);
 
-  const student = await newPage(browser, { permissions: ["camera", "microphone"] });
+  const student = await open(browser, { permissions: ["camera", "microphone"] });
   await joinFromInvite(student, live.inviteLink, { name: `Grace Screens ${runId}`, email: `screens-${runId}@example.com` });
   await check(student, "course", info, findings);
   await student.goto("/");
@@ -114,7 +127,7 @@ test("the main pages pass axe at laptop and phone sizes, and are saved as screen
   const demoFile = process.env.E2E_DEMO_JSON;
   if (demoFile) {
     const demo = JSON.parse(readFileSync(demoFile, "utf8")) as { session_id: string; student: Account };
-    const viewer = await newPage(browser);
+    const viewer = await open(browser);
     await signIn(viewer, demo.student, `/sessions/${demo.session_id}/replay`);
     await expect(viewer.getByRole("heading", { level: 1 })).toBeVisible({ timeout: 20_000 });
     await expect(viewer.locator("video")).toBeVisible({ timeout: 20_000 });
@@ -127,10 +140,11 @@ test("the main pages pass axe at laptop and phone sizes, and are saved as screen
 test("a student joins a class, chats, votes and raises a hand with the keyboard only", async ({ browser }) => {
   test.setTimeout(150_000);
   const live = await goLive(browser, "Keyboard");
+  opened.push(live.teacher);
   const question = `Where does the Calvin cycle happen? ${runId}`;
   await scheduleAndOpenPoll(live, question);
   const name = `Grace Keyboard ${runId}`;
-  const student = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  const student = await open(browser, { viewport: { width: 1366, height: 768 } });
   await joinFromInvite(student, live.inviteLink, { name, email: `keyboard-${runId}@example.com` });
 
   // --- Join: from home, Tab to "Join class", Enter ----------------------------------

@@ -1,4 +1,4 @@
-import { RotateCcw, RotateCw } from "lucide-react";
+import { Captions as CaptionsIcon, RotateCcw, RotateCw } from "lucide-react";
 import { Icon } from "../../../shared/icons/Icon";
 import { type ReactNode, useId, useRef, useState } from "react";
 import type { Chapter, Highlight, SearchHit } from "../../../api/types";
@@ -146,7 +146,7 @@ export function ReplayPlayer({
             disabled={!captionsReady}
             onClick={player.toggleCaptions}
           >
-            <span aria-hidden="true">CC</span>
+            <Icon glyph={CaptionsIcon} />
           </ControlButton>
           <ControlButton label="Mute" title="Mute (m)" pressed={player.muted} onClick={player.toggleMute}>
             <PlayerIcon name={player.muted ? "muted" : "sound"} />
