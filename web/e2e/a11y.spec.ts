@@ -138,7 +138,8 @@ test("the main pages pass axe at laptop and phone sizes, and are saved as screen
 });
 
 test("a student joins a class, chats, votes and raises a hand with the keyboard only", async ({ browser }) => {
-  test.setTimeout(150_000);
+  // Two browsers in a live class, a poll and a sign-up: minutes on a busy two-core machine.
+  test.setTimeout(240_000);
   const live = await goLive(browser, "Keyboard");
   opened.push(live.teacher);
   const question = `Where does the Calvin cycle happen? ${runId}`;
