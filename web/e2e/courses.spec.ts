@@ -65,7 +65,7 @@ test("a teacher invites a student, who joins and sees the course without staff c
   await expect(student.getByRole("combobox")).toHaveCount(0);
   await expect(student.getByRole("button", { name: /archive/i })).toHaveCount(0);
 
-  await student.getByRole("link", { name: "← Your courses" }).click();
+  await student.getByRole("link", { name: "Your courses" }).click();
   const learning = student.getByRole("region", { name: /^Learning/ });
   await expect(learning.getByRole("link", { name: new RegExp(escapeRegExp(courseTitle)) })).toBeVisible();
 

@@ -11,59 +11,30 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, type Locator, type Page } from "@playwright/test";
+import { type Locator, type Page } from "@playwright/test";
 import { expect, test } from "./test";
-import { createStudentInvite, joinFromInvite, newPage, runId, signUpAndCreateCourse } from "./support";
+import { goLive, runId, studentJoins } from "./support";
 
 const DECK = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "five-pages.pdf");
 
 const videoWidth = (video: Locator) => video.evaluate((element: HTMLVideoElement) => element.videoWidth);
 
-interface LiveClass {
-  teacher: Page;
-  inviteLink: string;
-  classTitle: string;
-}
-
-/** A teacher with a course, a student invite link and a class they are live in. */
-async function goLive(browser: Browser, label: string): Promise<LiveClass> {
-  const classTitle = `${label} ${runId}`;
-  const teacher = await newPage(browser, { permissions: ["camera", "microphone"] });
-  await signUpAndCreateCourse(
-    teacher,
-    { name: `Ada Teacher ${runId}`, email: `studio-${label.toLowerCase().replace(/\W+/g, "-")}-${runId}@example.com` },
-    { title: `Photosynthesis studio ${label} ${runId}` },
-  );
-  await teacher.getByRole("button", { name: "Schedule a class" }).click();
-  await teacher.getByLabel("Class title").fill(classTitle);
-  await teacher.getByRole("button", { name: "Schedule class" }).click();
-  const upcoming = teacher.getByRole("region", { name: /^Upcoming/ });
-  await expect(upcoming.getByText(classTitle)).toBeVisible();
-  const inviteLink = await createStudentInvite(teacher);
-
-  await upcoming.getByRole("link", { name: "Open studio" }).click();
-  await expect(teacher.getByRole("heading", { level: 1, name: classTitle })).toBeVisible();
-  await expect(teacher.getByText("Camera ready")).toBeVisible();
-  await teacher.getByRole("button", { name: "Go live" }).click();
-  const health = teacher.getByRole("list", { name: "Class health" });
-  await expect(health.getByText("Media connected")).toBeVisible({ timeout: 30_000 });
-  return { teacher, inviteLink, classTitle };
-}
-
-/** A new student joins the course from the invite and opens the live class. */
-async function studentJoins(browser: Browser, live: LiveClass, name: string, withCamera = false): Promise<Page> {
-  const student = await newPage(browser, {
-    viewport: { width: 360, height: 800 },
-    ...(withCamera ? { permissions: ["camera", "microphone"] } : {}),
-  });
-  await joinFromInvite(student, live.inviteLink, {
-    name,
-    email: `${name.toLowerCase().replace(/\W+/g, "-")}@example.com`,
-  });
-  const liveNow = student.getByRole("region", { name: /^Live now/ });
-  await liveNow.getByRole("link", { name: "Join class" }).click();
-  await expect(student.getByRole("heading", { level: 1, name: live.classTitle })).toBeVisible();
-  return student;
+/** The page itself does not scroll, and each of `controls` is wholly on screen. */
+async function expectOneScreen(page: Page, controls: Record<string, Locator>): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => (document.scrollingElement?.scrollHeight ?? 0) - window.innerHeight))
+    .toBeLessThanOrEqual(0);
+  const viewport = page.viewportSize() ?? { width: 0, height: 0 };
+  for (const [name, control] of Object.entries(controls)) {
+    await expect(control, name).toBeVisible();
+    const box = await control.boundingBox();
+    expect(box, name).not.toBeNull();
+    if (box === null) continue;
+    expect(box.y, `${name}: top`).toBeGreaterThanOrEqual(0);
+    expect(box.x, `${name}: left`).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height, `${name}: bottom`).toBeLessThanOrEqual(viewport.height);
+    expect(box.x + box.width, `${name}: right`).toBeLessThanOrEqual(viewport.width);
+  }
 }
 
 test("a late student lands on the teacher's slide and follows the arrow keys", async ({ browser }) => {
@@ -86,6 +57,28 @@ test("a late student lands on the teacher's slide and follows the arrow keys", a
   const program = teacher.getByRole("region", { name: "Program preview" });
   await expect(program.locator('img[data-page="3"]')).toBeVisible();
   await expect(teacher.getByRole("group", { name: "Slide" })).toContainText("3 / 5");
+
+  // --- The studio fits a 1366×768 laptop: nothing to scroll to mid-sentence ----------
+  await teacher.setViewportSize({ width: 1366, height: 768 });
+  const oneScreen = {
+    "program preview": program,
+    "own camera": teacher.getByLabel("Your camera preview"),
+    "scene switcher": scenes,
+    "deck navigation": teacher.getByRole("group", { name: "Slide" }),
+    "health strip": teacher.getByRole("list", { name: "Class health" }),
+    "End class": teacher.getByRole("button", { name: "End class" }),
+    "chat, Q&A and polls": teacher.getByRole("tablist", { name: "Chat, questions and polls" }),
+    "chat message box": teacher.getByRole("tabpanel", { name: /^Chat/ }).getByRole("textbox"),
+    "people": teacher.getByRole("heading", { name: /^People/ }),
+  };
+  await expectOneScreen(teacher, oneScreen);
+  const laptopWidth = (await program.boundingBox())?.width ?? 0;
+  await teacher.screenshot({ path: test.info().outputPath("studio-1366x768.png") });
+  // A 1080p screen: still one screen, and a bigger program.
+  await teacher.setViewportSize({ width: 1920, height: 1080 });
+  await expectOneScreen(teacher, oneScreen);
+  expect((await program.boundingBox())?.width ?? 0).toBeGreaterThan(laptopWidth * 1.3);
+  await teacher.setViewportSize({ width: 1366, height: 768 });
 
   // --- A student who joins now sees page 3 and the teacher at once -------------------
   const student = await studentJoins(browser, live, `Grace Slides ${runId}`);

@@ -61,6 +61,55 @@ export async function joinFromInvite(page: Page, inviteLink: string, account: { 
   await expect(page).toHaveURL(/\/courses\/[^/]+$/);
 }
 
+/* ---- A live class: a teacher live in the studio, and students joining it --------- */
+
+export interface LiveClass {
+  teacher: Page;
+  inviteLink: string;
+  classTitle: string;
+}
+
+/** A teacher with a course, a student invite link and a class they are live in. */
+export async function goLive(browser: Browser, label: string): Promise<LiveClass> {
+  const classTitle = `${label} ${runId}`;
+  const teacher = await newPage(browser, { permissions: ["camera", "microphone"] });
+  await signUpAndCreateCourse(
+    teacher,
+    { name: `Ada Teacher ${runId}`, email: `studio-${label.toLowerCase().replace(/\W+/g, "-")}-${runId}@example.com` },
+    { title: `Photosynthesis studio ${label} ${runId}` },
+  );
+  await teacher.getByRole("button", { name: "Schedule a class" }).click();
+  await teacher.getByLabel("Class title").fill(classTitle);
+  await teacher.getByRole("button", { name: "Schedule class" }).click();
+  const upcoming = teacher.getByRole("region", { name: /^Upcoming/ });
+  await expect(upcoming.getByText(classTitle)).toBeVisible();
+  const inviteLink = await createStudentInvite(teacher);
+
+  await upcoming.getByRole("link", { name: "Open studio" }).click();
+  await expect(teacher.getByRole("heading", { level: 1, name: classTitle })).toBeVisible();
+  await expect(teacher.getByText("Camera ready")).toBeVisible();
+  await teacher.getByRole("button", { name: "Go live" }).click();
+  const health = teacher.getByRole("list", { name: "Class health" });
+  await expect(health.getByText("Media connected")).toBeVisible({ timeout: 30_000 });
+  return { teacher, inviteLink, classTitle };
+}
+
+/** A new student joins the course from the invite and opens the live class. */
+export async function studentJoins(browser: Browser, live: LiveClass, name: string, withCamera = false): Promise<Page> {
+  const student = await newPage(browser, {
+    viewport: { width: 360, height: 800 },
+    ...(withCamera ? { permissions: ["camera", "microphone"] } : {}),
+  });
+  await joinFromInvite(student, live.inviteLink, {
+    name,
+    email: `${name.toLowerCase().replace(/\W+/g, "-")}@example.com`,
+  });
+  const liveNow = student.getByRole("region", { name: /^Live now/ });
+  await liveNow.getByRole("link", { name: "Join class" }).click();
+  await expect(student.getByRole("heading", { level: 1, name: live.classTitle })).toBeVisible();
+  return student;
+}
+
 /** An account that exists already (the demo's teacher and students). */
 export interface Account {
   email: string;

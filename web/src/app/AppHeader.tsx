@@ -12,6 +12,9 @@ export function AppHeader() {
         </Link>
         {user ? (
           <nav className="app-header__nav" aria-label="Main">
+            <NavLink to="/" end>
+              Home
+            </NavLink>
             <NavLink to="/courses">Courses</NavLink>
           </nav>
         ) : null}

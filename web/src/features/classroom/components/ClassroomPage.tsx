@@ -1,3 +1,5 @@
+import { ArrowLeft } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorState } from "../../../shared/components/ErrorState";
@@ -70,7 +72,7 @@ function Classroom({ live }: { live: LiveSession }) {
     <article className="classroom">
       <ClassStatusAnnouncer status={session.status} />
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={coursePath}>← Back to the course</Link>
+        <Link to={coursePath}><Icon glyph={ArrowLeft} /> Back to the course</Link>
       </nav>
       <header className="classroom__header">
         <h1>{session.title}</h1>

@@ -1,3 +1,5 @@
+import { ArrowLeft } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { Link, useParams } from "react-router";
 import type { ProblemError } from "../../../api/problem";
 import type { Course } from "../../../api/types";
@@ -24,7 +26,7 @@ export function CoursePage() {
   return (
     <div className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/courses">← Your courses</Link>
+        <Link to="/courses"><Icon glyph={ArrowLeft} /> Your courses</Link>
       </nav>
       {course.status === "loading" ? <LoadingState label="Loading the course…" /> : null}
       {course.status === "error" && isMissingCourse(course.error) ? (

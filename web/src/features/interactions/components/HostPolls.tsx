@@ -1,3 +1,5 @@
+import { Check } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { useId, useRef, useState } from "react";
 import { useApi } from "../../../auth/useApi";
 import { ErrorState } from "../../../shared/components/ErrorState";
@@ -123,7 +125,13 @@ function HostPollItem({ poll, otherOpen, busy, onOpen, onClose, onResults }: Hos
             {poll.options.map((option) => (
               <li key={option.id}>
                 {option.text}
-                {poll.correct_option_ids?.includes(option.id) ? " ✓" : ""}
+                {poll.correct_option_ids?.includes(option.id) ? (
+                  <>
+                    {" "}
+                    <Icon glyph={Check} />
+                    <span className="visually-hidden">(right answer)</span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

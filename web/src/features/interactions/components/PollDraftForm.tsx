@@ -1,3 +1,5 @@
+import { X } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { IdempotencyKeys } from "../../../api/idempotency";
 import { formErrorsFromProblem, toProblemError } from "../../../api/problem";
@@ -143,10 +145,11 @@ export function PollDraftForm({ sessionId, onCreated, onCancel }: PollDraftFormP
                 type="button"
                 className="button button--small"
                 aria-label={`Remove option ${index + 1}`}
+                title={`Remove option ${index + 1}`}
                 disabled={draft.options.length <= MIN_OPTIONS}
                 onClick={() => setDraft(removeOption(draft, index))}
               >
-                ✕
+                <Icon glyph={X} />
               </button>
             </li>
           ))}

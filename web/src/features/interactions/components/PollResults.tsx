@@ -1,3 +1,5 @@
+import { Check } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import type { Poll } from "../../../api/types";
 import { pollResults, votesCast } from "../lib/poll-results";
 
@@ -15,7 +17,7 @@ export function PollResults({ poll, label = "Results" }: { poll: Poll; label?: s
           >
             <div className="poll-results__label">
               <span className="poll-results__text">{option.text}</span>
-              {option.correct ? <span className="badge badge--answered">✓ Right answer</span> : null}
+              {option.correct ? <span className="badge badge--answered"><Icon glyph={Check} /> Right answer</span> : null}
               {option.mine ? <span className="badge badge--muted">Your vote</span> : null}
               <span className="poll-results__count">
                 {option.count} {option.count === 1 ? "vote" : "votes"} · {option.percent}%

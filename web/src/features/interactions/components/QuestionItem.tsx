@@ -1,3 +1,5 @@
+import { ArrowBigUp } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { useId, useLayoutEffect, useRef, useState } from "react";
 import type { Question } from "../../../api/types";
 import { formatClock } from "../lib/format-time";
@@ -54,7 +56,7 @@ function QuestionItem({ question, staff, viewerId, busy, onVote, onModerate }: Q
               disabled={busy === `vote:${question.id}`}
               onClick={() => onVote(question)}
             >
-              <span aria-hidden="true">▲</span> {question.voted ? "Upvoted" : "Upvote"}
+              <Icon glyph={ArrowBigUp} /> {question.voted ? "Upvoted" : "Upvote"}
             </button>
             <span className="qa__count">{votes}</span>
           </>

@@ -25,13 +25,22 @@ describe("ReactionsBar", () => {
       view: (state) => <ReactionsBar sessionId="session-1" burst={interactionsOf(state).reactions} />,
     });
     const buttons = screen.getAllByRole("button");
-    expect(buttons.map((button) => button.textContent)).toEqual(["👍", "❤️", "😂", "😮", "👏", "❓", "🎉"]);
+    // Bundled SVG pictograms, never the system's emoji font; each named, with a tooltip.
+    expect(buttons.map((button) => button.querySelector("[data-reaction]")?.getAttribute("data-reaction"))).toEqual([
+      "👍", "❤️", "😂", "😮", "👏", "❓", "🎉",
+    ]);
+    expect(buttons.map((button) => button.textContent)).toEqual(Array(7).fill(""));
+    for (const button of buttons) {
+      expect(button.querySelector("svg")).not.toBeNull();
+      expect(button.getAttribute("aria-label")).toBe(`React: ${button.getAttribute("title")}`);
+    }
     await user.click(screen.getByRole("button", { name: "React: Applause" }));
     expect(fake.calls("POST", reactions)[0]?.body).toEqual({ emoji: "👏" });
 
     view.deliver(anEvent(4, "reactions.burst", { second: "2026-11-25T10:00:04Z", counts: { "👏": 2, "🎉": 1 } }));
     const floats = view.container.querySelectorAll(".reactions__float");
-    expect([...floats].map((float) => float.textContent)).toEqual(["👏", "👏", "🎉"]);
+    expect([...floats].map((float) => float.querySelector("[data-reaction]")?.getAttribute("data-reaction"))).toEqual(["👏", "👏", "🎉"]);
+    expect([...floats].every((float) => float.querySelector("svg") !== null && float.textContent === "")).toBe(true);
     expect(floats[0]?.closest("[aria-hidden='true']")).not.toBeNull();
   });
 

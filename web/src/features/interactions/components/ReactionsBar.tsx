@@ -5,6 +5,7 @@ import { useApi } from "../../../auth/useApi";
 import type { ReactionBurst } from "../../../events/interactions";
 import { react } from "../lib/interactions-api";
 import { type Float, REACTIONS, describeBurst, floatsFor } from "../lib/reactions";
+import { ReactionIcon } from "./ReactionIcon";
 
 /** How long a float lives: its CSS animation's length, plus the longest delay. */
 const FLOAT_MS = 3_000;
@@ -17,7 +18,7 @@ interface ReactionsBarProps {
   canReact?: boolean;
 }
 
-/** 👍 ❤️ 😂 😮 👏 ❓ 🎉 — taps are counted by the api and come back to everyone as bursts that float up. */
+/** Thumbs up, heart, laughing, surprised, applause, question, celebrate (bundled SVG icons) — taps are counted by the api and come back to everyone as bursts that float up. */
 export function ReactionsBar({ sessionId, burst, canReact = true }: ReactionsBarProps) {
   const api = useApi();
   const [floats, setFloats] = useState<Float[]>([]);
@@ -72,7 +73,7 @@ export function ReactionsBar({ sessionId, burst, canReact = true }: ReactionsBar
             className="reactions__float"
             style={{ left: `${float.left}%`, animationDelay: `${float.delay}ms` }}
           >
-            {float.emoji}
+            <ReactionIcon emoji={float.emoji} />
           </span>
         ))}
       </div>
@@ -87,7 +88,7 @@ export function ReactionsBar({ sessionId, burst, canReact = true }: ReactionsBar
               title={name}
               onClick={() => void send(emoji)}
             >
-              {emoji}
+              <ReactionIcon emoji={emoji} />
             </button>
           ))}
         </div>

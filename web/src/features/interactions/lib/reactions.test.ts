@@ -24,6 +24,6 @@ describe("floatsFor", () => {
 
 describe("describeBurst", () => {
   it("lists the counts", () => {
-    expect(describeBurst({ "👍": 8, "❤️": 3, "😮": 0 })).toBe("👍 8 · ❤️ 3");
+    expect(describeBurst({ "👍": 8, "❤️": 3, "😮": 0 })).toBe("Thumbs up 8 · Heart 3");
   });
 });

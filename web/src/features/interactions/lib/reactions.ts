@@ -53,6 +53,6 @@ export function floatsFor(seq: number, counts: Record<string, number>, random: (
 export function describeBurst(counts: Record<string, number>): string {
   return Object.entries(counts)
     .filter(([, count]) => count > 0)
-    .map(([emoji, count]) => `${emoji} ${count}`)
+    .map(([emoji, count]) => `${REACTIONS.find((reaction) => reaction.emoji === emoji)?.name ?? emoji} ${count}`)
     .join(" · ");
 }

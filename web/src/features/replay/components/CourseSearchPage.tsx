@@ -1,3 +1,5 @@
+import { ArrowLeft } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { useId } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import type { CourseSearchHit } from "../../../api/types";
@@ -33,7 +35,7 @@ export function CourseSearchPage() {
   return (
     <div className="page course-search-page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={coursePath}>← Back to {courseTitle ?? "the course"}</Link>
+        <Link to={coursePath}><Icon glyph={ArrowLeft} /> Back to {courseTitle ?? "the course"}</Link>
       </nav>
       <h1>Search {courseTitle ?? "the course"}</h1>
       {/* Keyed by the query: going back to another search shows its text. */}

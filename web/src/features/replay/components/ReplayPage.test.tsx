@@ -62,7 +62,7 @@ describe("ReplayPage", () => {
     expect(screen.getByRole("heading", { level: 1, name: "Photosynthesis — Week 3" })).toBeTruthy();
     await waitFor(() => expect(video().getAttribute("src")).toBe("https://storage.test/recording.wav?signature=1"));
     expect(await within(transcriptRegion()).findByText("Sentence number 2.")).toBeTruthy();
-    expect(screen.getByRole("link", { name: "← Back to the course" }).getAttribute("href")).toBe("/courses/c1");
+    expect(screen.getByRole("link", { name: "Back to the course" }).getAttribute("href")).toBe("/courses/c1");
   });
 
   it("starts at ?t=, marks the segment playing, and seeks to a segment on click", async () => {
@@ -440,7 +440,7 @@ describe("ReplayPage", () => {
 
     renderApp(replayUrl, { signedInAs: student, fake: replayApi({ replay: aReplay(), transcript: segments(3) }) });
     expect(await screen.findByRole("region", { name: "Player" })).toBeTruthy();
-    await waitFor(() => expect(screen.getByRole("link", { name: "← Back to the course" })).toBeTruthy());
+    await waitFor(() => expect(screen.getByRole("link", { name: "Back to the course" })).toBeTruthy());
     expect(screen.queryByRole("button", { name: "Delete recording" })).toBeNull();
   });
 

@@ -1,3 +1,5 @@
+import { ArrowLeft } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { NotFoundPage } from "../../../app/NotFoundPage";
@@ -42,7 +44,7 @@ export function ReplayPage() {
   return (
     <div className="page replay-page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        {coursePath ? <Link to={coursePath}>← Back to the course</Link> : <Link to="/courses">← Your courses</Link>}
+        {coursePath ? <Link to={coursePath}><Icon glyph={ArrowLeft} /> Back to the course</Link> : <Link to="/courses"><Icon glyph={ArrowLeft} /> Your courses</Link>}
       </nav>
       <header className="replay-header">
         <h1>{title}</h1>

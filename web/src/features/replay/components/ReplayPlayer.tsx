@@ -1,3 +1,5 @@
+import { Captions as CaptionsIcon, RotateCcw, RotateCw } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { type ReactNode, useId, useRef, useState } from "react";
 import type { Chapter, Highlight, SearchHit } from "../../../api/types";
 import type { Captions } from "../hooks/useCaptions";
@@ -110,10 +112,12 @@ export function ReplayPlayer({
             <PlayerIcon name={player.playing ? "pause" : "play"} />
           </button>
           <ControlButton label="Back 10 seconds" title="Back 10 seconds (j)" onClick={() => player.seekBy(-10)}>
-            <span aria-hidden="true">↺10</span>
+            <Icon glyph={RotateCcw} />
+            <span aria-hidden="true">10</span>
           </ControlButton>
           <ControlButton label="Forward 10 seconds" title="Forward 10 seconds (l)" onClick={() => player.seekBy(10)}>
-            <span aria-hidden="true">10↻</span>
+            <span aria-hidden="true">10</span>
+            <Icon glyph={RotateCw} />
           </ControlButton>
           <PlayheadClock playhead={playhead} durationMs={player.durationMs} />
         </div>
@@ -142,7 +146,7 @@ export function ReplayPlayer({
             disabled={!captionsReady}
             onClick={player.toggleCaptions}
           >
-            <span aria-hidden="true">CC</span>
+            <Icon glyph={CaptionsIcon} />
           </ControlButton>
           <ControlButton label="Mute" title="Mute (m)" pressed={player.muted} onClick={player.toggleMute}>
             <PlayerIcon name={player.muted ? "muted" : "sound"} />

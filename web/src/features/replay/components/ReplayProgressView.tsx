@@ -1,12 +1,14 @@
+import { Check, Circle, CircleDot, type LucideIcon, X } from "lucide-react";
 import type { ReplayProgress } from "../../../api/types";
+import { Icon } from "../../../shared/icons/Icon";
 import { progressFraction, progressLabel, stepLabel } from "../lib/replay-state";
 
-const STEP_MARKS: Record<string, { mark: string; words: string }> = {
-  succeeded: { mark: "✓", words: "done" },
-  skipped: { mark: "✓", words: "not needed" },
-  running: { mark: "●", words: "in progress" },
-  failed: { mark: "✕", words: "failed" },
-  pending: { mark: "○", words: "to do" },
+const STEP_MARKS: Record<string, { mark: LucideIcon; words: string }> = {
+  succeeded: { mark: Check, words: "done" },
+  skipped: { mark: Check, words: "not needed" },
+  running: { mark: CircleDot, words: "in progress" },
+  failed: { mark: X, words: "failed" },
+  pending: { mark: Circle, words: "to do" },
 };
 
 /** How far the pipeline has got: a bar, the current step ("Transcribing 3/10"), and each step. */
@@ -19,10 +21,10 @@ export function ReplayProgressView({ progress, compact = false }: { progress: Re
       {!compact && progress !== null && progress.steps.length > 0 ? (
         <ol className="replay-progress__steps">
           {progress.steps.map((step) => {
-            const mark = STEP_MARKS[step.status] ?? { mark: "○", words: step.status };
+            const mark = STEP_MARKS[step.status] ?? { mark: Circle, words: step.status };
             return (
               <li key={step.name} className={`replay-progress__step replay-progress__step--${step.status}`}>
-                <span aria-hidden="true">{mark.mark}</span> {stepLabel(step.name)}
+                <Icon glyph={mark.mark} /> {stepLabel(step.name)}
                 <span className="visually-hidden"> ({mark.words})</span>
               </li>
             );

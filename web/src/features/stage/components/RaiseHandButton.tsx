@@ -1,3 +1,5 @@
+import { Hand } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { useState } from "react";
 import { describeProblem, toProblemError } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
@@ -46,7 +48,7 @@ export function RaiseHandButton({ sessionId, userId, hands }: RaiseHandButtonPro
         disabled={busy}
         onClick={() => void toggle()}
       >
-        <span aria-hidden="true">✋</span> {raised ? "Lower hand" : "Raise hand"}
+        <Icon glyph={Hand} /> {raised ? "Lower hand" : "Raise hand"}
       </button>
       <span className="muted small" role="status">
         {raised ? (place === 0 ? "Your hand is up: you're first." : `Your hand is up: ${ordinal(place + 1)} in line.`) : ""}

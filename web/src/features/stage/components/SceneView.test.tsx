@@ -134,6 +134,8 @@ describe("The classroom's stage", { timeout: 20_000 }, () => {
   it("shows the students on stage with their camera and voice", async () => {
     const { stage, viewer } = await openClassroom(liveState({ stage: ["u-alan"] }));
     const tiles = within(stage).getByRole("list", { name: "On stage" });
+    // Inside the scene's picture, beside the teacher, not under it.
+    expect(tiles.closest(".scene__main")).not.toBeNull();
     expect(within(tiles).getByText("Someone")).toBeTruthy(); // not in the media room yet
     const camera = new FakeRemoteTrack("video");
     const voice = new FakeRemoteTrack("audio");

@@ -29,7 +29,8 @@ const NO_NAMES: ReadonlyMap<string, string> = new Map();
 /**
  * What the class sees: the active scene's layout — the teacher's camera, the current
  * slide, the shared screen or an empty whiteboard, with the camera in a corner for the
- * "+ camera" layouts — the banner, and a tile for each person on stage. The classroom
+ * "+ camera" layouts — the banner, and inside the picture a named tile for each person on
+ * stage. The classroom
  * shows it; the studio shows it as the program preview.
  */
 export function SceneView({
@@ -61,7 +62,7 @@ export function SceneView({
 
   return (
     <section className="scene" aria-label={label} data-layout={layout}>
-      <div className={`stage scene__main scene__main--${parts.main}`}>
+      <div className={`stage scene__main scene__main--${parts.main}${guests.length > 0 ? " scene__main--guests" : ""}`}>
         {parts.main === "camera" ? cameraPicture : null}
         {parts.main === "slide" ? <SlideView deck={studio.deck} pageNo={studio.page_no} audience={audience} /> : null}
         {parts.main === "screen" ? (
@@ -76,19 +77,20 @@ export function SceneView({
         ) : null}
         {parts.main === "board" ? <div className="scene__board" role="img" aria-label="Whiteboard" /> : null}
         {parts.cameraInset ? <div className="scene__inset">{cameraPicture}</div> : null}
+        {/* People on stage are part of the picture: beside the teacher, each with their name. */}
+        {guests.length > 0 ? (
+          <ul className="scene__guests" aria-label="On stage">
+            {guests.map((guest) => (
+              <li key={guest.userId}>
+                <GuestTile guest={guest} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
         <div className="scene__banner-region" aria-live="polite">
           {studio.banner ? <p className="scene__banner">{studio.banner}</p> : null}
         </div>
       </div>
-      {guests.length > 0 ? (
-        <ul className="scene__guests" aria-label="On stage">
-          {guests.map((guest) => (
-            <li key={guest.userId}>
-              <GuestTile guest={guest} />
-            </li>
-          ))}
-        </ul>
-      ) : null}
     </section>
   );
 }

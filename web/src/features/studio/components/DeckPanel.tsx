@@ -4,40 +4,34 @@ import { useApi } from "../../../auth/useApi";
 import { useDeckPages } from "../../stage/hooks/useDeckPages";
 import type { StudioSnapshot } from "../../../api/types";
 import { useDeckUpload } from "../hooks/useDeckUpload";
-import { useSlideControl } from "../hooks/useSlideControl";
-import { useSlideKeys } from "../hooks/useSlideKeys";
+import type { SlideControl } from "../hooks/useSlideControl";
 import { deckProgress } from "../lib/deck-progress";
-import { steppedPage } from "../lib/slide-keys";
 import { attachDeck } from "../lib/studio-api";
 import { EarlierDecks } from "./EarlierDecks";
-import { SlideNavigator } from "./SlideNavigator";
 import { SlideThumbnails } from "./SlideThumbnails";
 
 interface DeckPanelProps {
   sessionId: string;
   courseId: string;
   studio: StudioSnapshot;
+  /** The class's page (◀ page ▶ and the arrow keys live under the program preview). */
+  control: SlideControl;
 }
 
 /**
  * The class's slides: upload a PDF (progress while it goes up and while its pages are
- * rendered), then move through it with ◀ ▶, the arrow keys or the thumbnails. A first
+ * rendered), then pick a page from the thumbnails (◀ ▶ and the arrow keys are under the
+ * program preview: StudioDesk). A first
  * deck is shown to the class as soon as it is ready; a later one waits for "Show this deck".
  */
-export function DeckPanel({ sessionId, courseId, studio }: DeckPanelProps) {
+export function DeckPanel({ sessionId, courseId, studio, control }: DeckPanelProps) {
   const api = useApi();
   const deck = studio.deck;
-  const control = useSlideControl(sessionId, studio);
   const pages = useDeckPages(deck?.asset_id ?? null);
   const { upload, start, reset } = useDeckUpload(courseId);
   const [attaching, setAttaching] = useState<string | null>(null);
   const [attachError, setAttachError] = useState<string | null>(null);
   const autoAttached = useRef(new Set<string>());
-
-  useSlideKeys(deck !== null, (step) => {
-    const next = steppedPage(control.page, step, control.pageCount);
-    if (next !== null) control.go(next);
-  });
 
   async function attach(assetId: string) {
     setAttaching(assetId);
@@ -75,12 +69,6 @@ export function DeckPanel({ sessionId, courseId, studio }: DeckPanelProps) {
           <p className="deck-panel__name">
             {deck.filename || "Slide deck"} <span className="muted">· {deck.page_count} pages</span>
           </p>
-          <SlideNavigator control={control} />
-          {control.error ? (
-            <p className="field__error" role="alert">
-              {control.error}
-            </p>
-          ) : null}
           {pages.pages ? (
             <SlideThumbnails pages={pages.pages} current={control.page} onGo={control.go} onImageError={pages.refresh} />
           ) : pages.error ? (

@@ -1,3 +1,5 @@
+import { Hand } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import type { ReactNode } from "react";
 import { describeProblem } from "../../../api/problem";
 import { useApi } from "../../../auth/useApi";
@@ -58,7 +60,7 @@ export function ParticipantsPanel({ sessionId, hands, stage, participantCount, p
           {hands.map((hand) => (
             <li key={hand.user_id} className="person">
               <span className="person__name">
-                <span aria-hidden="true">✋ </span>
+                <Icon glyph={Hand} className="person__hand" />
                 {hand.display_name}
               </span>
               <span className="person__actions">

@@ -1,3 +1,5 @@
+import { ArrowLeft } from "lucide-react";
+import { Icon } from "../../../shared/icons/Icon";
 import { useState } from "react";
 import { Link } from "react-router";
 import { type ProblemError, toProblemError } from "../../../api/problem";
@@ -59,20 +61,6 @@ export function Studio({ live, course }: StudioProps) {
   const needsMedia = status === "live" && busy !== "start" && (!broadcasting || mediaLost || mediaBack);
   const coursePath = `/courses/${encodeURIComponent(course.id)}`;
   const studio = state.studio ?? EMPTY_STUDIO;
-  // What students see, and its controls.
-  const desk = (
-    <StudioDesk
-      sessionId={session.id}
-      courseId={course.id}
-      studio={studio}
-      hands={state.hands}
-      participants={people.participants}
-      cameraStream={devices.stream}
-      broadcast={broadcast}
-      canEditScenes={isHost(course.my_role)}
-    />
-  );
-
   async function goLive() {
     setBusy("start");
     setProblem(null);
@@ -116,10 +104,10 @@ export function Studio({ live, course }: StudioProps) {
   }
 
   return (
-    <article className="studio">
+    <article className={`studio studio--${status}`}>
       <ClassStatusAnnouncer status={session.status} />
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={coursePath}>← {course.title}</Link>
+        <Link to={coursePath}><Icon glyph={ArrowLeft} /> {course.title}</Link>
       </nav>
       <header className="studio__header">
         <div>
@@ -134,12 +122,14 @@ export function Studio({ live, course }: StudioProps) {
                 : `Scheduled for ${formatDateTime(session.scheduled_start)}`}
           </p>
         </div>
-        {status === "live" ? <EndClassButton busy={busy === "end"} onConfirm={endClass} /> : null}
+        {status === "live" ? (
+          <div className="studio__header-live">
+            <HealthStrip state={state} feed={live.feed} connection={broadcast?.connection ?? null} />
+            <EndClassButton busy={busy === "end"} onConfirm={endClass} />
+          </div>
+        ) : null}
       </header>
 
-      {status === "live" ? (
-        <HealthStrip state={state} feed={live.feed} connection={broadcast?.connection ?? null} />
-      ) : null}
       {status === "live" ? <RecordingAlert state={state} /> : null}
       {status === "live" ? (
         <EndingBanner
@@ -170,50 +160,62 @@ export function Studio({ live, course }: StudioProps) {
       {problem ? <ErrorState title={problem.title} problem={problem.error} /> : null}
 
       {running ? (
-        <div className="live-layout">
-          <div className="live-layout__main">
-            <section className="card studio__stage" aria-labelledby="studio-preview-title">
-              <h2 id="studio-preview-title">{status === "live" ? "You're live" : "Check your camera and microphone"}</h2>
-              <DeviceCheckPanel devices={devices} />
-              {broadcast?.error ? <p className="field__error">{broadcast.error}</p> : null}
-              <div className="actions">
+        // One screen on a laptop (CSS): the program in the middle, the host's camera and the
+        // scenes, slides and banner on the left, the class's panels on the right. The tree is
+        // the same before and after Go live (moving a panel would reset it); CSS orders it.
+        <div className={`studio-grid studio-grid--${status}`}>
+          <StudioDesk
+            sessionId={session.id}
+            courseId={course.id}
+            studio={studio}
+            hands={state.hands}
+            participants={people.participants}
+            cameraStream={devices.stream}
+            broadcast={broadcast}
+            canEditScenes={isHost(course.my_role)}
+            live={status === "live"}
+            setup={
+              <section className="card studio__stage" aria-labelledby="studio-preview-title">
+                <h2 id="studio-preview-title">{status === "live" ? "Your camera" : "Check your camera and microphone"}</h2>
+                <DeviceCheckPanel devices={devices} />
+                {broadcast?.error ? <p className="field__error">{broadcast.error}</p> : null}
+                <div className="actions">
+                  {status === "scheduled" ? (
+                    <button
+                      type="button"
+                      className="button button--primary button--large"
+                      onClick={goLive}
+                      disabled={busy !== null || devices.status === "starting"}
+                      aria-busy={busy === "start"}
+                    >
+                      {busy === "start" ? "Going live…" : "Go live"}
+                    </button>
+                  ) : null}
+                  {needsMedia ? (
+                    <button
+                      type="button"
+                      className="button button--primary"
+                      onClick={() => {
+                        setBroadcasting(false);
+                        void connectMedia();
+                      }}
+                      disabled={busy !== null || devices.status === "starting"}
+                    >
+                      {busy === "resume" ? "Connecting…" : broadcasting ? "Reconnect camera" : "Resume broadcast"}
+                    </button>
+                  ) : null}
+                </div>
                 {status === "scheduled" ? (
-                  <button
-                    type="button"
-                    className="button button--primary button--large"
-                    onClick={goLive}
-                    disabled={busy !== null || devices.status === "starting"}
-                    aria-busy={busy === "start"}
-                  >
-                    {busy === "start" ? "Going live…" : "Go live"}
-                  </button>
+                  <p className="muted small">
+                    Students see the class start the moment you go live. You can go live without a camera.{" "}
+                    {recording.kind === "planned"
+                      ? "This class will be recorded: students are told so."
+                      : "This class won't be recorded."}
+                  </p>
                 ) : null}
-                {needsMedia ? (
-                  <button
-                    type="button"
-                    className="button button--primary"
-                    onClick={() => {
-                      setBroadcasting(false);
-                      void connectMedia();
-                    }}
-                    disabled={busy !== null || devices.status === "starting"}
-                  >
-                    {busy === "resume" ? "Connecting…" : broadcasting ? "Reconnect camera" : "Resume broadcast"}
-                  </button>
-                ) : null}
-              </div>
-              {status === "scheduled" ? (
-                <p className="muted small">
-                  Students see the class start the moment you go live. You can go live without a camera.{" "}
-                  {recording.kind === "planned"
-                    ? "This class will be recorded: students are told so."
-                    : "This class won't be recorded."}
-                </p>
-              ) : null}
-            </section>
-            {/* Once live, the program comes first (CSS order: moving it in the tree would reset it). */}
-            <div className={status === "live" ? "studio-desk-slot studio-desk-slot--first" : "studio-desk-slot"}>{desk}</div>
-          </div>
+              </section>
+            }
+          />
           {/* The right-hand column: each panel is one element here (participants, chat, Q&A, polls). */}
           <aside className="side-column" aria-label="Class panels">
             <InteractionsColumn sessionId={session.id} state={state} staff feed={live.feed} showReactions />

@@ -59,6 +59,7 @@ describe("StudioPage", () => {
       live.sockets.last.open().welcome(1, "host");
     });
 
+    expect(screen.getByText("Screen sharing starts once you're live.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Go live" }));
 
     expect(fake.calls("POST", `${base}/start`)).toHaveLength(1);
@@ -66,7 +67,7 @@ describe("StudioPage", () => {
     const broadcast = live.broadcasts[0];
     expect(broadcast?.token).toBe("livekit-token");
     expect(broadcast?.tracks.map((track) => track.kind)).toEqual(["video", "audio"]);
-    expect(await screen.findByRole("heading", { name: "You're live" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Your camera" })).toBeTruthy();
 
     const strip = screen.getByRole("list", { name: "Class health" });
     expect(within(strip).getByText("LIVE")).toBeTruthy();
@@ -75,13 +76,15 @@ describe("StudioPage", () => {
     expect(within(strip).getByText("Realtime live")).toBeTruthy();
     act(() => broadcast?.emit({ connection: "connected", publishing: { camera: true, microphone: true } }));
     expect(within(strip).getByText("Media connected")).toBeTruthy();
+    // The copy follows the state: nothing says "once you're live" while live.
+    expect(screen.queryByText(/once you're live/)).toBeNull();
 
     // The feed's copy of the start changes nothing the response did not already say.
     act(() => {
       live.sockets.last.deliver(anEvent(2, "session.started", { started_at: liveSession.started_at }));
       live.sockets.last.deliver(anEvent(3, "session.media_status", { media_status: "ok" }));
     });
-    expect(screen.getByRole("heading", { name: "You're live" })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Your camera" })).toBeTruthy();
 
     await user.click(screen.getByRole("button", { name: "End class" }));
     const confirm = screen.getByRole("group", { name: "Confirm ending the class" });
@@ -116,6 +119,8 @@ describe("StudioPage", () => {
     expect(within(screen.getByRole("list", { name: "Class health" })).getByText("Media degraded")).toBeTruthy();
     expect(screen.getByRole("button", { name: "End class" })).toBeTruthy();
     expect(live.broadcasts).toHaveLength(0);
+    expect(screen.getByText("Screen sharing waits for your video link to the class.")).toBeTruthy();
+    expect(screen.queryByText(/once you're live/)).toBeNull();
   });
 
   it("still lets the teacher go live when the camera is blocked", async () => {
