@@ -97,7 +97,7 @@ def _config(token: str, ids: dict[str, list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(480)
 def test_no_operation_answers_a_server_error_or_off_its_schema(
     fuzzed_api: ApiClient, engine: sa.Engine, tmp_path: Path
 ) -> None:
@@ -119,13 +119,15 @@ def test_no_operation_answers_a_server_error_or_off_its_schema(
         MAX_EXAMPLES,
         "--seed",
         SEED,
+        # One worker: with two threads, hypothesis describing a filter's lambda (ast.parse)
+        # raced on CPython 3.11 ("SystemError: AST constructor recursion depth mismatch").
         "--workers",
-        "2",
+        "1",
         "--request-timeout",
         "20",
     ]
     run = subprocess.run(
-        command, capture_output=True, text=True, timeout=240, cwd=tmp_path, check=False
+        command, capture_output=True, text=True, timeout=420, cwd=tmp_path, check=False
     )
     report = run.stdout + run.stderr
     assert run.returncode == 0, report[-20000:]

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import typer
 
-from multistream.ops.check import Severity, run
-
-_LABELS = {Severity.ok: "ok", Severity.warning: "WARNING", Severity.problem: "PROBLEM"}
-
 
 def check() -> None:
     """Check the production settings (the environment, as the services read it) and reach
     every dependency: PostgreSQL and its schema, Redis, the object store and LiveKit."""
+    # Imported here, as the process commands import what they run: importing the command
+    # line must not import prometheus_client before `multistream worker` chooses its
+    # multiprocess mode (tests/unit/test_cli_imports.py).
+    from multistream.ops.check import Severity, run
+
+    labels = {Severity.ok: "ok", Severity.warning: "WARNING", Severity.problem: "PROBLEM"}
     report = run()
     for finding in report.findings:
-        typer.echo(f"{finding.subject:<13} {_LABELS[finding.severity]:<8} {finding.message}")
+        typer.echo(f"{finding.subject:<13} {labels[finding.severity]:<8} {finding.message}")
     problems, warnings = len(report.problems), len(report.warnings)
     if problems:
         typer.echo(
