@@ -123,16 +123,10 @@ class RateLimiter:
     def hit_address(self, kind: AddressKind, address: str) -> None:
         """Count one request from `address`; raise a 429 problem when it is over."""
         limit = self._address_limits[kind]
-        key = _address_key(kind, limit, address)
-        try:
-            pipe = self._redis.pipeline(transaction=False)
-            pipe.set(key, 0, ex=limit.seconds, nx=True)
-            pipe.incr(key)
-            pipe.pttl(key)
-            _, count, ttl = pipe.execute()
-        except RedisError as exc:
-            self._fail_open(kind.value, exc)
+        counted = self._count(kind, address)
+        if counted is None:
             return
+        count, ttl = counted
         if count > limit.count:
             RATE_LIMIT_REJECTIONS.labels(kind.value, "address").inc()
             retry_after = _seconds(ttl, limit.seconds)
@@ -164,15 +158,24 @@ class RateLimiter:
         return _seconds(ttl, limit.seconds)
 
     def count_address(self, kind: AddressKind, address: str) -> None:
+        """Count one request from `address`, refusing nothing (failed sign-ins)."""
+        self._count(kind, address)
+
+    def _count(self, kind: AddressKind, address: str) -> tuple[int, int] | None:
+        """Count one request from `address` in its window: (count, ms left), or None when
+        Redis did not answer (failing open)."""
         limit = self._address_limits[kind]
         key = _address_key(kind, limit, address)
         try:
             pipe = self._redis.pipeline(transaction=False)
             pipe.set(key, 0, ex=limit.seconds, nx=True)
             pipe.incr(key)
-            pipe.execute()
+            pipe.pttl(key)
+            _, count, ttl = pipe.execute()
         except RedisError as exc:
             self._fail_open(kind.value, exc)
+            return None
+        return int(count), int(ttl)
 
     # --- failed sign-ins per account and address: a growing wait, never a lock -----------
 
