@@ -14,7 +14,6 @@ from typing import Any
 import anyio.to_thread
 import structlog
 from fastapi import APIRouter, Request, Response
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from svix.webhooks import Webhook, WebhookVerificationError
 
 from multistream.auth import service
@@ -22,7 +21,8 @@ from multistream.auth.dependencies import CurrentUser
 from multistream.auth.schemas import AccessGrant, Jwks, LoginRequest, SignupRequest, UserRead
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources, ClientAddress, DbSession
-from multistream.eventlog.models import WebhookProvider, WebhookReceipt
+from multistream.eventlog.models import WebhookProvider
+from multistream.media.webhooks import record_receipt
 from multistream.ops.metrics import WEBHOOKS
 from multistream.problems import Problem, not_found
 from multistream.settings import Settings
@@ -243,13 +243,7 @@ async def clerk_webhook(request: Request, resources: AppResources) -> dict[str, 
 
     def apply() -> str:
         with transaction(resources.sessions) as db:
-            first_time = db.execute(
-                pg_insert(WebhookReceipt)
-                .values(provider=WebhookProvider.clerk, event_id=event_id)
-                .on_conflict_do_nothing()
-                .returning(WebhookReceipt.event_id)
-            ).scalar_one_or_none()
-            if first_time is None:
+            if not record_receipt(db, event_id, provider=WebhookProvider.clerk):
                 return "duplicate"
             service.apply_clerk_event(
                 db, event_type=str(event.get("type", "")), data=event.get("data") or {}

@@ -6,18 +6,13 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from multistream.db.base import storable_text
+from multistream.db.base import PlainText
 from multistream.eventlog.catalog import EventType
 from multistream.eventlog.schemas import EventPayload
 
-ChatBody = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-    AfterValidator(storable_text),
-]
-"""Plain text, never interpreted; 1 to 2000 characters once trimmed."""
+ChatBody = Annotated[str, PlainText(2000)]
 
 
 class ChatMessageCreate(BaseModel):

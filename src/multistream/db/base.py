@@ -7,12 +7,17 @@ them: `ck_<table>_<name>`, `uq_<table>_<columns>`, `fk_<table>_<columns>_<referr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
+import annotated_types
 import sqlalchemy as sa
 import uuid_utils
+from pydantic import AfterValidator, StringConstraints
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -70,3 +75,20 @@ def storable_text(value: str) -> str:
     except UnicodeEncodeError as exc:
         raise ValueError("must be valid Unicode text") from exc
     return value
+
+
+@dataclasses.dataclass(frozen=True)
+class PlainText(annotated_types.GroupedMetadata):
+    """The rules of text people type, never interpreted: `Annotated[str, PlainText(1000)]`
+    is trimmed, 1 to 1000 characters (0 to 1000 with `may_be_empty`) and `storable_text`."""
+
+    most: int
+    may_be_empty: bool = False
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from StringConstraints(
+            strip_whitespace=True,
+            min_length=None if self.may_be_empty else 1,
+            max_length=self.most,
+        )
+        yield AfterValidator(storable_text)

@@ -49,15 +49,18 @@ def verify_webhook(settings: Settings, body: bytes, authorization: str | None) -
     return WebhookEvent.from_proto(event)
 
 
-def record_receipt(db: Session, event_id: str) -> bool:
-    """Record LiveKit event `event_id` as received; False when it was already.
+def record_receipt(
+    db: Session, event_id: str, *, provider: WebhookProvider = WebhookProvider.livekit
+) -> bool:
+    """Record `provider`'s event `event_id` as received; False when it was already. Clerk's
+    webhook (`auth.routes`) deduplicates its deliveries with it too.
 
     Call it in the transaction that applies the event: the primary key of
     `webhook_receipts` makes a concurrent second delivery wait, then see the first.
     """
     first_time = db.execute(
         pg_insert(WebhookReceipt)
-        .values(provider=WebhookProvider.livekit, event_id=event_id)
+        .values(provider=provider, event_id=event_id)
         .on_conflict_do_nothing()
         .returning(WebhookReceipt.event_id)
     ).scalar_one_or_none()

@@ -6,31 +6,16 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from multistream.db.base import storable_text
+from multistream.db.base import PlainText
 from multistream.eventlog.catalog import ALL_OR_STAFF, STAFF, EventType
 from multistream.eventlog.models import EventAudience
 from multistream.eventlog.schemas import EventPayload
 from multistream.polls.models import PollKind, PollStatus
 
-PollQuestion = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
-    AfterValidator(storable_text),
-]
-PollOptionText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(storable_text),
-]
+PollQuestion = Annotated[str, PlainText(300)]
+PollOptionText = Annotated[str, PlainText(200)]
 
 
 class PollCreate(BaseModel):

@@ -6,26 +6,16 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, StringConstraints
+from pydantic import BaseModel
 
-from multistream.db.base import storable_text
+from multistream.db.base import PlainText
 from multistream.eventlog.catalog import STAFF, EventType
 from multistream.eventlog.models import EventAudience
 from multistream.eventlog.schemas import EventPayload
 from multistream.qa.models import QuestionStatus
 
-QuestionBody = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
-    AfterValidator(storable_text),
-]
-"""Plain text, never interpreted; 1 to 1000 characters once trimmed."""
-
-AnswerText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=2000),
-    AfterValidator(storable_text),
-]
+QuestionBody = Annotated[str, PlainText(1000)]
+AnswerText = Annotated[str, PlainText(2000, may_be_empty=True)]
 
 
 class QuestionCreate(BaseModel):
