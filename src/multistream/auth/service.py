@@ -93,9 +93,12 @@ def _issue(
     settings: Settings,
     keys: LocalKeyStore,
     user: User,
-    family_id: uuid.UUID,
     authorized_party: str,
+    family_id: uuid.UUID | None = None,
 ) -> Issued:
+    """Tokens for `user`: the next of a refresh token's family, or (without `family_id`)
+    the first of a new one, as a sign-up or a sign-in starts."""
+    family_id = family_id or new_id()
     now = _now()
     refresh_token = secrets.token_urlsafe(48)
     db.add(
@@ -164,14 +167,7 @@ def signup(
     db.add(user)
     db.flush()
     db.add(LocalCredential(user_id=user.id, password_hash=passwords.hash_password(password)))
-    return _issue(
-        db,
-        settings=settings,
-        keys=keys,
-        user=user,
-        family_id=new_id(),
-        authorized_party=authorized_party,
-    )
+    return _issue(db, settings=settings, keys=keys, user=user, authorized_party=authorized_party)
 
 
 def login(
@@ -205,14 +201,7 @@ def login(
     limiter.login_succeeded(account=email, address=address)
     if passwords.needs_rehash(credential.password_hash):
         credential.password_hash = passwords.hash_password(password)
-    return _issue(
-        db,
-        settings=settings,
-        keys=keys,
-        user=user,
-        family_id=new_id(),
-        authorized_party=authorized_party,
-    )
+    return _issue(db, settings=settings, keys=keys, user=user, authorized_party=authorized_party)
 
 
 def refresh(

@@ -23,20 +23,9 @@ class ChatMessage(Base):
         sa.CheckConstraint(
             "(deleted_at IS NULL) = (deleted_by IS NULL)", name="deleted_by_with_deleted_at"
         ),
-        sa.ForeignKeyConstraint(
-            ["session_id", "seq"],
-            ["session_events.session_id", "session_events.seq"],
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint("session_id", "seq"),
+        *columns.made_by_event(),
         sa.Index("ix_chat_messages_session_id_created_at", "session_id", "created_at"),
-        # Replay search (`replay.search`): the expression must stay the query's.
-        sa.Index(
-            "ix_chat_messages_search",
-            sa.text("to_tsvector('english'::regconfig, body)"),
-            postgresql_using="gin",
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        ),
+        columns.text_search("chat_messages", "body", where="deleted_at IS NULL"),
     )
 
     id: Mapped[columns.Id]

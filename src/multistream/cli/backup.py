@@ -3,6 +3,8 @@ folder and back (`ops.backup`; the runbook's "Backup and restore")."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,6 +28,18 @@ def _tools(settings: Settings) -> PostgresTools:
     return PostgresTools(binaries.find(settings.data_dir).postgres_bin_dir)
 
 
+@contextlib.contextmanager
+def _exit_on_failure(action: str) -> Iterator[None]:
+    """A `BackupError` ends the command: `<action> failed: <why>` on stderr, exit status 1."""
+    from multistream.ops import backup
+
+    try:
+        yield
+    except backup.BackupError as exc:
+        typer.echo(f"{action} failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
 def _store_name(settings: Settings) -> str:
     if settings.storage_backend is StorageBackend.filesystem:
         return f"filesystem {settings.filesystem_root}"
@@ -46,7 +60,7 @@ def create(
 
     settings = get_settings()
     tools = _tools(settings)
-    try:
+    with _exit_on_failure("backup"):
         manifest = backup.create(
             directory,
             database_url=settings.database_url_sync,
@@ -54,9 +68,6 @@ def create(
             tools=tools,
             source=_store_name(settings),
         )
-    except backup.BackupError as exc:
-        typer.echo(f"backup failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
     typer.echo(
         f"backed up the database at revision {manifest.database.schema_revision}"
         f" ({manifest.database.size} bytes) and {manifest.object_count} objects"
@@ -96,7 +107,7 @@ def restore(
     store = make_object_store(settings)
     if isinstance(store, S3Store):
         store.ensure_bucket()
-    try:
+    with _exit_on_failure("restore"):
         report = backup.restore(
             directory,
             database_url=settings.database_url_sync,
@@ -104,9 +115,6 @@ def restore(
             tools=tools,
             force=force,
         )
-    except backup.BackupError as exc:
-        typer.echo(f"restore failed: {exc}", err=True)
-        raise typer.Exit(1) from exc
     typer.echo(
         f"restored {report.tables} tables at revision {report.schema_revision} and"
         f" {report.objects_restored} objects"

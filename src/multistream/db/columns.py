@@ -100,3 +100,27 @@ def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckCo
     within = f"char_length({column}) <= {most}"
     rule = rf"{column} ~ '\S' AND {within}" if nonblank else within
     return sa.CheckConstraint(rule, name=f"{column}_length")
+
+
+def made_by_event() -> tuple[sa.ForeignKeyConstraint, sa.UniqueConstraint]:
+    """The constraints of a row that one event of the log created, named by its
+    (`session_id`, `seq`): it goes with the event, and no event makes two."""
+    return (
+        sa.ForeignKeyConstraint(
+            ["session_id", "seq"],
+            ["session_events.session_id", "session_events.seq"],
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("session_id", "seq"),
+    )
+
+
+def text_search(table: str, column: str, *, where: str | None = None) -> sa.Index:
+    """The GIN index `ix_<table>_search` over the English text vector of `column` (of the
+    rows matching `where`, if given). `replay.search` must query the same expression."""
+    return sa.Index(
+        f"ix_{table}_search",
+        sa.text(f"to_tsvector('english'::regconfig, {column})"),
+        postgresql_using="gin",
+        postgresql_where=None if where is None else sa.text(where),
+    )

@@ -31,18 +31,9 @@ class Question(Base):
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
         ),
         columns.text_length("answer_text", 2000),
-        sa.ForeignKeyConstraint(
-            ["session_id", "seq"],
-            ["session_events.session_id", "session_events.seq"],
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint("session_id", "seq"),
+        *columns.made_by_event(),
         sa.Index("ix_questions_session_id_status", "session_id", "status"),
-        sa.Index(
-            "ix_questions_search",
-            sa.text("to_tsvector('english'::regconfig, body)"),
-            postgresql_using="gin",
-        ),
+        columns.text_search("questions", "body"),
     )
 
     id: Mapped[columns.Id]

@@ -124,17 +124,23 @@ def _search(
         # A slide's chapter starts when it went up; topic splits of it are not repeated.
         .where(sessions, Chapter.source == ChapterSource.slide, slide_vector.bool_op("@@")(tsquery))
     )
-    asked_ms = _media_ms(SessionEvent.occurred_at)
-    question_vector = sa.func.to_tsvector(ENGLISH, Question.body)
+
+    def posted_at(
+        kind: SearchHitKind,
+        text: sa.SQLColumnExpression[str],
+        ref_id: sa.SQLColumnExpression[uuid.UUID],
+        at: sa.SQLColumnExpression[Any],
+    ) -> sa.Select[Any]:
+        """Hits of what someone posted at one moment (a question, a chat message), whose
+        `text` matches: they point at that moment, as both start and end."""
+        vector = sa.func.to_tsvector(ENGLISH, text)
+        at_ms = _media_ms(at)
+        return sa.select(
+            LiveSession.id, *ranked(kind, vector, text), _NO_IDX, ref_id, at_ms, at_ms
+        ).where(sessions, vector.bool_op("@@")(tsquery))
+
     asked = (
-        sa.select(
-            LiveSession.id,
-            *ranked(SearchHitKind.question, question_vector, Question.body),
-            _NO_IDX,
-            Question.id,
-            asked_ms,
-            asked_ms,
-        )
+        posted_at(SearchHitKind.question, Question.body, Question.id, SessionEvent.occurred_at)
         .join(Question, Question.session_id == LiveSession.id)
         .join(
             SessionEvent,
@@ -142,29 +148,12 @@ def _search(
                 SessionEvent.session_id == Question.session_id, SessionEvent.seq == Question.seq
             ),
         )
-        .where(
-            sessions,
-            Question.status != QuestionStatus.dismissed,
-            question_vector.bool_op("@@")(tsquery),
-        )
+        .where(Question.status != QuestionStatus.dismissed)
     )
-    posted_ms = _media_ms(ChatMessage.created_at)
-    chat_vector = sa.func.to_tsvector(ENGLISH, ChatMessage.body)
     posted = (
-        sa.select(
-            LiveSession.id,
-            *ranked(SearchHitKind.chat, chat_vector, ChatMessage.body),
-            _NO_IDX,
-            ChatMessage.id,
-            posted_ms,
-            posted_ms,
-        )
+        posted_at(SearchHitKind.chat, ChatMessage.body, ChatMessage.id, ChatMessage.created_at)
         .join(ChatMessage, ChatMessage.session_id == LiveSession.id)
-        .where(
-            sessions,
-            ChatMessage.deleted_at.is_(None),
-            chat_vector.bool_op("@@")(tsquery),
-        )
+        .where(ChatMessage.deleted_at.is_(None))
     )
     hits = sa.union_all(said, shown, asked, posted).subquery()
     best = (
