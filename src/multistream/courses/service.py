@@ -42,13 +42,7 @@ def read(course: Course, role: CourseRole | None) -> CourseRead:
 
 
 def create(db: Session, *, owner: User, data: CourseCreate) -> CourseRead:
-    course = Course(
-        id=new_id(),
-        title=data.title,
-        description=data.description,
-        owner_id=owner.id,
-        record_by_default=data.record_by_default,
-    )
+    course = Course(id=new_id(), owner_id=owner.id, **data.model_dump())
     db.add(course)
     db.flush()
     db.add(CourseMember(course_id=course.id, user_id=owner.id, role=CourseRole.owner))
