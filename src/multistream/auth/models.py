@@ -14,6 +14,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from multistream.db import columns
 from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
 
 
@@ -40,11 +41,10 @@ class User(Base):
         # The target of local_credentials' composite foreign key, which is what makes a
         # credential belong to a *local* user. Implied by the primary key.
         sa.UniqueConstraint("id", "auth_provider"),
-        sa.Index(
+        columns.unique_where(
             "uq_users_local_email",
             sa.func.lower(sa.column("email")),
-            unique=True,
-            postgresql_where=sa.text("auth_provider = 'local'"),
+            where="auth_provider = 'local'",
         ),
     )
 

@@ -46,12 +46,7 @@ class CourseMember(Base):
     __tablename__ = "course_members"
     __table_args__ = (
         columns.one_of("role", CourseRole),
-        sa.Index(
-            "uq_course_members_one_owner",
-            "course_id",
-            unique=True,
-            postgresql_where=sa.text("role = 'owner'"),
-        ),
+        columns.unique_where("uq_course_members_one_owner", "course_id", where="role = 'owner'"),
     )
 
     course_id: Mapped[uuid.UUID] = columns.parent_key("courses")

@@ -102,6 +102,12 @@ def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckCo
     return sa.CheckConstraint(rule, name=f"{column}_length")
 
 
+def unique_where(name: str, *columns: str | sa.ColumnElement[Any], where: str) -> sa.Index:
+    """The partial unique index `name`: `columns` are unique among the rows where `where`
+    holds (one open poll per class, one owner per course…)."""
+    return sa.Index(name, *columns, unique=True, postgresql_where=sa.text(where))
+
+
 def made_by_event() -> tuple[sa.ForeignKeyConstraint, sa.UniqueConstraint]:
     """The constraints of a row that one event of the log created, named by its
     (`session_id`, `seq`): it goes with the event, and no event makes two."""

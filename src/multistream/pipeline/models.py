@@ -39,11 +39,8 @@ class PipelineRun(Base):
             name="finished_has_finished_at",
         ),
         sa.CheckConstraint("finished_at >= started_at", name="finished_after_started"),
-        sa.Index(
-            "uq_pipeline_runs_one_active",
-            "session_id",
-            unique=True,
-            postgresql_where=sa.text("status IN ('queued', 'running')"),
+        columns.unique_where(
+            "uq_pipeline_runs_one_active", "session_id", where="status IN ('queued', 'running')"
         ),
         sa.Index("ix_pipeline_runs_session_id_created_at", "session_id", "created_at"),
     )

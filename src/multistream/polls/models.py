@@ -50,12 +50,7 @@ class Poll(Base):
         sa.CheckConstraint(
             "status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_closed_at"
         ),
-        sa.Index(
-            "uq_polls_one_open",
-            "session_id",
-            unique=True,
-            postgresql_where=sa.text("status = 'open'"),
-        ),
+        columns.unique_where("uq_polls_one_open", "session_id", where="status = 'open'"),
     )
 
     id: Mapped[columns.Id]

@@ -92,21 +92,19 @@ class Highlight(Base):
         sa.CheckConstraint("end_ms >= start_ms", name="end_not_before_start"),
         columns.text_length("title", 200, nonblank=True),
         *columns.nonnegative("score"),
-        sa.Index(
+        columns.unique_where(
             "uq_highlights_session_id_kind_ref_id",
             "session_id",
             "kind",
             "ref_id",
-            unique=True,
-            postgresql_where=sa.text("ref_id IS NOT NULL"),
+            where="ref_id IS NOT NULL",
         ),
-        sa.Index(
+        columns.unique_where(
             "uq_highlights_session_id_kind_start_ms",
             "session_id",
             "kind",
             "start_ms",
-            unique=True,
-            postgresql_where=sa.text("ref_id IS NULL"),
+            where="ref_id IS NULL",
         ),
     )
 

@@ -71,12 +71,8 @@ class Asset(Base):
             " OR (sha256 IS NOT NULL AND size_bytes IS NOT NULL AND mime IS NOT NULL)",
             name="ready_complete",
         ),
-        sa.Index(
-            "uq_assets_course_id_sha256",
-            "course_id",
-            "sha256",
-            unique=True,
-            postgresql_where=sa.text("status <> 'failed'"),
+        columns.unique_where(
+            "uq_assets_course_id_sha256", "course_id", "sha256", where="status <> 'failed'"
         ),
     )
 
