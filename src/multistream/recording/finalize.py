@@ -28,15 +28,6 @@ from multistream.storage import ObjectStore
 
 
 @dataclasses.dataclass(frozen=True)
-class Stored:
-    storage_key: str
-    mime: str
-    duration_ms: int
-    size_bytes: int
-    ended_at: dt.datetime
-
-
-@dataclasses.dataclass(frozen=True)
 class Placed:
     path: Path
     start_ms: int
@@ -50,7 +41,7 @@ def store_recording(
     store: ObjectStore,
     recording_id: uuid.UUID,
     workdir: Path,
-) -> Stored | None:
+) -> recordings.StoredFile | None:
     """Fetch the segments, put them together, store the file; None when there are none."""
     with transaction(factory) as db:
         recording = db.get(Recording, recording_id)
@@ -87,7 +78,7 @@ def store_recording(
     for part in placed:
         part.path.unlink(missing_ok=True)
     out.unlink(missing_ok=True)
-    return Stored(
+    return recordings.StoredFile(
         storage_key=key,
         mime=mime,
         duration_ms=duration_ms,

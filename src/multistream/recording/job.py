@@ -249,15 +249,7 @@ class Job:
                 )
                 RECORDINGS_FAILED.labels(stage="assembly").inc()
                 return
-            recordings.stored(
-                db,
-                recording_id=self.recording_id,
-                storage_key=stored.storage_key,
-                mime=stored.mime,
-                duration_ms=stored.duration_ms,
-                size_bytes=stored.size_bytes,
-                ended_at=stored.ended_at,
-            )
+            recordings.stored(db, recording_id=self.recording_id, file=stored)
             session = db.get(LiveSession, self.session_id)
             if session is not None:
                 # The file is in: make the replay (a no-op when the class's end already did).

@@ -19,6 +19,7 @@ class goes live ─► begin: recordings row `starting`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
@@ -226,26 +227,30 @@ def uploading(db: Session, *, recording_id: uuid.UUID) -> Recording:
     return recording
 
 
-def stored(
-    db: Session,
-    *,
-    recording_id: uuid.UUID,
-    storage_key: str,
-    mime: str,
-    duration_ms: int,
-    size_bytes: int,
-    ended_at: dt.datetime,
-) -> Recording:
+@dataclasses.dataclass(frozen=True)
+class StoredFile:
+    """A recording's one file, assembled and in storage (`recording.finalize`)."""
+
+    storage_key: str
+    mime: str
+    duration_ms: int
+    size_bytes: int
+    ended_at: dt.datetime
+
+
+def stored(db: Session, *, recording_id: uuid.UUID, file: StoredFile) -> Recording:
     recording = _locked(db, recording_id)
     recording.status = RecordingStatus.ready
-    recording.storage_key = storage_key
-    recording.mime = mime
-    recording.duration_ms = duration_ms
-    recording.size_bytes = size_bytes
-    recording.ended_at = max(ended_at, recording.started_at or ended_at)
+    recording.storage_key = file.storage_key
+    recording.mime = file.mime
+    recording.duration_ms = file.duration_ms
+    recording.size_bytes = file.size_bytes
+    recording.ended_at = max(file.ended_at, recording.started_at or file.ended_at)
     recording.recorder_id = None
     recording.lease_expires_at = None
-    _append(db, recording, "recording.stopped", {"duration_ms": duration_ms, "status": "ready"})
+    _append(
+        db, recording, "recording.stopped", {"duration_ms": file.duration_ms, "status": "ready"}
+    )
     return recording
 
 
@@ -276,18 +281,17 @@ def egress_ended(db: Session, *, egress: EgressSummary) -> Recording | None:
             recording_id=recording.id,
             reason=f"LiveKit Egress ended {egress.status}: {egress.error or 'no file written'}",
         )
-    file = egress.files[0]
+    written = egress.files[0]
     if egress.started_at is not None:
         recording.started_at = egress.started_at
-    return stored(
-        db,
-        recording_id=recording.id,
-        storage_key=recording.storage_key or file.filename,
+    file = StoredFile(
+        storage_key=recording.storage_key or written.filename,
         mime="audio/ogg",
-        duration_ms=file.duration_ms,
-        size_bytes=file.size_bytes,
+        duration_ms=written.duration_ms,
+        size_bytes=written.size_bytes,
         ended_at=egress.ended_at or dt.datetime.now(dt.UTC),
     )
+    return stored(db, recording_id=recording.id, file=file)
 
 
 def record_deleted(db: Session, *, recording: Recording, by: uuid.UUID) -> None:
