@@ -42,6 +42,23 @@ TRANSITION: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _moderate(
+    command: SessionCommand,
+    question_id: uuid.UUID,
+    verb: domain.Command,
+    answer: QuestionAnswer | None = None,
+) -> QuestionRead:
+    """Answer, dismiss or reopen a question, as the moderator who sent `command`."""
+    return command.run(
+        questions.moderate,
+        question_id=question_id,
+        command=verb,
+        actor=command.user,
+        viewer=command.viewer,
+        answer=answer,
+    )
+
+
 @router.get(
     "/sessions/{session_id}/questions",
     summary="Questions, most upvoted first (dismissed ones for hosts and moderators only)",
@@ -115,14 +132,7 @@ def answer_question(
     command: Moderate,
     body: Annotated[QuestionAnswer | None, Body()] = None,
 ) -> QuestionRead:
-    return command.run(
-        questions.moderate,
-        question_id=question_id,
-        command=domain.Command.answer,
-        actor=command.user,
-        viewer=command.viewer,
-        answer=body,
-    )
+    return _moderate(command, question_id, domain.Command.answer, answer=body)
 
 
 @router.post(
@@ -131,13 +141,7 @@ def answer_question(
     responses=TRANSITION,
 )
 def dismiss_question(question_id: uuid.UUID, command: Moderate) -> QuestionRead:
-    return command.run(
-        questions.moderate,
-        question_id=question_id,
-        command=domain.Command.dismiss,
-        actor=command.user,
-        viewer=command.viewer,
-    )
+    return _moderate(command, question_id, domain.Command.dismiss)
 
 
 @router.post(
@@ -146,10 +150,4 @@ def dismiss_question(question_id: uuid.UUID, command: Moderate) -> QuestionRead:
     responses=TRANSITION,
 )
 def reopen_question(question_id: uuid.UUID, command: Moderate) -> QuestionRead:
-    return command.run(
-        questions.moderate,
-        question_id=question_id,
-        command=domain.Command.reopen,
-        actor=command.user,
-        viewer=command.viewer,
-    )
+    return _moderate(command, question_id, domain.Command.reopen)
