@@ -2,7 +2,7 @@
 
 ```
 record(db, session_id, events, actor_id, idempotency_key)
-  ├─ lock: the class's row FOR UPDATE (commands on one class queue up here)
+  ├─ lock: the class's row FOR NO KEY UPDATE (commands on one class queue up here)
   ├─ check every event against `eventlog.catalog`
   ├─ insert them as the next seqs of `session_events`
   ├─ fold them into every projection that reads them (`eventlog.projections`)
@@ -40,8 +40,15 @@ MAX_PAGE = 500
 def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
     """Lock the class's log and return its row as it stands under the lock (None when the
     class is gone). A check made after this sees every earlier change of the class, and
-    nothing changes it before this transaction ends: take it before deciding."""
-    return db.get(LiveSession, session_id, with_for_update=True, populate_existing=True)
+    nothing changes it before this transaction ends: take it before deciding.
+
+    `FOR NO KEY UPDATE`, not `FOR UPDATE`: appends still queue behind each other, but not
+    behind the `FOR KEY SHARE` lock that inserting a row referring to the class (a
+    participant, an event) takes. With `FOR UPDATE`, two commands that had each inserted
+    such a row before locking (two first joins) waited for each other: a deadlock."""
+    return db.get(
+        LiveSession, session_id, with_for_update={"key_share": True}, populate_existing=True
+    )
 
 
 def record(
