@@ -298,7 +298,12 @@ async def _handle_bad_data(request: Request, exc: Exception) -> JSONResponse:
 
 async def _handle_database_down(request: Request, exc: Exception) -> JSONResponse:
     """PostgreSQL did not answer, or every pooled connection is busy: say so, quickly."""
-    log.warning("database unavailable", path=request.url.path, error=type(exc).__name__)
+    log.warning(
+        "database unavailable",
+        path=request.url.path,
+        error=type(exc).__name__,
+        reason=str(getattr(exc, "orig", None) or exc).split("\n")[0],
+    )
     problem = Problem(
         503,
         "database-unavailable",
