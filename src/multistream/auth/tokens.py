@@ -95,7 +95,7 @@ class TokenVerifier:
     sign-in, a deleted account, a membership) is not the token's to say: it is checked on
     every request (`auth.service.user_for_token`, `access.service`)."""
 
-    MAX_CACHED = 50_000
+    MAX_CACHED = 10_000
 
     def __init__(
         self,
