@@ -63,13 +63,13 @@ describe("ApiClient and an overloaded api (503 with Retry-After)", () => {
 
   it("gives up after `retries` and throws the 503 with its Retry-After", async () => {
     const { fake, client, waits } = setup(2);
-    fake.on("PUT", VOTE_PATH, overloaded("3"));
+    fake.on("PUT", VOTE_PATH, overloaded("2"));
 
     const error = await client.PUT(VOTE, ballot).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).status).toBe(503);
-    expect((error as ProblemError).retryAfterSeconds).toBe(3);
+    expect((error as ProblemError).retryAfterSeconds).toBe(2);
     expect(fake.calls("PUT", VOTE_PATH)).toHaveLength(3);
     expect(waits).toHaveLength(2);
   });
@@ -80,6 +80,18 @@ describe("ApiClient and an overloaded api (503 with Retry-After)", () => {
 
     await expect(client.PUT(VOTE, ballot)).rejects.toBeInstanceOf(ProblemError);
     expect(fake.calls("PUT", VOTE_PATH)).toHaveLength(1);
+  });
+
+  it("leaves a long Retry-After (the object store's 10 s) to the person", async () => {
+    const { fake, client, waits } = setup();
+    const slow = problem(503, "storage-unavailable", "Down.", {}, { "Retry-After": "10" });
+    fake.on("PUT", VOTE_PATH, slow, json(200, {}));
+
+    const error = await client.PUT(VOTE, ballot).catch((e: unknown) => e);
+
+    expect((error as ProblemError).retryAfterSeconds).toBe(10);
+    expect(fake.calls("PUT", VOTE_PATH)).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 
   it("spreads the waits: exponential, capped, never shorter than Retry-After", () => {

@@ -15,11 +15,13 @@
  *   second use of the old one revokes the whole sign-in.
  * - When the server refuses the refresh the session is over: the access token is
  *   cleared and subscribers hear `signed-out`, which sends the user to sign-in.
- * - A 503 with `Retry-After` (`overloaded`: the api is saturated; `database-unavailable`)
- *   started nothing, so a request that may be sent twice is sent again: GET, PUT and
- *   DELETE, and a POST that carries an `Idempotency-Key`. It waits what `Retry-After`
- *   says plus a random share of an exponential backoff (so a class of students does not
- *   come back all at once), up to `retries` times; then the 503 is thrown as usual.
+ * - A 503 with a short `Retry-After` (≤ 5 s: `overloaded`, the api is saturated;
+ *   `database-unavailable`) started nothing, so a request that may be sent twice is sent
+ *   again: GET, PUT and DELETE, and a POST that carries an `Idempotency-Key`. It waits what
+ *   `Retry-After` says plus a random share of an exponential backoff (so a class of
+ *   students does not come back all at once), up to `retries` times; then the 503 is
+ *   thrown as usual. A longer `Retry-After` (the object store, 10–30 s) is the person's to
+ *   wait for: it is thrown at once, and the page says when to try again.
  */
 import createClient, { type FetchResponse, type MaybeOptionalInit, defaultPathSerializer } from "openapi-fetch";
 import { ProblemError, networkProblem, parseRetryAfter, problemFromResponse } from "./problem";
@@ -63,6 +65,8 @@ export interface ApiClientOptions {
 /** Methods whose repetition changes nothing more than the first request did. */
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 const BACKOFF_BASE_MS = 250;
+/** A 503 asking for a longer wait than this is not retried behind the person's back. */
+export const MAX_AUTOMATIC_RETRY_AFTER_SECONDS = 5;
 const BACKOFF_CAP_MS = 4000;
 
 /**
@@ -341,7 +345,8 @@ export class ApiClient {
     for (let attempt = 0; ; attempt++) {
       const response = await this.attempt(method, path, request);
       const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
-      if (response.status !== 503 || retryAfter === null || !retryable || attempt >= this.retries) {
+      const automatic = retryAfter !== null && retryAfter <= MAX_AUTOMATIC_RETRY_AFTER_SECONDS;
+      if (response.status !== 503 || retryAfter === null || !automatic || !retryable || attempt >= this.retries) {
         return response;
       }
       if (request.signal?.aborted) return response;
