@@ -34,13 +34,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import contextlib
 import datetime as dt
 import itertools
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -55,142 +53,10 @@ import sqlalchemy as sa
 
 from multistream.devtools.databases import fresh_database
 
-ROOT = Path(__file__).resolve().parents[2]
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import shared
+
 RETRIES = 3
-PASSWORD = "correct horse battery staple"  # noqa: S105 - a benchmark account
-
-
-# --- the api processes ------------------------------------------------------------------------
-
-
-def start_api(port: int, database_url: str, public_url: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MULTISTREAM_API_PORT": str(port),
-        # Every process issues and accepts tokens for the same issuer and origin.
-        "MULTISTREAM_PUBLIC_URL": public_url,
-        "MULTISTREAM_LOG_LEVEL": "WARNING",
-    }
-    api = subprocess.Popen(
-        [str(Path(sys.executable).parent / "multistream"), "api", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=None,
-    )
-    deadline = time.monotonic() + 90  # importing the app takes a while on a busy machine
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return api
-        if api.poll() is not None:
-            raise SystemExit("the api exited at startup")
-        time.sleep(0.2)
-    api.kill()
-    raise SystemExit("the api did not start")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-# --- the class, the poll and the students -----------------------------------------------------
-
-
-@dataclass
-class Classroom:
-    session_id: str
-    teacher_token: str
-    poll: dict[str, Any]
-    course_id: str
-
-
-def classroom(base_url: str) -> Classroom:
-    http = httpx.Client(base_url=base_url, timeout=30)
-    response = http.post(
-        "/auth/local/signup",
-        json={
-            "email": f"teacher.{uuid.uuid4().hex[:8]}@example.com",
-            "password": PASSWORD,
-            "display_name": "Teacher",
-        },
-    )
-    response.raise_for_status()
-    teacher = response.json()
-    auth = {"Authorization": f"Bearer {teacher['access_token']}"}
-    course = http.post("/api/v1/courses", headers=auth, json={"title": "Bench"}).json()
-    session = http.post(
-        f"/api/v1/courses/{course['id']}/sessions",
-        headers=auth,
-        json={
-            "title": "Votes",
-            "scheduled_start": "2026-12-01T09:00:00Z",
-            "scheduled_end": "2026-12-01T10:00:00Z",
-        },
-    ).json()
-    polls = f"/api/v1/sessions/{session['id']}/polls"
-    poll = http.post(
-        polls,
-        headers=auth,
-        json={
-            "question": "Which stage makes glucose?",
-            "kind": "single",
-            "options": ["Calvin cycle", "Light reactions", "Glycolysis", "Krebs cycle"],
-        },
-    ).json()
-    http.post(f"{polls}/{poll['id']}/open", headers=auth).raise_for_status()
-    http.close()
-    return Classroom(session["id"], teacher["access_token"], poll, course["id"])
-
-
-def enroll_students(database_url: str, course_id: str, count: int) -> list[uuid.UUID]:
-    """Users and course memberships written straight into the database."""
-    ids = [uuid.uuid4() for _ in range(count)]
-    engine = sa.create_engine(database_url)
-    tag = uuid.uuid4().hex[:8]
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO users (id, auth_provider, email, display_name)"
-                " VALUES (:id, 'local', :email, :name)"
-            ),
-            [
-                {"id": uid, "email": f"s{n}.{tag}@example.com", "name": f"Student {n}"}
-                for n, uid in enumerate(ids)
-            ],
-        )
-        connection.execute(
-            sa.text(
-                "INSERT INTO course_members (course_id, user_id, role)"
-                " VALUES (:course, :user, 'student')"
-            ),
-            [{"course": course_id, "user": uid} for uid in ids],
-        )
-    engine.dispose()
-    return ids
-
-
-def mint_tokens(user_ids: list[uuid.UUID], public_url: str) -> list[str]:
-    from multistream.auth.keys import LocalKeyStore
-    from multistream.auth.tokens import issue_access_token
-    from multistream.settings import Settings
-
-    settings = Settings(public_url=public_url)
-    store = LocalKeyStore(settings.keys_dir)
-    return [
-        issue_access_token(
-            store,
-            issuer=settings.local_issuer,
-            subject=uid,
-            session_id=uuid.uuid4(),
-            authorized_party=settings.public_url,
-            ttl_seconds=3600,
-        )
-        for uid in user_ids
-    ]
 
 
 # --- voting and listening ---------------------------------------------------------------------
@@ -307,20 +173,6 @@ def plan_votes(
 # --- the run ----------------------------------------------------------------------------------
 
 
-def percentiles(values: list[float]) -> str:
-    if not values:
-        return "n/a"
-    ordered = sorted(values)
-
-    def at(fraction: float) -> float:
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
-
-    return (
-        f"p50 {at(0.5):.0f} / p90 {at(0.9):.0f} / p99 {at(0.99):.0f} / max {ordered[-1] * 1000:.0f}"
-        " ms"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=2000)
@@ -332,31 +184,36 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8492)
     parser.add_argument("--database", default="multistream_bench_votes")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--api-cpus",
+        help="pin the api processes with taskset: '0' all on CPU 0, '0,1' one per CPU in turn",
+    )
+    parser.add_argument("--client-cpus", help="pin this process, e.g. '1'")
     args = parser.parse_args()
+    if args.client_cpus:
+        shared.pin_self({int(c) for c in args.client_cpus.split(",")})
+    cpus = args.api_cpus.split(",") if args.api_cpus else [None]
 
     database_url = fresh_database(args.database)
     public_url = f"http://127.0.0.1:{args.port}"
     ports = [args.port + n for n in range(args.api_procs)]
-    apis = [start_api(port, database_url, public_url) for port in ports]
+    apis = [
+        shared.start_api(port, database_url, public_url, cpus=cpus[n % len(cpus)])
+        for n, port in enumerate(ports)
+    ]
     try:
         asyncio.run(run(args, apis, [f"http://127.0.0.1:{p}" for p in ports], database_url))
     finally:
-        for api in apis:
-            api.send_signal(signal.SIGINT)
-        for api in apis:
-            try:
-                api.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                api.kill()
+        shared.stop(apis)
 
 
 async def run(
     args: argparse.Namespace, apis: list[subprocess.Popen[bytes]], base_urls: list[str], db: str
 ) -> None:
-    room = classroom(base_urls[0])
+    room = shared.classroom(base_urls[0])
     options = [option["id"] for option in room.poll["options"]]
-    students = enroll_students(db, room.course_id, args.students)
-    tokens = mint_tokens(students, f"http://127.0.0.1:{args.port}")
+    students = shared.enroll_students(db, room.course_id, args.students)
+    tokens = shared.mint_tokens(students, f"http://127.0.0.1:{args.port}")
     votes = plan_votes(args.students, options, args.window, args.revote, random.Random(args.seed))  # noqa: S311
     print(
         f"{args.students} students, {len(votes)} votes over {args.window:.0f} s,"
@@ -374,14 +231,16 @@ async def run(
     listening = asyncio.create_task(listen(ws_url, room.teacher_token, head, listener, stop))
     await asyncio.sleep(1)
 
-    cpu_before = [cpu_seconds(api.pid) for api in apis]
+    cpu_before = [shared.cpu_seconds(api.pid) for api in apis]
     own_before = time.process_time()
     started = time.monotonic()
     voting_started = await vote_all(
         base_urls, room.session_id, room.poll["id"], tokens, votes, args.concurrency, args.keys
     )
     voting = time.monotonic() - started
-    cpu = [cpu_seconds(api.pid) - before for api, before in zip(apis, cpu_before, strict=True)]
+    cpu = [
+        shared.cpu_seconds(api.pid) - before for api, before in zip(apis, cpu_before, strict=True)
+    ]
     own = time.process_time() - own_before
 
     # The final choice of each student, as the students made them.
@@ -419,7 +278,7 @@ async def run(
     statuses = collections.Counter(vote.status for vote in votes)
     retried = sum(1 for vote in votes if vote.retries)
     print(f"\nvoting took {voting:.1f} s; answers by status: {dict(statuses)}; retried {retried}")
-    print(f"request latency: {percentiles([v.answered - v.sent for v in votes])}")
+    print(f"request latency: {shared.percentiles([v.answered - v.sent for v in votes])}")
     late = [v.sent - (voting_started + v.scheduled) for v in votes]
     print(f"waited for a free connection: max {max(late) * 1000:.0f} ms")
 
@@ -461,8 +320,8 @@ async def run(
         if covering in received:
             to_socket.append(received[covering] - vote.sent)
     print("\nvote -> a tally that includes it:")
-    print(f"  request sent -> tally on the socket: {percentiles(to_socket)}")
-    print(f"  in the log (occurred_at):            {percentiles(in_log)}")
+    print(f"  request sent -> tally on the socket: {shared.percentiles(to_socket)}")
+    print(f"  in the log (occurred_at):            {shared.percentiles(in_log)}")
     print(f"  votes without a later tally: {uncovered}")
     times = [row.occurred_at for row in tallies]
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]

@@ -84,7 +84,12 @@ class Resources:
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
-        engine = make_engine(settings)
+        engine = make_engine(
+            settings,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         keys = LocalKeyStore(settings.keys_dir)
         sessions = make_sessionmaker(engine)
         redis_sync = SyncRedis.from_url(

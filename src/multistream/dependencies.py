@@ -19,12 +19,18 @@ if TYPE_CHECKING:
     from multistream.app import Resources
 
 
+async def _resources(request: Request) -> Resources:
+    """`get_resources` as a dependency: async, so FastAPI calls it on the event loop
+    instead of handing it to a worker thread."""
+    return get_resources(request)
+
+
 def get_resources(request: Request) -> Resources:
     resources: Resources = request.app.state.resources
     return resources
 
 
-AppResources = Annotated["Resources", Depends(get_resources)]
+AppResources = Annotated["Resources", Depends(_resources)]
 
 
 def _db_session(request: Request) -> Iterator[Session]:

@@ -298,13 +298,34 @@ async def _handle_bad_data(request: Request, exc: Exception) -> JSONResponse:
 
 async def _handle_database_down(request: Request, exc: Exception) -> JSONResponse:
     """PostgreSQL did not answer, or every pooled connection is busy: say so, quickly."""
-    log.warning("database unavailable", path=request.url.path, error=type(exc).__name__)
+    log.warning(
+        "database unavailable",
+        path=request.url.path,
+        error=type(exc).__name__,
+        reason=str(getattr(exc, "orig", None) or exc).split("\n")[0],
+    )
     problem = Problem(
         503,
         "database-unavailable",
         "Service unavailable",
         "The database is not answering right now; nothing was changed. Try again shortly.",
         headers={"Retry-After": "2"},
+    )
+    return problem_response(problem, request)
+
+
+async def _handle_overloaded(request: Request, exc: Exception) -> JSONResponse:
+    """Every pooled connection stayed busy for the pool's whole timeout: the api is
+    saturated, not broken. The request never got a connection for its work, so nothing was
+    changed; the client should come back a little later (`Retry-After`)."""
+    log.warning("overloaded: no database connection free", path=request.url.path)
+    problem = Problem(
+        503,
+        "overloaded",
+        "Too busy",
+        "The server is busy right now and did not start your request; nothing was changed."
+        " Try again in a moment.",
+        headers={"Retry-After": "1"},
     )
     return problem_response(problem, request)
 
@@ -343,7 +364,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _handle_domain_error)
     app.add_exception_handler(sa_exc.DataError, _handle_bad_data)
     app.add_exception_handler(sa_exc.OperationalError, _handle_database_down)
-    app.add_exception_handler(sa_exc.TimeoutError, _handle_database_down)
+    app.add_exception_handler(sa_exc.TimeoutError, _handle_overloaded)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(Exception, _handle_unexpected)

@@ -281,6 +281,16 @@ class Settings(BaseSettings):
     # --- health -----------------------------------------------------------------------
     readiness_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
 
+    # --- the api's database pool ------------------------------------------------------
+    db_pool_size: Annotated[int, Field(ge=1, le=200)] = 10
+    """Connections the api keeps open."""
+    db_max_overflow: Annotated[int, Field(ge=0, le=500)] = 30
+    """Connections it may open beyond those under load (10 + 30: as many as the threads
+    that run its requests)."""
+    db_pool_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
+    """How long a request waits for a free connection before it is answered 503
+    `overloaded` (with `Retry-After`), unstarted."""
+
     # --- live gateway (WebSocket) -----------------------------------------------------
     realtime_hello_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
     """How long a new socket may take to send its hello before it is closed (4401)."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
@@ -126,14 +126,15 @@ class SessionCommand:
         )
 
 
-def command_on(permission: Permission) -> Callable[..., SessionCommand]:
+def command_on(permission: Permission) -> Callable[..., Awaitable[SessionCommand]]:
     """The dependency of a command route on the class named by `session_id`, for callers
     who may do `permission` in its course."""
     require = RequireSession(permission)
 
     # The guard is a default, not an annotation: annotations are strings in this module,
     # read in its globals, where `require` is not. Keyword-only, so it can come first.
-    def command(
+    # Async: it only puts the three together, on the event loop (no worker thread).
+    async def command(
         *,
         access: SessionAccess = Depends(require),  # noqa: B008 - FastAPI's dependency marker
         db: DbSession,

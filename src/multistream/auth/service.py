@@ -264,22 +264,17 @@ def logout(db: Session, *, refresh_token: str | None) -> None:
     )
 
 
-def _family_revoked(db: Session, session_id: str | None) -> bool:
-    """Whether the sign-in an access token belongs to was signed out (or its refresh
-    token was replayed). One indexed lookup. The local provider's `sid` is always a
-    family id; a token signed by our key with another `sid` has no family to end."""
+def _family_not_revoked(session_id: str | None) -> sa.ColumnElement[bool]:
+    """True unless the sign-in an access token belongs to was signed out (or its refresh
+    token was replayed): one indexed lookup, asked in the query that reads the user. The
+    local provider's `sid` is always a family id; a token signed by our key with another
+    `sid` has no family to end."""
     try:
         family_id = uuid.UUID(session_id or "")
     except ValueError:
-        return False
-    return bool(
-        db.scalar(
-            sa.select(
-                sa.exists().where(
-                    RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
-                )
-            )
-        )
+        return sa.true()
+    return ~sa.exists().where(
+        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
     )
 
 
@@ -293,10 +288,14 @@ def user_for_token(db: Session, *, settings: Settings, token: VerifiedToken) -> 
             user_id = uuid.UUID(token.subject)
         except ValueError:
             return None
-        if _family_revoked(db, token.session_id):
-            return None
-        user = db.get(User, user_id)
-        return user if user is not None and user.deleted_at is None else None
+        # One round trip: the user, unless deleted or the sign-in was ended.
+        return db.scalars(
+            sa.select(User).where(
+                User.id == user_id,
+                User.deleted_at.is_(None),
+                _family_not_revoked(token.session_id),
+            )
+        ).one_or_none()
 
     user = db.scalars(
         sa.select(User).where(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+import time
 import uuid
 from typing import Any, Protocol
 
@@ -58,16 +60,21 @@ class RemoteJwks:
 
 
 class LocalJwks:
-    """Keys of the built-in provider, read from its key store."""
+    """Keys of the built-in provider, read from its key store; each key made once (a key
+    id names one key for good: rotation adds keys, it never changes one)."""
 
     def __init__(self, store: LocalKeyStore) -> None:
         self._store = store
+        self._keys: dict[str, rsa.RSAPublicKey] = {}
 
     def public_key(self, kid: str) -> rsa.RSAPublicKey:
+        if (known := self._keys.get(kid)) is not None:
+            return known
         for jwk in self._store.jwks()["keys"]:
             if jwk["kid"] == kid:
                 key = jwt.PyJWK(jwk).key
                 assert isinstance(key, rsa.RSAPublicKey)
+                self._keys[kid] = key
                 return key
         raise InvalidToken(f"unknown kid {kid!r}")
 
@@ -82,6 +89,14 @@ class VerifiedToken:
 
 
 class TokenVerifier:
+    """Verifies tokens, and remembers a verified token for `cache_seconds` at most (never
+    past its `exp`): a client sends the same access token with every request, and checking
+    its signature again would find the same. What may change in the meantime (a revoked
+    sign-in, a deleted account, a membership) is not the token's to say: it is checked on
+    every request (`auth.service.user_for_token`, `access.service`)."""
+
+    MAX_CACHED = 10_000
+
     def __init__(
         self,
         keys: KeySource,
@@ -89,13 +104,35 @@ class TokenVerifier:
         issuer: str,
         allowed_parties: list[str],
         leeway_seconds: int,
+        cache_seconds: float = 10.0,
     ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._allowed_parties = {party.rstrip("/") for party in allowed_parties}
         self._leeway = leeway_seconds
+        self._cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, VerifiedToken]] = {}
+        self._cache_lock = threading.Lock()
 
     def verify(self, token: str) -> VerifiedToken:
+        """The token's verified claims, or `InvalidToken`."""
+        now = time.monotonic()
+        cached = self._cache.get(token)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        verified = self._verify(token)
+        if self._cache_seconds > 0:
+            left = float(verified.claims["exp"]) - time.time()
+            until = now + min(self._cache_seconds, left)
+            with self._cache_lock:
+                if len(self._cache) >= self.MAX_CACHED:
+                    self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+                    if len(self._cache) >= self.MAX_CACHED:
+                        self._cache.clear()
+                self._cache[token] = (until, verified)
+        return verified
+
+    def _verify(self, token: str) -> VerifiedToken:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

@@ -19,16 +19,22 @@ from multistream.settings import Settings
 
 
 def make_engine(
-    settings: Settings, *, pool_size: int = 10, max_overflow: int | None = None
+    settings: Settings,
+    *,
+    pool_size: int = 10,
+    max_overflow: int | None = None,
+    pool_timeout: float = 5.0,
 ) -> Engine:
     """`pool_size` connections kept open, and up to `max_overflow` more under load (the
-    api's default: 40 in all, as many as the threads that run its requests)."""
+    api's default: 40 in all, as many as the threads that run its requests). A checkout
+    that waits `pool_timeout` raises `sqlalchemy.exc.TimeoutError`, which the api answers
+    503 `overloaded`."""
     return create_engine(
         settings.database_url_sync,
         pool_size=pool_size,
         max_overflow=max_overflow if max_overflow is not None else max(pool_size, 40 - pool_size),
         pool_pre_ping=True,
-        pool_timeout=5,
+        pool_timeout=pool_timeout,
         connect_args={"connect_timeout": 5, "application_name": "multistream"},
     )
 

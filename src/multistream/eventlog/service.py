@@ -2,7 +2,7 @@
 
 ```
 record(db, session_id, events, actor_id, idempotency_key)
-  ├─ lock: the class's row FOR UPDATE (commands on one class queue up here)
+  ├─ lock: the class's row FOR NO KEY UPDATE (commands on one class queue up here)
   ├─ check every event against `eventlog.catalog`
   ├─ insert them as the next seqs of `session_events`
   ├─ fold them into every projection that reads them (`eventlog.projections`)
@@ -23,11 +23,12 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from multistream.db import after_commit
 from multistream.eventlog import catalog, projections
 from multistream.eventlog.domain import NewEvent, Viewer, visible_to
-from multistream.eventlog.models import SessionEvent
+from multistream.eventlog.models import EventAudience, SessionEvent
 from multistream.eventlog.schemas import EventEnvelope, EventPage, FilteredEvent
 from multistream.ops.metrics import EVENTS_APPENDED, event_type_label
 from multistream.sessions.models import LiveSession
@@ -40,8 +41,15 @@ MAX_PAGE = 500
 def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
     """Lock the class's log and return its row as it stands under the lock (None when the
     class is gone). A check made after this sees every earlier change of the class, and
-    nothing changes it before this transaction ends: take it before deciding."""
-    return db.get(LiveSession, session_id, with_for_update=True, populate_existing=True)
+    nothing changes it before this transaction ends: take it before deciding.
+
+    `FOR NO KEY UPDATE`, not `FOR UPDATE`: appends still queue behind each other, but not
+    behind the `FOR KEY SHARE` lock that inserting a row referring to the class (a
+    participant, an event) takes. With `FOR UPDATE`, two commands that had each inserted
+    such a row before locking (two first joins) waited for each other: a deadlock."""
+    return db.get(
+        LiveSession, session_id, with_for_update={"key_share": True}, populate_existing=True
+    )
 
 
 def record(
@@ -67,24 +75,37 @@ def record(
     session = lock(db, session_id=session_id)
     if session is None:
         raise LookupError(f"no class {session_id}")
+    now = dt.datetime.now(dt.UTC)
     rows = [
-        SessionEvent(
+        {
+            "session_id": session_id,
+            "seq": session.last_seq + offset,
+            "type": event.type,
+            "actor_id": actor_id,
+            "audience": event.audience,
+            "payload": event.payload,
+            "occurred_at": now,
+            "idempotency_key": idempotency_key if offset == 1 else None,
+        }
+        for offset, event in enumerate(events, start=1)
+    ]
+    # One INSERT of plain rows (no ORM objects to track for the rest of the request).
+    db.execute(sa.insert(SessionEvent), rows)
+    # The trigger advanced sessions.last_seq to the last of them, under this lock: the ORM
+    # is told so rather than reading it back.
+    set_committed_value(session, "last_seq", session.last_seq + len(rows))
+    recorded = [
+        EventEnvelope.model_construct(
             session_id=session_id,
-            seq=session.last_seq + offset,
+            seq=session.last_seq - len(events) + offset,
             type=event.type,
+            occurred_at=now,
             actor_id=actor_id,
-            audience=event.audience,
+            audience=EventAudience(event.audience),
             payload=event.payload,
-            occurred_at=dt.datetime.now(dt.UTC),
-            idempotency_key=idempotency_key if offset == 1 else None,
         )
         for offset, event in enumerate(events, start=1)
     ]
-    db.add_all(rows)
-    db.flush()
-    # The trigger advanced sessions.last_seq; let the ORM see the new value.
-    db.refresh(session, ["last_seq"])
-    recorded = [EventEnvelope.model_validate(row) for row in rows]
     after_commit.later(db, PENDING_KEY, *recorded)
     projections.apply_all(db, recorded)
     db.flush()

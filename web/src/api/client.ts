@@ -15,9 +15,16 @@
  *   second use of the old one revokes the whole sign-in.
  * - When the server refuses the refresh the session is over: the access token is
  *   cleared and subscribers hear `signed-out`, which sends the user to sign-in.
+ * - A 503 with a short `Retry-After` (≤ 5 s: `overloaded`, the api is saturated;
+ *   `database-unavailable`) started nothing, so a request that may be sent twice is sent
+ *   again: GET, PUT and DELETE, and a POST that carries an `Idempotency-Key`. It waits what
+ *   `Retry-After` says plus a random share of an exponential backoff (so a class of
+ *   students does not come back all at once), up to `retries` times; then the 503 is
+ *   thrown as usual. A longer `Retry-After` (the object store, 10–30 s) is the person's to
+ *   wait for: it is thrown at once, and the page says when to try again.
  */
 import createClient, { type FetchResponse, type MaybeOptionalInit, defaultPathSerializer } from "openapi-fetch";
-import { ProblemError, networkProblem, problemFromResponse } from "./problem";
+import { ProblemError, networkProblem, parseRetryAfter, problemFromResponse } from "./problem";
 import type { paths } from "./schema";
 import type { AccessGrant } from "./types";
 
@@ -47,6 +54,37 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Prefix for every path; empty in the browser, where the api is the same origin. */
   baseUrl?: string;
+  /** How often a 503 with `Retry-After` is retried (default 3; see `retryDelayMs`). */
+  retries?: number;
+  /** Waits between retries (tests pass one that does not really wait). */
+  sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1): the jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/** Methods whose repetition changes nothing more than the first request did. */
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+const BACKOFF_BASE_MS = 250;
+/** A 503 asking for a longer wait than this is not retried behind the person's back. */
+export const MAX_AUTOMATIC_RETRY_AFTER_SECONDS = 5;
+const BACKOFF_CAP_MS = 4000;
+
+/**
+ * The wait before retry `attempt` (0 for the first) of a 503: the server's `Retry-After`,
+ * plus a random share ("full jitter") of an exponential backoff capped at 4 s.
+ */
+export function retryDelayMs(retryAfterSeconds: number, attempt: number, random: () => number): number {
+  const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return retryAfterSeconds * 1000 + Math.floor(random() * backoff);
+}
+
+/** Whether a 503 of this request may be answered by sending it again. */
+export function retriesOverload(method: string, headers: Headers): boolean {
+  return IDEMPOTENT_METHODS.has(method.toUpperCase()) || headers.has("Idempotency-Key");
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 type Method = "get" | "put" | "post" | "delete" | "patch";
@@ -122,8 +160,14 @@ export class ApiClient {
   private readonly renew: RenewAccess;
   private refreshing: Promise<AccessGrant> | null = null;
   private readonly http: LooseClient;
+  private readonly retries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
 
   constructor(options: ApiClientOptions) {
+    this.retries = options.retries ?? 3;
+    this.sleep = options.sleep ?? wait;
+    this.random = options.random ?? Math.random;
     this.tokens = options.tokens;
     this.renew = options.renew ?? refreshWithCookie;
     // Bound so a bare `fetch` reference never loses its `window` receiver.
@@ -295,7 +339,23 @@ export class ApiClient {
     for (const listener of [...this.listeners]) listener(event);
   }
 
+  /** `attempt`, sent again after a 503 with `Retry-After` while that is safe (see above). */
   private async send(method: string, path: string, request: Outgoing & { token: string | null }): Promise<Response> {
+    const retryable = retriesOverload(method, new Headers(request.headers));
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.attempt(method, path, request);
+      const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
+      const automatic = retryAfter !== null && retryAfter <= MAX_AUTOMATIC_RETRY_AFTER_SECONDS;
+      if (response.status !== 503 || retryAfter === null || !automatic || !retryable || attempt >= this.retries) {
+        return response;
+      }
+      if (request.signal?.aborted) return response;
+      await this.sleep(retryDelayMs(retryAfter, attempt, this.random));
+      if (request.signal?.aborted) return response;
+    }
+  }
+
+  private async attempt(method: string, path: string, request: Outgoing & { token: string | null }): Promise<Response> {
     const headers = new Headers(request.headers);
     // A caller may ask for another type (`getBlob`); JSON is the default.
     if (!headers.has("Accept")) headers.set("Accept", "application/json");
