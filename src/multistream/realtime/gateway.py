@@ -8,7 +8,8 @@
                │  each LiveEvent is serialized once: its envelope frame, and at most
                │  one `gap.filtered` frame for the viewers who may not see it
                ▼
-           Subscriber (one per socket): bounded queue ──▶ its own sender task ──▶ socket
+           Subscriber (one per socket) ──▶ its socket's transport, in the feed's one pass
+               └─ when the socket is full: bounded queue ──▶ its task, once it drains
 ```
 
 Ordering. A feed passes events to its subscribers strictly in seq order with no gaps:
@@ -30,7 +31,8 @@ token expires (the route closes it with 4401) unless the client sends a fresh on
 it stays open the hub checks every `realtime_reauthorize_interval_seconds` (one query for all its
 sockets) that each user may still join; one removed from the course is cut off with 4403.
 
-Slow clients. The hub never awaits a socket: it appends to the subscriber's queue and
+Slow clients. The hub never awaits a socket: it writes the event's frame to the socket's
+transport when its buffer has room, and otherwise appends to the subscriber's queue and
 wakes its sender (see `subscriber`). A subscriber whose queue reaches
 `realtime_send_queue_limit` is cut off with 4008 and resumes later.
 
@@ -42,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -61,13 +64,15 @@ from multistream.eventlog import service as eventlog
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.ops.metrics import (
     WS_CONNECTIONS,
+    WS_EVENTS_SENT,
+    WS_FANOUT_LAG,
     WS_LOG_READS,
     WS_REDIS_SUBSCRIBED,
 )
 from multistream.realtime import service
 from multistream.realtime.protocol import CloseCode
 from multistream.realtime.service import Admission
-from multistream.realtime.subscriber import LiveEvent, Subscriber
+from multistream.realtime.subscriber import DirectLink, LiveEvent, Subscriber
 from multistream.sessions import presence
 from multistream.settings import Settings
 
@@ -80,6 +85,7 @@ _PREFIX = len(publisher.channel(""))
 GAP_GRACE_SECONDS = 0.2
 """How long a feed waits for a missing event to come through Redis before reading it."""
 _RESUBSCRIBE_MAX_SECONDS = 2.0
+_SENT_LIVE = WS_EVENTS_SENT.labels("live")
 
 
 @dataclasses.dataclass(eq=False)
@@ -193,6 +199,7 @@ class Hub:
             after=after,
             queue_limit=self.settings.realtime_send_queue_limit,
             read_log=self._catch_up_page,
+            link=DirectLink.of(websocket),
         )
         feed.subscribers.add(subscriber)
         WS_CONNECTIONS.inc()
@@ -244,8 +251,15 @@ class Hub:
 
     def _fan_out(self, feed: SessionFeed, event: LiveEvent) -> None:
         feed.delivered = event.seq
+        written = 0
         for subscriber in feed.subscribers:
-            subscriber.offer(event)
+            if subscriber.offer(event):
+                written += 1
+        if written:
+            # One observation per pass, when the last socket was written to: the lag of
+            # the slowest of them (a subscriber that queued observes its own).
+            _SENT_LIVE.inc(written)
+            WS_FANOUT_LAG.observe(time.time() - event.occurred_at)
 
     def _fill_gap(self, feed: SessionFeed) -> None:
         feed.gap_timer = None
