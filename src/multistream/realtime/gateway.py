@@ -44,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import time
 import uuid
 from collections.abc import Callable
@@ -71,7 +72,7 @@ from multistream.ops.metrics import (
 )
 from multistream.realtime import service
 from multistream.realtime.protocol import CloseCode
-from multistream.realtime.service import Admission
+from multistream.realtime.service import Admission, Refused
 from multistream.realtime.subscriber import DirectLink, LiveEvent, Subscriber
 from multistream.sessions import presence
 from multistream.settings import Settings
@@ -86,6 +87,7 @@ GAP_GRACE_SECONDS = 0.2
 """How long a feed waits for a missing event to come through Redis before reading it."""
 _RESUBSCRIBE_MAX_SECONDS = 2.0
 _SENT_LIVE = WS_EVENTS_SENT.labels("live")
+GC_PAUSE_WARNING_SECONDS = 0.05
 
 
 @dataclasses.dataclass(eq=False)
@@ -117,6 +119,11 @@ class Hub:
         self._redis: aioredis.Redis | None = None
         self._poll_now = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._hellos: list[tuple[str, str, asyncio.Future[Admission]]] = []
+        self._admitting = False
+        self._gc_started = 0.0
+        self.longest_gc_pause = 0.0
+        """Seconds, since start: the longest collection of the garbage collector."""
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -131,6 +138,10 @@ class Hub:
             retry=Retry(NoBackoff(), 0),
         )
         WS_REDIS_SUBSCRIBED.set(0)
+        # What start-up built lives as long as the process: out of the collector's way,
+        # so its full passes walk the sockets' objects only (`_watch_gc` reports them).
+        gc.freeze()
+        gc.callbacks.append(self._watch_gc)
         for loop in (
             self._subscribe_loop,
             self._poll_loop,
@@ -140,6 +151,8 @@ class Hub:
             self._spawn(loop())
 
     async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._watch_gc)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -163,17 +176,71 @@ class Hub:
 
     # --- sockets ----------------------------------------------------------------------
 
-    async def admit(self, *, token: str, session_id: str) -> Admission:
-        """The caller's admission to the session, or `service.Refused`."""
-        return await self._in_thread(
-            lambda db: service.admit(
-                db,
-                settings=self.settings,
-                verifier=self._verifier,
-                token=token,
-                session_id=session_id,
+    def _watch_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+            return
+        paused = time.perf_counter() - self._gc_started
+        self.longest_gc_pause = max(self.longest_gc_pause, paused)
+        if paused > GC_PAUSE_WARNING_SECONDS:
+            log.warning(
+                "the garbage collector paused the event loop",
+                milliseconds=round(paused * 1000, 1),
+                generation=info.get("generation"),
+                collected=info.get("collected"),
             )
-        )
+
+    async def admit(self, *, token: str, session_id: str) -> Admission:
+        """The caller's admission to the session, or `service.Refused`.
+
+        Hellos are admitted in batches: those that arrive while a batch is being checked
+        wait for the next one, checked in one worker-thread job and one database
+        transaction (whose identity map reads each class and course once), so a crowd
+        joining at once costs one thread hop per batch, not per socket."""
+        future: asyncio.Future[Admission] = asyncio.get_running_loop().create_future()
+        self._hellos.append((token, session_id, future))
+        if not self._admitting:
+            self._admitting = True
+            self._spawn(self._admit_batches())
+        return await future
+
+    async def _admit_batches(self) -> None:
+        try:
+            while self._hellos:
+                batch, self._hellos = self._hellos, []
+
+                def check(
+                    db: Session, batch: list[tuple[str, str, asyncio.Future[Admission]]] = batch
+                ) -> list[Admission | Exception]:
+                    results: list[Admission | Exception] = []
+                    for token, session_id, _ in batch:
+                        try:
+                            results.append(
+                                service.admit(
+                                    db,
+                                    settings=self.settings,
+                                    verifier=self._verifier,
+                                    token=token,
+                                    session_id=session_id,
+                                )
+                            )
+                        except Refused as refused:
+                            results.append(refused)
+                    return results
+
+                try:
+                    outcomes = await self._in_thread(check)
+                except Exception as exc:
+                    outcomes = [exc] * len(batch)
+                for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+                    if future.done():
+                        continue  # its socket is gone
+                    if isinstance(outcome, Exception):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+        finally:
+            self._admitting = False
 
     async def renew(self, *, token: str, admission: Admission) -> float:
         """The expiry of a fresh token the socket's client sent, or `service.Refused`."""
@@ -187,8 +254,16 @@ class Hub:
             )
         )
 
-    def attach(self, websocket: WebSocket, admission: Admission, *, after: int) -> Subscriber:
-        """Register a socket on its session's feed and start sending to it."""
+    def attach(
+        self,
+        websocket: WebSocket,
+        admission: Admission,
+        *,
+        after: int,
+        on_cut_off: Callable[[], None] | None = None,
+    ) -> Subscriber:
+        """Register a socket on its session's feed and start sending to it; `on_cut_off`
+        is called when the hub cuts it off (4008, 4403, 1011: `Subscriber.close_code`)."""
         key = str(admission.session_id)
         feed = self.feeds.get(key)
         if feed is None:
@@ -200,6 +275,10 @@ class Hub:
             queue_limit=self.settings.realtime_send_queue_limit,
             read_log=self._catch_up_page,
             link=DirectLink.of(websocket),
+            # Everything after `feed.delivered` will be offered to it: when the client
+            # has all before, the log holds nothing for it (no read).
+            caught_up=after >= feed.delivered,
+            on_cut_off=on_cut_off,
         )
         feed.subscribers.add(subscriber)
         WS_CONNECTIONS.inc()

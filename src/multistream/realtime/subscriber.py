@@ -172,6 +172,8 @@ class Subscriber:
         queue_limit: int,
         read_log: ReadLog,
         link: DirectLink | None = None,
+        caught_up: bool = False,
+        on_cut_off: Callable[[], None] | None = None,
     ) -> None:
         self.websocket = websocket
         self.admission = admission
@@ -180,6 +182,8 @@ class Subscriber:
         self.queue_limit = queue_limit
         self._read_log = read_log
         self.link = link
+        self._caught_up = caught_up
+        self._on_cut_off = on_cut_off
         self.live = False
         """Writing each event to the socket as it is offered (`link`, see the module)."""
         self.queue: deque[LiveEvent] = deque()
@@ -238,27 +242,46 @@ class Subscriber:
         waiter, self._waiter = self._waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        elif self.link is not None and self.task.done() and self.close_code is None:
+            # It went live and its task ended: a task again, until it is live again.
+            self.task = asyncio.create_task(self._guarded(self._stream_direct(self.link)))
 
     def disconnect(self, code: CloseCode) -> None:
         """Stop sending (even mid-write); the route closes the socket with `code`."""
+        first = self.close_code is None
         self.close_code = code
+        self.live = False
+        self.queue.clear()
+        self.task.cancel()
+        if first and self._on_cut_off is not None:
+            self._on_cut_off()
+
+    def stop(self) -> None:
+        """The route is done with the socket: nothing more is sent."""
+        self._on_cut_off = None
         self.live = False
         self.queue.clear()
         self.task.cancel()
 
     async def _run(self) -> None:
+        await self._guarded(self._start())
+
+    async def _start(self) -> None:
+        await self._send_welcome()
+        await self._catch_up()
+        if self.link is not None:
+            await self._stream_direct(self.link)
+        else:
+            await self._stream()
+
+    async def _guarded(self, work: Awaitable[None]) -> None:
         try:
-            await self._send_welcome()
-            await self._catch_up()
-            if self.link is not None:
-                await self._stream_direct(self.link)
-            else:
-                await self._stream()
+            await work
         except WebSocketDisconnect:
             pass  # the client left; the route cleans up
         except Exception:
             log.exception("live socket failed", session_id=self.key)
-            self.close_code = CloseCode.internal_error
+            self.disconnect(CloseCode.internal_error)
 
     async def _send_welcome(self) -> None:
         welcome = Welcome(
@@ -269,8 +292,9 @@ class Subscriber:
         await self.websocket.send_text(welcome.model_dump_json())
 
     async def _catch_up(self) -> None:
-        """Send the log after `last_seq` up to its head: one indexed range read a page."""
-        while True:
+        """Send the log after `last_seq` up to its head: one indexed range read a page.
+        Nothing to read when the feed had passed nothing newer when it was attached."""
+        while not self._caught_up:
             page = await self._read_log(self.admission.session_id, self.last_seq)
             for entry in eventlog.for_viewer(page, self.viewer):
                 await self.websocket.send_text(entry.model_dump_json())
@@ -331,8 +355,9 @@ class Subscriber:
                     WS_FANOUT_LAG.observe(time.time() - oldest)
                 continue  # more may have queued meanwhile
             if link.writable and link.open:
+                # Live: the hub writes to the socket itself; this task ends, and a new
+                # one starts when the socket's buffer is full again (`_wake`).
                 self.live = True
-            # Parked: the hub writes to the socket itself, and wakes this task only when
-            # the socket's buffer is full (or a ping is due then).
+                return
             self._waiter = loop.create_future()
             await self._waiter
