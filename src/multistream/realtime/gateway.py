@@ -194,9 +194,9 @@ class Hub:
         """The caller's admission to the session, or `service.Refused`.
 
         Hellos are admitted in batches: those that arrive while a batch is being checked
-        wait for the next one, checked in one worker-thread job and one database
-        transaction (whose identity map reads each class and course once), so a crowd
-        joining at once costs one thread hop per batch, not per socket."""
+        wait for the next one, checked in one worker-thread job and five queries
+        (`service.admit_many`), so a crowd joining at once costs a few database round
+        trips per batch, not per socket."""
         future: asyncio.Future[Admission] = asyncio.get_running_loop().create_future()
         self._hellos.append((token, session_id, future))
         if not self._admitting:
@@ -211,23 +211,15 @@ class Hub:
 
                 def check(
                     db: Session, batch: list[tuple[str, str, asyncio.Future[Admission]]] = batch
-                ) -> list[Admission | Exception]:
-                    results: list[Admission | Exception] = []
-                    for token, session_id, _ in batch:
-                        try:
-                            results.append(
-                                service.admit(
-                                    db,
-                                    settings=self.settings,
-                                    verifier=self._verifier,
-                                    token=token,
-                                    session_id=session_id,
-                                )
-                            )
-                        except Refused as refused:
-                            results.append(refused)
-                    return results
+                ) -> list[Admission | Refused]:
+                    return service.admit_many(
+                        db,
+                        settings=self.settings,
+                        verifier=self._verifier,
+                        hellos=[(token, session_id) for token, session_id, _ in batch],
+                    )
 
+                outcomes: list[Admission | Refused] | list[Exception]
                 try:
                     outcomes = await self._in_thread(check)
                 except Exception as exc:
