@@ -152,7 +152,7 @@ def proc_stat(pid: int) -> ProcStat:
 
 
 def metric(base_url: str, name: str) -> float:
-    text = httpx.get(f"{base_url}/metrics", timeout=5).text
+    text = httpx.get(f"{base_url}/metrics", timeout=30).text
     return sum(
         float(line.rsplit(" ", 1)[1])
         for line in text.splitlines()
@@ -162,7 +162,7 @@ def metric(base_url: str, name: str) -> float:
 
 def histogram_quantiles(base_url: str, name: str, fractions: list[float]) -> list[float]:
     """Quantiles of a Prometheus histogram, as the upper bound of the bucket they fall in."""
-    text = httpx.get(f"{base_url}/metrics", timeout=5).text
+    text = httpx.get(f"{base_url}/metrics", timeout=30).text
     buckets = []
     for line in text.splitlines():
         if line.startswith(f"{name}_bucket"):
@@ -381,6 +381,7 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
         context.Process(
             target=client_process,
             args=(i, share, ws_url, student_token, connected, stop, results, args.client_core),
+            daemon=True,  # gone with the bench, should it fail
         )
         for i, share in enumerate(shares)
     ]
@@ -446,8 +447,14 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
     if bare:
         slow, api_lag = 0.0, [float("nan")] * 2
     else:
-        slow = metric(base_url, "multistream_ws_slow_client_disconnects_total")
-        api_lag = histogram_quantiles(base_url, "multistream_ws_fanout_lag_seconds", [0.5, 0.99])
+        try:
+            slow = metric(base_url, "multistream_ws_slow_client_disconnects_total")
+            api_lag = histogram_quantiles(
+                base_url, "multistream_ws_fanout_lag_seconds", [0.5, 0.99]
+            )
+        except httpx.HTTPError as exc:
+            print(f"  /metrics did not answer: {exc!r}")
+            slow, api_lag = float("nan"), [float("nan")] * 2
     stop.set()
 
     latencies: list[float] = []
