@@ -74,6 +74,9 @@ except ImportError:  # pragma: no cover - uvicorn without it: the ASGI path only
     _SansIO = None  # type: ignore[assignment,misc]
 
 
+_RELIED_ON = ("transport", "conn", "writable", "close_sent", "disconnected")
+
+
 class DirectLink:
     """The connection under a Starlette `WebSocket` served by uvicorn's websockets-sansio
     implementation (uvicorn's default): frames go to its transport directly.
@@ -92,7 +95,10 @@ class DirectLink:
     def of(cls, websocket: WebSocket) -> DirectLink | None:
         # The middleware wraps `send`, never `receive`: uvicorn's own bound method.
         protocol = getattr(getattr(websocket, "_receive", None), "__self__", None)
-        if _SansIO is None or not isinstance(protocol, _SansIO) or protocol.conn.extensions:
+        if _SansIO is None or not isinstance(protocol, _SansIO):
+            return None
+        # What this class relies on; a uvicorn without it gets the ASGI path.
+        if not all(hasattr(protocol, name) for name in _RELIED_ON) or protocol.conn.extensions:
             return None
         return cls(protocol)
 
