@@ -37,6 +37,7 @@ import time
 import uuid
 from array import array
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,45 @@ def raise_file_limit() -> int:
     return hard
 
 
-def start_api(port: int, database_url: str) -> subprocess.Popen[bytes]:
+def pinned(command: list[str], core: int | None) -> list[str]:
+    return ["taskset", "-c", str(core), *command] if core is not None else command
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], what: str) -> None:
+    import socket
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited at startup")
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"{what} did not start")
+
+
+def start_bare(kind: str, port: int, session_id: str, core: int | None) -> subprocess.Popen[bytes]:
+    """One of the bare baselines (`bench/fanout/bare.py`)."""
+    from multistream.settings import Settings
+
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("bare.py")),
+        kind,
+        "--port",
+        str(port),
+        "--session",
+        session_id,
+        "--redis-url",
+        Settings().redis_url,
+    ]
+    server = subprocess.Popen(pinned(command, core), cwd=ROOT, stdout=subprocess.DEVNULL)
+    wait_for_port(port, server, f"the bare {kind} server")
+    return server
+
+
+def start_api(port: int, database_url: str, core: int | None = None) -> subprocess.Popen[bytes]:
     """`multistream api` (or `$BENCH_API_COMMAND`, e.g. the api under a profiler)."""
     env = {
         **os.environ,
@@ -71,9 +110,12 @@ def start_api(port: int, database_url: str) -> subprocess.Popen[bytes]:
         "MULTISTREAM_LOG_LEVEL": "WARNING",
     }
     api = subprocess.Popen(
-        os.environ.get(
-            "BENCH_API_COMMAND", f"{Path(sys.executable).parent / 'multistream'} api"
-        ).split(),
+        pinned(
+            os.environ.get(
+                "BENCH_API_COMMAND", f"{Path(sys.executable).parent / 'multistream'} api"
+            ).split(),
+            core,
+        ),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -110,7 +152,7 @@ def proc_stat(pid: int) -> ProcStat:
 
 
 def metric(base_url: str, name: str) -> float:
-    text = httpx.get(f"{base_url}/metrics", timeout=5).text
+    text = httpx.get(f"{base_url}/metrics", timeout=30).text
     return sum(
         float(line.rsplit(" ", 1)[1])
         for line in text.splitlines()
@@ -120,7 +162,7 @@ def metric(base_url: str, name: str) -> float:
 
 def histogram_quantiles(base_url: str, name: str, fractions: list[float]) -> list[float]:
     """Quantiles of a Prometheus histogram, as the upper bound of the bucket they fall in."""
-    text = httpx.get(f"{base_url}/metrics", timeout=5).text
+    text = httpx.get(f"{base_url}/metrics", timeout=30).text
     buckets = []
     for line in text.splitlines():
         if line.startswith(f"{name}_bucket"):
@@ -187,8 +229,11 @@ def client_process(
     connected: Any,
     stop: Any,
     results: Any,
+    core: int | None = None,
 ) -> None:
     raise_file_limit()
+    if core is not None:
+        os.sched_setaffinity(0, {core})
     asyncio.run(_clients(index, count, url, token, connected, stop, results))
 
 
@@ -271,21 +316,42 @@ def main() -> None:
     parser.add_argument("--payload-bytes", type=int, default=200)
     parser.add_argument("--port", type=int, default=8491)
     parser.add_argument("--database", default="multistream_bench")
+    parser.add_argument(
+        "--server",
+        choices=["api", "bare-websockets", "bare-starlette"],
+        default="api",
+        help="the api, or one of the bare baselines of bench/fanout/bare.py",
+    )
+    parser.add_argument(
+        "--no-pin",
+        dest="pin",
+        action="store_false",
+        help="do not pin the server to core 0 and the clients to core 1 (taskset)",
+    )
     args = parser.parse_args()
+    args.server_core, args.client_core = (
+        (0, 1) if args.pin and os.cpu_count() != 1 else (None, None)
+    )
 
     limit = raise_file_limit()
-    print(f"open files limit: {limit}")
+    print(f"open files limit: {limit}; server: {args.server}; load average {os.getloadavg()}")
     database_url = fresh_database(args.database)
     base_url = f"http://127.0.0.1:{args.port}"
-    api = start_api(args.port, database_url)
+    if args.server == "api":
+        server = start_api(args.port, database_url, args.server_core)
+    else:
+        args.bare_session = str(uuid.uuid4())
+        server = start_bare(
+            args.server.removeprefix("bare-"), args.port, args.bare_session, args.server_core
+        )
     try:
-        run(args, api, base_url, database_url)
+        run(args, server, base_url, database_url)
     finally:
-        api.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGINT)
         try:
-            api.wait(timeout=30)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            api.kill()
+            server.kill()
 
 
 def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, db_url: str) -> None:
@@ -294,9 +360,15 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
     from multistream.eventlog import publisher
     from multistream.eventlog import service as eventlog
     from multistream.eventlog.domain import NewEvent
+    from multistream.eventlog.models import EventAudience
+    from multistream.eventlog.schemas import EventEnvelope
     from multistream.settings import Settings
 
-    session_id, student_token, _ = classroom(base_url)
+    bare = args.server != "api"
+    if bare:
+        session_id, student_token = args.bare_session, "bare"
+    else:
+        session_id, student_token, _ = classroom(base_url)
     ws_url = f"ws://127.0.0.1:{args.port}/api/v1/sessions/{session_id}/live"
     baseline = proc_stat(api.pid)
     print(f"api pid {api.pid}, RSS before clients: {baseline.rss_mb:.1f} MB")
@@ -308,7 +380,8 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
     procs = [
         context.Process(
             target=client_process,
-            args=(i, share, ws_url, student_token, connected, stop, results),
+            args=(i, share, ws_url, student_token, connected, stop, results, args.client_core),
+            daemon=True,  # gone with the bench, should it fail
         )
         for i, share in enumerate(shares)
     ]
@@ -324,7 +397,7 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
     print(f"connected {welcomed}/{args.clients} in {connect_seconds:.1f} s")
     for failure in connect_failures[:5]:
         print(f"  connect failure: {failure}")
-    time.sleep(2)  # let the api settle
+    time.sleep(2)  # let the server settle
     idle = proc_stat(api.pid)
     per_connection_kb = (idle.rss_mb - baseline.rss_mb) * 1024 / max(1, welcomed)
     print(
@@ -345,6 +418,20 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
         due = began + n / args.rate
         if (wait := due - time.monotonic()) > 0:
             time.sleep(wait)
+        if bare:  # the same envelope, published as the api's publisher does
+            publish_to.publish(
+                publisher.channel(session_id),
+                EventEnvelope(
+                    session_id=uuid.UUID(session_id),
+                    seq=n + 2,
+                    type="bench.tick",
+                    occurred_at=datetime.now(UTC),
+                    actor_id=None,
+                    audience=EventAudience.all,
+                    payload={"n": n, **payload},
+                ).model_dump_json(),
+            )
+            continue
         with factory() as db, db.begin():
             eventlog.record(
                 db,
@@ -357,8 +444,17 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
     after = proc_stat(api.pid)
     clients_cpu = sum(proc_stat(p.pid).cpu_seconds for p in procs if p.pid) - clients_cpu_before
     window = appended_for + 3
-    slow = metric(base_url, "multistream_ws_slow_client_disconnects_total")
-    api_lag = histogram_quantiles(base_url, "multistream_ws_fanout_lag_seconds", [0.5, 0.99])
+    if bare:
+        slow, api_lag = 0.0, [float("nan")] * 2
+    else:
+        try:
+            slow = metric(base_url, "multistream_ws_slow_client_disconnects_total")
+            api_lag = histogram_quantiles(
+                base_url, "multistream_ws_fanout_lag_seconds", [0.5, 0.99]
+            )
+        except httpx.HTTPError as exc:
+            print(f"  /metrics did not answer: {exc!r}")
+            slow, api_lag = float("nan"), [float("nan")] * 2
     stop.set()
 
     latencies: list[float] = []
@@ -411,6 +507,19 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
         " processes)"
     )
     print(f"api RSS at the end: {after.rss_mb:.1f} MB")
+    cpu_seconds = after.cpu_seconds - before.cpu_seconds
+    user_seconds = after.user_seconds - before.user_seconds
+    per_delivery = cpu_seconds / max(1, deliveries) * 1e6
+    print(
+        f"SUMMARY server={args.server} clients={welcomed}/{args.clients} rate={args.rate:g}"
+        f" connect={connect_seconds:.1f}s idle_rss_per_socket={per_connection_kb:.1f}KB"
+        f" cpu_per_delivery={per_delivery:.1f}us"
+        f" (user {user_seconds / max(1, deliveries) * 1e6:.1f}us)"
+        f" p50={percentile(latencies, 0.5) * 1000 if latencies else float('nan'):.0f}ms"
+        f" p99={percentile(latencies, 0.99) * 1000 if latencies else float('nan'):.0f}ms"
+        f" delivered={deliveries}/{welcomed * total} missing={missing} dup={duplicated}"
+        f" disordered={disordered} load={os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

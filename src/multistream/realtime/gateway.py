@@ -8,7 +8,8 @@
                │  each LiveEvent is serialized once: its envelope frame, and at most
                │  one `gap.filtered` frame for the viewers who may not see it
                ▼
-           Subscriber (one per socket): bounded queue ──▶ its own sender task ──▶ socket
+           Subscriber (one per socket) ──▶ its socket's transport, in the feed's one pass
+               └─ when the socket is full: bounded queue ──▶ its task, once it drains
 ```
 
 Ordering. A feed passes events to its subscribers strictly in seq order with no gaps:
@@ -30,7 +31,8 @@ token expires (the route closes it with 4401) unless the client sends a fresh on
 it stays open the hub checks every `realtime_reauthorize_interval_seconds` (one query for all its
 sockets) that each user may still join; one removed from the course is cut off with 4403.
 
-Slow clients. The hub never awaits a socket: it appends to the subscriber's queue and
+Slow clients. The hub never awaits a socket: it writes the event's frame to the socket's
+transport when its buffer has room, and otherwise appends to the subscriber's queue and
 wakes its sender (see `subscriber`). A subscriber whose queue reaches
 `realtime_send_queue_limit` is cut off with 4008 and resumes later.
 
@@ -42,6 +44,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -61,13 +65,15 @@ from multistream.eventlog import service as eventlog
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.ops.metrics import (
     WS_CONNECTIONS,
+    WS_EVENTS_SENT,
+    WS_FANOUT_LAG,
     WS_LOG_READS,
     WS_REDIS_SUBSCRIBED,
 )
 from multistream.realtime import service
 from multistream.realtime.protocol import CloseCode
-from multistream.realtime.service import Admission
-from multistream.realtime.subscriber import LiveEvent, Subscriber
+from multistream.realtime.service import Admission, Refused
+from multistream.realtime.subscriber import DirectLink, LiveEvent, Subscriber
 from multistream.sessions import presence
 from multistream.settings import Settings
 
@@ -80,6 +86,10 @@ _PREFIX = len(publisher.channel(""))
 GAP_GRACE_SECONDS = 0.2
 """How long a feed waits for a missing event to come through Redis before reading it."""
 _RESUBSCRIBE_MAX_SECONDS = 2.0
+_SENT_LIVE = WS_EVENTS_SENT.labels("live")
+GC_PAUSE_WARNING_SECONDS = 0.05
+FREEZE_INTERVAL_SECONDS = 1.0
+THAW_INTERVAL_SECONDS = 300.0
 
 
 @dataclasses.dataclass(eq=False)
@@ -111,6 +121,15 @@ class Hub:
         self._redis: aioredis.Redis | None = None
         self._poll_now = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._hellos: list[tuple[str, str, asyncio.Future[Admission]]] = []
+        self._admitting = False
+        self._gc_started = (0.0, 0.0)
+        self._attached_since_freeze = 0
+        self._frozen_sockets = False
+        self._last_thaw = time.monotonic()
+        self.longest_gc_pause = 0.0
+        """Seconds, since start: the longest collection of the garbage collector (CPU time
+        of the thread it ran in: on a busy machine the wall time also counts waiting)."""
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -125,15 +144,22 @@ class Hub:
             retry=Retry(NoBackoff(), 0),
         )
         WS_REDIS_SUBSCRIBED.set(0)
+        # What start-up built lives as long as the process: out of the collector's way,
+        # so its full passes walk the sockets' objects only (`_watch_gc` reports them).
+        gc.freeze()
+        gc.callbacks.append(self._watch_gc)
         for loop in (
             self._subscribe_loop,
             self._poll_loop,
             self._ping_loop,
             self._reauthorize_loop,
+            self._freeze_loop,
         ):
             self._spawn(loop())
 
     async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._watch_gc)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -157,17 +183,65 @@ class Hub:
 
     # --- sockets ----------------------------------------------------------------------
 
-    async def admit(self, *, token: str, session_id: str) -> Admission:
-        """The caller's admission to the session, or `service.Refused`."""
-        return await self._in_thread(
-            lambda db: service.admit(
-                db,
-                settings=self.settings,
-                verifier=self._verifier,
-                token=token,
-                session_id=session_id,
+    def _watch_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = (time.perf_counter(), time.thread_time())
+            return
+        wall = time.perf_counter() - self._gc_started[0]
+        cpu = time.thread_time() - self._gc_started[1]
+        self.longest_gc_pause = max(self.longest_gc_pause, cpu)
+        if cpu > GC_PAUSE_WARNING_SECONDS:
+            log.warning(
+                "the garbage collector paused the event loop",
+                cpu_milliseconds=round(cpu * 1000, 1),
+                wall_milliseconds=round(wall * 1000, 1),
+                generation=info.get("generation"),
+                collected=info.get("collected"),
             )
-        )
+
+    async def admit(self, *, token: str, session_id: str) -> Admission:
+        """The caller's admission to the session, or `service.Refused`.
+
+        Hellos are admitted in batches: those that arrive while a batch is being checked
+        wait for the next one, checked in one worker-thread job and five queries
+        (`service.admit_many`), so a crowd joining at once costs a few database round
+        trips per batch, not per socket."""
+        future: asyncio.Future[Admission] = asyncio.get_running_loop().create_future()
+        self._hellos.append((token, session_id, future))
+        if not self._admitting:
+            self._admitting = True
+            self._spawn(self._admit_batches())
+        return await future
+
+    async def _admit_batches(self) -> None:
+        try:
+            while self._hellos:
+                batch, self._hellos = self._hellos, []
+
+                def check(
+                    db: Session, batch: list[tuple[str, str, asyncio.Future[Admission]]] = batch
+                ) -> list[Admission | Refused]:
+                    return service.admit_many(
+                        db,
+                        settings=self.settings,
+                        verifier=self._verifier,
+                        hellos=[(token, session_id) for token, session_id, _ in batch],
+                    )
+
+                outcomes: list[Admission | Refused] | list[Exception]
+                try:
+                    outcomes = await self._in_thread(check)
+                except Exception as exc:
+                    outcomes = [exc] * len(batch)
+                for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+                    if future.done():
+                        continue  # its socket is gone
+                    if isinstance(outcome, Exception):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+        finally:
+            self._admitting = False
 
     async def renew(self, *, token: str, admission: Admission) -> float:
         """The expiry of a fresh token the socket's client sent, or `service.Refused`."""
@@ -181,8 +255,16 @@ class Hub:
             )
         )
 
-    def attach(self, websocket: WebSocket, admission: Admission, *, after: int) -> Subscriber:
-        """Register a socket on its session's feed and start sending to it."""
+    def attach(
+        self,
+        websocket: WebSocket,
+        admission: Admission,
+        *,
+        after: int,
+        on_cut_off: Callable[[], None] | None = None,
+    ) -> Subscriber:
+        """Register a socket on its session's feed and start sending to it; `on_cut_off`
+        is called when the hub cuts it off (4008, 4403, 1011: `Subscriber.close_code`)."""
         key = str(admission.session_id)
         feed = self.feeds.get(key)
         if feed is None:
@@ -193,8 +275,14 @@ class Hub:
             after=after,
             queue_limit=self.settings.realtime_send_queue_limit,
             read_log=self._catch_up_page,
+            link=DirectLink.of(websocket),
+            # Everything after `feed.delivered` will be offered to it: when the client
+            # has all before, the log holds nothing for it (no read).
+            caught_up=after >= feed.delivered,
+            on_cut_off=on_cut_off,
         )
         feed.subscribers.add(subscriber)
+        self._attached_since_freeze += 1
         WS_CONNECTIONS.inc()
         return subscriber
 
@@ -244,8 +332,15 @@ class Hub:
 
     def _fan_out(self, feed: SessionFeed, event: LiveEvent) -> None:
         feed.delivered = event.seq
+        written = 0
         for subscriber in feed.subscribers:
-            subscriber.offer(event)
+            if subscriber.offer(event):
+                written += 1
+        if written:
+            # One observation per pass, when the last socket was written to: the lag of
+            # the slowest of them (a subscriber that queued observes its own).
+            _SENT_LIVE.inc(written)
+            WS_FANOUT_LAG.observe(time.time() - event.occurred_at)
 
     def _fill_gap(self, feed: SessionFeed) -> None:
         feed.gap_timer = None
@@ -350,6 +445,35 @@ class Hub:
         for feed in feeds:
             if heads.get(feed.session_id, 0) > feed.delivered and not feed.filling:
                 self._spawn(self._fill(feed, reason="poll"))
+
+    async def _freeze_loop(self) -> None:
+        """Keep long-lived socket state out of the collector's full passes.
+
+        A full pass walks every tracked object: with thousands of sockets that is
+        hundreds of milliseconds of a paused loop, again each time the heap grew by a
+        quarter. So every `FREEZE_INTERVAL_SECONDS`, when sockets were attached, the young
+        generations are collected (cheap: they are small) and what survives is frozen
+        (`gc.freeze()`, constant time). Reference cycles of sockets closed after that
+        are reclaimed when no socket is left on the process: then, at most every
+        `THAW_INTERVAL_SECONDS`, everything is unfrozen and collected once, and start-up
+        state frozen again."""
+        while True:
+            await asyncio.sleep(FREEZE_INTERVAL_SECONDS)
+            if self._attached_since_freeze:
+                self._attached_since_freeze = 0
+                gc.collect(1)
+                gc.freeze()
+                self._frozen_sockets = True
+            elif (
+                self._frozen_sockets
+                and not self.feeds
+                and time.monotonic() - self._last_thaw > THAW_INTERVAL_SECONDS
+            ):
+                self._frozen_sockets = False
+                self._last_thaw = time.monotonic()
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
 
     async def _ping_loop(self) -> None:
         while True:

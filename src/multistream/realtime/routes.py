@@ -2,8 +2,9 @@
 
 The handler does the handshake (hello → admission → welcome, see `protocol`), hands the
 socket to the hub, and reads from it to notice the client leaving and to take fresh
-tokens. It closes the socket when the hub cut it off (4008, 4403, 1011), when its token
-expired with no fresh one sent (4401), or the client broke the protocol (4400).
+tokens (the hub interrupts that read when it cuts the socket off). It closes the socket
+when the hub cut it off (4008, 4403, 1011), when its token expired with no fresh one sent
+(4401), or the client broke the protocol (4400).
 """
 
 from __future__ import annotations
@@ -55,17 +56,26 @@ async def live(websocket: WebSocket, session_id: str) -> None:
     structlog.contextvars.bind_contextvars(
         session_id=str(admission.session_id), user_id=str(admission.viewer.user_id)
     )
-    subscriber = hub.attach(websocket, admission, after=hello.after)
-    reader = asyncio.create_task(_read_until_closed(websocket, hub, admission))
+    # This handler reads the socket itself; when the hub cuts the socket off it
+    # interrupts the read (one task per socket, and none at all while it is live).
+    handler = asyncio.current_task()
+    assert handler is not None
+
+    def interrupt() -> None:
+        handler.cancel()
+
+    subscriber = hub.attach(websocket, admission, after=hello.after, on_cut_off=interrupt)
+    code: CloseCode | None = None
     try:
-        await asyncio.wait({subscriber.task, reader}, return_when=asyncio.FIRST_COMPLETED)
+        code = await _read_until_closed(websocket, hub, admission)
+    except asyncio.CancelledError:
+        if subscriber.close_code is None:
+            raise  # not the hub's doing: the server is stopping
+        handler.uncancel()
     finally:
         hub.detach(subscriber)
-        subscriber.task.cancel()
-        reader.cancel()
-    code = subscriber.close_code
-    if code is None and reader.done() and not reader.cancelled():
-        code = reader.result()
+        subscriber.stop()
+    code = subscriber.close_code or code
     if code is not None:
         await _close(websocket, code, REASONS[code])
 
