@@ -174,6 +174,21 @@ def signup(
     )
 
 
+def sign_in(
+    db: Session, *, settings: Settings, keys: LocalKeyStore, user: User, authorized_party: str
+) -> Issued:
+    """Start a sign-in for a user another party vouched for (an LTI launch): a new refresh
+    family and its first access token."""
+    return _issue(
+        db,
+        settings=settings,
+        keys=keys,
+        user=user,
+        family_id=new_id(),
+        authorized_party=authorized_party,
+    )
+
+
 def login(
     db: Session,
     *,
