@@ -55,11 +55,15 @@ def _browser(api: ApiClient) -> Browser:
 
 
 def _signed_in(api: ApiClient, launched: LaunchResult) -> dict[str, str]:
-    """The web app's next step after the launch: refresh with the cookie, use the token."""
+    """The web app's next step after the launch: refresh with the cookie, use the token.
+    The rotated cookie stays `SameSite=None; Secure` (the app still runs in the iframe)."""
     response = launched.browser.request(
         "POST", f"{api.base_url}/auth/local/refresh", headers={"Origin": api.base_url}
     )
     assert response.status_code == 200, response.text
+    rotated = response.headers["set-cookie"].lower()
+    assert "samesite=none" in rotated
+    assert "secure" in rotated
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 

@@ -112,3 +112,7 @@ class RefreshToken(Base):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+    cross_site: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    """Its cookie is `SameSite=None; Secure`: a sign-in by an LTI launch, inside the LMS's
+    iframe (another site's page), where a `Strict` cookie would never be sent. Kept by
+    every rotation of the family."""

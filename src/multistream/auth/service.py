@@ -71,6 +71,8 @@ class Issued:
 
     grant: AccessGrant
     refresh_token: str
+    cross_site: bool = False
+    """The cookie must be `SameSite=None; Secure` (an LTI sign-in, inside an iframe)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +97,7 @@ def _issue(
     user: User,
     family_id: uuid.UUID,
     authorized_party: str,
+    cross_site: bool = False,
 ) -> Issued:
     now = _now()
     refresh_token = secrets.token_urlsafe(48)
@@ -105,6 +108,7 @@ def _issue(
             token_hash=_hash_refresh_token(refresh_token),
             created_at=now,
             expires_at=now + dt.timedelta(seconds=settings.refresh_token_ttl_seconds),
+            cross_site=cross_site,
         )
     )
     access_token = issue_access_token(
@@ -121,7 +125,7 @@ def _issue(
         expires_in=settings.access_token_ttl_seconds,
         user=UserRead.model_validate(user),
     )
-    return Issued(grant, refresh_token)
+    return Issued(grant, refresh_token, cross_site)
 
 
 def _find_local_user(db: Session, email: str) -> User | None:
@@ -175,7 +179,13 @@ def signup(
 
 
 def sign_in(
-    db: Session, *, settings: Settings, keys: LocalKeyStore, user: User, authorized_party: str
+    db: Session,
+    *,
+    settings: Settings,
+    keys: LocalKeyStore,
+    user: User,
+    authorized_party: str,
+    cross_site: bool,
 ) -> Issued:
     """Start a sign-in for a user another party vouched for (an LTI launch): a new refresh
     family and its first access token."""
@@ -186,6 +196,7 @@ def sign_in(
         user=user,
         family_id=new_id(),
         authorized_party=authorized_party,
+        cross_site=cross_site,
     )
 
 
@@ -268,6 +279,7 @@ def refresh(
         user=user,
         family_id=stored.family_id,
         authorized_party=authorized_party,
+        cross_site=stored.cross_site,
     )
 
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from multistream import problems
-from multistream.auth.routes import REFRESH_COOKIE, REFRESH_COOKIE_PATH
+from multistream.auth.routes import set_refresh_cookie
 from multistream.dependencies import AppResources, DbSession
 from multistream.lti import domain, service
 from multistream.lti.schemas import ToolJwks
@@ -115,13 +115,7 @@ def lti_launch(
         cookies=request.cookies,
     )
     response = RedirectResponse(accepted.location, status_code=303)
-    _cross_site_cookie(
-        response,
-        REFRESH_COOKIE,
-        accepted.issued.refresh_token,
-        resources.settings.refresh_token_ttl_seconds,
-        REFRESH_COOKIE_PATH,
-    )
+    set_refresh_cookie(response, accepted.issued, resources.settings)
     return response
 
 

@@ -349,7 +349,12 @@ def accept_launch(
     else:
         location = _destination(db, platform, launch, course, claims.get(domain.CUSTOM))
     issued = auth.sign_in(
-        db, settings=settings, keys=keys, user=user, authorized_party=settings.public_url
+        db,
+        settings=settings,
+        keys=keys,
+        user=user,
+        authorized_party=settings.public_url,
+        cross_site=True,
     )
     return Accepted(issued, location, launch, launch_id, course.id)
 

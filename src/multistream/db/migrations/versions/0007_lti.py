@@ -1,6 +1,7 @@
 """LTI 1.3: registered platforms and their deployments, links from their people, contexts
 and resource links to users, courses and classes, and the nonces of accepted launches.
-Users created by a launch have the auth provider `lti`.
+Users created by a launch have the auth provider `lti`; their refresh tokens are
+`cross_site` (the cookie is `SameSite=None; Secure`, for the LMS's iframe).
 
 Revision ID: 0007_lti
 Revises: 0006
@@ -48,6 +49,10 @@ def upgrade() -> None:
         "local_email", "users", "auth_provider <> 'local' OR email IS NOT NULL"
     )
 
+    op.add_column(
+        "refresh_tokens",
+        sa.Column("cross_site", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     op.create_table(
         "lti_platforms",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -164,6 +169,7 @@ def downgrade() -> None:
         "lti_platforms",
     ):
         op.drop_table(table)
+    op.drop_column("refresh_tokens", "cross_site")
     op.execute("DELETE FROM users WHERE auth_provider = 'lti'")
     op.drop_constraint(op.f("ck_users_local_email"), "users", type_="check")
     op.create_check_constraint(
