@@ -10,15 +10,18 @@ the tool; the tool is the real api (`tests.throwaway.LiveServer`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import jwt
+import sqlalchemy as sa
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -306,3 +309,45 @@ class TestLms:
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         self.scores.append({"lineitem": request.path_params["item"], **(await request.json())})
         return Response(status_code=204)
+
+
+# --- helpers the LTI test modules share --------------------------------------------------
+
+
+def person(role: str, name: str) -> Person:
+    sub = uuid.uuid4().hex
+    return Person(sub=sub, name=name, roles=[role], email=f"{sub[:8]}@school.example")
+
+
+def signed_in(base_url: str, launched: LaunchResult) -> dict[str, str]:
+    """The web app's next step after the launch: refresh with the cookie, use the token.
+    The rotated cookie stays `SameSite=None; Secure` (the app still runs in the iframe)."""
+    response = launched.browser.request(
+        "POST", f"{base_url}/auth/local/refresh", headers={"Origin": base_url}
+    )
+    assert response.status_code == 200, response.text
+    rotated = response.headers["set-cookie"].lower()
+    assert "samesite=none" in rotated
+    assert "secure" in rotated
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@contextlib.contextmanager
+def registered_lms(tool_url: str, engine: sa.Engine) -> Iterator[TestLms]:
+    """A test LMS, registered at the tool as an operator would (`multistream lti
+    add-platform`, whose service function this calls)."""
+    from multistream.db.engine import make_sessionmaker, transaction
+    from multistream.lti import service
+
+    with TestLms(tool_url) as platform:
+        with transaction(make_sessionmaker(engine)) as db:
+            service.add_platform(
+                db,
+                issuer=platform.issuer,
+                client_id=CLIENT_ID,
+                auth_login_url=platform.auth_login_url,
+                auth_token_url=platform.auth_token_url,
+                key_set_url=platform.key_set_url,
+                deployment_ids=[DEPLOYMENT_ID],
+            )
+        yield platform

@@ -276,6 +276,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         replay_routes.router,
         pipeline_routes.router,
         lti_routes.router,
+        lti_routes.api_router,
     ):
         app.include_router(_document_permissions(router))
     webapp.mount(app, settings.web_dist_dir)

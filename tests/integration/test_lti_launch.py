@@ -11,42 +11,29 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from multistream.db.engine import make_sessionmaker, transaction
-from multistream.lti import service
 from tests.apiclient import ApiClient
 from tests.lti_platform import (
     CLIENT_ID,
-    DEPLOYMENT_ID,
     INSTRUCTOR,
     LEARNER,
     TEACHING_ASSISTANT,
     Browser,
     LaunchResult,
-    Person,
     TestLms,
     _pem_pair,
+    person,
+    registered_lms,
+    signed_in,
 )
 
 
 @pytest.fixture(scope="module")
 def lms(api: ApiClient, engine: sa.Engine) -> Iterator[TestLms]:
-    with TestLms(api.base_url) as platform:
-        with transaction(make_sessionmaker(engine)) as db:
-            service.add_platform(
-                db,
-                issuer=platform.issuer,
-                client_id=CLIENT_ID,
-                auth_login_url=platform.auth_login_url,
-                auth_token_url=platform.auth_token_url,
-                key_set_url=platform.key_set_url,
-                deployment_ids=[DEPLOYMENT_ID],
-            )
+    with registered_lms(api.base_url, engine) as platform:
         yield platform
 
 
-def _person(role: str, name: str) -> Person:
-    sub = uuid.uuid4().hex
-    return Person(sub=sub, name=name, roles=[role], email=f"{sub[:8]}@school.example")
+_person = person
 
 
 def _browser(api: ApiClient) -> Browser:
@@ -55,16 +42,7 @@ def _browser(api: ApiClient) -> Browser:
 
 
 def _signed_in(api: ApiClient, launched: LaunchResult) -> dict[str, str]:
-    """The web app's next step after the launch: refresh with the cookie, use the token.
-    The rotated cookie stays `SameSite=None; Secure` (the app still runs in the iframe)."""
-    response = launched.browser.request(
-        "POST", f"{api.base_url}/auth/local/refresh", headers={"Origin": api.base_url}
-    )
-    assert response.status_code == 200, response.text
-    rotated = response.headers["set-cookie"].lower()
-    assert "samesite=none" in rotated
-    assert "secure" in rotated
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return signed_in(api.base_url, launched)
 
 
 def _my_role(api: ApiClient, launched: LaunchResult, course_path: str) -> str:
@@ -104,8 +82,8 @@ def test_launches_sign_people_in_with_their_course_roles(
         (_person(TEACHING_ASSISTANT, "Tim Assistant"), "ta"),
         (_person(LEARNER, "Lea Learner"), "student"),
     ]
-    for person, role in cases:
-        again = lms.launch(_browser(api), person, context_id=context)
+    for someone, role in cases:
+        again = lms.launch(_browser(api), someone, context_id=context)
         assert again.response.status_code == 303, again.response.text
         assert again.response.headers["location"] == course_path  # one course per context
         assert _my_role(api, again, course_path) == role

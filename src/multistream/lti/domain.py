@@ -40,6 +40,14 @@ class LoginRefused(DomainError):
     """The LMS's login request names no registered platform, or lacks what it must carry."""
 
 
+class NotLinked(DomainError):
+    """The course or class was never opened from an LMS that offers the service."""
+
+
+class PlatformFailed(DomainError):
+    """The LMS did not answer a service call (roster, grades) as it should."""
+
+
 class NotStaff(DomainError):
     """Only teachers may place links in the LMS course (deep linking)."""
 
@@ -176,7 +184,7 @@ def deep_linking_response(
     platform_issuer: str,
     nonce: str,
     now: int,
-    data: str | None,
+    data: Any,
     items: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """The claims of the LtiDeepLinkingResponse the tool signs (LTI-DL 1.0, 4.2)."""
@@ -194,3 +202,24 @@ def deep_linking_response(
     if data is not None:
         claims[DL_DATA] = data
     return claims
+
+
+def roster_changes(
+    lms: Mapping[str, CourseRole], current: Mapping[str, CourseRole]
+) -> tuple[dict[str, CourseRole], set[str]]:
+    """What a roster sync does to the course members one platform linked (by `sub`): the
+    roles to set (new members, changed roles) and the members to remove (no longer active
+    in the LMS). The owner keeps the course whatever the LMS says."""
+    to_set = {
+        sub: role for sub, role in lms.items() if current.get(sub) not in (role, CourseRole.owner)
+    }
+    to_remove = {
+        sub for sub, role in current.items() if sub not in lms and role is not CourseRole.owner
+    }
+    return to_set, to_remove
+
+
+def quiz_score(correct: Mapping[str, frozenset[str]], answers: Mapping[str, frozenset[str]]) -> int:
+    """How many quizzes (poll id → its correct option ids) a student answered exactly right
+    (poll id → the options they chose)."""
+    return sum(1 for poll, right in correct.items() if answers.get(poll) == right)

@@ -15,12 +15,16 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from multistream import problems
+from multistream.access.dependencies import RequireCourse, RequireSession
+from multistream.access.policy import Permission
+from multistream.access.service import CourseAccess, SessionAccess
 from multistream.auth.routes import set_refresh_cookie
 from multistream.dependencies import AppResources, DbSession
-from multistream.lti import domain, service
-from multistream.lti.schemas import ToolJwks
+from multistream.lti import advantage, deep_linking, domain, service
+from multistream.lti.schemas import RosterSynced, ScoresPosted, ToolJwks
 
 router = APIRouter(prefix="/lti", tags=["lti"])
+api_router = APIRouter(prefix="/api/v1", tags=["lti"])
 
 problems.refusals(
     {
@@ -28,6 +32,8 @@ problems.refusals(
         domain.LaunchRefused: (401, "lti-launch-invalid", "LTI launch refused"),
         domain.NotStaff: (403, "lti-teachers-only", "Only teachers can do this"),
         service.CourseNotSetUp: (409, "lti-course-not-set-up", "Course not set up yet"),
+        domain.NotLinked: (409, "lti-not-linked", "Not linked to an LMS"),
+        domain.PlatformFailed: (502, "lti-platform-failed", "The LMS did not answer"),
     }
 )
 
@@ -149,7 +155,7 @@ def _page(title: str, body: str) -> HTMLResponse:
 def lti_deep_link_page(
     request: Request, params: Params, db: DbSession, resources: AppResources
 ) -> HTMLResponse:
-    choices = service.deep_link_choices(
+    choices = deep_linking.choices(
         db,
         redis=resources.redis_sync,
         key=resources.lti_key,
@@ -187,7 +193,7 @@ def lti_deep_link_page(
 def lti_deep_link_answer(
     request: Request, params: Params, db: DbSession, resources: AppResources
 ) -> HTMLResponse:
-    answer = service.deep_link_answer(
+    answer = deep_linking.answer(
         db,
         redis=resources.redis_sync,
         key=resources.lti_key,
@@ -203,3 +209,33 @@ def lti_deep_link_answer(
         '<button type="submit">Return to your course</button></form>'
     )
     return _page("Link ready", body)
+
+
+ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_manage))]
+ManagePolls = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_manage))]
+
+
+@api_router.post(
+    "/courses/{course_id}/lti/roster-sync",
+    summary="Sync the course's members from the LMS (Names and Role Provisioning)",
+    responses={
+        409: {"description": "lti-not-linked: never opened from an LMS with a roster"},
+        502: {"description": "lti-platform-failed"},
+    },
+)
+def sync_lti_roster(access: ManageMembers, db: DbSession, resources: AppResources) -> RosterSynced:
+    synced = advantage.sync_roster(db, key=resources.lti_key, course_id=access.course.id)
+    return RosterSynced(set_roles=synced.set_roles, removed=synced.removed)
+
+
+@api_router.post(
+    "/sessions/{session_id}/lti/scores",
+    summary="Send the class's quiz scores to the LMS gradebook (Assignment and Grade Services)",
+    responses={
+        409: {"description": "lti-not-linked: no LMS grade column opens this class"},
+        502: {"description": "lti-platform-failed"},
+    },
+)
+def post_lti_scores(access: ManagePolls, db: DbSession, resources: AppResources) -> ScoresPosted:
+    posted = advantage.post_quiz_scores(db, key=resources.lti_key, session_id=access.session.id)
+    return ScoresPosted(posted=posted)

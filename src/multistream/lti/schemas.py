@@ -23,3 +23,16 @@ class ToolJwks(BaseModel):
     """The tool's public keys (RFC 7517), which the LMS verifies our messages with."""
 
     keys: list[dict[str, str]]
+
+
+class RosterSynced(BaseModel):
+    """A roster sync from the LMS: members added or given a new role, members removed."""
+
+    set_roles: int
+    removed: int
+
+
+class ScoresPosted(BaseModel):
+    """Quiz scores sent to the LMS gradebook (one per LMS student of the class)."""
+
+    posted: int

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
 import sqlalchemy as sa
 import structlog
 from pylti1p3.session import SessionService
@@ -30,7 +28,7 @@ from multistream.auth.keys import LocalKeyStore
 from multistream.auth.models import AuthProvider, User
 from multistream.courses.models import Course, CourseMember, CourseRole
 from multistream.db.base import new_id, utcnow
-from multistream.errors import DomainError, NotFound
+from multistream.errors import DomainError
 from multistream.lti import domain
 from multistream.lti.models import (
     LtiContext,
@@ -145,7 +143,7 @@ class Flow:
     cookies: dict[str, tuple[str, int | None]]
 
 
-def _storage(redis: Redis, settings: Settings) -> RedisLaunchData:
+def storage(redis: Redis, settings: Settings) -> RedisLaunchData:
     return RedisLaunchData(redis, lifetime=settings.lti_launch_state_seconds)
 
 
@@ -164,7 +162,7 @@ def login(
     cookie_service = ToolCookies(request)
     conf = DatabaseToolConf(db, key)
     oidc = ToolLogin(
-        request, conf, SessionService(request), cookie_service, _storage(redis, settings)
+        request, conf, SessionService(request), cookie_service, storage(redis, settings)
     )
     try:
         location = oidc.get_redirect_object(f"{settings.public_url}/lti/launch").get_redirect_url()
@@ -195,7 +193,7 @@ def _verified_claims(
             conf,
             session_service=SessionService(request),
             cookie_service=cookie_service,
-            launch_data_storage=_storage(redis, settings),
+            launch_data_storage=storage(redis, settings),
         )
         claims = dict(message.validate().get_launch_data())
     except Exception as exc:  # LtiException, and what a hostile token makes the library raise
@@ -219,26 +217,31 @@ def _use_nonce(db: Session, platform: LtiPlatform, launch: domain.Launch) -> Non
         raise domain.LaunchRefused("This launch was already used; open the tool again.")
 
 
-def _person(db: Session, platform: LtiPlatform, launch: domain.Launch) -> User:
-    link = db.get(LtiUserLink, (platform.id, launch.subject))
+def link_person(
+    db: Session, platform: LtiPlatform, subject: str, *, display_name: str, email: str | None
+) -> User:
+    """The user the platform's `sub` signs in as: linked before, or a new `lti` user. An
+    account the LMS made keeps the LMS's name and email."""
+    link = db.get(LtiUserLink, (platform.id, subject))
     if link is not None:
         user = db.get(User, link.user_id)
         if user is not None and user.deleted_at is None:
-            if user.auth_provider is AuthProvider.lti:  # the LMS keeps the profile
-                user.display_name, user.email = launch.display_name, launch.email
+            if user.auth_provider is AuthProvider.lti:
+                user.display_name, user.email = display_name, email
             return user
         db.delete(link)
         db.flush()
     user = User(
         id=new_id(),
         auth_provider=AuthProvider.lti,
-        external_id=f"{platform.id}:{launch.subject}",
-        email=launch.email,
-        display_name=launch.display_name,
+        external_id=f"{platform.id}:{subject}",
+        email=email,
+        display_name=display_name,
     )
     db.add(user)
     db.flush()
-    db.add(LtiUserLink(platform_id=platform.id, subject=launch.subject, user_id=user.id))
+    db.add(LtiUserLink(platform_id=platform.id, subject=subject, user_id=user.id))
+    db.flush()
     return user
 
 
@@ -339,7 +342,9 @@ def accept_launch(
     platform, claims, launch_id = _verified_claims(db, redis, key, settings, request)
     launch = domain.read_launch(claims, client_id=platform.client_id)
     _use_nonce(db, platform, launch)
-    user = _person(db, platform, launch)
+    user = link_person(
+        db, platform, launch.subject, display_name=launch.display_name, email=launch.email
+    )
     course = _course(db, platform, launch, user)
     _membership(db, course, user, launch.role)
     if launch.message_type == domain.DEEP_LINKING_REQUEST:
@@ -357,117 +362,3 @@ def accept_launch(
         cross_site=True,
     )
     return Accepted(issued, location, launch, launch_id, course.id)
-
-
-# --- deep linking ----------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class DeepLinkChoices:
-    launch_id: str
-    course_id: uuid.UUID
-    course_title: str
-    classes: list[tuple[uuid.UUID, str]]
-
-
-def _restored(
-    db: Session, redis: Redis, key: ToolKey, settings: Settings, request: ToolRequest
-) -> tuple[LtiPlatform, domain.Launch, Course]:
-    conf = DatabaseToolConf(db, key)
-    try:
-        message = ToolLaunch.from_cache(
-            request.get_param("launch_id"),
-            request,
-            conf,
-            session_service=SessionService(request),
-            cookie_service=ToolCookies(request),
-            launch_data_storage=_storage(redis, settings),
-        )
-        claims = dict(message.get_launch_data())
-    except Exception as exc:
-        raise domain.LaunchRefused(f"The deep linking launch is gone: {exc}") from exc
-    assert conf.platform is not None
-    launch = domain.read_launch(claims, client_id=conf.platform.client_id)
-    if launch.message_type != domain.DEEP_LINKING_REQUEST or not domain.is_staff(launch.role):
-        raise domain.NotStaff("Only the course's teachers can add Multistream links.")
-    context = db.get(LtiContext, (conf.platform.id, launch.context_id))
-    course = db.get(Course, context.course_id) if context else None
-    if course is None:
-        raise NotFound("The course")
-    return conf.platform, launch, course
-
-
-def deep_link_choices(
-    db: Session,
-    *,
-    redis: Redis,
-    key: ToolKey,
-    settings: Settings,
-    params: Mapping[str, str],
-    cookies: Mapping[str, str],
-) -> DeepLinkChoices:
-    """What a teacher may place in the LMS course: the course's replays, or one class."""
-    request = ToolRequest(params, cookies, secure=settings.serves_tls)
-    _, _, course = _restored(db, redis, key, settings, request)
-    classes = db.execute(
-        sa.select(LiveSession.id, LiveSession.title)
-        .where(LiveSession.course_id == course.id)
-        .order_by(LiveSession.scheduled_start.desc())
-        .limit(200)
-    ).all()
-    return DeepLinkChoices(
-        params["launch_id"], course.id, course.title, [(row.id, row.title) for row in classes]
-    )
-
-
-@dataclasses.dataclass(frozen=True)
-class DeepLinkAnswer:
-    return_url: str
-    jwt: str
-
-
-def deep_link_answer(
-    db: Session,
-    *,
-    redis: Redis,
-    key: ToolKey,
-    settings: Settings,
-    params: Mapping[str, str],
-    cookies: Mapping[str, str],
-) -> DeepLinkAnswer:
-    """The signed LtiDeepLinkingResponse for the teacher's choice (`choice`: `replays` or
-    a class id of the course)."""
-    request = ToolRequest(params, cookies, secure=settings.serves_tls)
-    platform, launch, course = _restored(db, redis, key, settings, request)
-    choice = params.get("choice", "")
-    launch_url = f"{settings.public_url}/lti/launch"
-    if choice == "replays":
-        item = domain.content_item(
-            url=launch_url,
-            title=f"{course.title}: replays",
-            target="replays",
-            target_id=str(course.id),
-        )
-    else:
-        try:
-            picked = db.get(LiveSession, uuid.UUID(choice))
-        except ValueError:
-            picked = None
-        if picked is None or picked.course_id != course.id:
-            raise NotFound("The class")
-        item = domain.content_item(
-            url=launch_url, title=picked.title, target="session", target_id=str(picked.id)
-        )
-    assert launch.deep_link_settings is not None
-    kid, private_key = key.private_key()
-    claims = domain.deep_linking_response(
-        issuer=platform.client_id,
-        deployment_id=launch.deployment_id,
-        platform_issuer=platform.issuer,
-        nonce=uuid.uuid4().hex,
-        now=int(time.time()),
-        data=launch.deep_link_settings.get("data"),
-        items=[item],
-    )
-    token = jwt.encode(claims, private_key, algorithm="RS256", headers={"kid": kid})
-    return DeepLinkAnswer(str(launch.deep_link_settings["deep_link_return_url"]), token)

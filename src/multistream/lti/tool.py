@@ -166,7 +166,7 @@ class DatabaseToolConf(ToolConfAbstract[ToolRequest]):
         found = self._db.scalars(query.limit(2)).all()
         return found[0] if len(found) == 1 else None
 
-    def _registration(self, platform: LtiPlatform) -> Registration:
+    def registration_of(self, platform: LtiPlatform) -> Registration:
         self.platform = platform
         return (
             Registration()
@@ -186,7 +186,7 @@ class DatabaseToolConf(ToolConfAbstract[ToolRequest]):
         self, iss: str, client_id: str, *args: Any, **kwargs: Any
     ) -> Registration:
         platform = self.find_platform(iss, client_id or None)
-        return self._registration(platform) if platform else None  # type: ignore[return-value]
+        return self.registration_of(platform) if platform else None  # type: ignore[return-value]
 
     def find_deployment(self, iss: str, deployment_id: str) -> Deployment | None:
         return self.find_deployment_by_params(iss, deployment_id, "")
