@@ -319,7 +319,9 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
-    @field_validator("storage_dir", "asr_cache_dir", mode="before")
+    @field_validator(
+        "storage_dir", "asr_cache_dir", "lti_private_key", "lti_private_key_file", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -32,7 +32,9 @@ def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _add(database_url: str, client_id: str, *deployments: str) -> subprocess.CompletedProcess[str]:
+def _add(
+    database_url: str, client_id: str, *deployments: str, extra: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     return _cli(
         database_url,
         "add-platform",
@@ -47,6 +49,7 @@ def _add(database_url: str, client_id: str, *deployments: str) -> subprocess.Com
         "--key-set-url",
         f"{ISSUER}/mod/lti/certs.php",
         *(item for d in deployments for item in ("--deployment-id", d)),
+        *extra,
     )
 
 
@@ -109,12 +112,13 @@ def test_only_registered_platforms_may_frame_the_pages(
     assert "frame-ancestors 'none'" in _policy(page)
     assert page.headers["x-frame-options"] == "DENY"
 
-    assert _add(url, "frame-client", "1").returncode == 0
+    school = "https://school.lms.example"  # where the LMS's pages are, when not the issuer
+    assert _add(url, "frame-client", "1", extra=("--frame-origin", school)).returncode == 0
     # The api learns of it at the platform's next login (the CLI runs in another process).
     httpx.get(web_server + "/lti/login", params={"iss": ISSUER, "login_hint": "x"})
     try:
         page = httpx.get(web_server + "/courses/x")
-        assert f"frame-ancestors 'self' {ISSUER}" in _policy(page)
+        assert f"frame-ancestors 'self' {ISSUER} {school}" in _policy(page)
         assert "x-frame-options" not in page.headers
         # Everything that is not a page stays unframeable.
         problem = httpx.get(web_server + "/api/v1/me")

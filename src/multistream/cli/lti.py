@@ -53,11 +53,18 @@ def add_platform(
     deployment_id: Annotated[
         list[str], typer.Option(help="A deployment id the LMS launches with (repeat for more).")
     ],
+    frame_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another origin the LMS's pages are served from, allowed to frame the app "
+            "(e.g. https://school.instructure.com for Canvas cloud; repeat for more)."
+        ),
+    ] = None,
 ) -> None:
     """Register an LMS (or update its URLs and add deployment ids)."""
     from multistream.lti import service
 
-    for url in (auth_login_url, auth_token_url, key_set_url):
+    for url in (auth_login_url, auth_token_url, key_set_url, *(frame_origin or [])):
         if not url.startswith(("https://", "http://")):
             typer.echo(f"not a URL: {url}", err=True)
             raise typer.Exit(2)
@@ -70,10 +77,13 @@ def add_platform(
             auth_token_url=auth_token_url,
             key_set_url=key_set_url,
             deployment_ids=deployment_id,
+            frame_origins=frame_origin,
         )
     )
     typer.echo(f"platform {platform.issuer} (client {platform.client_id}) registered")
     typer.echo(f"deployments: {', '.join(platform.deployment_ids)}")
+    if platform.frame_origins:
+        typer.echo(f"may also frame the app: {', '.join(platform.frame_origins)}")
 
 
 @app.command("platforms")

@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from multistream.db import columns
@@ -38,6 +39,11 @@ class LtiPlatform(Base):
     auth_login_url: Mapped[columns.Text]
     auth_token_url: Mapped[columns.Text]
     key_set_url: Mapped[columns.Text]
+    frame_origins: Mapped[list[str]] = mapped_column(
+        ARRAY(sa.Text), server_default=sa.text("'{}'::text[]"), default=list
+    )
+    """Where the LMS's pages live when they are not on the issuer's or the login URL's
+    origin (Canvas cloud: the school's `*.instructure.com`): they may frame the app too."""
     created_at: Mapped[columns.CreatedAt]
 
 

@@ -16,6 +16,7 @@ class PlatformRead(BaseModel):
     auth_login_url: str
     auth_token_url: str
     key_set_url: str
+    frame_origins: list[str]
     deployment_ids: list[str]
 
 

@@ -84,6 +84,7 @@ def add_platform(
     auth_token_url: str,
     key_set_url: str,
     deployment_ids: list[str],
+    frame_origins: list[str] | None = None,
 ) -> PlatformRead:
     """Register a platform, or update its URLs and add deployment ids when it exists."""
     platform = db.scalars(
@@ -97,6 +98,8 @@ def add_platform(
     platform.auth_login_url = auth_login_url
     platform.auth_token_url = auth_token_url
     platform.key_set_url = key_set_url
+    if frame_origins is not None:
+        platform.frame_origins = sorted({origin.rstrip("/") for origin in frame_origins})
     db.flush()
     for deployment_id in deployment_ids:
         db.execute(
@@ -122,13 +125,21 @@ def remove_platform(db: Session, *, issuer: str, client_id: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
 def platform_origins(db: Session) -> list[str]:
-    """The origins of the registered platforms' login pages: who may frame the app."""
-    origins = set()
-    for url in db.scalars(sa.select(LtiPlatform.auth_login_url)):
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            origins.add(f"{parts.scheme}://{parts.netloc}")
+    """Who may frame the app: the origins of the registered platforms' issuers and login
+    URLs, and the extra origins an operator named (`--frame-origin`)."""
+    origins: set[str] = set()
+    for platform in db.scalars(sa.select(LtiPlatform)):
+        for url in (platform.issuer, platform.auth_login_url, *platform.frame_origins):
+            if origin := _origin(url):
+                origins.add(origin)
     return sorted(origins)
 
 

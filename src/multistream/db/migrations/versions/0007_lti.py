@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0007_lti"
 down_revision: str | None = "0006"
@@ -61,6 +62,12 @@ def upgrade() -> None:
         sa.Column("auth_login_url", sa.Text(), nullable=False),
         sa.Column("auth_token_url", sa.Text(), nullable=False),
         sa.Column("key_set_url", sa.Text(), nullable=False),
+        sa.Column(
+            "frame_origins",
+            postgresql.ARRAY(sa.Text()),
+            server_default=sa.text("'{}'::text[]"),
+            nullable=False,
+        ),
         _created_at(),
         sa.CheckConstraint(
             r"issuer ~ '\S' AND char_length(issuer) <= 500",
