@@ -196,6 +196,17 @@ def test_deep_linking_places_a_class_the_lms_accepts(api: ApiClient, lms: TestLm
     assert items[0]["title"] == "Cells"
     assert items[0]["custom"] == {"multistream_target": "session", "multistream_id": class_id}
 
+    # "The course's replays" is the other choice: a link to the course page.
+    replays = picking.browser.request(
+        "POST", f"{api.base_url}/lti/deep-link", data={"launch_id": launch_id, "choice": "replays"}
+    )
+    [replays_item] = lms.accept_deep_linking_response(_form_fields(replays.text)["JWT"])
+    assert replays_item["custom"]["multistream_target"] == "replays"
+    opened = _launch(
+        api, lms, teacher, context, resource_link_id="replays", custom=replays_item["custom"]
+    )
+    assert opened.response.headers["location"] == f"/courses/{_course_id(taught)}"
+
     # The LMS launches the placed link: it opens the class.
     placed = _launch(
         api,

@@ -104,6 +104,7 @@ def lti_login(
     responses={
         303: {"description": "to the course, the class or the deep linking page"},
         401: {"description": "lti-launch-invalid"},
+        403: {"description": "lti-teachers-only: a learner's deep linking request"},
         409: {"description": "lti-course-not-set-up"},
     },
     openapi_extra={"x-permission": PLATFORM_SIGNED},

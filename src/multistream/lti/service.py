@@ -333,7 +333,7 @@ def _destination(
     )
     if session_id is not None:
         return f"/sessions/{session_id}"
-    return f"/courses/{course.id}" + ("?tab=replays" if target == "replays" else "")
+    return f"/courses/{course.id}"  # the course page lists its classes and their replays
 
 
 def accept_launch(

@@ -11645,7 +11645,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Signed in, but not allowed (`forbidden`) */
+            /** @description lti-teachers-only: a learner's deep linking request */
             403: {
                 headers: {
                     [name: string]: unknown;

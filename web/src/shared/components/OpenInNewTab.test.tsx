@@ -17,9 +17,9 @@ function renderAt(path: string, framed: boolean) {
 
 describe("OpenInNewTab", () => {
   it("offers the same page in a new tab when the app is framed", async () => {
-    renderAt("/courses/c1?tab=replays", true);
+    renderAt("/courses/c1/search?q=cells", true);
     const link = screen.getByRole("link", { name: "Open in a new tab" });
-    expect(link.getAttribute("href")).toBe("/courses/c1?tab=replays");
+    expect(link.getAttribute("href")).toBe("/courses/c1/search?q=cells");
     expect(link.getAttribute("target")).toBe("_blank");
     expect(link.getAttribute("rel")).toBe("noopener noreferrer");
     // Reached with the keyboard, like any link.
