@@ -117,3 +117,21 @@ def test_registered_platforms_may_frame_the_pages_and_nothing_else() -> None:
     opened = content_security_policy(settings, framing.origins)
     assert "frame-ancestors 'self' https://moodle.school.example" in opened
     assert "form-action 'self' https://moodle.school.example" in opened
+
+
+def test_lti_launches_need_the_local_sign_in() -> None:
+    """Under Clerk the api cannot issue the session a launch must start: refused before
+    anything is read (no database, Redis or key is touched)."""
+    from multistream.lti import service
+
+    clerk = Settings(auth_provider="clerk", clerk_issuer="https://school.clerk.accounts.dev")
+    with pytest.raises(domain.Unavailable):
+        service.accept_launch(
+            None,  # type: ignore[arg-type]
+            redis=None,  # type: ignore[arg-type]
+            key=None,  # type: ignore[arg-type]
+            keys=None,  # type: ignore[arg-type]
+            settings=clerk,
+            params={},
+            cookies={},
+        )

@@ -48,6 +48,10 @@ class PlatformFailed(DomainError):
     """The LMS did not answer a service call (roster, grades) as it should."""
 
 
+class Unavailable(DomainError):
+    """LTI sign-ins need the local identity provider (its tokens and refresh cookie)."""
+
+
 class NotStaff(DomainError):
     """Only teachers may place links in the LMS course (deep linking)."""
 

@@ -33,6 +33,7 @@ problems.refusals(
         domain.NotStaff: (403, "lti-teachers-only", "Only teachers can do this"),
         service.CourseNotSetUp: (409, "lti-course-not-set-up", "Course not set up yet"),
         domain.NotLinked: (409, "lti-not-linked", "Not linked to an LMS"),
+        domain.Unavailable: (409, "lti-unavailable", "LTI sign-in not available"),
         domain.PlatformFailed: (502, "lti-platform-failed", "The LMS did not answer"),
     }
 )
@@ -105,7 +106,7 @@ def lti_login(
         303: {"description": "to the course, the class or the deep linking page"},
         401: {"description": "lti-launch-invalid"},
         403: {"description": "lti-teachers-only: a learner's deep linking request"},
-        409: {"description": "lti-course-not-set-up"},
+        409: {"description": "lti-course-not-set-up; lti-unavailable (Clerk sign-in)"},
     },
     openapi_extra={"x-permission": PLATFORM_SIGNED},
 )

@@ -349,6 +349,11 @@ def accept_launch(
     """Verify a launch and act on it: the person (linked by the platform's `sub`, or new),
     the course of the LMS context (made at the first teacher's launch), the membership with
     the mapped role, and a new sign-in (the route sets its refresh cookie)."""
+    if settings.auth_provider != "local":
+        raise domain.Unavailable(
+            "This Multistream signs people in with Clerk; LTI launches need the built-in"
+            " sign-in (MULTISTREAM_AUTH_PROVIDER=local)."
+        )
     request = ToolRequest(params, cookies, secure=settings.serves_tls)
     platform, claims, launch_id = _verified_claims(db, redis, key, settings, request)
     launch = domain.read_launch(claims, client_id=platform.client_id)

@@ -11663,7 +11663,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description lti-course-not-set-up */
+            /** @description lti-course-not-set-up; lti-unavailable (Clerk sign-in) */
             409: {
                 headers: {
                     [name: string]: unknown;
