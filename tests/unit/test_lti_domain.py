@@ -135,3 +135,21 @@ def test_lti_launches_need_the_local_sign_in() -> None:
             params={},
             cookies={},
         )
+
+
+def test_names_titles_and_emails_from_the_lms_fit_our_columns() -> None:
+    launch = domain.read_launch(
+        _claims(
+            name="  Ada\x00\u2028 Lovelace\t",
+            email="not an email@x",
+            **{domain.CONTEXT: {"id": "c1", "title": "   "}},
+        ),
+        client_id="tool",
+    )
+    assert launch.display_name == "Ada Lovelace"
+    assert launch.email is None
+    assert launch.context_title == "LMS course"
+    assert domain.clean_text("x" * 500, most=200, default="-") == "x" * 200
+    assert domain.clean_email("ada@school.example") == "ada@school.example"
+    with pytest.raises(domain.LaunchRefused):
+        domain.read_launch(_claims(sub="u\x001"), client_id="tool")

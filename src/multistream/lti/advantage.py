@@ -80,11 +80,10 @@ def sync_roster(db: Session, *, key: ToolKey, course_id: uuid.UUID) -> RosterSyn
             sub = listed.get("user_id")
             if role is None or not sub or listed.get("status", "Active") != "Active":
                 continue
+            if not isinstance(sub, str) or "\x00" in sub:
+                continue
             lms[sub] = role
-            name = listed.get("name") or " ".join(
-                p for p in (listed.get("given_name"), listed.get("family_name")) if p
-            )
-            profiles[sub] = ((name or "LMS user")[:100], listed.get("email"))
+            profiles[sub] = (domain.person_name(listed), domain.clean_email(listed.get("email")))
         linked = db.execute(
             sa.select(LtiUserLink.subject, CourseMember.user_id, CourseMember.role)
             .join(CourseMember, CourseMember.user_id == LtiUserLink.user_id)

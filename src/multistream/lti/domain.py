@@ -5,6 +5,8 @@ and what a deep linking answer holds. No I/O: `service` loads and saves around t
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -109,11 +111,36 @@ class Launch:
     deep_link_settings: Mapping[str, Any] | None
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
 def _text(claims: Mapping[str, Any], name: str) -> str:
     value = claims.get(name)
-    if not isinstance(value, str) or not value:
-        raise LaunchRefused(f"The launch has no {name}.")
+    if not isinstance(value, str) or not value or "\x00" in value:
+        raise LaunchRefused(f"The launch has no usable {name}.")
     return value
+
+
+def clean_text(value: object, *, most: int, default: str) -> str:
+    """A name or title from the LMS as our columns take it: no control characters, not
+    blank, at most `most` characters."""
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in str(value or "")
+    )
+    text = " ".join(text.split())[:most].strip()
+    return text or default
+
+
+def clean_email(value: object) -> str | None:
+    """The LMS's email when it looks like one (it is profile data, never an identity)."""
+    return value if isinstance(value, str) and _EMAIL.match(value) and len(value) <= 320 else None
+
+
+def person_name(claims: Mapping[str, Any]) -> str:
+    name = claims.get("name") or " ".join(
+        str(part) for part in (claims.get("given_name"), claims.get("family_name")) if part
+    )
+    return clean_text(name, most=100, default="LMS user")
 
 
 def _audience_holds(claims: Mapping[str, Any], client_id: str) -> None:
@@ -140,10 +167,6 @@ def read_launch(claims: Mapping[str, Any], *, client_id: str) -> Launch:
     context = claims.get(CONTEXT)
     if not isinstance(context, dict) or not context.get("id"):
         raise LaunchRefused("The launch has no course (context) to open.")
-    name = claims.get("name") or " ".join(
-        part for part in (claims.get("given_name"), claims.get("family_name")) if part
-    )
-    email = claims.get("email")
     resource_link = claims.get(RESOURCE_LINK)
     nrps, ags = claims.get(NRPS) or {}, claims.get(AGS) or {}
     settings = claims.get(DEEP_LINKING)
@@ -158,11 +181,13 @@ def read_launch(claims: Mapping[str, Any], *, client_id: str) -> Launch:
         nonce=_text(claims, "nonce"),
         expires_at=int(claims.get("exp") or 0),
         role=role,
-        display_name=(str(name).strip() or "LMS user")[:100],
-        email=email if isinstance(email, str) and "@" in email else None,
-        context_id=str(context["id"]),
-        context_title=str(context.get("title") or context.get("label") or "LMS course")[:200],
-        resource_link_id=str(resource_link["id"]) if isinstance(resource_link, dict) else None,
+        display_name=person_name(claims),
+        email=clean_email(claims.get("email")),
+        context_id=_text(context, "id"),
+        context_title=clean_text(
+            context.get("title") or context.get("label"), most=200, default="LMS course"
+        ),
+        resource_link_id=_text(resource_link, "id") if isinstance(resource_link, dict) else None,
         memberships_url=nrps.get("context_memberships_url"),
         lineitems_url=ags.get("lineitems"),
         lineitem_url=ags.get("lineitem"),

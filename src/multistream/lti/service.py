@@ -242,10 +242,13 @@ def link_person(
             return user
         db.delete(link)
         db.flush()
+    user_id = new_id()
+    # After a deleted account, the new one needs an id of its own (the old row stays).
+    external_id = f"{platform.id}:{subject}" + (f":{user_id}" if link is not None else "")
     user = User(
-        id=new_id(),
+        id=user_id,
         auth_provider=AuthProvider.lti,
-        external_id=f"{platform.id}:{subject}",
+        external_id=external_id,
         email=email,
         display_name=display_name,
     )
