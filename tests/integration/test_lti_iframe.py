@@ -104,32 +104,38 @@ def test_the_cli_registers_lists_and_removes_platforms(api_settings: Settings) -
     assert bad.returncode == 2
 
 
+def _frame_ancestors(response: httpx.Response) -> list[str]:
+    for directive in _policy(response).split(";"):
+        name, *values = directive.split()
+        if name == "frame-ancestors":
+            return values
+    raise AssertionError("no frame-ancestors")
+
+
 def test_only_registered_platforms_may_frame_the_pages(
     web_server: str, api_settings: Settings
 ) -> None:
+    """(Other LTI tests of this worker register their own test LMS in the same database:
+    the policy is checked for this platform's origins, not for an empty list.)"""
     url = api_settings.database_url
-    page = httpx.get(web_server + "/courses/x")
-    assert "frame-ancestors 'none'" in _policy(page)
-    assert page.headers["x-frame-options"] == "DENY"
-
     school = "https://school.lms.example"  # where the LMS's pages are, when not the issuer
+    assert ISSUER not in _frame_ancestors(httpx.get(web_server + "/courses/x"))
+
     assert _add(url, "frame-client", "1", extra=("--frame-origin", school)).returncode == 0
     # The api learns of it at the platform's next login (the CLI runs in another process).
     httpx.get(web_server + "/lti/login", params={"iss": ISSUER, "login_hint": "x"})
     try:
         page = httpx.get(web_server + "/courses/x")
-        assert f"frame-ancestors 'self' {ISSUER} {school}" in _policy(page)
+        ancestors = _frame_ancestors(page)
+        assert ancestors[0] == "'self'"
+        assert {ISSUER, school} <= set(ancestors)
         assert "x-frame-options" not in page.headers
         # Everything that is not a page stays unframeable.
         problem = httpx.get(web_server + "/api/v1/me")
-        assert "frame-ancestors 'none'" in _policy(problem)
+        assert _frame_ancestors(problem) == ["'none'"]
         assert problem.headers["x-frame-options"] == "DENY"
     finally:
-        assert (
-            _cli(
-                url, "remove-platform", "--issuer", ISSUER, "--client-id", "frame-client"
-            ).returncode
-            == 0
-        )
+        removed = _cli(url, "remove-platform", "--issuer", ISSUER, "--client-id", "frame-client")
+        assert removed.returncode == 0
     httpx.get(web_server + "/lti/login", params={"iss": ISSUER, "login_hint": "x"})
-    assert "frame-ancestors 'none'" in _policy(httpx.get(web_server + "/courses/x"))
+    assert ISSUER not in _frame_ancestors(httpx.get(web_server + "/courses/x"))
