@@ -31,11 +31,14 @@ from multistream.courses import routes as course_routes
 from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker, transaction
 from multistream.eventlog import publisher
 from multistream.idempotency import StoredResponse
+from multistream.lti import routes as lti_routes
+from multistream.lti import service as lti_service
+from multistream.lti.tool import ToolKey
 from multistream.ops import routes as ops_routes
 from multistream.ops.logging import configure_logging
 from multistream.ops.metrics import BacklogCollector
 from multistream.ops.middleware import RequestContextMiddleware
-from multistream.ops.security_headers import SecurityHeadersMiddleware
+from multistream.ops.security_headers import Framing, SecurityHeadersMiddleware
 from multistream.pipeline import routes as pipeline_routes
 from multistream.pipeline import runs as pipeline_runs
 from multistream.polls import routes as poll_routes
@@ -81,6 +84,9 @@ class Resources:
     backlog: BacklogCollector
     """What waits for the workers, read at each /metrics scrape (`ops.routes`)."""
     backlog_redis: SyncRedis
+    lti_key: ToolKey
+    framing: Framing = dataclasses.field(default_factory=Framing)
+    """Who may frame the web app's pages: the registered LTI platforms."""
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -131,6 +137,7 @@ class Resources:
                 oldest_unfinished=functools.partial(_oldest_unfinished_run, sessions),
             ),
             backlog_redis=backlog_redis,
+            lti_key=ToolKey(settings),
         )
 
     async def close(self) -> None:
@@ -200,10 +207,17 @@ async def _replay(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(level=settings.log_level, json=settings.log_json)
+    framing = Framing()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resources = Resources.open(settings)
+        resources.framing = framing
+        try:
+            with transaction(resources.sessions) as db:
+                framing.update(lti_service.platform_origins(db))
+        except sa.exc.SQLAlchemyError as exc:  # the first LTI login fills it in later
+            log.warning("lti platforms not read at startup", error=str(exc))
         app.state.resources = resources
         await resources.hub.start()
         resources.media_watch.start()
@@ -246,7 +260,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The client's address and scheme as the proxies forwarded them, for everything after.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     # Outermost: every answer, problems included, carries the security headers.
-    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings, framing=framing)
     for router in (
         ops_routes.router,
         storage_routes.router,
@@ -266,6 +280,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reaction_routes.router,
         replay_routes.router,
         pipeline_routes.router,
+        lti_routes.router,
+        lti_routes.api_router,
     ):
         app.include_router(_document_permissions(router))
     webapp.mount(app, settings.web_dist_dir)

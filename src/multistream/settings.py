@@ -82,6 +82,15 @@ class Settings(BaseSettings):
     """Largest request body outside the upload routes; bigger ones get 413 before they are
     read (uploads have `asset_max_bytes`)."""
 
+    # --- LTI 1.3 (docs/lti.md) -------------------------------------------------------
+    lti_private_key: SecretStr | None = None
+    """The tool's RSA private key (PEM) that signs deep linking responses and service
+    calls to the LMS; its public half is at /lti/jwks. Unset: MULTISTREAM_LTI_PRIVATE_KEY_FILE,
+    else a key generated on first run in {data_dir}/lti-keys (like the local provider's)."""
+    lti_private_key_file: Path | None = None
+    lti_launch_state_seconds: Annotated[int, Field(ge=30, le=3600)] = 600
+    """How long an OIDC login may take to come back as a launch (state and nonce)."""
+
     # --- local services (used by `multistream services`) ----------------------------
     data_dir: Path = PROJECT_ROOT / ".multistream"
     postgres_port: Annotated[int, Field(ge=1, le=65535)] = 55432
@@ -320,7 +329,9 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
-    @field_validator("storage_dir", "asr_cache_dir", mode="before")
+    @field_validator(
+        "storage_dir", "asr_cache_dir", "lti_private_key", "lti_private_key_file", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

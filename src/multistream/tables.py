@@ -15,6 +15,7 @@ from multistream.chat import models as chat_models
 from multistream.courses import models as courses_models
 from multistream.db.base import Base
 from multistream.eventlog import models as eventlog_models
+from multistream.lti import models as lti_models
 from multistream.pipeline import models as pipeline_models
 from multistream.polls import models as polls_models
 from multistream.qa import models as qa_models
@@ -32,6 +33,7 @@ __all__ = [
     "chat_models",
     "courses_models",
     "eventlog_models",
+    "lti_models",
     "metadata",
     "pipeline_models",
     "polls_models",

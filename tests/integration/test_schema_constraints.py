@@ -309,6 +309,42 @@ class Rows:
         v.setdefault("kind", "audio")
         v.setdefault("storage_key", f"replays/{self.serial()}/audio.m4a")
 
+    def platform(self) -> uuid.UUID:
+        return uuid.UUID(str(self.add("lti_platforms")["id"]))
+
+    def _fill_lti_platforms(self, v: dict[str, Any]) -> None:
+        n = self.serial()
+        v.setdefault("id", new_id())
+        v.setdefault("issuer", f"https://lms{n}.example")
+        v.setdefault("client_id", f"client-{n}")
+        v.setdefault("auth_login_url", f"https://lms{n}.example/auth")
+        v.setdefault("auth_token_url", f"https://lms{n}.example/token")
+        v.setdefault("key_set_url", f"https://lms{n}.example/jwks")
+
+    def _fill_lti_deployments(self, v: dict[str, Any]) -> None:
+        self._default(v, "platform_id", self.platform)
+        v.setdefault("deployment_id", f"deployment-{self.serial()}")
+
+    def _fill_lti_user_links(self, v: dict[str, Any]) -> None:
+        self._default(v, "platform_id", self.platform)
+        v.setdefault("subject", f"sub-{self.serial()}")
+        self._default(v, "user_id", self.user)
+
+    def _fill_lti_contexts(self, v: dict[str, Any]) -> None:
+        self._default(v, "platform_id", self.platform)
+        v.setdefault("context_id", f"context-{self.serial()}")
+        self._default(v, "course_id", self.course)
+
+    def _fill_lti_resource_links(self, v: dict[str, Any]) -> None:
+        self._default(v, "platform_id", self.platform)
+        v.setdefault("resource_link_id", f"link-{self.serial()}")
+        self._default(v, "course_id", self.course)
+
+    def _fill_lti_nonces(self, v: dict[str, Any]) -> None:
+        self._default(v, "platform_id", self.platform)
+        v.setdefault("nonce", f"nonce-{self.serial()}")
+        v.setdefault("expires_at", T0 + MINUTE)
+
 
 @pytest.fixture
 def rows(connection: sa.Connection) -> Rows:
@@ -971,6 +1007,20 @@ CASES: list[Case] = [
     ),
     rejects_duplicate("pk_replay_artifacts", "replay_artifacts", "session_id", "kind"),
     rejects("ck_replay_artifacts_kind", "replay_artifacts", kind="video"),
+    # lti
+    rejects_duplicate("pk_lti_platforms", "lti_platforms", "id"),
+    rejects_duplicate("uq_lti_platforms_issuer_client_id", "lti_platforms", "issuer", "client_id"),
+    rejects("ck_lti_platforms_issuer_length", "lti_platforms", issuer=" "),
+    rejects("ck_lti_platforms_client_id_length", "lti_platforms", client_id="x" * 501),
+    rejects_duplicate("pk_lti_deployments", "lti_deployments", "platform_id", "deployment_id"),
+    rejects_duplicate("pk_lti_user_links", "lti_user_links", "platform_id", "subject"),
+    rejects_duplicate("pk_lti_contexts", "lti_contexts", "platform_id", "context_id"),
+    rejects_duplicate(
+        "pk_lti_resource_links", "lti_resource_links", "platform_id", "resource_link_id"
+    ),
+    rejects("ck_lti_resource_links_target", "lti_resource_links", target="quiz"),
+    rejects("ck_lti_resource_links_session_target", "lti_resource_links", target="session"),
+    rejects_duplicate("pk_lti_nonces", "lti_nonces", "platform_id", "nonce"),
 ]
 
 # Constraints no statement can violate on its own, with what makes that so.

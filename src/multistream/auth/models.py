@@ -1,8 +1,8 @@
 """Tables of people: users and the password credentials of local accounts.
 
-A user comes from Clerk (`external_id` is the Clerk user id) or is a local account (email
-and an argon2id password in `local_credentials`). Users are soft-deleted (`deleted_at`), so
-rows that mention them keep their history.
+A user comes from Clerk (`external_id` is the Clerk user id), is a local account (email
+and an argon2id password in `local_credentials`), or was created by an LTI launch (`lti`).
+Users are soft-deleted (`deleted_at`), so rows that mention them keep their history.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
 class AuthProvider(enum.StrEnum):
     clerk = "clerk"
     local = "local"
+    lti = "lti"
+    """Created by an LTI launch (`external_id` is `<platform id>:<sub>`); signs in through
+    the LMS and holds the local provider's tokens."""
 
 
 class User(Base):
@@ -32,7 +35,7 @@ class User(Base):
         sa.CheckConstraint(
             "auth_provider = 'local' OR external_id IS NOT NULL", name="clerk_external_id"
         ),
-        sa.CheckConstraint("auth_provider = 'clerk' OR email IS NOT NULL", name="local_email"),
+        sa.CheckConstraint("auth_provider <> 'local' OR email IS NOT NULL", name="local_email"),
         sa.CheckConstraint(r"email ~ '^[^@\s]+@[^@\s]+$'", name="email_format"),
         sa.CheckConstraint(
             r"display_name ~ '\S' AND char_length(display_name) <= 200", name="display_name_length"
@@ -109,3 +112,7 @@ class RefreshToken(Base):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+    cross_site: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    """Its cookie is `SameSite=None; Secure`: a sign-in by an LTI launch, inside the LMS's
+    iframe (another site's page), where a `Strict` cookie would never be sent. Kept by
+    every rotation of the family."""

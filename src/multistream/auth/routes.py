@@ -52,29 +52,35 @@ COOKIE_PERMISSION = "refresh-cookie"
 """`x-permission` of the routes that act on the caller's refresh cookie alone."""
 
 
-def _cookie_attributes(settings: Settings) -> dict[str, Any]:
+def _cookie_attributes(settings: Settings, *, cross_site: bool = False) -> dict[str, Any]:
+    """`SameSite=Strict`, except for a sign-in inside an LMS's iframe (an LTI launch): there
+    the page is another site's, and only a `SameSite=None; Secure` cookie is sent."""
     return {
         "path": REFRESH_COOKIE_PATH,
-        "secure": settings.serves_tls,
+        "secure": settings.serves_tls or cross_site,
         "httponly": True,
-        "samesite": "strict",
+        "samesite": "none" if cross_site else "strict",
     }
 
 
-def _issue_cookie(response: Response, issued: service.Issued, settings: Settings) -> AccessGrant:
+def set_refresh_cookie(response: Response, issued: service.Issued, settings: Settings) -> None:
     response.set_cookie(
         REFRESH_COOKIE,
         issued.refresh_token,
         max_age=settings.refresh_token_ttl_seconds,
-        **_cookie_attributes(settings),
+        **_cookie_attributes(settings, cross_site=issued.cross_site),
     )
+
+
+def _issue_cookie(response: Response, issued: service.Issued, settings: Settings) -> AccessGrant:
+    set_refresh_cookie(response, issued, settings)
     return issued.grant
 
 
-def _clearing_cookie(settings: Settings) -> str:
+def _clearing_cookie(settings: Settings, *, cross_site: bool = False) -> str:
     """A `Set-Cookie` value that makes the browser forget the refresh cookie."""
     response = Response()
-    response.delete_cookie(REFRESH_COOKIE, **_cookie_attributes(settings))
+    response.delete_cookie(REFRESH_COOKIE, **_cookie_attributes(settings, cross_site=cross_site))
     return response.headers["set-cookie"]
 
 
@@ -197,6 +203,8 @@ def logout(request: Request, resources: AppResources) -> Response:
         service.logout(db, refresh_token=request.cookies.get(REFRESH_COOKIE))
     response = Response(status_code=204)
     response.headers["Set-Cookie"] = _clearing_cookie(resources.settings)
+    # Inside an LMS's iframe a `Strict` Set-Cookie is ignored: forget an LTI cookie too.
+    response.headers.append("Set-Cookie", _clearing_cookie(resources.settings, cross_site=True))
     return response
 
 

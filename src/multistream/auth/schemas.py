@@ -17,7 +17,7 @@ class UserRead(BaseModel):
     id: uuid.UUID
     email: str | None
     display_name: str
-    auth_provider: Literal["local", "clerk"]
+    auth_provider: Literal["local", "clerk", "lti"]
     is_platform_admin: bool
 
 

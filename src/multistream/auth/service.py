@@ -71,6 +71,8 @@ class Issued:
 
     grant: AccessGrant
     refresh_token: str
+    cross_site: bool = False
+    """The cookie must be `SameSite=None; Secure` (an LTI sign-in, inside an iframe)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +97,7 @@ def _issue(
     user: User,
     authorized_party: str,
     family_id: uuid.UUID | None = None,
+    cross_site: bool = False,
 ) -> Issued:
     """Tokens for `user`: the next of a refresh token's family, or (without `family_id`)
     the first of a new one, as a sign-up or a sign-in starts."""
@@ -108,6 +111,7 @@ def _issue(
             token_hash=_hash_refresh_token(refresh_token),
             created_at=now,
             expires_at=now + dt.timedelta(seconds=settings.refresh_token_ttl_seconds),
+            cross_site=cross_site,
         )
     )
     access_token = issue_access_token(
@@ -124,7 +128,7 @@ def _issue(
         expires_in=settings.access_token_ttl_seconds,
         user=UserRead.model_validate(user),
     )
-    return Issued(grant, refresh_token)
+    return Issued(grant, refresh_token, cross_site)
 
 
 def _find_local_user(db: Session, email: str) -> User | None:
@@ -168,6 +172,27 @@ def signup(
     db.flush()
     db.add(LocalCredential(user_id=user.id, password_hash=passwords.hash_password(password)))
     return _issue(db, settings=settings, keys=keys, user=user, authorized_party=authorized_party)
+
+
+def sign_in(
+    db: Session,
+    *,
+    settings: Settings,
+    keys: LocalKeyStore,
+    user: User,
+    authorized_party: str,
+    cross_site: bool,
+) -> Issued:
+    """Start a sign-in for a user another party vouched for (an LTI launch): a new refresh
+    family and its first access token."""
+    return _issue(
+        db,
+        settings=settings,
+        keys=keys,
+        user=user,
+        authorized_party=authorized_party,
+        cross_site=cross_site,
+    )
 
 
 def login(
@@ -242,6 +267,7 @@ def refresh(
         user=user,
         family_id=stored.family_id,
         authorized_party=authorized_party,
+        cross_site=stored.cross_site,
     )
 
 

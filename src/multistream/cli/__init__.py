@@ -13,6 +13,7 @@ multistream services install|up|down|status|env   services.py
 multistream contracts export|check        contracts.py
 multistream eventlog rebuild              eventlog.py
 multistream backup create|restore         backup.py
+multistream lti add-platform|platforms|remove-platform   lti.py
 ```
 """
 
@@ -27,6 +28,7 @@ from multistream.cli import (
     db,
     demo,
     eventlog,
+    lti,
     processes,
     services,
     up,
@@ -48,6 +50,7 @@ app.add_typer(services.app, name="services")
 app.add_typer(contracts.app, name="contracts")
 app.add_typer(eventlog.app, name="eventlog")
 app.add_typer(backup.app, name="backup")
+app.add_typer(lti.app, name="lti")
 
 
 def main() -> None:

@@ -13,10 +13,18 @@ frontend API when Clerk signs people in. Every other response (JSON, files) gets
 `default-src 'none'`: nothing it contains may run or load anything. FastAPI's own
 `/docs` page loads Swagger UI from a CDN with an inline script: it keeps only
 `frame-ancestors 'none'`.
+
+Inside an LMS (LTI 1.3): the pages of the web app, and only they, may be framed by the
+registered LTI platforms (`Framing`, kept up to date by the LTI routes): their origins
+join `frame-ancestors` (and `form-action`, for the deep linking answer posted back to the
+LMS), and `X-Frame-Options` is left off those pages (it cannot name origins; browsers
+follow `frame-ancestors`). With no platform registered, nothing may frame anything.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,8 +60,22 @@ def clerk_frontend_origin(settings: Settings) -> str | None:
     return _origin(settings.clerk_issuer) if settings.auth_provider == "clerk" else None
 
 
-def content_security_policy(settings: Settings) -> str:
+class Framing:
+    """The origins that may frame the web app's pages (the registered LTI platforms)."""
+
+    _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+
+    def __init__(self) -> None:
+        self.origins: tuple[str, ...] = ()
+
+    def update(self, origins: Iterable[str]) -> None:
+        # Only well-formed origins reach the header: no quotes, spaces or semicolons.
+        self.origins = tuple(sorted({o for o in origins if self._ORIGIN.match(o)}))
+
+
+def content_security_policy(settings: Settings, framers: Iterable[str] = ()) -> str:
     """The web app page's policy, with the origins this deployment talks to."""
+    framers = list(framers)
     own = _origin(settings.public_url)
     connect = ["'self'", *([_twin(own)] if own else [])]
     store: list[str] = []
@@ -82,8 +104,8 @@ def content_security_policy(settings: Settings) -> str:
         "frame-src": frames or ["'none'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *framers],
+        "frame-ancestors": ["'self'", *framers] if framers else ["'none'"],
     }
     policy = "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
     return policy + ("; upgrade-insecure-requests" if settings.serves_tls else "")
@@ -92,17 +114,25 @@ def content_security_policy(settings: Settings) -> str:
 class SecurityHeadersMiddleware:
     """Adds the headers above to every HTTP response (pure ASGI: streaming stays intact)."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, framing: Framing | None = None) -> None:
         self.app = app
+        self._settings = settings
+        self._framing = framing or Framing()
+        self._framers: tuple[str, ...] = ()
         self._page_policy = content_security_policy(settings).encode()
         self._common = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
             (b"permissions-policy", PERMISSIONS_POLICY.encode()),
-            (b"x-frame-options", b"DENY"),
             (b"cross-origin-opener-policy", b"same-origin"),
             *([(b"strict-transport-security", HSTS.encode())] if settings.serves_tls else []),
         ]
+
+    def _policy_for_pages(self) -> bytes:
+        if self._framing.origins != self._framers:
+            self._framers = self._framing.origins
+            self._page_policy = content_security_policy(self._settings, self._framers).encode()
+        return self._page_policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,15 +145,18 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                page = content_type.startswith(b"text/html") and not documentation
                 if documentation:
                     policy = DOCUMENTATION_POLICY.encode()
-                elif content_type.startswith(b"text/html"):
-                    policy = self._page_policy
+                elif page:
+                    policy = self._policy_for_pages()
                 else:
                     policy = API_POLICY.encode()
+                framed = page and bool(self._framers)
                 message["headers"] = [
                     *headers,
                     *self._common,
+                    *([] if framed else [(b"x-frame-options", b"DENY")]),
                     (b"content-security-policy", policy),
                 ]
             await send(message)

@@ -1,5 +1,6 @@
 import { Outlet } from "react-router";
 import { OfflineBanner } from "../shared/components/OfflineBanner";
+import { OpenInNewTab } from "../shared/components/OpenInNewTab";
 import { AppHeader } from "./AppHeader";
 
 export function AppLayout() {
@@ -9,6 +10,7 @@ export function AppLayout() {
         Skip to content
       </a>
       <AppHeader />
+      <OpenInNewTab />
       <OfflineBanner />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />

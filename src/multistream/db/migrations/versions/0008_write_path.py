@@ -2,8 +2,8 @@
 class deadlocked: each held the KEY SHARE lock of its participant row's foreign key while
 the other's append asked for FOR UPDATE).
 
-Revision ID: 0008_write_path
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06 16:30:00.000000
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0008_write_path"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
