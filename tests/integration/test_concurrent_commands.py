@@ -130,10 +130,13 @@ def test_concurrent_votes_chat_and_upvotes_on_one_class(
     questions = api.request("GET", f"{base}/questions", room.teacher).json()["items"]
     assert [q["upvotes"] for q in questions if q["id"] == question_id] == [STUDENTS]
 
-    # Nothing published that the log does not hold, each once, in the log's order.
+    # Nothing published that the log does not hold, each once. (Not necessarily in the
+    # log's order: concurrent commands publish after their own commits, so two may race;
+    # the gateway holds an early event back until the ones before it arrive or are read
+    # from the log, docs/live-gateway.md.)
     stored = {row.seq: (row.type, row.payload) for row in log}
     seqs = [event["seq"] for event in published]
-    assert seqs == sorted(set(seqs))
+    assert len(seqs) == len(set(seqs))
     for event in published:
         assert stored.get(event["seq"]) == (event["type"], event["payload"]), event
     # And everything logged during the storm was published.
