@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from multistream.settings import Settings
 from tests.apiclient import ApiClient
 from tests.lti_platform import (
     INSTRUCTOR,
@@ -28,6 +29,13 @@ from tests.lti_platform import (
 )
 
 START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def api_settings(api_settings: Settings) -> Settings:
+    """No roster sync queued by launches here: these tests sync by hand and count what
+    changed (test_lti_roster_auto tests the sync a launch queues)."""
+    return api_settings.model_copy(update={"lti_roster_sync_interval_seconds": 0})
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,28 @@ class RosterSynced:
     removed: int
 
 
+def roster_platform(db: Session, *, course_id: uuid.UUID) -> str | None:
+    """The issuer of the LMS whose roster the course syncs from (None: not linked)."""
+    return db.scalars(
+        sa.select(LtiPlatform.issuer)
+        .join(LtiContext, LtiContext.platform_id == LtiPlatform.id)
+        .where(LtiContext.course_id == course_id, LtiContext.memberships_url.is_not(None))
+        .order_by(LtiPlatform.issuer)
+        .limit(1)
+    ).first()
+
+
+def grades_platform(db: Session, *, session_id: uuid.UUID) -> str | None:
+    """The issuer of an LMS with a grade column that opens the class (None: none)."""
+    return db.scalars(
+        sa.select(LtiPlatform.issuer)
+        .join(LtiResourceLink, LtiResourceLink.platform_id == LtiPlatform.id)
+        .where(LtiResourceLink.session_id == session_id, LtiResourceLink.lineitem_url.is_not(None))
+        .order_by(LtiPlatform.issuer)
+        .limit(1)
+    ).first()
+
+
 def sync_roster(db: Session, *, key: ToolKey, course_id: uuid.UUID) -> RosterSynced:
     """Make the course's LMS-linked members those the LMS lists as active, with their
     roles: new ones get an account (signed in at their first launch), removed or inactive
