@@ -350,4 +350,10 @@ def registered_lms(tool_url: str, engine: sa.Engine) -> Iterator[TestLms]:
                 key_set_url=platform.key_set_url,
                 deployment_ids=[DEPLOYMENT_ID],
             )
-        yield platform
+        try:
+            yield platform
+        finally:
+            # A platform left registered makes every later api of this database frameable
+            # by it (test_security_headers expects `frame-ancestors 'none'`).
+            with transaction(make_sessionmaker(engine)) as db:
+                service.remove_platform(db, issuer=platform.issuer, client_id=CLIENT_ID)

@@ -31,6 +31,7 @@ from multistream.courses import routes as course_routes
 from multistream.db.engine import dispose_when_idle, make_engine, make_sessionmaker, transaction
 from multistream.eventlog import publisher
 from multistream.idempotency import StoredResponse
+from multistream.lti import roster_queue as lti_roster_queue
 from multistream.lti import routes as lti_routes
 from multistream.lti import service as lti_service
 from multistream.lti.tool import ToolKey
@@ -103,6 +104,7 @@ class Resources:
         )
         publisher.install(sessions, redis_sync)
         pipeline_runs.install(sessions, settings)
+        lti_roster_queue.install(sessions, settings, redis_sync)
         verifier = make_verifier(settings, keys)
         aggregator = Aggregator.open(settings, redis_sync)
         aggregator.watch(sessions)

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     lti_private_key_file: Path | None = None
     lti_launch_state_seconds: Annotated[int, Field(ge=30, le=3600)] = 600
     """How long an OIDC login may take to come back as a launch (state and nonce)."""
+    lti_roster_sync_interval_seconds: Annotated[int, Field(ge=0, le=7 * 86400)] = 900
+    """A teacher's launch from an LMS course offering its roster queues a roster sync on the
+    worker at most this often per course; 0: only when a host asks."""
 
     # --- local services (used by `multistream services`) ----------------------------
     data_dir: Path = PROJECT_ROOT / ".multistream"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from multistream.settings import Settings
 from tests.apiclient import ApiClient
 from tests.lti_platform import (
     INSTRUCTOR,
@@ -28,6 +29,13 @@ from tests.lti_platform import (
 )
 
 START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def api_settings(api_settings: Settings) -> Settings:
+    """No roster sync queued by launches here: these tests sync by hand and count what
+    changed (test_lti_roster_auto tests the sync a launch queues)."""
+    return api_settings.model_copy(update={"lti_roster_sync_interval_seconds": 0})
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +92,9 @@ def test_a_roster_sync_adds_lms_members_and_removes_the_ones_gone(
         _nrps_member(leaves, LEARNER, status="Inactive"),
     ]
     teacher_token = signed_in(api.base_url, taught)
+    # What the course page asks before it offers the button.
+    link = api.http.get(f"/api/v1/courses/{course_id}/lti/roster-sync", headers=teacher_token)
+    assert link.json() == {"linked": True, "platform": lms.issuer}
     synced = api.http.post(f"/api/v1/courses/{course_id}/lti/roster-sync", headers=teacher_token)
     assert synced.status_code == 200, synced.text
     assert synced.json() == {"set_roles": 1, "removed": 1}
@@ -107,6 +118,8 @@ def test_a_roster_sync_adds_lms_members_and_removes_the_ones_gone(
 def test_a_roster_sync_needs_an_lms_course(api: ApiClient) -> None:
     owner = api.signup("Invite Only")
     course = api.create_course(owner)
+    link = api.request("GET", f"/api/v1/courses/{course['id']}/lti/roster-sync", owner)
+    assert link.json() == {"linked": False, "platform": None}
     response = api.request("POST", f"/api/v1/courses/{course['id']}/lti/roster-sync", owner)
     assert response.status_code == 409
     assert response.json()["type"] == "lti-not-linked"
@@ -122,6 +135,8 @@ def test_quiz_scores_reach_the_lms_gradebook(api: ApiClient, lms: TestLms) -> No
     taught = _launch(api, lms, teacher, context)
     teacher_token = signed_in(api.base_url, taught)
     class_id = _schedule(api, teacher_token, _course_id(taught), "Quiz day")
+    grades = f"/api/v1/sessions/{class_id}/lti/scores"
+    assert api.http.get(grades, headers=teacher_token).json() == {"linked": False, "platform": None}
     # The graded link the teacher placed for this class; the LMS names its line item.
     link = {"multistream_target": "session", "multistream_id": class_id}
     opened = {
@@ -129,6 +144,12 @@ def test_quiz_scores_reach_the_lms_gradebook(api: ApiClient, lms: TestLms) -> No
         for p in (teacher, right, wrong)
     }
     assert opened[right.sub].response.headers["location"] == f"/sessions/{class_id}"
+    assert api.http.get(grades, headers=teacher_token).json() == {
+        "linked": True,
+        "platform": lms.issuer,
+    }
+    learner_token = signed_in(api.base_url, opened[right.sub])
+    assert api.http.get(grades, headers=learner_token).status_code == 403
 
     polls = f"/api/v1/sessions/{class_id}/polls"
     quiz = api.http.post(

@@ -15,6 +15,7 @@ from typing import Final
 
 import requests
 import sqlalchemy as sa
+import structlog
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
@@ -28,6 +29,8 @@ from multistream.lti.models import LtiContext, LtiPlatform, LtiResourceLink, Lti
 from multistream.lti.service import link_person
 from multistream.lti.tool import DatabaseToolConf, ToolKey
 from multistream.polls.models import Poll, PollKind, PollStatus, PollVote
+
+log = structlog.get_logger(__name__)
 
 SCORE_SCOPE: Final = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 _FAILURES = (LtiException, LtiServiceException, requests.RequestException, ValueError, KeyError)
@@ -44,6 +47,28 @@ def _connector(db: Session, key: ToolKey, platform: LtiPlatform) -> ServiceConne
 class RosterSynced:
     set_roles: int
     removed: int
+
+
+def roster_platform(db: Session, *, course_id: uuid.UUID) -> str | None:
+    """The issuer of the LMS whose roster the course syncs from (None: not linked)."""
+    return db.scalars(
+        sa.select(LtiPlatform.issuer)
+        .join(LtiContext, LtiContext.platform_id == LtiPlatform.id)
+        .where(LtiContext.course_id == course_id, LtiContext.memberships_url.is_not(None))
+        .order_by(LtiPlatform.issuer)
+        .limit(1)
+    ).first()
+
+
+def grades_platform(db: Session, *, session_id: uuid.UUID) -> str | None:
+    """The issuer of an LMS with a grade column that opens the class (None: none)."""
+    return db.scalars(
+        sa.select(LtiPlatform.issuer)
+        .join(LtiResourceLink, LtiResourceLink.platform_id == LtiPlatform.id)
+        .where(LtiResourceLink.session_id == session_id, LtiResourceLink.lineitem_url.is_not(None))
+        .order_by(LtiPlatform.issuer)
+        .limit(1)
+    ).first()
 
 
 def sync_roster(db: Session, *, key: ToolKey, course_id: uuid.UUID) -> RosterSynced:
@@ -70,8 +95,12 @@ def sync_roster(db: Session, *, key: ToolKey, course_id: uuid.UUID) -> RosterSyn
         try:
             members = service.get_members()
         except _FAILURES as exc:
+            # The library's error names hosts and ports: for the log, not for the teacher.
+            log.warning("lti roster not listed", course_id=str(course_id), error=str(exc))
             raise domain.PlatformFailed(
-                f"The LMS did not list the course's members: {exc}"
+                "The LMS did not list the course's members. Try again in a few minutes; if"
+                " it keeps failing, ask your LMS administrator to check Multistream's"
+                " registration (its services and token URL)."
             ) from exc
         lms: dict[str, CourseRole] = {}
         profiles: dict[str, tuple[str, str | None]] = {}
@@ -168,6 +197,11 @@ def post_quiz_scores(db: Session, *, key: ToolKey, session_id: uuid.UUID) -> int
             try:
                 grades.put_grade(grade)
             except _FAILURES as exc:
-                raise domain.PlatformFailed(f"The LMS refused a score: {exc}") from exc
+                log.warning("lti score refused", session_id=str(session_id), error=str(exc))
+                raise domain.PlatformFailed(
+                    "The LMS did not take the scores. Try again in a few minutes; if it keeps"
+                    " failing, ask your LMS administrator to check Multistream's registration"
+                    " (grade services and token URL)."
+                ) from exc
             posted += 1
     return posted

@@ -21,7 +21,7 @@ from multistream.access.service import CourseAccess, SessionAccess
 from multistream.auth.routes import set_refresh_cookie
 from multistream.dependencies import AppResources, DbSession
 from multistream.lti import advantage, deep_linking, domain, service
-from multistream.lti.schemas import RosterSynced, ScoresPosted, ToolJwks
+from multistream.lti.schemas import LmsLink, RosterSynced, ScoresPosted, ToolJwks
 
 router = APIRouter(prefix="/lti", tags=["lti"])
 api_router = APIRouter(prefix="/api/v1", tags=["lti"])
@@ -217,6 +217,15 @@ ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members
 ManagePolls = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_manage))]
 
 
+@api_router.get(
+    "/courses/{course_id}/lti/roster-sync",
+    summary="Whether the course's roster comes from an LMS (and which), for its hosts",
+)
+def get_lti_roster_link(access: ManageMembers, db: DbSession) -> LmsLink:
+    platform = advantage.roster_platform(db, course_id=access.course.id)
+    return LmsLink(linked=platform is not None, platform=platform)
+
+
 @api_router.post(
     "/courses/{course_id}/lti/roster-sync",
     summary="Sync the course's members from the LMS (Names and Role Provisioning)",
@@ -228,6 +237,15 @@ ManagePolls = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_m
 def sync_lti_roster(access: ManageMembers, db: DbSession, resources: AppResources) -> RosterSynced:
     synced = advantage.sync_roster(db, key=resources.lti_key, course_id=access.course.id)
     return RosterSynced(set_roles=synced.set_roles, removed=synced.removed)
+
+
+@api_router.get(
+    "/sessions/{session_id}/lti/scores",
+    summary="Whether an LMS grade column opens the class (and which LMS), for its staff",
+)
+def get_lti_grades_link(access: ManagePolls, db: DbSession) -> LmsLink:
+    platform = advantage.grades_platform(db, session_id=access.session.id)
+    return LmsLink(linked=platform is not None, platform=platform)
 
 
 @api_router.post(

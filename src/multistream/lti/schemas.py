@@ -37,3 +37,11 @@ class ScoresPosted(BaseModel):
     """Quiz scores sent to the LMS gradebook (one per LMS student of the class)."""
 
     posted: int
+
+
+class LmsLink(BaseModel):
+    """Whether a course's roster (or a class's grade column) comes from an LMS: `platform`
+    is the LMS's issuer (its address), null when it is not linked."""
+
+    linked: bool
+    platform: str | None

@@ -29,7 +29,7 @@ from multistream.auth.models import AuthProvider, User
 from multistream.courses.models import Course, CourseMember, CourseRole
 from multistream.db.base import new_id, utcnow
 from multistream.errors import DomainError
-from multistream.lti import domain
+from multistream.lti import domain, roster_queue
 from multistream.lti.models import (
     LtiContext,
     LtiDeployment,
@@ -366,6 +366,9 @@ def accept_launch(
     )
     course = _course(db, platform, launch, user)
     _membership(db, course, user, launch.role)
+    if launch.role is CourseRole.instructor and launch.memberships_url:
+        # Keep the roster in step without a click (throttled per course, after commit).
+        roster_queue.later(db, course.id)
     if launch.message_type == domain.DEEP_LINKING_REQUEST:
         if not domain.is_staff(launch.role):
             raise domain.NotStaff("Only the course's teachers can add Multistream links.")

@@ -37,7 +37,11 @@ def make_celery(settings: Settings) -> Celery:
         },
         worker_hijack_root_logger=False,
         task_default_queue=settings.celery_queue,
-        imports=["multistream.pipeline.tasks", "multistream.studio.tasks"],
+        imports=[
+            "multistream.pipeline.tasks",
+            "multistream.studio.tasks",
+            "multistream.lti.tasks",
+        ],
     )
     return app
 

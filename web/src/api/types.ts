@@ -124,3 +124,8 @@ export type SessionRole = JoinResponse["role"];
 
 export type ProblemDocument = Schemas["ProblemDocument"];
 export type FieldError = Schemas["FieldError"];
+
+/** Whether a course's roster, or a class's grade column, comes from an LMS (LTI). */
+export type LmsLink = Schemas["LmsLink"];
+export type RosterSynced = Schemas["RosterSynced"];
+export type ScoresPosted = Schemas["ScoresPosted"];

@@ -7,6 +7,7 @@ import { LoadingState } from "../../../shared/components/LoadingState";
 import { useDocumentTitle } from "../../../shared/hooks/useDocumentTitle";
 import { formatDateTime } from "../../../shared/lib/format-date";
 import { ClassOver } from "../../sessions/components/ClassOver";
+import { SendScoresCard } from "../../lms/components/SendScoresCard";
 import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
 import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
 import { EndingBanner } from "../../sessions/components/EndingBanner";
@@ -133,6 +134,7 @@ function Classroom({ live }: { live: LiveSession }) {
         <ClassOver place="classroom" status={status} endedDetail={live.endedDetail} backTo={coursePath} backLabel="Back to the course">
           <p>Thanks for joining.</p>
           <ReplayWhenReady sessionId={session.id} />
+          {join?.role === "host" || join?.role === "moderator" ? <SendScoresCard sessionId={session.id} /> : null}
         </ClassOver>
       ) : null}
     </article>

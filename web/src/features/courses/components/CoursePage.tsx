@@ -12,7 +12,8 @@ import { InvitePanel } from "../../invites/components/InvitePanel";
 import { CourseSearchForm } from "../../replay/components/CourseSearchForm";
 import { SessionsSection } from "../../sessions/components/SessionsSection";
 import { useCourse } from "../hooks/useCourse";
-import { canArchiveCourse, canEditCourse, canManageInvites, canSeeMembers } from "../lib/permissions";
+import { RosterSyncCard } from "../../lms/components/RosterSyncCard";
+import { canArchiveCourse, canEditCourse, canManageInvites, canManageMembers, canSeeMembers } from "../lib/permissions";
 import { ArchiveCourse } from "./ArchiveCourse";
 import { MembersSection } from "./MembersSection";
 import { RecordingDefault } from "./RecordingDefault";
@@ -60,7 +61,11 @@ interface CourseViewProps {
 /** The course for whoever is looking: staff controls appear only for roles that have them. */
 export function CourseView({ course, onChanged }: CourseViewProps) {
   const archived = course.archived_at !== null;
-  const hasAside = canManageInvites(course.my_role) || canEditCourse(course.my_role) || canArchiveCourse(course.my_role);
+  const hasAside =
+    canManageInvites(course.my_role) ||
+    canManageMembers(course.my_role) ||
+    canEditCourse(course.my_role) ||
+    canArchiveCourse(course.my_role);
   return (
     <article className="course">
       <header className="course-header">
@@ -84,6 +89,7 @@ export function CourseView({ course, onChanged }: CourseViewProps) {
         {hasAside ? (
           <div className="course-layout__aside">
             {canManageInvites(course.my_role) && !archived ? <InvitePanel courseId={course.id} /> : null}
+            {canManageMembers(course.my_role) && !archived ? <RosterSyncCard courseId={course.id} /> : null}
             {canEditCourse(course.my_role) && !archived ? <RecordingDefault course={course} onChanged={onChanged} /> : null}
             {canArchiveCourse(course.my_role) && !archived ? (
               <ArchiveCourse course={course} onArchived={onChanged} />

@@ -9,6 +9,7 @@ import { ErrorState } from "../../../shared/components/ErrorState";
 import { formatDateTime, formatTime } from "../../../shared/lib/format-date";
 import { isHost } from "../../courses/lib/permissions";
 import { ClassOver } from "../../sessions/components/ClassOver";
+import { SendScoresCard } from "../../lms/components/SendScoresCard";
 import { ClassStatusAnnouncer } from "../../sessions/components/ClassStatusAnnouncer";
 import { ConnectionNotice } from "../../sessions/components/ConnectionNotice";
 import { EndingBanner } from "../../sessions/components/EndingBanner";
@@ -240,6 +241,7 @@ export function Studio({ live, course }: StudioProps) {
               ? "The replay will appear on the course page when it's ready."
               : "This class wasn't recorded, so there is no replay."}
           </p>
+          <SendScoresCard sessionId={session.id} />
         </ClassOver>
       ) : null}
     </article>
