@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import re
 import time
-import uuid
 from typing import Any
 
 import pydantic
@@ -21,6 +20,7 @@ import structlog
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from multistream.ops.middleware import request_id_of
 from multistream.realtime.gateway import Hub
 from multistream.realtime.protocol import ClientFrame, CloseCode, FreshToken, Hello
 from multistream.realtime.service import Admission, Refused
@@ -58,7 +58,8 @@ class LiveSocketShortcut:
     Its handler runs for the socket's whole life, so each layer it runs under stays
     suspended as long: every frame, wrapper and exit stack of the full stack is about
     11 KB per idle socket (`bench/fanout/memory.py`). Of what the middleware does, only
-    the request id in the logs applies to a socket; it is bound here. Any other socket
+    the request id in the logs (the caller's `X-Request-ID` when well-formed) applies to a
+    socket; it is bound here. Any other socket
     (a query string, a malformed id) takes the full stack as before."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -73,7 +74,7 @@ class LiveSocketShortcut:
             await self.app(scope, receive, send)
             return
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=uuid.uuid4().hex)
+        structlog.contextvars.bind_contextvars(request_id=request_id_of(scope))
         session_id = match.group(1)
         del match
         await serve(WebSocket(scope, receive, send), session_id, scope["app"].state.resources.hub)
