@@ -263,6 +263,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     # Outermost: every answer, problems included, carries the security headers.
     app.add_middleware(SecurityHeadersMiddleware, settings=settings, framing=framing)
+    # Before all of them: a live socket lives for hours, and every layer it is served
+    # under stays suspended that long (see `LiveSocketShortcut`).
+    app.add_middleware(realtime_routes.LiveSocketShortcut)
     for router in (
         ops_routes.router,
         storage_routes.router,

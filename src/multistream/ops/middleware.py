@@ -15,6 +15,12 @@ log = structlog.get_logger("multistream.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{8,128}$")
 
 
+def request_id_of(scope: Scope) -> str:
+    """The caller's `X-Request-ID` when well-formed, else a new one."""
+    incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+    return incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     """Give every request an id (`X-Request-ID`, kept from the caller when well-formed),
     bind it to the logs, echo it in the response, and time the request."""
@@ -26,8 +32,7 @@ class RequestContextMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_of(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
