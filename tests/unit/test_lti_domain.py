@@ -128,12 +128,8 @@ def test_lti_launches_need_the_local_sign_in() -> None:
     with pytest.raises(domain.Unavailable):
         service.accept_launch(
             None,  # type: ignore[arg-type]
-            redis=None,  # type: ignore[arg-type]
-            key=None,  # type: ignore[arg-type]
+            service.FlowRequest.of({}, {}, redis=None, key=None, settings=clerk),  # type: ignore[arg-type]
             keys=None,  # type: ignore[arg-type]
-            settings=clerk,
-            params={},
-            cookies={},
         )
 
 

@@ -11,22 +11,18 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
-from collections.abc import Mapping
 
 import jwt
 import sqlalchemy as sa
-from pylti1p3.session import SessionService
-from redis import Redis
 from sqlalchemy.orm import Session
 
 from multistream.courses.models import Course
 from multistream.errors import NotFound
 from multistream.lti import domain
 from multistream.lti.models import LtiContext, LtiPlatform
-from multistream.lti.service import storage
-from multistream.lti.tool import DatabaseToolConf, ToolCookies, ToolKey, ToolLaunch, ToolRequest
+from multistream.lti.service import FlowRequest
+from multistream.lti.tool import ToolLaunch
 from multistream.sessions.models import LiveSession
-from multistream.settings import Settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,18 +33,17 @@ class Choices:
     classes: list[tuple[uuid.UUID, str]]
 
 
-def _restored(
-    db: Session, redis: Redis, key: ToolKey, settings: Settings, request: ToolRequest
-) -> tuple[LtiPlatform, domain.Launch, Course]:
-    conf = DatabaseToolConf(db, key)
+def _restored(db: Session, flow: FlowRequest) -> tuple[LtiPlatform, domain.Launch, Course]:
+    tool = flow.tool(db)
+    conf = tool.conf
     try:
         message = ToolLaunch.from_cache(
-            request.get_param("launch_id"),
-            request,
+            flow.param("launch_id"),
+            flow.request,
             conf,
-            session_service=SessionService(request),
-            cookie_service=ToolCookies(request),
-            launch_data_storage=storage(redis, settings),
+            session_service=tool.session,
+            cookie_service=tool.cookies,
+            launch_data_storage=tool.launch_data,
         )
         claims = dict(message.get_launch_data())
     except Exception as exc:
@@ -64,18 +59,9 @@ def _restored(
     return conf.platform, launch, course
 
 
-def choices(
-    db: Session,
-    *,
-    redis: Redis,
-    key: ToolKey,
-    settings: Settings,
-    params: Mapping[str, str],
-    cookies: Mapping[str, str],
-) -> Choices:
+def choices(db: Session, flow: FlowRequest) -> Choices:
     """What a teacher may place in the LMS course: the course's replays, or one class."""
-    request = ToolRequest(params, cookies, secure=settings.serves_tls)
-    _, _, course = _restored(db, redis, key, settings, request)
+    _, _, course = _restored(db, flow)
     classes = db.execute(
         sa.select(LiveSession.id, LiveSession.title)
         .where(LiveSession.course_id == course.id)
@@ -83,7 +69,7 @@ def choices(
         .limit(200)
     ).all()
     return Choices(
-        params["launch_id"], course.id, course.title, [(row.id, row.title) for row in classes]
+        flow.param("launch_id"), course.id, course.title, [(row.id, row.title) for row in classes]
     )
 
 
@@ -93,21 +79,12 @@ class Answer:
     jwt: str
 
 
-def answer(
-    db: Session,
-    *,
-    redis: Redis,
-    key: ToolKey,
-    settings: Settings,
-    params: Mapping[str, str],
-    cookies: Mapping[str, str],
-) -> Answer:
+def answer(db: Session, flow: FlowRequest) -> Answer:
     """The signed LtiDeepLinkingResponse for the teacher's choice (`choice`: `replays` or
     a class id of the course)."""
-    request = ToolRequest(params, cookies, secure=settings.serves_tls)
-    platform, launch, course = _restored(db, redis, key, settings, request)
-    choice = params.get("choice", "")
-    launch_url = f"{settings.public_url}/lti/launch"
+    platform, launch, course = _restored(db, flow)
+    choice = flow.param("choice")
+    launch_url = f"{flow.settings.public_url}/lti/launch"
     if choice == "replays":
         item = domain.content_item(
             url=launch_url,
@@ -126,7 +103,7 @@ def answer(
             url=launch_url, title=picked.title, target="session", target_id=str(picked.id)
         )
     assert launch.deep_link_settings is not None
-    kid, private_key = key.private_key()
+    kid, private_key = flow.key.private_key()
     claims = domain.deep_linking_response(
         issuer=platform.client_id,
         deployment_id=launch.deployment_id,

@@ -55,6 +55,20 @@ async def _params(request: Request) -> dict[str, str]:
 Params = Annotated[dict[str, str], Depends(_params)]
 
 
+async def _flow(request: Request, params: Params, resources: AppResources) -> service.FlowRequest:
+    return service.FlowRequest.of(
+        params,
+        request.cookies,
+        redis=resources.redis_sync,
+        key=resources.lti_key,
+        settings=resources.settings,
+    )
+
+
+Browser = Annotated[service.FlowRequest, Depends(_flow)]
+"""This request of the browser's LTI flow."""
+
+
 def _cross_site_cookie(
     response: Response, name: str, value: str, max_age: int | None, path: str
 ) -> None:
@@ -82,20 +96,11 @@ _LOGIN: dict[str, object] = {
 
 @router.get("/login", operation_id="lti_login_get", **_LOGIN)  # type: ignore[arg-type]
 @router.post("/login", operation_id="lti_login_post", **_LOGIN)  # type: ignore[arg-type]
-def lti_login(
-    request: Request, params: Params, db: DbSession, resources: AppResources
-) -> RedirectResponse:
+def lti_login(flow: Browser, db: DbSession, resources: AppResources) -> RedirectResponse:
     resources.framing.update(service.platform_origins(db))
-    flow = service.login(
-        db,
-        redis=resources.redis_sync,
-        key=resources.lti_key,
-        settings=resources.settings,
-        params=params,
-        cookies=request.cookies,
-    )
-    response = RedirectResponse(flow.location, status_code=302)
-    _set_flow_cookies(response, flow.cookies)
+    step = service.login(db, flow)
+    response = RedirectResponse(step.location, status_code=302)
+    _set_flow_cookies(response, step.cookies)
     return response
 
 
@@ -110,18 +115,8 @@ def lti_login(
     },
     openapi_extra={"x-permission": PLATFORM_SIGNED},
 )
-def lti_launch(
-    request: Request, params: Params, db: DbSession, resources: AppResources
-) -> RedirectResponse:
-    accepted = service.accept_launch(
-        db,
-        redis=resources.redis_sync,
-        key=resources.lti_key,
-        keys=resources.keys,
-        settings=resources.settings,
-        params=params,
-        cookies=request.cookies,
-    )
+def lti_launch(flow: Browser, db: DbSession, resources: AppResources) -> RedirectResponse:
+    accepted = service.accept_launch(db, flow, keys=resources.keys)
     response = RedirectResponse(accepted.location, status_code=303)
     set_refresh_cookie(response, accepted.issued, resources.settings)
     return response
@@ -154,17 +149,8 @@ def _page(title: str, body: str) -> HTMLResponse:
     },
     openapi_extra={"x-permission": PLATFORM_SIGNED},
 )
-def lti_deep_link_page(
-    request: Request, params: Params, db: DbSession, resources: AppResources
-) -> HTMLResponse:
-    choices = deep_linking.choices(
-        db,
-        redis=resources.redis_sync,
-        key=resources.lti_key,
-        settings=resources.settings,
-        params=params,
-        cookies=request.cookies,
-    )
+def lti_deep_link_page(flow: Browser, db: DbSession) -> HTMLResponse:
+    choices = deep_linking.choices(db, flow)
     options = [("replays", f"The course's replays ({choices.course_title})")] + [
         (str(class_id), f"Class: {title}") for class_id, title in choices.classes
     ]
@@ -192,17 +178,8 @@ def lti_deep_link_page(
     },
     openapi_extra={"x-permission": PLATFORM_SIGNED},
 )
-def lti_deep_link_answer(
-    request: Request, params: Params, db: DbSession, resources: AppResources
-) -> HTMLResponse:
-    answer = deep_linking.answer(
-        db,
-        redis=resources.redis_sync,
-        key=resources.lti_key,
-        settings=resources.settings,
-        params=params,
-        cookies=request.cookies,
-    )
+def lti_deep_link_answer(flow: Browser, db: DbSession) -> HTMLResponse:
+    answer = deep_linking.answer(db, flow)
     # No script runs on our pages (CSP): the teacher sends the answer with one button.
     body = (
         f'<form method="post" action="{html.escape(answer.return_url)}">'

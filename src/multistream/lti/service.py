@@ -158,28 +158,61 @@ def storage(redis: Redis, settings: Settings) -> RedisLaunchData:
     return RedisLaunchData(redis, lifetime=settings.lti_launch_state_seconds)
 
 
-def login(
-    db: Session,
-    *,
-    redis: Redis,
-    key: ToolKey,
-    settings: Settings,
-    params: Mapping[str, str],
-    cookies: Mapping[str, str],
-) -> Flow:
+@dataclasses.dataclass(frozen=True)
+class FlowRequest:
+    """One request of the browser's LTI flow (its parameters and cookies), with what every
+    step of the flow works with: the tool's key, the flow storage in Redis, the settings."""
+
+    request: ToolRequest
+    redis: Redis
+    key: ToolKey
+    settings: Settings
+
+    @classmethod
+    def of(
+        cls,
+        params: Mapping[str, str],
+        cookies: Mapping[str, str],
+        *,
+        redis: Redis,
+        key: ToolKey,
+        settings: Settings,
+    ) -> FlowRequest:
+        return cls(ToolRequest(params, cookies, secure=settings.serves_tls), redis, key, settings)
+
+    def param(self, name: str) -> str:
+        return self.request.get_param(name)
+
+    def tool(self, db: Session) -> Tool:
+        """pylti1p3's services for this request: the platforms, the flow's session and
+        cookies, and the launch data kept between the flow's steps."""
+        return Tool(
+            DatabaseToolConf(db, self.key),
+            SessionService(self.request),
+            ToolCookies(self.request),
+            storage(self.redis, self.settings),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Tool:
+    conf: DatabaseToolConf
+    session: SessionService
+    cookies: ToolCookies
+    launch_data: RedisLaunchData
+
+
+def login(db: Session, flow: FlowRequest) -> Flow:
     """Third-party initiated login: answer the platform's authorization URL with a state
     (also in a cookie) and a nonce (in the browser's flow storage)."""
-    request = ToolRequest(params, cookies, secure=settings.serves_tls)
-    cookie_service = ToolCookies(request)
-    conf = DatabaseToolConf(db, key)
-    oidc = ToolLogin(
-        request, conf, SessionService(request), cookie_service, storage(redis, settings)
-    )
+    tool = flow.tool(db)
+    oidc = ToolLogin(flow.request, tool.conf, tool.session, tool.cookies, tool.launch_data)
     try:
-        location = oidc.get_redirect_object(f"{settings.public_url}/lti/launch").get_redirect_url()
+        launch_url = f"{flow.settings.public_url}/lti/launch"
+        location = oidc.get_redirect_object(launch_url).get_redirect_url()
     except Exception as exc:  # the library raises OIDCException and plain assertions
         raise domain.LoginRefused(f"The LMS's login request was refused: {exc}") from exc
-    return Flow(location, cookie_service.to_set)
+    return Flow(location, tool.cookies.to_set)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,18 +226,16 @@ class Accepted:
     course_id: uuid.UUID
 
 
-def _verified_claims(
-    db: Session, redis: Redis, key: ToolKey, settings: Settings, request: ToolRequest
-) -> tuple[LtiPlatform, dict[str, Any], str]:
-    conf = DatabaseToolConf(db, key)
-    cookie_service = ToolCookies(request)
+def _verified_claims(db: Session, flow: FlowRequest) -> tuple[LtiPlatform, dict[str, Any], str]:
+    tool = flow.tool(db)
+    conf = tool.conf
     try:
         message = ToolLaunch(
-            request,
+            flow.request,
             conf,
-            session_service=SessionService(request),
-            cookie_service=cookie_service,
-            launch_data_storage=storage(redis, settings),
+            session_service=tool.session,
+            cookie_service=tool.cookies,
+            launch_data_storage=tool.launch_data,
         )
         claims = dict(message.validate().get_launch_data())
     except Exception as exc:  # LtiException, and what a hostile token makes the library raise
@@ -339,26 +370,17 @@ def _destination(
     return f"/courses/{course.id}"  # the course page lists its classes and their replays
 
 
-def accept_launch(
-    db: Session,
-    *,
-    redis: Redis,
-    key: ToolKey,
-    keys: LocalKeyStore,
-    settings: Settings,
-    params: Mapping[str, str],
-    cookies: Mapping[str, str],
-) -> Accepted:
+def accept_launch(db: Session, flow: FlowRequest, *, keys: LocalKeyStore) -> Accepted:
     """Verify a launch and act on it: the person (linked by the platform's `sub`, or new),
     the course of the LMS context (made at the first teacher's launch), the membership with
     the mapped role, and a new sign-in (the route sets its refresh cookie)."""
+    settings = flow.settings
     if settings.auth_provider != "local":
         raise domain.Unavailable(
             "This Multistream signs people in with Clerk; LTI launches need the built-in"
             " sign-in (MULTISTREAM_AUTH_PROVIDER=local)."
         )
-    request = ToolRequest(params, cookies, secure=settings.serves_tls)
-    platform, claims, launch_id = _verified_claims(db, redis, key, settings, request)
+    platform, claims, launch_id = _verified_claims(db, flow)
     launch = domain.read_launch(claims, client_id=platform.client_id)
     _use_nonce(db, platform, launch)
     user = link_person(
