@@ -23,6 +23,7 @@ from multistream.app import create_app
 from multistream.devservices import binaries
 from multistream.devservices.processes import LocalService
 from multistream.devservices.services import SERVICE_CLASSES
+from multistream.realtime.connection import UVICORN_OPTIONS
 from multistream.settings import Settings
 
 # Below Linux's ephemeral range (32768-60999): a port picked there can be taken by any
@@ -108,6 +109,7 @@ class LiveServer:
             port=self.port,
             log_config=None,
             lifespan="on",
+            **UVICORN_OPTIONS,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -46,6 +46,7 @@ def main() -> None:
 
     from multistream.app import create_app
     from multistream.devtools.databases import fresh_database
+    from multistream.realtime.connection import UVICORN_OPTIONS
     from multistream.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -65,7 +66,8 @@ def main() -> None:
         host="127.0.0.1",
         port=args.port,
         log_config=None,
-        ws_per_message_deflate=False,
+        proxy_headers=False,  # as `multistream api`
+        **UVICORN_OPTIONS,
         lifespan="on",
     )
     server = uvicorn.Server(config)

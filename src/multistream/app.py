@@ -11,11 +11,12 @@ from typing import Any
 import redis.asyncio as aioredis
 import sqlalchemy as sa
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response, WebSocket
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from redis import Redis as SyncRedis
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import multistream.areas  # noqa: F401 - every area wired into the event log
@@ -206,6 +207,20 @@ async def _replay(request: Request, exc: Exception) -> Response:
     return exc.response()
 
 
+class Multistream(FastAPI):
+    """The api. A live socket is served before the middleware and routing (see
+    `realtime.routes.direct_live_socket`): it lives for hours, and every layer it runs
+    under would stay suspended that long."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        session_id = realtime_routes.direct_live_socket(scope)
+        if session_id is None:
+            await super().__call__(scope, receive, send)
+            return
+        websocket = WebSocket(scope, receive, send)
+        await realtime_routes.serve(websocket, session_id, self.state.resources.hub)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(level=settings.log_level, json=settings.log_json)
@@ -237,7 +252,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await resources.close()
 
-    app = FastAPI(
+    app = Multistream(
         title="Multistream",
         version="0.1.0",
         summary="Teaching-first live classes: sessions, studio, interactions and replay.",
@@ -263,9 +278,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     # Outermost: every answer, problems included, carries the security headers.
     app.add_middleware(SecurityHeadersMiddleware, settings=settings, framing=framing)
-    # Before all of them: a live socket lives for hours, and every layer it is served
-    # under stays suspended that long (see `LiveSocketShortcut`).
-    app.add_middleware(realtime_routes.LiveSocketShortcut)
     for router in (
         ops_routes.router,
         storage_routes.router,

@@ -18,6 +18,8 @@ def api(
     """Run the api (REST, WebSocket gateway, webhooks) with uvicorn."""
     import uvicorn
 
+    from multistream.realtime.connection import UVICORN_OPTIONS
+
     settings = get_settings()
     uvicorn.run(
         "multistream.app:create_app",
@@ -28,7 +30,7 @@ def api(
         log_config=None,
         # The api believes forwarded addresses from MULTISTREAM_TRUSTED_PROXIES only.
         proxy_headers=False,
-        ws_per_message_deflate=False,
+        **UVICORN_OPTIONS,
     )
 
 

@@ -27,9 +27,10 @@ passes on after that moment lands in its queue; the catch-up reads the log up to
 head; the sender then skips queued events it already sent (seq ≤ last sent).
 
 Access. A socket is admitted at its hello, as REST admits a request, and lives until its
-token expires (the route closes it with 4401) unless the client sends a fresh one. While
-it stays open the hub checks every `realtime_reauthorize_interval_seconds` (one query for all its
-sockets) that each user may still join; one removed from the course is cut off with 4403.
+token expires (the hub cuts it off with 4401, `expire`) unless the client sends a fresh
+one. While it stays open the hub checks every `realtime_reauthorize_interval_seconds` (one
+query for all its sockets) that each user may still join; one removed from the course is
+cut off with 4403.
 
 Slow clients. The hub never awaits a socket: it writes the event's frame to the socket's
 transport when its buffer has room, and otherwise appends to the subscriber's queue and
@@ -90,6 +91,8 @@ _SENT_LIVE = WS_EVENTS_SENT.labels("live")
 GC_PAUSE_WARNING_SECONDS = 0.05
 FREEZE_INTERVAL_SECONDS = 1.0
 THAW_INTERVAL_SECONDS = 300.0
+EXPIRY_CHECK_SECONDS = 1.0
+"""How often the hub looks for sockets whose token expired (`Hub.expire`)."""
 
 
 @dataclasses.dataclass(eq=False)
@@ -154,6 +157,7 @@ class Hub:
             self._ping_loop,
             self._reauthorize_loop,
             self._freeze_loop,
+            self._expiry_loop,
         ):
             self._spawn(loop())
 
@@ -264,7 +268,7 @@ class Hub:
         on_cut_off: Callable[[], None] | None = None,
     ) -> Subscriber:
         """Register a socket on its session's feed and start sending to it; `on_cut_off`
-        is called when the hub cuts it off (4008, 4403, 1011: `Subscriber.close_code`)."""
+        is called when the hub cuts it off (4008, 4401, 4403, 1011: `Subscriber.close_code`)."""
         key = str(admission.session_id)
         feed = self.feeds.get(key)
         if feed is None:
@@ -481,6 +485,26 @@ class Hub:
             for feed in list(self.feeds.values()):
                 for subscriber in feed.subscribers:
                     subscriber.ping()
+
+    async def _expiry_loop(self) -> None:
+        while True:
+            await asyncio.sleep(EXPIRY_CHECK_SECONDS)
+            self.expire(now=time.time())
+
+    def expire(self, *, now: float) -> None:
+        """Cut off (4401) every socket whose token expired, with the verifier's leeway,
+        and whose client sent no fresh one: one pass a second over the sockets instead of
+        a timer per socket (it would hold ~0.6 KB per socket for hours)."""
+        deadline = now - self.settings.jwt_leeway_seconds
+        for feed in list(self.feeds.values()):
+            for subscriber in feed.subscribers:
+                if subscriber.expires_at < deadline and subscriber.close_code is None:
+                    log.info(
+                        "live socket closed: token expired",
+                        session_id=subscriber.key,
+                        user_id=str(subscriber.viewer.user_id),
+                    )
+                    subscriber.disconnect(CloseCode.unauthenticated)
 
     async def _reauthorize_loop(self) -> None:
         while True:

@@ -3,8 +3,8 @@
 The handler does the handshake (hello → admission → welcome, see `protocol`), hands the
 socket to the hub, and reads from it to notice the client leaving and to take fresh
 tokens (the hub interrupts that read when it cuts the socket off). It closes the socket
-when the hub cut it off (4008, 4403, 1011), when its token expired with no fresh one sent
-(4401), or the client broke the protocol (4400).
+when the hub cut it off (4008; 4401 when its token expired with no fresh one sent; 4403;
+1011), when a fresh token is refused (4401), or the client broke the protocol (4400).
 """
 
 from __future__ import annotations
@@ -12,18 +12,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import time
 from typing import Any
 
 import pydantic
 import structlog
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from multistream.ops.middleware import request_id_of
 from multistream.realtime.gateway import Hub
 from multistream.realtime.protocol import ClientFrame, CloseCode, FreshToken, Hello
-from multistream.realtime.service import Admission, Refused
+from multistream.realtime.service import Refused
+from multistream.realtime.subscriber import Subscriber
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["realtime"])
@@ -50,35 +50,26 @@ _LIVE_PATH = re.compile(
 )
 
 
-class LiveSocketShortcut:
-    """The outermost middleware: a live socket with a well-formed path and no query string
-    goes straight to `serve`, past the other middleware, FastAPI's routing and its
-    dependencies (what `inputs.check_inputs` would check is then a UUID in the path).
+def direct_live_socket(scope: Scope) -> str | None:
+    """The session id when `scope` is a live socket the app serves directly (`serve`),
+    past the middleware, FastAPI's routing and its dependencies; None for anything else.
 
-    Its handler runs for the socket's whole life, so each layer it runs under stays
-    suspended as long: every frame, wrapper and exit stack of the full stack is about
-    11 KB per idle socket (`bench/fanout/memory.py`). Of what the middleware does, only
-    the request id in the logs (the caller's `X-Request-ID` when well-formed) applies to a
-    socket; it is bound here. Any other socket
-    (a query string, a malformed id) takes the full stack as before."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "websocket"
-            or scope.get("query_string")
-            or (match := _LIVE_PATH.match(scope["path"])) is None
-        ):
-            await self.app(scope, receive, send)
-            return
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id_of(scope))
-        session_id = match.group(1)
-        del match
-        await serve(WebSocket(scope, receive, send), session_id, scope["app"].state.resources.hub)
-        structlog.contextvars.clear_contextvars()
+    A socket's handler runs for the socket's whole life, so each layer it runs under stays
+    suspended as long: every frame, wrapper and exit stack is kept per idle socket
+    (`bench/fanout/memory.py`). So the app (`app.Multistream.__call__`) hands a live socket
+    with a well-formed session id and no query string straight to `serve`, with its request
+    id bound to the logs (the caller's `X-Request-ID` when well-formed), all the middleware
+    would do for it; what `inputs.check_inputs` would check is then a UUID in the path. Any
+    other socket (a query string, a malformed id) takes the full stack and `live`."""
+    if (
+        scope["type"] != "websocket"
+        or scope.get("query_string")
+        or (match := _LIVE_PATH.match(scope["path"])) is None
+    ):
+        return None
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=request_id_of(scope))
+    return match.group(1)
 
 
 async def serve(websocket: WebSocket, session_id: str, hub: Hub) -> None:
@@ -114,7 +105,7 @@ async def serve(websocket: WebSocket, session_id: str, hub: Hub) -> None:
     subscriber = hub.attach(websocket, admission, after=after, on_cut_off=interrupt)
     code: CloseCode | None = None
     try:
-        code = await _read_until_closed(websocket, hub, admission)
+        code = await _read_until_closed(websocket, hub, subscriber)
     except asyncio.CancelledError:
         if subscriber.close_code is None:
             raise  # not the hub's doing: the server is stopping
@@ -160,19 +151,13 @@ async def _receive_hello(websocket: WebSocket, timeout: float) -> Hello:
 
 
 async def _read_until_closed(
-    websocket: WebSocket, hub: Hub, admission: Admission
+    websocket: WebSocket, hub: Hub, subscriber: Subscriber
 ) -> CloseCode | None:
-    """None when the client leaves; a close code when it sends what it must not, or when
-    its token expires (with the verifier's leeway) before it sent a fresh one."""
-    leeway = hub.settings.jwt_leeway_seconds
-    expires_at = admission.token_expires_at
+    """None when the client leaves; a close code when it sends what it must not. The hub
+    cuts the socket off (4401) when its token expires before a fresh one came
+    (`Hub.expire`); a fresh one is checked here and moves that expiry."""
     while True:
-        try:
-            async with asyncio.timeout(max(0.0, expires_at + leeway - time.time())):
-                message = await websocket.receive()
-        except TimeoutError:
-            log.info("live socket closed: token expired")
-            return CloseCode.unauthenticated
+        message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
             return None
         try:
@@ -181,7 +166,9 @@ async def _read_until_closed(
             return CloseCode.unexpected_frame
         if isinstance(frame, FreshToken):
             try:
-                expires_at = await hub.renew(token=frame.token, admission=admission)
+                subscriber.expires_at = await hub.renew(
+                    token=frame.token, admission=subscriber.admission
+                )
             except Refused:
                 return CloseCode.unauthenticated
             except Exception:
