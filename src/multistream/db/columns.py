@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from multistream.db.base import new_id, str_enum, utcnow
 
@@ -119,6 +119,20 @@ def made_by_event() -> tuple[sa.ForeignKeyConstraint, sa.UniqueConstraint]:
         ),
         sa.UniqueConstraint("session_id", "seq"),
     )
+
+
+class Posted:
+    """The columns of what a person posts in a class (a chat message, a question): made by
+    one event of the log, named by (`session_id`, `seq`), with `made_by_event()`'s
+    constraints in the table's arguments."""
+
+    id: Mapped[Id]
+    session_id: Mapped[uuid.UUID]
+    seq: Mapped[BigInt]
+    """The event that created the row."""
+    author_id: Mapped[UserRefOrNull]
+    body: Mapped[Text]
+    created_at: Mapped[CreatedAt]
 
 
 def text_search(table: str, column: str, *, where: str | None = None) -> sa.Index:
