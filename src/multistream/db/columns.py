@@ -94,6 +94,11 @@ def nonnegative(*columns: str) -> tuple[sa.CheckConstraint, ...]:
     return tuple(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative") for name in columns)
 
 
+def positive(*columns: str) -> tuple[sa.CheckConstraint, ...]:
+    """The named CHECKs `<column> > 0` of whole-number columns (`ck_<table>_<column>_positive`)."""
+    return tuple(sa.CheckConstraint(f"{name} > 0", name=f"{name}_positive") for name in columns)
+
+
 def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckConstraint:
     """The named CHECK that `column` holds at most `most` characters (and, when `nonblank`,
     something besides white space): `ck_<table>_<column>_length`."""
