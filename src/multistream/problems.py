@@ -26,7 +26,7 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from multistream.errors import DomainError, Forbidden, Invalid, NotFound
+from multistream.errors import DomainError, Forbidden, Invalid, NotFound, WrongStatus
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -192,6 +192,7 @@ _REFUSALS: dict[type[DomainError], Refusal] = {
     NotFound: (404, "not-found", "Not found"),
     Forbidden: (403, "forbidden", "Not allowed"),
     Invalid: (422, "validation", "Invalid request"),
+    WrongStatus: (409, "invalid-transition", "Not possible now"),
 }
 
 
