@@ -36,9 +36,11 @@ def start_api(
     *,
     cpus: str | None = None,
     env: dict[str, str] | None = None,
+    command: list[str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """`multistream api` on `port` (pinned to `cpus`, e.g. "0", with taskset), once it
-    answers /healthz. `BENCH_API_COMMAND` replaces `python -m multistream` (a profiler)."""
+    answers /healthz. `command` replaces `python -m multistream api` (e.g. the api under a
+    profiler); `--port` is added to it."""
     environment = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -50,7 +52,7 @@ def start_api(
         "MULTISTREAM_RECORDER_METRICS_PORT": "0",
         **(env or {}),
     }
-    command = [sys.executable, "-m", "multistream", "api", "--port", str(port)]
+    command = [*(command or [sys.executable, "-m", "multistream", "api"]), "--port", str(port)]
     if cpus is not None and shutil.which("taskset"):
         command = ["taskset", "-c", cpus, *command]
     api = subprocess.Popen(
@@ -104,6 +106,23 @@ class Classroom:
     course_id: str
 
 
+def schedule_class(
+    http: httpx.Client, teacher: dict[str, str], course_id: str, title: str
+) -> dict[str, Any]:
+    """Through REST, as the course's teacher (`teacher`: their headers): a one-hour class."""
+    response = http.post(
+        f"/api/v1/courses/{course_id}/sessions",
+        headers=teacher,
+        json={
+            "title": title,
+            "scheduled_start": "2026-12-01T09:00:00Z",
+            "scheduled_end": "2026-12-01T10:00:00Z",
+        },
+    )
+    response.raise_for_status()
+    return dict(response.json())
+
+
 def classroom(base_url: str) -> Classroom:
     """Through REST: a teacher signs up, schedules a class in a course of theirs, drafts a
     single-choice poll with four options and opens it."""
@@ -120,15 +139,7 @@ def classroom(base_url: str) -> Classroom:
     teacher = response.json()
     auth = {"Authorization": f"Bearer {teacher['access_token']}"}
     course = http.post("/api/v1/courses", headers=auth, json={"title": "Bench"}).json()
-    session = http.post(
-        f"/api/v1/courses/{course['id']}/sessions",
-        headers=auth,
-        json={
-            "title": "Votes",
-            "scheduled_start": "2026-12-01T09:00:00Z",
-            "scheduled_end": "2026-12-01T10:00:00Z",
-        },
-    ).json()
+    session = schedule_class(http, auth, course["id"], "Votes")
     polls = f"/api/v1/sessions/{session['id']}/polls"
     poll = http.post(
         polls,

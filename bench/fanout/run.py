@@ -47,6 +47,9 @@ import sqlalchemy as sa
 
 from multistream.devtools.databases import fresh_database
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import shared
+
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -98,39 +101,6 @@ def start_bare(kind: str, port: int, session_id: str, core: int | None) -> subpr
     server = subprocess.Popen(pinned(command, core), cwd=ROOT, stdout=subprocess.DEVNULL)
     wait_for_port(port, server, f"the bare {kind} server")
     return server
-
-
-def start_api(port: int, database_url: str, core: int | None = None) -> subprocess.Popen[bytes]:
-    """`multistream api` (or `$BENCH_API_COMMAND`, e.g. the api under a profiler)."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MULTISTREAM_API_PORT": str(port),
-        "MULTISTREAM_PUBLIC_URL": "",
-        "MULTISTREAM_LOG_LEVEL": "WARNING",
-    }
-    api = subprocess.Popen(
-        pinned(
-            os.environ.get(
-                "BENCH_API_COMMAND", f"{Path(sys.executable).parent / 'multistream'} api"
-            ).split(),
-            core,
-        ),
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=None,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return api
-        if api.poll() is not None:
-            raise SystemExit("the api exited at startup")
-        time.sleep(0.2)
-    api.kill()
-    raise SystemExit("the api did not start")
 
 
 @dataclass
@@ -205,15 +175,7 @@ def classroom(base_url: str) -> tuple[str, str, str]:
         f"/api/v1/invites/{invite['code']}/accept",
         headers={"Authorization": f"Bearer {student['access_token']}"},
     ).raise_for_status()
-    session = http.post(
-        f"/api/v1/courses/{course['id']}/sessions",
-        headers=as_teacher,
-        json={
-            "title": "Fan-out",
-            "scheduled_start": "2026-12-01T09:00:00Z",
-            "scheduled_end": "2026-12-01T10:00:00Z",
-        },
-    ).json()
+    session = shared.schedule_class(http, as_teacher, course["id"], "Fan-out")
     http.close()
     return str(session["id"]), str(student["access_token"]), str(teacher["access_token"])
 
@@ -338,7 +300,13 @@ def main() -> None:
     database_url = fresh_database(args.database)
     base_url = f"http://127.0.0.1:{args.port}"
     if args.server == "api":
-        server = start_api(args.port, database_url, args.server_core)
+        server = shared.start_api(
+            args.port,
+            database_url,
+            public_url="",
+            cpus=None if args.server_core is None else str(args.server_core),
+            command=os.environ.get("BENCH_API_COMMAND", "").split() or None,
+        )
     else:
         args.bare_session = str(uuid.uuid4())
         server = start_bare(

@@ -228,6 +228,7 @@ def bots(args: argparse.Namespace) -> None:
 def recorder(args: argparse.Namespace) -> None:
     from multistream.recording.capture import ProgramRecorder
     from multistream.recording.participant import recorder_token
+    from multistream.recording.segments import EncoderSettings
     from multistream.settings import Settings
 
     settings = Settings()
@@ -248,12 +249,14 @@ def recorder(args: argparse.Namespace) -> None:
 
             recorder = ProgramRecorder(
                 workdir=workdir / room,
-                width=args.width,
-                height=args.height,
-                fps=args.fps,
+                encoder=EncoderSettings(
+                    width=args.width,
+                    height=args.height,
+                    fps=args.fps,
+                    preset=args.preset,
+                    crf=args.crf,
+                ),
                 segment_seconds=10,
-                preset=args.preset,
-                crf=args.crf,
                 on_segment=gone,
             )
             token = recorder_token(settings, room=room, recording_id=room)

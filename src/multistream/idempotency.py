@@ -37,7 +37,7 @@ from multistream.db.engine import transaction
 from multistream.dependencies import AppResources
 from multistream.eventlog.models import IdempotencyRecord
 from multistream.ops.metrics import IDEMPOTENCY_REQUESTS
-from multistream.problems import PROBLEM_CONTENT_TYPE, Problem, as_problem
+from multistream.problems import PROBLEM_CONTENT_TYPE, Problem, as_problem, field_problem
 
 HEADER = "Idempotency-Key"
 TRANSIENT_STATUSES = frozenset({429, 503})
@@ -168,12 +168,11 @@ async def idempotency_key(
         yield IdempotencyKey(None)
         return
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise Problem(
-            422,
-            "validation",
-            "Invalid request",
+        raise field_problem(
             f"The {HEADER} header must be 1 to {MAX_KEY_LENGTH} characters.",
-            errors=[{"field": HEADER, "location": "header", "message": "invalid length"}],
+            field=HEADER,
+            location="header",
+            message="invalid length",
         )
     fingerprint = _fingerprint(request, await request.body())
 

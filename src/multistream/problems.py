@@ -26,7 +26,7 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from multistream.errors import DomainError, Forbidden, Invalid, NotFound
+from multistream.errors import DomainError, Forbidden, Invalid, NotFound, WrongStatus
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -122,7 +122,8 @@ def problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
 
 
 class Problem(Exception):
-    """An error a client can act on. Raise it from services and routes."""
+    """An error a client can act on. Raise it from services and routes. A `retry_after`
+    (seconds) goes out as the `Retry-After` header too."""
 
     def __init__(
         self,
@@ -141,8 +142,10 @@ class Problem(Exception):
         self.title = title
         self.detail = detail
         self.errors = list(errors) if errors is not None else None
-        self.headers = headers or {}
+        self.headers = dict(headers or {})
         self.extensions = extensions
+        if extensions.get("retry_after") is not None:
+            self.headers.setdefault("Retry-After", str(extensions["retry_after"]))
 
     def to_dict(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -165,6 +168,22 @@ def not_found(what: str) -> Problem:
     )
 
 
+def field_problem(
+    detail: str,
+    *,
+    field: str,
+    message: str,
+    location: str = "body",
+    refusal: tuple[int, str, str] = (422, "validation", "Invalid request"),
+) -> Problem:
+    """A problem about one field that its schema could not check: `detail` for a person,
+    `message` about the field (`location`: body, query or header) in `errors`. A
+    `validation` problem unless `refusal` (status, slug, title) says otherwise."""
+    status, type_, title = refusal
+    errors = [{"field": field, "location": location, "message": message}]
+    return Problem(status, type_, title, detail, errors=errors)
+
+
 Refusal = tuple[int, str, str] | Callable[[Any], "Problem"]
 """How a domain error reads as a problem: its status, `type` slug and title (the detail and
 facts are the error's), or a function that makes the whole problem of the error."""
@@ -173,6 +192,7 @@ _REFUSALS: dict[type[DomainError], Refusal] = {
     NotFound: (404, "not-found", "Not found"),
     Forbidden: (403, "forbidden", "Not allowed"),
     Invalid: (422, "validation", "Invalid request"),
+    WrongStatus: (409, "invalid-transition", "Not possible now"),
 }
 
 
@@ -197,11 +217,7 @@ def from_error(error: DomainError) -> Problem:
         if isinstance(error, Invalid)
         else None
     )
-    retry_after = error.facts.get("retry_after")
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return Problem(
-        status, type_, title, error.detail, errors=errors, headers=headers, **error.facts
-    )
+    return Problem(status, type_, title, error.detail, errors=errors, **error.facts)
 
 
 def as_problem(error: Exception) -> Problem | None:

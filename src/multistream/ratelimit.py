@@ -130,14 +130,10 @@ class RateLimiter:
         if count > limit.count:
             RATE_LIMIT_REJECTIONS.labels(kind.value, "address").inc()
             retry_after = _seconds(ttl, limit.seconds)
-            raise Problem(
-                429,
-                "rate-limited",
-                "Too many requests",
+            raise _too_many(
                 f"Too many {_ADDRESS_NOUNS[kind]} from your network (at most {limit.count}"
-                f" every {limit.seconds} s). Try again in {retry_after} s.",
-                headers={"Retry-After": str(retry_after)},
-                retry_after=retry_after,
+                f" every {limit.seconds} s).",
+                retry_after,
             )
 
     def address_wait(self, kind: AddressKind, address: str) -> int:
@@ -229,15 +225,21 @@ class RateLimiter:
         RATE_LIMIT_REJECTIONS.labels(kind.value, scope).inc()
         retry_after = _seconds(ttl_ms, limit.seconds)
         who = "You are sending" if scope == "user" else "This class is receiving"
-        raise Problem(
-            429,
-            "rate-limited",
-            "Too many requests",
-            f"{who} {_NOUNS[kind]} too fast (at most {limit.count} every {limit.seconds} s)."
-            f" Try again in {retry_after} s.",
-            headers={"Retry-After": str(retry_after)},
-            retry_after=retry_after,
+        raise _too_many(
+            f"{who} {_NOUNS[kind]} too fast (at most {limit.count} every {limit.seconds} s).",
+            retry_after,
         )
+
+
+def _too_many(what: str, retry_after: int) -> Problem:
+    """The 429 problem: what was over which limit, and when to try again."""
+    return Problem(
+        429,
+        "rate-limited",
+        "Too many requests",
+        f"{what} Try again in {retry_after} s.",
+        retry_after=retry_after,
+    )
 
 
 _ADDRESS_NOUNS = {AddressKind.signups: "sign-ups", AddressKind.login_failures: "failed sign-ins"}

@@ -45,7 +45,7 @@ from multistream.recording.assemble import assemble
 from multistream.recording.capture import CaptureResult, ProgramRecorder
 from multistream.recording.participant import recorder_token
 from multistream.recording.program import Picture
-from multistream.recording.segments import SegmentInfo
+from multistream.recording.segments import EncoderSettings, SegmentInfo
 from multistream.settings import Settings
 
 pytestmark = [pytest.mark.services, pytest.mark.solo, pytest.mark.timeout(120)]
@@ -178,9 +178,7 @@ async def _record(settings: Settings, room: str, epoch: float, workdir: Path) ->
     segments: list[SegmentInfo] = []
     recorder = ProgramRecorder(
         workdir=workdir,
-        width=W,
-        height=H,
-        fps=FPS,
+        encoder=EncoderSettings(width=W, height=H, fps=FPS),
         segment_seconds=4.0,
         delay_seconds=2.0,
         load_slide=_slide,

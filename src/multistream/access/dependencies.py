@@ -47,6 +47,7 @@ __all__ = [
     "AssetAccess",
     "CourseAccess",
     "Join",
+    "ManageMembers",
     "RequireAsset",
     "RequireCourse",
     "RequireSession",
@@ -99,6 +100,9 @@ Join = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))
 """The class in the path, for anyone who may join it: the guard most areas' reads share."""
 ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_view))]
 """The course in the path, for anyone who may see it."""
+ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_manage))]
+"""The course in the path, for its hosts: who is in it (courses) and where the roster
+comes from (lti)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -28,7 +28,7 @@ from multistream.auth.models import AuthProvider, LocalCredential, RefreshToken,
 from multistream.auth.schemas import AccessGrant, UserRead
 from multistream.auth.tokens import VerifiedToken, issue_access_token
 from multistream.db.base import new_id
-from multistream.problems import Problem
+from multistream.problems import Problem, field_problem
 from multistream.ratelimit import AddressKind, RateLimiter
 from multistream.settings import Settings
 
@@ -50,7 +50,6 @@ def too_many_attempts(retry_after: int) -> Problem:
         "too-many-attempts",
         "Too many attempts",
         f"Too many failed sign-ins from your network. Try again in {when}.",
-        headers={"Retry-After": str(retry_after)},
         retry_after=retry_after,
     )
 
@@ -158,12 +157,11 @@ def signup(
 ) -> Issued:
     limiter.hit_address(AddressKind.signups, address)
     if _find_local_user(db, email) is not None:
-        raise Problem(
-            409,
-            "email-taken",
-            "Email already registered",
+        raise field_problem(
             "An account with this email already exists. Sign in instead.",
-            errors=[{"field": "email", "location": "body", "message": "already registered"}],
+            field="email",
+            message="already registered",
+            refusal=(409, "email-taken", "Email already registered"),
         )
     user = User(
         id=new_id(), auth_provider=AuthProvider.local, email=email, display_name=display_name

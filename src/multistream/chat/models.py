@@ -16,7 +16,7 @@ from multistream.db import columns
 from multistream.db.base import Base
 
 
-class ChatMessage(Base):
+class ChatMessage(columns.Posted, Base):
     __tablename__ = "chat_messages"
     __table_args__ = (
         columns.text_length("body", 2000, nonblank=True),
@@ -28,14 +28,7 @@ class ChatMessage(Base):
         columns.text_search("chat_messages", "body", where="deleted_at IS NULL"),
     )
 
-    id: Mapped[columns.Id]
-    session_id: Mapped[uuid.UUID]
-    seq: Mapped[columns.BigInt]
-    """The `chat.message_posted` event that created the message."""
-    author_id: Mapped[columns.UserRefOrNull]
-    body: Mapped[columns.Text]
     reply_to_id: Mapped[uuid.UUID | None] = columns.ref_or_null("chat_messages")
-    created_at: Mapped[columns.CreatedAt]
     deleted_at: Mapped[dt.datetime | None]
     deleted_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
     pinned_at: Mapped[dt.datetime | None]

@@ -61,7 +61,7 @@ class CourseInvite(Base):
         sa.CheckConstraint("code ~ '^[A-Za-z0-9_-]{6,64}$'", name="code_format"),
         columns.one_of("role", InviteRole),
         *columns.nonnegative("uses"),
-        sa.CheckConstraint("max_uses > 0", name="max_uses_positive"),
+        *columns.positive("max_uses"),
         sa.CheckConstraint("uses <= max_uses", name="uses_within_max"),
         sa.UniqueConstraint("code"),
     )

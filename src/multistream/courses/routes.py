@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from multistream.access.dependencies import CourseAccess, RequireCourse, ViewCourse
+from multistream.access.dependencies import CourseAccess, ManageMembers, RequireCourse, ViewCourse
 from multistream.access.policy import Permission
 from multistream.auth.dependencies import CurrentUser
 from multistream.courses import service as courses
@@ -33,7 +33,6 @@ router = APIRouter(prefix="/api/v1", tags=["courses"])
 
 ArchiveCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_archive))]
 ViewMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_view))]
-ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_manage))]
 ManageInvites = Annotated[CourseAccess, Depends(RequireCourse(Permission.invites_manage))]
 EditCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_edit))]
 

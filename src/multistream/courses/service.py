@@ -32,7 +32,7 @@ from multistream.courses.schemas import (
 )
 from multistream.db.base import new_id, utcnow
 from multistream.db.rows import as_schema
-from multistream.problems import Problem, not_found
+from multistream.problems import Problem, field_problem, not_found
 
 MAX_PAGE = 100
 
@@ -75,12 +75,11 @@ def list_for_user(db: Session, *, user: User, cursor: str | None, limit: int) ->
         try:
             query = query.where(Course.id < uuid.UUID(cursor))
         except ValueError as exc:
-            raise Problem(
-                422,
-                "validation",
-                "Invalid request",
+            raise field_problem(
                 "The cursor is not valid; start again without it.",
-                errors=[{"field": "cursor", "location": "query", "message": "invalid cursor"}],
+                field="cursor",
+                location="query",
+                message="invalid cursor",
             ) from exc
     rows = db.execute(query).all()
     items = [read(course, role) for course, role in rows[:limit]]

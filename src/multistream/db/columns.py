@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from multistream.db.base import new_id, str_enum, utcnow
 
@@ -94,6 +94,11 @@ def nonnegative(*columns: str) -> tuple[sa.CheckConstraint, ...]:
     return tuple(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative") for name in columns)
 
 
+def positive(*columns: str) -> tuple[sa.CheckConstraint, ...]:
+    """The named CHECKs `<column> > 0` of whole-number columns (`ck_<table>_<column>_positive`)."""
+    return tuple(sa.CheckConstraint(f"{name} > 0", name=f"{name}_positive") for name in columns)
+
+
 def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckConstraint:
     """The named CHECK that `column` holds at most `most` characters (and, when `nonblank`,
     something besides white space): `ck_<table>_<column>_length`."""
@@ -119,6 +124,20 @@ def made_by_event() -> tuple[sa.ForeignKeyConstraint, sa.UniqueConstraint]:
         ),
         sa.UniqueConstraint("session_id", "seq"),
     )
+
+
+class Posted:
+    """The columns of what a person posts in a class (a chat message, a question): made by
+    one event of the log, named by (`session_id`, `seq`), with `made_by_event()`'s
+    constraints in the table's arguments."""
+
+    id: Mapped[Id]
+    session_id: Mapped[uuid.UUID]
+    seq: Mapped[BigInt]
+    """The event that created the row."""
+    author_id: Mapped[UserRefOrNull]
+    body: Mapped[Text]
+    created_at: Mapped[CreatedAt]
 
 
 def text_search(table: str, column: str, *, where: str | None = None) -> sa.Index:

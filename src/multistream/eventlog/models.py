@@ -40,7 +40,7 @@ WebhookProvider = enum.StrEnum("WebhookProvider", "livekit clerk")
 class SessionEvent(Base):
     __tablename__ = "session_events"
     __table_args__ = (
-        sa.CheckConstraint("seq >= 1", name="seq_positive"),
+        *columns.positive("seq"),
         sa.CheckConstraint(
             r"type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$' AND char_length(type) <= 100",
             name="type_format",

@@ -16,7 +16,7 @@ from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from multistream.db import after_commit
-from multistream.pipeline.celery_app import celery_app
+from multistream.pipeline.celery_app import celery_app, enqueue
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -35,15 +35,10 @@ def later(db: Session, course_id: uuid.UUID) -> None:
 
 
 def send(settings: Settings, course_id: uuid.UUID) -> None:
-    with celery_app.connection_for_write(settings.redis_url, connect_timeout=3) as connection:
-        celery_app.send_task(
-            TASK_NAME,
-            args=(str(course_id),),
-            queue=settings.celery_queue,
-            connection=connection,
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
+    enqueue(
+        settings,
+        celery_app.signature(TASK_NAME, args=(str(course_id),), queue=settings.celery_queue),
+    )
 
 
 def send_throttled(settings: Settings, redis: Redis, course_id: uuid.UUID) -> bool:

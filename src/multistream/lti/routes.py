@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from multistream import problems
-from multistream.access.dependencies import RequireCourse, RequireSession
+from multistream.access.dependencies import ManageMembers, RequireSession
 from multistream.access.policy import Permission
-from multistream.access.service import CourseAccess, SessionAccess
+from multistream.access.service import SessionAccess
 from multistream.auth.routes import set_refresh_cookie
 from multistream.dependencies import AppResources, DbSession
 from multistream.lti import advantage, deep_linking, domain, service
@@ -190,7 +190,6 @@ def lti_deep_link_answer(flow: Browser, db: DbSession) -> HTMLResponse:
     return _page("Link ready", body)
 
 
-ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_manage))]
 ManagePolls = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_manage))]
 
 

@@ -7,6 +7,7 @@ leaves the task on the queue for another worker, so every task must be idempoten
 from __future__ import annotations
 
 from celery import Celery
+from celery.canvas import Signature
 
 from multistream.settings import Settings, get_settings
 
@@ -47,3 +48,15 @@ def make_celery(settings: Settings) -> Celery:
 
 
 celery_app = make_celery(get_settings())
+
+
+_SEND_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
+
+
+def enqueue(settings: Settings, task: Signature) -> None:
+    """Put `task` (a signature or a chain, by task name: the api does not import the
+    worker's task modules) on the broker `settings` names, not the one this process was
+    started with: the api's settings are the ones that count. A broker that does not
+    answer is tried twice more, then the error is raised."""
+    with celery_app.connection_for_write(settings.redis_url, connect_timeout=3) as connection:
+        task.apply_async(connection=connection, retry=True, retry_policy=_SEND_RETRY)

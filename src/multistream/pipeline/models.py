@@ -33,7 +33,7 @@ class PipelineRun(Base):
     __table_args__ = (
         columns.one_of("status", PipelineRunStatus),
         columns.one_of("trigger", PipelineTrigger),
-        sa.CheckConstraint("attempt >= 1", name="attempt_positive"),
+        *columns.positive("attempt"),
         sa.CheckConstraint(
             "status IN ('queued', 'running') OR finished_at IS NOT NULL",
             name="finished_has_finished_at",

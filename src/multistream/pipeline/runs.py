@@ -27,7 +27,7 @@ from multistream.db.base import new_id, utcnow
 from multistream.db.engine import transaction
 from multistream.db.rows import as_schema
 from multistream.errors import DomainError
-from multistream.pipeline.celery_app import celery_app
+from multistream.pipeline.celery_app import celery_app, enqueue
 from multistream.pipeline.models import (
     PipelineRun,
     PipelineRunStatus,
@@ -306,12 +306,7 @@ def signature(run_id: uuid.UUID, settings: Settings) -> chain:
 
 
 def send(settings: Settings, run_id: uuid.UUID) -> None:
-    with celery_app.connection_for_write(settings.redis_url, connect_timeout=3) as connection:
-        signature(run_id, settings).apply_async(
-            connection=connection,
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
+    enqueue(settings, signature(run_id, settings))
 
 
 def install(factory: sessionmaker[Session], settings: Settings) -> None:

@@ -27,7 +27,6 @@ router = APIRouter(prefix="/api/v1", tags=["polls"])
 
 problems.refusals(
     {
-        domain.InvalidTransition: (409, "invalid-transition", "Not possible now"),
         domain.PollAlreadyOpen: (409, "poll-already-open", "Another poll is open"),
         domain.PollNotOpen: (409, "poll-not-open", "Poll not open"),
     }

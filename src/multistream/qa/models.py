@@ -21,7 +21,7 @@ from multistream.db.base import Base
 QuestionStatus = enum.StrEnum("QuestionStatus", "open answered dismissed")
 
 
-class Question(Base):
+class Question(columns.Posted, Base):
     __tablename__ = "questions"
     __table_args__ = (
         columns.text_length("body", 1000, nonblank=True),
@@ -36,17 +36,11 @@ class Question(Base):
         columns.text_search("questions", "body"),
     )
 
-    id: Mapped[columns.Id]
-    session_id: Mapped[uuid.UUID]
-    seq: Mapped[columns.BigInt]
-    author_id: Mapped[columns.UserRefOrNull]
-    body: Mapped[columns.Text]
     anonymous: Mapped[columns.Flag]
     status: Mapped[QuestionStatus] = columns.state(QuestionStatus, QuestionStatus.open)
     upvotes: Mapped[columns.Count]
     answer_text: Mapped[columns.TextOrNull]
     answered_at: Mapped[dt.datetime | None]
-    created_at: Mapped[columns.CreatedAt]
 
 
 class QuestionVote(Base):

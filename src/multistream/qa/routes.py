@@ -28,7 +28,6 @@ router = APIRouter(prefix="/api/v1", tags=["questions"])
 
 problems.refusals(
     {
-        domain.InvalidTransition: (409, "invalid-transition", "Not possible now"),
         domain.QuestionDismissed: (409, "question-dismissed", "Question dismissed"),
     }
 )

@@ -17,7 +17,7 @@ class ReactionBucket(Base):
 
     __tablename__ = "reaction_buckets"
     __table_args__ = (
-        sa.CheckConstraint("count > 0", name="count_positive"),
+        *columns.positive("count"),
         sa.CheckConstraint(
             "date_trunc('second', second AT TIME ZONE 'UTC') = second AT TIME ZONE 'UTC'",
             name="whole_second",

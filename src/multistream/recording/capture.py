@@ -1,8 +1,9 @@
 """The program recorder: joins a class's LiveKit room as the hidden recorder and records
 what students saw — the program — as MP4 segments.
 
-    recorder = ProgramRecorder(width=1280, height=720, fps=15, segment_seconds=10,
-                               workdir=..., load_slide=..., on_started=..., on_segment=...)
+    recorder = ProgramRecorder(encoder=EncoderSettings(width=1280, height=720, fps=15),
+                               segment_seconds=10, workdir=..., load_slide=...,
+                               on_started=..., on_segment=...)
     recorder.set_scene(at, "slides_camera")     # any thread, each change at its moment
     result = await recorder.run(url, token, stop)
 
@@ -84,29 +85,15 @@ class ProgramRecorder:
         self,
         *,
         workdir: Path,
-        width: int = 1280,
-        height: int = 720,
-        fps: int = 15,
-        sample_rate: int = 48_000,
+        encoder: EncoderSettings = EncoderSettings(),  # noqa: B008 - frozen, shared safely
         segment_seconds: float = 10.0,
         delay_seconds: float = 2.0,
-        crf: int = 26,
-        preset: str = "superfast",
-        encoder_threads: int = 1,
         load_slide: SlideLoader | None = None,
         on_started: Callable[[dt.datetime], None] | None = None,
         on_segment: Callable[[SegmentInfo], None] | None = None,
         on_problem: Callable[[str], None] | None = None,
     ) -> None:
-        self.settings = EncoderSettings(
-            width=width,
-            height=height,
-            fps=fps,
-            sample_rate=sample_rate,
-            crf=crf,
-            preset=preset,
-            threads=encoder_threads,
-        )
+        self.settings = encoder
         self.workdir = workdir
         self.segment_seconds = segment_seconds
         self.delay = delay_seconds
@@ -117,8 +104,8 @@ class ProgramRecorder:
         self._on_problem = on_problem or (lambda problem: log.warning(problem))
         self.timeline = ProgramTimeline(
             load_slide=load_slide,
-            slide_width=width,
-            slide_height=height,
+            slide_width=encoder.width,
+            slide_height=encoder.height,
             on_problem=self._on_problem,
         )
 
@@ -218,9 +205,11 @@ class ProgramEngine:
         self._callbacks = callbacks
         self.recorder = ProgramRecorder(
             workdir=callbacks.workdir,
-            width=settings.recording_width,
-            height=settings.recording_height,
-            fps=settings.recording_fps,
+            encoder=EncoderSettings(
+                width=settings.recording_width,
+                height=settings.recording_height,
+                fps=settings.recording_fps,
+            ),
             segment_seconds=settings.recording_segment_seconds,
             load_slide=callbacks.load_slide,
             on_started=callbacks.on_started,

@@ -89,7 +89,7 @@ class RecordingSegment(Base):
     __tablename__ = "recording_segments"
     __table_args__ = (
         *columns.nonnegative("idx"),
-        sa.CheckConstraint("duration_ms > 0", name="duration_ms_positive"),
+        *columns.positive("duration_ms"),
         *columns.nonnegative("size_bytes"),
     )
 

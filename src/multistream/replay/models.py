@@ -60,7 +60,7 @@ class Chapter(Base):
         sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
         columns.text_length("title", 200, nonblank=True),
         columns.one_of("source", ChapterSource),
-        sa.CheckConstraint("slide_page >= 1", name="slide_page_positive"),
+        *columns.positive("slide_page"),
         ExcludeConstraint(
             (sa.column("session_id"), "="),
             (sa.func.int8range(sa.column("start_ms"), sa.column("end_ms")), "&&"),

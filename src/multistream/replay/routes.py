@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import PlainTextResponse
 
 from multistream.access.dependencies import (
+    Join,
     RequireSession,
     SessionAccess,
     ViewCourse,
@@ -30,7 +31,8 @@ from multistream.replay.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["replay"])
 REPLAY = "/sessions/{session_id}/replay"
 
-Watch = Annotated[SessionAccess, Depends(RequireSession(Permission.session_join))]
+Watch = Join
+"""A replay is for whoever may join its class."""
 Manage = Annotated[SessionAccess, Depends(RequireSession(Permission.pipeline_manage))]
 SearchText = Annotated[
     str, Query(min_length=1, max_length=200, description='Words, "a phrase", -not')

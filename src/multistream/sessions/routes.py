@@ -54,7 +54,6 @@ Run = Annotated[SessionAccess, Depends(RequireSession(Permission.session_run))]
 
 problems.refusals(
     {
-        domain.InvalidTransition: (409, "invalid-transition", "Not possible now"),
         domain.ClassClosed: (409, "class-closed", "Class closed"),
     }
 )

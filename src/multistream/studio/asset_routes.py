@@ -17,7 +17,7 @@ from multistream.access.dependencies import (
 )
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
-from multistream.problems import Problem, ProblemDocument
+from multistream.problems import ProblemDocument, field_problem
 from multistream.studio import assets, upload
 from multistream.studio.models import AssetKind
 from multistream.studio.schemas import AssetList, AssetRead, UploadKind
@@ -62,13 +62,8 @@ def _kind(fields: dict[str, str]) -> UploadKind | None:
         return "slide_deck"
     if value == AssetKind.image.value:
         return "image"
-    message = "kind must be slide_deck or image."
-    raise Problem(
-        422,
-        "validation",
-        "Invalid request",
-        "Check these fields: kind.",
-        errors=[{"field": "kind", "location": "body", "message": message}],
+    raise field_problem(
+        "Check these fields: kind.", field="kind", message="kind must be slide_deck or image."
     )
 
 

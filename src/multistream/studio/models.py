@@ -100,7 +100,7 @@ class SlidePage(Base):
 
     __tablename__ = "slide_pages"
     __table_args__ = (
-        sa.CheckConstraint("page_no >= 1", name="page_no_positive"),
+        *columns.positive("page_no"),
         sa.CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
     )
 
@@ -138,7 +138,7 @@ class StudioState(Base):
 
     __tablename__ = "studio_state"
     __table_args__ = (
-        sa.CheckConstraint("page_no >= 1", name="page_no_positive"),
+        *columns.positive("page_no"),
         columns.text_length("banner", 280),
         *columns.nonnegative("as_of_seq"),
     )

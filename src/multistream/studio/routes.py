@@ -51,13 +51,8 @@ _FIELD = {
 def _refused(error: domain.Refused) -> Problem:
     """A refused studio or stage command: a conflict, or a field out of range."""
     if error.reason in _FIELD:
-        field = _FIELD[error.reason]
-        return Problem(
-            422,
-            "validation",
-            "Invalid request",
-            error.detail,
-            errors=[{"field": field, "location": "body", "message": error.detail}],
+        return problems.field_problem(
+            error.detail, field=_FIELD[error.reason], message=error.detail
         )
     status, slug, title = _STATUS[error.reason]
     return Problem(status, slug, title, error.detail, **error.facts)

@@ -17,7 +17,7 @@ from fastapi import Request
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from multistream.problems import Problem
+from multistream.problems import Problem, field_problem
 
 FORM_OVERHEAD = 64 * 1024
 """Bytes a request may carry besides the file: boundaries, part headers, small fields."""
@@ -64,13 +64,7 @@ def _size(count: int) -> str:
 
 
 def _invalid(message: str, field: str = "file") -> Problem:
-    return Problem(
-        422,
-        "validation",
-        "Invalid request",
-        message,
-        errors=[{"field": field, "location": "body", "message": message}],
-    )
+    return field_problem(message, field=field, message=message)
 
 
 class _Form:
