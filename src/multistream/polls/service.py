@@ -36,9 +36,10 @@ from multistream.sessions.models import LiveSession
 # --- reading ----------------------------------------------------------------------------------
 
 _COUNTS = sa.text(
-    "SELECT chosen, count(*) FROM poll_votes, unnest(option_ids) AS chosen"
-    " WHERE poll_id = :poll_id GROUP BY chosen"
-)
+    "SELECT p.voters, c.option_id, c.votes FROM polls AS p"
+    " LEFT JOIN poll_option_counts AS c ON c.poll_id = p.id WHERE p.id = :poll_id"
+).bindparams(sa.bindparam("poll_id", type_=sa.Uuid()))
+"""The poll's counters, kept by `polls.projection` with each vote: no recount."""
 
 
 def option_ids(poll: Poll) -> list[str]:
@@ -46,14 +47,14 @@ def option_ids(poll: Poll) -> list[str]:
 
 
 def tally(db: Session, *, poll: Poll) -> domain.Counts:
-    """Votes per option (every option, zeros included) and the number of voters."""
+    """Votes per option (every option, zeros included) and the number of voters, as the
+    counters stand in this transaction (under the log's lock: every vote logged before)."""
     counts = dict.fromkeys(option_ids(poll), 0)
-    for chosen, n in db.execute(_COUNTS, {"poll_id": poll.id}):
-        counts[chosen] = int(n)
-    total = db.scalar(
-        sa.select(sa.func.count()).select_from(PollVote).where(PollVote.poll_id == poll.id)
-    )
-    return domain.Counts(counts, int(total or 0))
+    rows = db.execute(_COUNTS, {"poll_id": poll.id}).all()
+    for _voters, chosen, n in rows:
+        if chosen is not None:
+            counts[chosen] = int(n)
+    return domain.Counts(counts, int(rows[0][0]) if rows else 0)
 
 
 def _view(
