@@ -24,8 +24,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from multistream.db import after_commit
+from multistream.db.base import table_of
 from multistream.eventlog import catalog, projections
 from multistream.eventlog.domain import NewEvent, Viewer, visible_to
 from multistream.eventlog.models import EventAudience, SessionEvent
@@ -36,6 +38,16 @@ from multistream.sessions.models import LiveSession
 PENDING_KEY = "multistream.pending_events"
 """What `record` queues for `eventlog.publisher` to publish after the commit."""
 MAX_PAGE = 500
+
+# The append's statements, built once (the busiest path of a class: every command). Core
+# statements on the tables, not the ORM: nothing of them is kept as a mapped object.
+_SESSIONS = table_of(LiveSession)
+_LOCK_HEAD = (
+    sa.select(_SESSIONS.c.last_seq)
+    .where(_SESSIONS.c.id == sa.bindparam("session_id"))
+    .with_for_update(key_share=True)
+)
+_INSERT_EVENTS = sa.insert(table_of(SessionEvent))
 
 
 def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
@@ -59,9 +71,14 @@ def record(
     events: Sequence[NewEvent],
     actor_id: uuid.UUID | None,
     idempotency_key: str | None = None,
+    locked: LiveSession | None = None,
 ) -> list[EventEnvelope]:
     """Append `events` to the class's log in order, apply them to every projection and
     publish them after the commit; the idempotency key is written to the first of them.
+
+    `locked`: the class as `lock` returned it in this transaction, when the caller took
+    the lock to decide (the append then does not lock and read the head again). A head
+    that is not the log's is refused by the database (`ck_session_events_seq_contiguous`).
 
     Every event is first checked against `eventlog.catalog`: an unknown type, or an
     audience or payload its entry does not allow, raises `ValueError` before anything is
@@ -72,14 +89,20 @@ def record(
         catalog.check(event)
     if not events:
         return []
-    session = lock(db, session_id=session_id)
-    if session is None:
+    # The lock as `lock` takes it, reading only the head: a class the request loaded is
+    # told its new head below, without being read again. (The session autoflushes before
+    # each statement, Core ones included: what the request changed is written first.)
+    if locked is not None and locked.id == session_id:
+        last_seq: int | None = locked.last_seq
+    else:
+        last_seq = db.execute(_LOCK_HEAD, {"session_id": session_id}).scalar_one_or_none()
+    if last_seq is None:
         raise LookupError(f"no class {session_id}")
     now = dt.datetime.now(dt.UTC)
     rows = [
         {
             "session_id": session_id,
-            "seq": session.last_seq + offset,
+            "seq": last_seq + offset,
             "type": event.type,
             "actor_id": actor_id,
             "audience": event.audience,
@@ -90,14 +113,16 @@ def record(
         for offset, event in enumerate(events, start=1)
     ]
     # One INSERT of plain rows (no ORM objects to track for the rest of the request).
-    db.execute(sa.insert(SessionEvent), rows)
-    # The trigger advanced sessions.last_seq to the last of them, under this lock: the ORM
-    # is told so rather than reading it back.
-    set_committed_value(session, "last_seq", session.last_seq + len(rows))
+    db.execute(_INSERT_EVENTS, rows)
+    # The trigger advanced sessions.last_seq to the last of them, under this lock: a class
+    # the request holds as an object is told so rather than reading it back.
+    loaded = db.identity_map.get(identity_key(LiveSession, session_id))
+    if loaded is not None:
+        set_committed_value(loaded, "last_seq", last_seq + len(rows))
     recorded = [
         EventEnvelope.model_construct(
             session_id=session_id,
-            seq=session.last_seq - len(events) + offset,
+            seq=last_seq + offset,
             type=event.type,
             occurred_at=now,
             actor_id=actor_id,

@@ -278,6 +278,18 @@ def show_results(
     return _as_staff(db, poll, actor)
 
 
+_POLL_AND_MY_VOTE = (
+    sa.select(Poll, PollVote.option_ids)
+    .outerjoin(
+        PollVote,
+        (PollVote.poll_id == Poll.id) & (PollVote.user_id == sa.bindparam("user_id")),
+    )
+    .where(Poll.id == sa.bindparam("poll_id"), Poll.session_id == sa.bindparam("session_id"))
+    .execution_options(populate_existing=True)
+)
+"""A vote's one read: the poll and the caller's current vote (built once)."""
+
+
 def vote(
     db: Session,
     *,
@@ -297,10 +309,8 @@ def vote(
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
     row = db.execute(
-        sa.select(Poll, PollVote.option_ids)
-        .outerjoin(PollVote, (PollVote.poll_id == Poll.id) & (PollVote.user_id == viewer.user_id))
-        .where(Poll.id == poll_id, Poll.session_id == session.id)
-        .execution_options(populate_existing=True)
+        _POLL_AND_MY_VOTE,
+        {"poll_id": poll_id, "session_id": session.id, "user_id": viewer.user_id},
     ).one_or_none()
     if row is None or (row[0].status is PollStatus.draft and not viewer.staff):
         raise NotFound("This poll")
