@@ -39,8 +39,8 @@ PENDING_KEY = "multistream.pending_events"
 """What `record` queues for `eventlog.publisher` to publish after the commit."""
 MAX_PAGE = 500
 
-# The append's statements, built once (the busiest path of a class: every command). Core
-# statements on the tables, not the ORM: nothing of them is kept as a mapped object.
+# The log's statements, built once (the busiest path of a class: every command). The
+# append's are Core statements on the tables: nothing of them is kept as a mapped object.
 _SESSIONS = table_of(LiveSession)
 _LOCK_HEAD = (
     sa.select(_SESSIONS.c.last_seq)
@@ -48,6 +48,12 @@ _LOCK_HEAD = (
     .with_for_update(key_share=True)
 )
 _INSERT_EVENTS = sa.insert(table_of(SessionEvent))
+_LOCK = (
+    sa.select(LiveSession)
+    .where(LiveSession.id == sa.bindparam("session_id"))
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
 
 
 def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
@@ -59,9 +65,7 @@ def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
     behind the `FOR KEY SHARE` lock that inserting a row referring to the class (a
     participant, an event) takes. With `FOR UPDATE`, two commands that had each inserted
     such a row before locking (two first joins) waited for each other: a deadlock."""
-    return db.get(
-        LiveSession, session_id, with_for_update={"key_share": True}, populate_existing=True
-    )
+    return db.execute(_LOCK, {"session_id": session_id}).scalar_one_or_none()
 
 
 def record(
