@@ -20,8 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -48,6 +50,20 @@ _LOCK_HEAD = (
     .with_for_update(key_share=True)
 )
 _INSERT_EVENTS = sa.insert(table_of(SessionEvent))
+_APPEND_ONE = sa.text(
+    "INSERT INTO session_events"
+    " (session_id, seq, type, actor_id, audience, payload, occurred_at, idempotency_key)"
+    " SELECT s.id, s.last_seq + 1, :type, :actor_id, :audience, :payload, :occurred_at,"
+    " :idempotency_key FROM sessions AS s WHERE s.id = :session_id FOR NO KEY UPDATE"
+    " RETURNING seq"
+).bindparams(
+    sa.bindparam("session_id", type_=sa.Uuid()),
+    sa.bindparam("actor_id", type_=sa.Uuid()),
+    sa.bindparam("payload", type_=JSONB()),
+    sa.bindparam("occurred_at", type_=sa.DateTime(timezone=True)),
+)
+"""One event appended in one round trip: the lock, the head and the insert (what most
+commands append). The class's row is locked as `lock` locks it, and read under that lock."""
 _LOCK = (
     sa.select(LiveSession)
     .where(LiveSession.id == sa.bindparam("session_id"))
@@ -93,20 +109,10 @@ def record(
         catalog.check(event)
     if not events:
         return []
-    # The lock as `lock` takes it, reading only the head: a class the request loaded is
-    # told its new head below, without being read again. (The session autoflushes before
-    # each statement, Core ones included: what the request changed is written first.)
-    if locked is not None and locked.id == session_id:
-        last_seq: int | None = locked.last_seq
-    else:
-        last_seq = db.execute(_LOCK_HEAD, {"session_id": session_id}).scalar_one_or_none()
-    if last_seq is None:
-        raise LookupError(f"no class {session_id}")
     now = dt.datetime.now(dt.UTC)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "session_id": session_id,
-            "seq": last_seq + offset,
             "type": event.type,
             "actor_id": actor_id,
             "audience": event.audience,
@@ -116,13 +122,31 @@ def record(
         }
         for offset, event in enumerate(events, start=1)
     ]
-    # One INSERT of plain rows (no ORM objects to track for the rest of the request).
-    db.execute(_INSERT_EVENTS, rows)
+    # The lock as `lock` takes it and the head read under it: by the caller (`locked`), in
+    # the one statement that appends a single event, or before inserting several. Plain
+    # rows, no ORM objects to track; a class the request holds as an object is told its
+    # new head below rather than read again. (The session autoflushes before each
+    # statement, Core ones included: what the request changed is written first.)
+    last_seq: int | None
+    if locked is not None and locked.id == session_id:
+        last_seq = locked.last_seq
+    elif len(rows) == 1:
+        appended = db.execute(_APPEND_ONE, rows[0]).scalar_one_or_none()
+        last_seq = None if appended is None else appended - 1
+        rows = []  # appended
+    else:
+        last_seq = db.execute(_LOCK_HEAD, {"session_id": session_id}).scalar_one_or_none()
+    if last_seq is None:
+        raise LookupError(f"no class {session_id}")
+    if rows:
+        for offset, row in enumerate(rows, start=1):
+            row["seq"] = last_seq + offset
+        db.execute(_INSERT_EVENTS, rows)
     # The trigger advanced sessions.last_seq to the last of them, under this lock: a class
     # the request holds as an object is told so rather than reading it back.
     loaded = db.identity_map.get(identity_key(LiveSession, session_id))
     if loaded is not None:
-        set_committed_value(loaded, "last_seq", last_seq + len(rows))
+        set_committed_value(loaded, "last_seq", last_seq + len(events))
     recorded = [
         EventEnvelope.model_construct(
             session_id=session_id,
