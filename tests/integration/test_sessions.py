@@ -15,6 +15,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
@@ -205,6 +206,77 @@ def test_fifty_concurrent_appends_get_seq_without_gaps(
     assert seqs == list(range(1, 52))  # session.scheduled, then 50 appends
     assert numbers == list(range(50))
     assert last_seq == 51
+
+
+def test_single_and_batched_appends_interleave_without_gaps(
+    engine: sa.Engine, session_row: uuid.UUID
+) -> None:
+    """A single event is appended in one statement, several after a lock of their own, and
+    a command that locked first hands its lock over (`locked=`): all three at once on one
+    class still number the log without a gap, each batch's events next to each other."""
+    barrier = threading.Barrier(30)
+    errors: list[BaseException] = []
+
+    def append(n: int) -> None:
+        try:
+            barrier.wait()
+            with Session(engine) as db, db.begin():
+                event = NewEvent("test.appended", {"n": n})
+                if n % 3 == 0:
+                    eventlog.record(db, session_id=session_row, events=[event], actor_id=None)
+                elif n % 3 == 1:
+                    second = NewEvent("test.appended", {"n": n, "second": True})
+                    eventlog.record(
+                        db, session_id=session_row, events=[event, second], actor_id=None
+                    )
+                else:
+                    locked = eventlog.lock(db, session_id=session_row)
+                    eventlog.record(
+                        db, session_id=session_row, events=[event], actor_id=None, locked=locked
+                    )
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with Session(engine) as db:
+        events = eventlog.read_after(db, session_id=session_row, after=1)
+        head = eventlog.head(db, session_id=session_row)
+    assert [e.seq for e in events] == list(range(2, 42))  # 10 + 2 * 10 + 10 events
+    assert head == 41
+    for event in events:
+        if event.payload.get("second"):
+            [first] = [e for e in events if e.seq == event.seq - 1]
+            assert first.payload == {"n": event.payload["n"]}
+
+
+def test_an_append_to_a_missing_class_or_with_a_stale_head_is_refused(
+    engine: sa.Engine, session_row: uuid.UUID
+) -> None:
+    with Session(engine) as db, db.begin():
+        with pytest.raises(LookupError):
+            eventlog.record(db, session_id=uuid.uuid4(), events=[NewEvent("test.x")], actor_id=None)
+        locked = eventlog.lock(db, session_id=session_row)
+        assert locked is not None
+        eventlog.record(db, session_id=session_row, events=[NewEvent("test.x")], actor_id=None)
+    with Session(engine) as db:
+        stale = db.get(LiveSession, session_row)
+        assert stale is not None
+        # What a caller that read the head outside the lock would hold (not a change to write).
+        set_committed_value(stale, "last_seq", stale.last_seq - 1)
+        with pytest.raises(sa.exc.IntegrityError) as refused:
+            eventlog.record(
+                db, session_id=session_row, events=[NewEvent("test.y")], actor_id=None, locked=stale
+            )
+        diag = getattr(refused.value.orig, "diag", None)
+        assert getattr(diag, "constraint_name", None) == "ck_session_events_seq_contiguous"
+        db.rollback()
+        assert eventlog.head(db, session_id=session_row) == 2
 
 
 def test_hidden_events_are_delivered_as_gaps(
