@@ -299,6 +299,8 @@ def _family(session_id: str | None) -> uuid.UUID | None:
         return None
 
 
+# --- who is calling ----------------------------------------------------------------------
+
 _LOCAL_USER = sa.select(User).where(
     User.id == sa.bindparam("user_id"),
     User.deleted_at.is_(None),
