@@ -346,6 +346,53 @@ def test_events_are_published_only_after_commit(
     client.close()
 
 
+def test_a_rolled_back_savepoint_unpublishes_only_its_own_events(
+    api_settings: Settings, engine: sa.Engine, session_row: uuid.UUID
+) -> None:
+    """Group commit's groundwork: commands in one transaction, each in a savepoint; one
+    refused (its savepoint rolled back) must not take the others' events off the wire."""
+    from multistream.db.engine import make_sessionmaker
+    from multistream.eventlog import publisher
+
+    client = redis.Redis.from_url(api_settings.redis_url)
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(publisher.channel(session_row))
+    factory = make_sessionmaker(engine)
+    publisher.install(factory, client)
+
+    def append(db: Session, kind: str) -> None:
+        eventlog.record(db, session_id=session_row, events=[NewEvent(kind)], actor_id=None)
+
+    with factory() as db, db.begin():
+        append(db, "test.first")
+        refused = db.begin_nested()
+        append(db, "test.refused")
+        refused.rollback()
+        with db.begin_nested():
+            append(db, "test.second")
+        with db.begin_nested():
+            append(db, "test.third")
+        # A released savepoint is not a commit: nothing is on the wire yet.
+        assert pubsub.get_message(timeout=0.5) is None  # (reads the subscribe confirmation)
+        assert pubsub.get_message(timeout=0.5) is None
+
+    received: list[Any] = []
+    for _ in range(20):  # a None is also what the ignored subscribe confirmation reads as
+        message = pubsub.get_message(timeout=0.2)
+        if message is not None:
+            received.append(json.loads(message["data"]))
+    assert [(e["seq"], e["type"]) for e in received] == [
+        (2, "test.first"),
+        (3, "test.second"),
+        (4, "test.third"),
+    ]
+    with Session(engine) as db:
+        logged = eventlog.read_after(db, session_id=session_row, after=1)
+    assert [(e.seq, e.type) for e in logged] == [(e["seq"], e["type"]) for e in received]
+    pubsub.close()
+    client.close()
+
+
 def test_rebuild_equals_the_live_projection(
     api: ApiClient, engine: sa.Engine, classroom: tuple[Person, Person, str]
 ) -> None:
