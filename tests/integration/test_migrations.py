@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from psycopg.types.json import Jsonb
 
 from multistream.db import migrate
 from multistream.settings import Settings
@@ -114,5 +115,54 @@ def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
         with engine.connect() as connection:
             assert _leftovers(connection) == built
             assert _differences(connection) == []
+    finally:
+        engine.dispose()
+
+
+def test_0009_fills_the_poll_counters_from_the_votes_and_downgrades(
+    empty_database_url: str,
+) -> None:
+    """Votes cast before `0009` are counted by it: `polls.voters` and a count per option
+    equal to a recount of `poll_votes`; the downgrade removes both again."""
+    from tests.integration.test_schema_constraints import Rows
+
+    migrate.upgrade(empty_database_url, "0008")
+    engine = sa.create_engine(empty_database_url)
+    options = [{"id": o, "text": o.upper()} for o in ("a", "b", "c")]
+    try:
+        with engine.begin() as connection:
+            rows = Rows(connection)
+            multiple = rows.add("polls", kind="multiple", status="open", options=Jsonb(options))
+            for chosen in (["a"], ["a", "b"], ["b"]):
+                rows.add("poll_votes", poll_id=multiple["id"], option_ids=chosen)
+            untouched = rows.add("polls", status="open")["id"]
+        migrate.upgrade(empty_database_url)
+        with engine.connect() as connection:
+            counts = connection.execute(
+                sa.text(
+                    "SELECT p.id, p.voters, c.option_id, c.votes FROM polls p"
+                    " JOIN poll_option_counts c ON c.poll_id = p.id ORDER BY p.id, c.option_id"
+                )
+            ).all()
+        assert sorted(tuple(row) for row in counts) == sorted(
+            [
+                (multiple["id"], 3, "a", 2),
+                (multiple["id"], 3, "b", 2),
+                (multiple["id"], 3, "c", 0),
+                (untouched, 0, "a", 0),
+                (untouched, 0, "b", 0),
+            ]
+        )
+        migrate.downgrade(empty_database_url, "0008")
+        with engine.connect() as connection:
+            columns = connection.execute(
+                sa.text(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_name = 'polls' AND column_name = 'voters'"
+                )
+            ).all()
+            tables = connection.execute(sa.text("SELECT to_regclass('poll_option_counts')"))
+            assert columns == []
+            assert tables.scalar_one() is None
     finally:
         engine.dispose()

@@ -245,6 +245,10 @@ class Rows:
         self._default(v, "user_id", self.user)
         v.setdefault("option_ids", ["a"])
 
+    def _fill_poll_option_counts(self, v: dict[str, Any]) -> None:
+        self._default(v, "poll_id", lambda: self.add("polls")["id"])
+        v.setdefault("option_id", "a")
+
     def _fill_reaction_buckets(self, v: dict[str, Any]) -> None:
         self._default(v, "session_id", self.session)
         v.setdefault("second", T0)
@@ -875,6 +879,10 @@ CASES: list[Case] = [
     rejects("ck_polls_open_has_opened_at", "polls", status="open", opened_at=None),
     rejects("ck_polls_closed_has_closed_at", "polls", status="closed", closed_at=None),
     _second_open_poll,
+    rejects("ck_polls_voters_nonnegative", "polls", voters=-1),
+    # poll option counts
+    rejects_duplicate("pk_poll_option_counts", "poll_option_counts", "poll_id", "option_id"),
+    rejects("ck_poll_option_counts_votes_nonnegative", "poll_option_counts", votes=-1),
     # poll votes
     rejects_duplicate("pk_poll_votes", "poll_votes", "poll_id", "user_id"),
     rejects("ck_poll_votes_option_ids_nonempty", "poll_votes", option_ids=[]),

@@ -15,6 +15,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
@@ -207,6 +208,77 @@ def test_fifty_concurrent_appends_get_seq_without_gaps(
     assert last_seq == 51
 
 
+def test_single_and_batched_appends_interleave_without_gaps(
+    engine: sa.Engine, session_row: uuid.UUID
+) -> None:
+    """A single event is appended in one statement, several after a lock of their own, and
+    a command that locked first hands its lock over (`locked=`): all three at once on one
+    class still number the log without a gap, each batch's events next to each other."""
+    barrier = threading.Barrier(30)
+    errors: list[BaseException] = []
+
+    def append(n: int) -> None:
+        try:
+            barrier.wait()
+            with Session(engine) as db, db.begin():
+                event = NewEvent("test.appended", {"n": n})
+                if n % 3 == 0:
+                    eventlog.record(db, session_id=session_row, events=[event], actor_id=None)
+                elif n % 3 == 1:
+                    second = NewEvent("test.appended", {"n": n, "second": True})
+                    eventlog.record(
+                        db, session_id=session_row, events=[event, second], actor_id=None
+                    )
+                else:
+                    locked = eventlog.lock(db, session_id=session_row)
+                    eventlog.record(
+                        db, session_id=session_row, events=[event], actor_id=None, locked=locked
+                    )
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with Session(engine) as db:
+        events = eventlog.read_after(db, session_id=session_row, after=1)
+        head = eventlog.head(db, session_id=session_row)
+    assert [e.seq for e in events] == list(range(2, 42))  # 10 + 2 * 10 + 10 events
+    assert head == 41
+    for event in events:
+        if event.payload.get("second"):
+            [first] = [e for e in events if e.seq == event.seq - 1]
+            assert first.payload == {"n": event.payload["n"]}
+
+
+def test_an_append_to_a_missing_class_or_with_a_stale_head_is_refused(
+    engine: sa.Engine, session_row: uuid.UUID
+) -> None:
+    with Session(engine) as db, db.begin():
+        with pytest.raises(LookupError):
+            eventlog.record(db, session_id=uuid.uuid4(), events=[NewEvent("test.x")], actor_id=None)
+        locked = eventlog.lock(db, session_id=session_row)
+        assert locked is not None
+        eventlog.record(db, session_id=session_row, events=[NewEvent("test.x")], actor_id=None)
+    with Session(engine) as db:
+        stale = db.get(LiveSession, session_row)
+        assert stale is not None
+        # What a caller that read the head outside the lock would hold (not a change to write).
+        set_committed_value(stale, "last_seq", stale.last_seq - 1)
+        with pytest.raises(sa.exc.IntegrityError) as refused:
+            eventlog.record(
+                db, session_id=session_row, events=[NewEvent("test.y")], actor_id=None, locked=stale
+            )
+        diag = getattr(refused.value.orig, "diag", None)
+        assert getattr(diag, "constraint_name", None) == "ck_session_events_seq_contiguous"
+        db.rollback()
+        assert eventlog.head(db, session_id=session_row) == 2
+
+
 def test_hidden_events_are_delivered_as_gaps(
     api: ApiClient, engine: sa.Engine, classroom: tuple[Person, Person, str]
 ) -> None:
@@ -270,6 +342,53 @@ def test_events_are_published_only_after_commit(
     assert message is not None
     assert json.loads(message["data"])["type"] == "test.kept"
     assert pubsub.get_message(timeout=0.5) is None  # the rolled-back event never went out
+    pubsub.close()
+    client.close()
+
+
+def test_a_rolled_back_savepoint_unpublishes_only_its_own_events(
+    api_settings: Settings, engine: sa.Engine, session_row: uuid.UUID
+) -> None:
+    """Group commit's groundwork: commands in one transaction, each in a savepoint; one
+    refused (its savepoint rolled back) must not take the others' events off the wire."""
+    from multistream.db.engine import make_sessionmaker
+    from multistream.eventlog import publisher
+
+    client = redis.Redis.from_url(api_settings.redis_url)
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(publisher.channel(session_row))
+    factory = make_sessionmaker(engine)
+    publisher.install(factory, client)
+
+    def append(db: Session, kind: str) -> None:
+        eventlog.record(db, session_id=session_row, events=[NewEvent(kind)], actor_id=None)
+
+    with factory() as db, db.begin():
+        append(db, "test.first")
+        refused = db.begin_nested()
+        append(db, "test.refused")
+        refused.rollback()
+        with db.begin_nested():
+            append(db, "test.second")
+        with db.begin_nested():
+            append(db, "test.third")
+        # A released savepoint is not a commit: nothing is on the wire yet.
+        assert pubsub.get_message(timeout=0.5) is None  # (reads the subscribe confirmation)
+        assert pubsub.get_message(timeout=0.5) is None
+
+    received: list[Any] = []
+    for _ in range(20):  # a None is also what the ignored subscribe confirmation reads as
+        message = pubsub.get_message(timeout=0.2)
+        if message is not None:
+            received.append(json.loads(message["data"]))
+    assert [(e["seq"], e["type"]) for e in received] == [
+        (2, "test.first"),
+        (3, "test.second"),
+        (4, "test.third"),
+    ]
+    with Session(engine) as db:
+        logged = eventlog.read_after(db, session_id=session_row, after=1)
+    assert [(e.seq, e.type) for e in logged] == [(e["seq"], e["type"]) for e in received]
     pubsub.close()
     client.close()
 

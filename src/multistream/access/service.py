@@ -74,19 +74,26 @@ def course_access(
     return CourseAccess(course=course, user=user, role=role)
 
 
+_SESSION_ACCESS = (
+    sa.select(LiveSession, Course, CourseMember.role)
+    .join(Course, Course.id == LiveSession.course_id)
+    .outerjoin(
+        CourseMember,
+        (CourseMember.course_id == LiveSession.course_id)
+        & (CourseMember.user_id == sa.bindparam("user_id")),
+    )
+    .where(LiveSession.id == sa.bindparam("session_id"))
+)
+"""Built once: every command and read of a class runs it."""
+
+
 def session_access(
     db: Session, *, session_id: uuid.UUID, user: User, permission: Permission
 ) -> SessionAccess:
     """The class, its course and the caller's role in it, read in one query (every command
     and read of a class starts here)."""
     found = db.execute(
-        sa.select(LiveSession, Course, CourseMember.role)
-        .join(Course, Course.id == LiveSession.course_id)
-        .outerjoin(
-            CourseMember,
-            (CourseMember.course_id == LiveSession.course_id) & (CourseMember.user_id == user.id),
-        )
-        .where(LiveSession.id == session_id)
+        _SESSION_ACCESS, {"session_id": session_id, "user_id": user.id}
     ).one_or_none()
     if found is None:
         raise NotFound("This class")

@@ -288,21 +288,29 @@ def logout(db: Session, *, refresh_token: str | None) -> None:
     )
 
 
-def _family_not_revoked(session_id: str | None) -> sa.ColumnElement[bool]:
-    """True unless the sign-in an access token belongs to was signed out (or its refresh
-    token was replayed): one indexed lookup, asked in the query that reads the user. The
-    local provider's `sid` is always a family id; a token signed by our key with another
-    `sid` has no family to end."""
+def _family(session_id: str | None) -> uuid.UUID | None:
+    """The sign-in family an access token's `sid` names: the local provider's `sid` is
+    always a family id; a token signed by our key with another `sid` has no family to end."""
     try:
-        family_id = uuid.UUID(session_id or "")
+        return uuid.UUID(session_id or "")
     except ValueError:
-        return sa.true()
-    return ~sa.exists().where(
-        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
-    )
+        return None
 
 
 # --- who is calling ----------------------------------------------------------------------
+
+_LOCAL_USER = sa.select(User).where(
+    User.id == sa.bindparam("user_id"),
+    User.deleted_at.is_(None),
+    # The sign-in the token belongs to was not signed out (nor its refresh token replayed):
+    # one indexed lookup, asked in the query that reads the user.
+    ~sa.exists().where(
+        RefreshToken.family_id == sa.bindparam("family_id"),
+        RefreshToken.revoked_at.is_not(None),
+    ),
+)
+"""The user of a local access token, unless deleted or signed out; built once (every
+authenticated request runs it). A null family id matches no refresh token."""
 
 
 def user_for_token(db: Session, *, settings: Settings, token: VerifiedToken) -> User | None:
@@ -314,11 +322,7 @@ def user_for_token(db: Session, *, settings: Settings, token: VerifiedToken) -> 
             return None
         # One round trip: the user, unless deleted or the sign-in was ended.
         return db.scalars(
-            sa.select(User).where(
-                User.id == user_id,
-                User.deleted_at.is_(None),
-                _family_not_revoked(token.session_id),
-            )
+            _LOCAL_USER, {"user_id": user_id, "family_id": _family(token.session_id)}
         ).one_or_none()
 
     user = db.scalars(

@@ -23,6 +23,7 @@ from multistream.chat.schemas import (
     ChatUserMuted,
     ChatUserUnmuted,
 )
+from multistream.db.base import table_of
 from multistream.eventlog.projections import Projection, by_type
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.sessions.models import LiveSession
@@ -45,18 +46,23 @@ def reset(db: Session, session_id: uuid.UUID) -> None:
     db.flush()
 
 
+_INSERT_MESSAGE = sa.insert(table_of(ChatMessage))
+"""Built once; a plain row (a posted message is not changed in the transaction that posts it)."""
+
+
 def _posted(db: Session, event: EventEnvelope) -> None:
     message = ChatMessagePosted.model_validate(event.payload).message
-    db.add(
-        ChatMessage(
-            id=message.id,
-            session_id=event.session_id,
-            seq=event.seq,
-            author_id=message.author_id,
-            body=message.body,
-            reply_to_id=message.reply_to_id,
-            created_at=message.created_at,
-        )
+    db.execute(
+        _INSERT_MESSAGE,
+        {
+            "id": message.id,
+            "session_id": event.session_id,
+            "seq": event.seq,
+            "author_id": message.author_id,
+            "body": message.body,
+            "reply_to_id": message.reply_to_id,
+            "created_at": message.created_at,
+        },
     )
 
 

@@ -138,14 +138,15 @@ def _mute(db: Session, *, session: LiveSession, user_id: uuid.UUID) -> domain.Mu
     return domain.Mute(until=row.until) if row is not None else None
 
 
+_LAST_POST = sa.select(sa.func.max(ChatMessage.created_at)).where(
+    ChatMessage.session_id == sa.bindparam("session_id"),
+    ChatMessage.author_id == sa.bindparam("user_id"),
+    ChatMessage.deleted_at.is_(None),
+)
+
+
 def _last_post(db: Session, *, session: LiveSession, user: User) -> dt.datetime | None:
-    return db.scalar(
-        sa.select(sa.func.max(ChatMessage.created_at)).where(
-            ChatMessage.session_id == session.id,
-            ChatMessage.author_id == user.id,
-            ChatMessage.deleted_at.is_(None),
-        )
-    )
+    return db.scalar(_LAST_POST, {"session_id": session.id, "user_id": user.id})
 
 
 def _check_slow_mode(db: Session, *, session: LiveSession, user: User) -> None:
@@ -199,6 +200,7 @@ def post(
         events=events,
         actor_id=author.id,
         idempotency_key=idempotency_key,
+        locked=locked,
     )
     assert recorded.seq == message.seq, "the log's lock was not held"
     return message

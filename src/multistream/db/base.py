@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import annotated_types
 import sqlalchemy as sa
@@ -44,6 +44,12 @@ class Base(DeclarativeBase):
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
         dt.datetime: DateTime(timezone=True),
     }
+
+
+def table_of(model: type[Base]) -> sa.Table:
+    """A model's Core table, for statements built once on the hot paths (plain rows, no
+    mapped objects)."""
+    return cast(sa.Table, model.__table__)
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:

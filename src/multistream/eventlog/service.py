@@ -20,12 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from multistream.db import after_commit
+from multistream.db.base import table_of
 from multistream.eventlog import catalog, projections
 from multistream.eventlog.domain import NewEvent, Viewer, visible_to
 from multistream.eventlog.models import EventAudience, SessionEvent
@@ -37,6 +41,36 @@ PENDING_KEY = "multistream.pending_events"
 """What `record` queues for `eventlog.publisher` to publish after the commit."""
 MAX_PAGE = 500
 
+# The log's statements, built once (the busiest path of a class: every command). The
+# append's are Core statements on the tables: nothing of them is kept as a mapped object.
+_SESSIONS = table_of(LiveSession)
+_LOCK_HEAD = (
+    sa.select(_SESSIONS.c.last_seq)
+    .where(_SESSIONS.c.id == sa.bindparam("session_id"))
+    .with_for_update(key_share=True)
+)
+_INSERT_EVENTS = sa.insert(table_of(SessionEvent))
+_APPEND_ONE = sa.text(
+    "INSERT INTO session_events"
+    " (session_id, seq, type, actor_id, audience, payload, occurred_at, idempotency_key)"
+    " SELECT s.id, s.last_seq + 1, :type, :actor_id, :audience, :payload, :occurred_at,"
+    " :idempotency_key FROM sessions AS s WHERE s.id = :session_id FOR NO KEY UPDATE"
+    " RETURNING seq"
+).bindparams(
+    sa.bindparam("session_id", type_=sa.Uuid()),
+    sa.bindparam("actor_id", type_=sa.Uuid()),
+    sa.bindparam("payload", type_=JSONB()),
+    sa.bindparam("occurred_at", type_=sa.DateTime(timezone=True)),
+)
+"""One event appended in one round trip: the lock, the head and the insert (what most
+commands append). The class's row is locked as `lock` locks it, and read under that lock."""
+_LOCK = (
+    sa.select(LiveSession)
+    .where(LiveSession.id == sa.bindparam("session_id"))
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
+
 
 def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
     """Lock the class's log and return its row as it stands under the lock (None when the
@@ -47,9 +81,7 @@ def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
     behind the `FOR KEY SHARE` lock that inserting a row referring to the class (a
     participant, an event) takes. With `FOR UPDATE`, two commands that had each inserted
     such a row before locking (two first joins) waited for each other: a deadlock."""
-    return db.get(
-        LiveSession, session_id, with_for_update={"key_share": True}, populate_existing=True
-    )
+    return db.execute(_LOCK, {"session_id": session_id}).scalar_one_or_none()
 
 
 def record(
@@ -59,9 +91,14 @@ def record(
     events: Sequence[NewEvent],
     actor_id: uuid.UUID | None,
     idempotency_key: str | None = None,
+    locked: LiveSession | None = None,
 ) -> list[EventEnvelope]:
     """Append `events` to the class's log in order, apply them to every projection and
     publish them after the commit; the idempotency key is written to the first of them.
+
+    `locked`: the class as `lock` returned it in this transaction, when the caller took
+    the lock to decide (the append then does not lock and read the head again). A head
+    that is not the log's is refused by the database (`ck_session_events_seq_contiguous`).
 
     Every event is first checked against `eventlog.catalog`: an unknown type, or an
     audience or payload its entry does not allow, raises `ValueError` before anything is
@@ -72,14 +109,10 @@ def record(
         catalog.check(event)
     if not events:
         return []
-    session = lock(db, session_id=session_id)
-    if session is None:
-        raise LookupError(f"no class {session_id}")
     now = dt.datetime.now(dt.UTC)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "session_id": session_id,
-            "seq": session.last_seq + offset,
             "type": event.type,
             "actor_id": actor_id,
             "audience": event.audience,
@@ -89,15 +122,35 @@ def record(
         }
         for offset, event in enumerate(events, start=1)
     ]
-    # One INSERT of plain rows (no ORM objects to track for the rest of the request).
-    db.execute(sa.insert(SessionEvent), rows)
-    # The trigger advanced sessions.last_seq to the last of them, under this lock: the ORM
-    # is told so rather than reading it back.
-    set_committed_value(session, "last_seq", session.last_seq + len(rows))
+    # The lock as `lock` takes it and the head read under it: by the caller (`locked`), in
+    # the one statement that appends a single event, or before inserting several. Plain
+    # rows, no ORM objects to track; a class the request holds as an object is told its
+    # new head below rather than read again. (The session autoflushes before each
+    # statement, Core ones included: what the request changed is written first.)
+    last_seq: int | None
+    if locked is not None and locked.id == session_id:
+        last_seq = locked.last_seq
+    elif len(rows) == 1:
+        appended = db.execute(_APPEND_ONE, rows[0]).scalar_one_or_none()
+        last_seq = None if appended is None else appended - 1
+        rows = []  # appended
+    else:
+        last_seq = db.execute(_LOCK_HEAD, {"session_id": session_id}).scalar_one_or_none()
+    if last_seq is None:
+        raise LookupError(f"no class {session_id}")
+    if rows:
+        for offset, row in enumerate(rows, start=1):
+            row["seq"] = last_seq + offset
+        db.execute(_INSERT_EVENTS, rows)
+    # The trigger advanced sessions.last_seq to the last of them, under this lock: a class
+    # the request holds as an object is told so rather than reading it back.
+    loaded = db.identity_map.get(identity_key(LiveSession, session_id))
+    if loaded is not None:
+        set_committed_value(loaded, "last_seq", last_seq + len(events))
     recorded = [
         EventEnvelope.model_construct(
             session_id=session_id,
-            seq=session.last_seq - len(events) + offset,
+            seq=last_seq + offset,
             type=event.type,
             occurred_at=now,
             actor_id=actor_id,

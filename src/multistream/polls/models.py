@@ -8,6 +8,12 @@ name: `ck_poll_votes_poll_open`, `ck_poll_votes_options_valid`,
 Poll options are a JSON array of 2 to 10 `{"id", "text"}` objects with distinct ids; the
 immutable SQL function `multistream_poll_option_ids(options)` returns their ids, or null
 when the array is malformed, and the CHECKs below are written with it.
+
+The tally is kept, not recounted: `polls.voters` (how many people voted) and a
+`poll_option_counts` row per option (how many votes name it) are written by the
+projection in the statement that casts or changes a vote (`polls.projection`), so they
+equal a recount of `poll_votes` whenever the log has been applied. A vote removed by
+deleting its voter's account stays counted (the tallies in the log counted it too).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ class Poll(Base):
             "status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_closed_at"
         ),
         columns.unique_where("uq_polls_one_open", "session_id", where="status = 'open'"),
+        *columns.nonnegative("voters"),
     )
 
     id: Mapped[columns.Id]
@@ -68,6 +75,20 @@ class Poll(Base):
     closed_at: Mapped[dt.datetime | None]
     created_by: Mapped[columns.UserRefOrNull]
     created_at: Mapped[columns.CreatedAt]
+    voters: Mapped[columns.Count]
+    """How many people have voted (a count kept by the projection; read it with
+    `polls.service.tally`, as this attribute may predate the caller's vote)."""
+
+
+class PollOptionCount(Base):
+    """How many votes name one option of a poll (a count kept by the projection)."""
+
+    __tablename__ = "poll_option_counts"
+    __table_args__ = (*columns.nonnegative("votes"),)
+
+    poll_id: Mapped[uuid.UUID] = columns.parent_key("polls")
+    option_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    votes: Mapped[columns.Count]
 
 
 class PollVote(Base):

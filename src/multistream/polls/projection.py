@@ -4,6 +4,11 @@ Rows are created here, from the events, live and when rebuilding, so the two agr
 time stored comes from the event. A replayed `poll.vote_cast` lands while its poll is open
 again (the log is replayed in order), as the `poll_votes` trigger demands. `poll.tally`
 only announces counts the votes already hold: nothing to apply.
+
+The counts are kept here too: a poll is created with a `poll_option_counts` row of zero
+per option, and the statement that casts or changes a vote moves them (and
+`polls.voters` for a first vote) by the difference from the voter's previous vote. Votes
+of a class are applied one at a time under its log's lock, so that difference is exact.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from multistream.eventlog.projections import Handler, Projection, by_type, deleting
 from multistream.eventlog.schemas import EventEnvelope
-from multistream.polls.models import Poll, PollKind, PollStatus, PollVote
+from multistream.polls.models import Poll, PollKind, PollOptionCount, PollStatus
 
 
 def _poll(db: Session, poll_id: str) -> Poll:
@@ -47,6 +53,10 @@ def _created(db: Session, event: EventEnvelope) -> None:
         )
     )
     db.flush()
+    db.execute(
+        sa.insert(PollOptionCount),
+        [{"poll_id": poll["id"], "option_id": o["id"], "votes": 0} for o in poll["options"]],
+    )
 
 
 def _opened(db: Session, event: EventEnvelope) -> None:
@@ -67,22 +77,48 @@ def _results_shown(db: Session, event: EventEnvelope) -> None:
     _poll(db, event.payload["poll_id"]).results_visible = bool(event.payload["visible"])
 
 
-def _vote_cast(db: Session, event: EventEnvelope) -> None:
-    insert = pg_insert(PollVote).values(
-        poll_id=uuid.UUID(event.payload["poll_id"]),
-        user_id=uuid.UUID(event.payload["user_id"]),
-        option_ids=list(event.payload["option_ids"]),
-        created_at=event.occurred_at,
-        updated_at=event.occurred_at,
+_CAST_VOTE = sa.text(
+    """
+    WITH previous AS (
+        SELECT option_ids FROM poll_votes WHERE poll_id = :poll_id AND user_id = :user_id
+    ), cast_vote AS (
+        INSERT INTO poll_votes (poll_id, user_id, option_ids, created_at, updated_at)
+        VALUES (:poll_id, :user_id, :option_ids, :at, :at)
+        ON CONFLICT (poll_id, user_id) DO UPDATE
+        SET option_ids = excluded.option_ids, updated_at = excluded.updated_at
+    ), change AS (
+        SELECT option_id, sum(delta) AS delta FROM (
+            SELECT unnest(option_ids) AS option_id, -1 AS delta FROM previous
+            UNION ALL
+            SELECT unnest(CAST(:option_ids AS text[])), 1
+        ) AS moves GROUP BY option_id
+    ), counted AS (
+        UPDATE poll_option_counts AS c SET votes = c.votes + change.delta
+        FROM change
+        WHERE c.poll_id = :poll_id AND c.option_id = change.option_id AND change.delta <> 0
     )
+    UPDATE polls SET voters = voters + 1
+    WHERE id = :poll_id AND NOT EXISTS (SELECT 1 FROM previous)
+    """
+).bindparams(
+    sa.bindparam("poll_id", type_=sa.Uuid()),
+    sa.bindparam("user_id", type_=sa.Uuid()),
+    sa.bindparam("option_ids", type_=ARRAY(sa.Text)),
+    sa.bindparam("at", type_=sa.DateTime(timezone=True)),
+)
+"""Cast or change one vote and move the counts by the difference, in one statement: the
+vote's trigger still refuses a closed poll or a bad choice, and then nothing moves."""
+
+
+def _vote_cast(db: Session, event: EventEnvelope) -> None:
     db.execute(
-        insert.on_conflict_do_update(
-            index_elements=[PollVote.poll_id, PollVote.user_id],
-            set_={
-                "option_ids": insert.excluded.option_ids,
-                "updated_at": insert.excluded.updated_at,
-            },
-        )
+        _CAST_VOTE,
+        {
+            "poll_id": uuid.UUID(event.payload["poll_id"]),
+            "user_id": uuid.UUID(event.payload["user_id"]),
+            "option_ids": list(event.payload["option_ids"]),
+            "at": event.occurred_at,
+        },
     )
 
 
@@ -99,7 +135,7 @@ apply = by_type(_HANDLERS)
 
 
 reset = deleting(Poll)
-"""Forget the class's polls (their votes go with them)."""
+"""Forget the class's polls (their votes and counts go with them)."""
 
 
 PROJECTION = Projection(name="polls", prefixes=("poll.",), reset=reset, apply=apply)

@@ -36,9 +36,10 @@ from multistream.sessions.models import LiveSession
 # --- reading ----------------------------------------------------------------------------------
 
 _COUNTS = sa.text(
-    "SELECT chosen, count(*) FROM poll_votes, unnest(option_ids) AS chosen"
-    " WHERE poll_id = :poll_id GROUP BY chosen"
-)
+    "SELECT p.voters, c.option_id, c.votes FROM polls AS p"
+    " LEFT JOIN poll_option_counts AS c ON c.poll_id = p.id WHERE p.id = :poll_id"
+).bindparams(sa.bindparam("poll_id", type_=sa.Uuid()))
+"""The poll's counters, kept by `polls.projection` with each vote: no recount."""
 
 
 def option_ids(poll: Poll) -> list[str]:
@@ -46,14 +47,14 @@ def option_ids(poll: Poll) -> list[str]:
 
 
 def tally(db: Session, *, poll: Poll) -> domain.Counts:
-    """Votes per option (every option, zeros included) and the number of voters."""
+    """Votes per option (every option, zeros included) and the number of voters, as the
+    counters stand in this transaction (under the log's lock: every vote logged before)."""
     counts = dict.fromkeys(option_ids(poll), 0)
-    for chosen, n in db.execute(_COUNTS, {"poll_id": poll.id}):
-        counts[chosen] = int(n)
-    total = db.scalar(
-        sa.select(sa.func.count()).select_from(PollVote).where(PollVote.poll_id == poll.id)
-    )
-    return domain.Counts(counts, int(total or 0))
+    rows = db.execute(_COUNTS, {"poll_id": poll.id}).all()
+    for _voters, chosen, n in rows:
+        if chosen is not None:
+            counts[chosen] = int(n)
+    return domain.Counts(counts, int(rows[0][0]) if rows else 0)
 
 
 def _view(
@@ -277,6 +278,18 @@ def show_results(
     return _as_staff(db, poll, actor)
 
 
+_POLL_AND_MY_VOTE = (
+    sa.select(Poll, PollVote.option_ids)
+    .outerjoin(
+        PollVote,
+        (PollVote.poll_id == Poll.id) & (PollVote.user_id == sa.bindparam("user_id")),
+    )
+    .where(Poll.id == sa.bindparam("poll_id"), Poll.session_id == sa.bindparam("session_id"))
+    .execution_options(populate_existing=True)
+)
+"""A vote's one read: the poll and the caller's current vote (built once)."""
+
+
 def vote(
     db: Session,
     *,
@@ -296,10 +309,8 @@ def vote(
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
     row = db.execute(
-        sa.select(Poll, PollVote.option_ids)
-        .outerjoin(PollVote, (PollVote.poll_id == Poll.id) & (PollVote.user_id == viewer.user_id))
-        .where(Poll.id == poll_id, Poll.session_id == session.id)
-        .execution_options(populate_existing=True)
+        _POLL_AND_MY_VOTE,
+        {"poll_id": poll_id, "session_id": session.id, "user_id": viewer.user_id},
     ).one_or_none()
     if row is None or (row[0].status is PollStatus.draft and not viewer.staff):
         raise NotFound("This poll")

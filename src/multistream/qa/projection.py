@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from multistream.db.base import table_of
 from multistream.eventlog.projections import Handler, Projection, by_type, deleting
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.qa.models import Question, QuestionStatus, QuestionVote
@@ -52,42 +53,48 @@ def _author(db: Session, event: EventEnvelope) -> None:
     _question(db, event.payload["question_id"]).author_id = uuid.UUID(event.payload["author_id"])
 
 
+_QUESTIONS = table_of(Question)
+_VOTES = table_of(QuestionVote)
+_INSERT_VOTE = (
+    pg_insert(_VOTES)
+    .values(
+        question_id=sa.bindparam("question_id"),
+        user_id=sa.bindparam("user_id"),
+        created_at=sa.bindparam("at"),
+    )
+    .on_conflict_do_nothing()
+    .returning(_VOTES.c.user_id)
+)
+_DELETE_VOTE = (
+    sa.delete(_VOTES)
+    .where(
+        _VOTES.c.question_id == sa.bindparam("question_id"),
+        _VOTES.c.user_id == sa.bindparam("user_id"),
+    )
+    .returning(_VOTES.c.user_id)
+)
+_ADD_UPVOTES = (
+    sa.update(_QUESTIONS)
+    .where(_QUESTIONS.c.id == sa.bindparam("question_id"))
+    .values(upvotes=_QUESTIONS.c.upvotes + sa.bindparam("delta", type_=sa.Integer))
+)
+"""The upvote statements, built once, on the tables: a `Question` the session holds is
+not updated by them (`qa.service.vote` tells its row itself; other readers read again)."""
+
+
 def _vote_cast(db: Session, event: EventEnvelope) -> None:
     question_id = uuid.UUID(event.payload["question_id"])
-    inserted = db.execute(
-        pg_insert(QuestionVote)
-        .values(
-            question_id=question_id,
-            user_id=uuid.UUID(event.payload["user_id"]),
-            created_at=event.occurred_at,
-        )
-        .on_conflict_do_nothing()
-        .returning(QuestionVote.user_id)
-    ).first()
-    if inserted is not None:
-        db.execute(
-            sa.update(Question)
-            .where(Question.id == question_id)
-            .values(upvotes=Question.upvotes + 1)
-        )
+    user_id = uuid.UUID(event.payload["user_id"])
+    params = {"question_id": question_id, "user_id": user_id, "at": event.occurred_at}
+    if db.execute(_INSERT_VOTE, params).first() is not None:
+        db.execute(_ADD_UPVOTES, {"question_id": question_id, "delta": 1})
 
 
 def _vote_removed(db: Session, event: EventEnvelope) -> None:
     question_id = uuid.UUID(event.payload["question_id"])
-    deleted = db.execute(
-        sa.delete(QuestionVote)
-        .where(
-            QuestionVote.question_id == question_id,
-            QuestionVote.user_id == uuid.UUID(event.payload["user_id"]),
-        )
-        .returning(QuestionVote.user_id)
-    ).first()
-    if deleted is not None:
-        db.execute(
-            sa.update(Question)
-            .where(Question.id == question_id)
-            .values(upvotes=Question.upvotes - 1)
-        )
+    user_id = uuid.UUID(event.payload["user_id"])
+    if db.execute(_DELETE_VOTE, {"question_id": question_id, "user_id": user_id}).first():
+        db.execute(_ADD_UPVOTES, {"question_id": question_id, "delta": -1})
 
 
 def _answered(db: Session, event: EventEnvelope) -> None:

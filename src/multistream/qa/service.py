@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from multistream.aggregator import marks
 from multistream.auth.models import User
@@ -153,6 +154,27 @@ def _voted(db: Session, *, question: Question, viewer: Viewer) -> bool:
     return db.get(QuestionVote, (question.id, viewer.user_id)) is not None
 
 
+_VOTED = (
+    sa.exists()
+    .where(
+        QuestionVote.question_id == Question.id,
+        QuestionVote.user_id == sa.bindparam("user_id"),
+    )
+    .label("voted")
+)
+_QUESTION_TO_VOTE = (
+    sa.select(Question, User.display_name, _VOTED)
+    .outerjoin(User, User.id == Question.author_id)
+    .where(
+        Question.id == sa.bindparam("question_id"),
+        Question.session_id == sa.bindparam("session_id"),
+    )
+    .execution_options(populate_existing=True)
+)
+"""An upvote's one read under the log's lock: the question as `read` gives it (its
+author's name, whether the caller has voted), built once."""
+
+
 def vote(
     db: Session,
     *,
@@ -162,19 +184,35 @@ def vote(
     rate_limiter: RateLimiter,
     idempotency_key: str | None = None,
 ) -> QuestionRead:
+    """Upvote a question (once per person). The answer is built from what was read under
+    the log's lock and what the vote changed: no read after it."""
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
-    question = _locked_question(db, session=session, question_id=question_id, viewer=viewer)
+    locked = eventlog.lock(db, session_id=session.id)
+    row = db.execute(
+        _QUESTION_TO_VOTE,
+        {"question_id": question_id, "session_id": session.id, "user_id": viewer.user_id},
+    ).one_or_none()
+    if row is None or (row[0].status is QuestionStatus.dismissed and not viewer.staff):
+        raise NotFound("This question")
+    question, author_name, voted = row
     events = domain.decide_vote(
-        question.status,
-        question_id=question.id,
-        voter_id=viewer.user_id,
-        voted=_voted(db, question=question, viewer=viewer),
+        question.status, question_id=question.id, voter_id=viewer.user_id, voted=voted
     )
-    _record_votes(
-        db, session=session, question=question, viewer=viewer, events=events, key=idempotency_key
-    )
-    return read(db, session=session, question_id=question.id, viewer=viewer)
+    if events:
+        eventlog.record(
+            db,
+            session_id=session.id,
+            events=events,
+            actor_id=viewer.user_id,
+            idempotency_key=idempotency_key,
+            locked=locked,
+        )
+        marks.touch(db, session_id=session.id, kind=marks.Kind.upvotes, ref=question.id)
+        # The projection added the upvote to this very row (one more than read under the
+        # lock); told so rather than read again.
+        set_committed_value(question, "upvotes", question.upvotes + 1)
+    return _read(question, author_name, True, viewer)
 
 
 def unvote(
