@@ -196,7 +196,11 @@ def client_process(
     raise_file_limit()
     if core is not None:
         os.sched_setaffinity(0, {core})
-    asyncio.run(_clients(index, count, url, token, connected, stop, results))
+    # uvloop, as the servers use: the clients share one core and read every frame, so an
+    # unhurried client loop would set the latency's tail for any server.
+    import uvloop
+
+    uvloop.run(_clients(index, count, url, token, connected, stop, results))
 
 
 async def _clients(

@@ -205,6 +205,28 @@ def test_a_class_never_recorded_has_an_empty_replay(api: ApiClient) -> None:
     assert captions.json()["type"] == "replay-not-ready"
 
 
+def test_a_transcript_hit_seeks_to_the_word_said_not_its_segment(
+    api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
+) -> None:
+    hits = api.request(
+        "GET", f"{replayed.replay}/search", replayed.student, params={"q": "dioxide"}
+    ).json()
+    hit = next(item for item in hits["items"] if item["kind"] == "transcript")
+    with engine.connect() as connection:
+        segment_start, words = connection.execute(
+            sa.text(
+                "SELECT start_ms, words FROM transcript_segments"
+                " WHERE session_id = :s AND idx = :idx"
+            ),
+            {"s": replayed.session_id, "idx": hit["idx"]},
+        ).one()
+    said = [w["start_ms"] for w in words if "dioxide" in w["word"].lower()]
+    assert said, words  # the recogniser's word timings hold the word
+    assert hit["start_ms"] == said[0]
+    if words[0]["start_ms"] < said[0]:
+        assert hit["start_ms"] > segment_start  # later than the segment: the word's moment
+
+
 def test_search_also_finds_slides_and_questions(
     api: ApiClient, engine: sa.Engine, replayed: world.RecordedClass
 ) -> None:

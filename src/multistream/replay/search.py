@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from multistream.chat.models import ChatMessage
@@ -73,6 +74,28 @@ _NO_IDX = sa.cast(sa.null(), sa.Integer)
 _NO_REF = sa.cast(sa.null(), sa.Uuid)
 
 
+def _first_word_of(query: str) -> sa.ColumnElement[int]:
+    """Where a matching transcript segment says the first of the query's words (its word
+    timings), so a hit seeks to the moment, not to the start of a long segment; the
+    segment's start when no single word matches (a recogniser that gave no timings)."""
+    word = sa.func.jsonb_array_elements(TranscriptSegment.words).table_valued(
+        sa.column("value", JSONB), name="word"
+    )
+    terms = sa.func.tsvector_to_array(sa.func.to_tsvector(ENGLISH, query))
+    said_at = (
+        sa.select(sa.func.min(sa.cast(word.c.value["start_ms"].astext, sa.BigInteger)))
+        .where(
+            sa.func.tsvector_to_array(sa.func.to_tsvector(ENGLISH, word.c.value["word"].astext)).op(
+                "&&"
+            )(terms)
+        )
+        .scalar_subquery()
+    )
+    return sa.func.greatest(
+        TranscriptSegment.start_ms, sa.func.coalesce(said_at, TranscriptSegment.start_ms)
+    )
+
+
 def _search(
     db: Session, sessions: sa.ColumnElement[bool], *, query: str, limit: int
 ) -> list[dict[str, Any]]:
@@ -96,7 +119,7 @@ def _search(
             ),
             TranscriptSegment.idx.label("idx"),
             _NO_REF.label("ref_id"),
-            TranscriptSegment.start_ms.label("start_ms"),
+            _first_word_of(query).label("start_ms"),
             TranscriptSegment.end_ms.label("end_ms"),
         )
         .join(TranscriptSegment, TranscriptSegment.session_id == LiveSession.id)
