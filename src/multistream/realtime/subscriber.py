@@ -199,6 +199,8 @@ class Subscriber:
         and an empty deque takes 0.7 KB (a list 56 bytes)."""
         self._waiter: asyncio.Future[None] | None = None
         self.ping_due = False
+        self.ping_slot = 0
+        """Which slice of the hub's sockets it is pinged with (`Hub._ping_loop`)."""
         self.close_code: CloseCode | None = None
         self.task: asyncio.Task[None] = asyncio.create_task(self._run())
 
