@@ -9,6 +9,7 @@ as the api does.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import threading
 import time
@@ -211,6 +212,26 @@ def hub_of(live_server: LiveServer) -> Hub:
 
 
 # --- handshake --------------------------------------------------------------------------
+
+
+def test_an_upgraded_connection_leaves_no_reference_cycle_behind(
+    server: LiveServer, classroom: tuple[Person, Person, str]
+) -> None:
+    """The HTTP connection a socket upgrades from is freed by reference counting: a class
+    joining must not leave the garbage collector a cycle per socket to walk."""
+    _, student, session_id = classroom
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds unreachable stays to look at
+    try:
+        for _ in range(3):
+            with live(server, session_id, student) as websocket:
+                receive(websocket, until=1)
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if "Http" in type(o).__name__]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []
 
 
 def test_hello_is_welcomed_with_head_and_role_then_pinged(

@@ -60,6 +60,17 @@ class LiveConnection(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.queue = Inbox()  # type: ignore[assignment]
 
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # The HTTP connection this one upgrades (still the transport's protocol here) and
+        # its parser refer to each other: a reference cycle per socket, which only the
+        # garbage collector's passes would free, and a class joining makes a thousand a
+        # second. Its parser has done its work (it raised the upgrade): dropped, the old
+        # connection goes by reference counting once uvicorn switches protocols.
+        upgraded = transport.get_protocol()
+        super().connection_made(transport)
+        if upgraded is not self and getattr(upgraded, "parser", None) is not None:
+            setattr(upgraded, "parser", None)  # noqa: B010 - uvicorn's, not typed
+
 
 UVICORN_OPTIONS: dict[str, Any] = {
     "ws": LiveConnection,
