@@ -38,6 +38,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     // Pure modules run in node; component tests opt into jsdom with a docblock.
     environment: "node",
+    setupFiles: ["src/testing/vitest-setup.ts"],
     restoreMocks: true,
   },
 });
