@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -168,30 +169,38 @@ def session_row(api: ApiClient, engine: sa.Engine) -> uuid.UUID:
     return uuid.UUID(schedule(api, teacher, course["id"])["id"])
 
 
-def test_fifty_concurrent_appends_get_seq_without_gaps(
-    engine: sa.Engine, session_row: uuid.UUID
-) -> None:
-    barrier = threading.Barrier(50)
+def at_once(count: int, work: Callable[[int], None]) -> list[BaseException]:
+    """Run `work(0)` … `work(count - 1)` in threads released together; what they raised."""
+    barrier = threading.Barrier(count)
     errors: list[BaseException] = []
 
-    def append_one(n: int) -> None:
+    def run(n: int) -> None:
         try:
             barrier.wait()
-            with Session(engine) as db, db.begin():
-                eventlog.record(
-                    db, session_id=session_row, events=[NewEvent("test.appended", {"n": n})],
-                    actor_id=None,
-                )  # fmt: skip
-        except BaseException as exc:  # collected and asserted below
+            work(n)
+        except BaseException as exc:  # collected for the test to assert
             errors.append(exc)
 
-    threads = [threading.Thread(target=append_one, args=(n,)) for n in range(50)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return errors
 
-    assert errors == []
+
+def test_fifty_concurrent_appends_get_seq_without_gaps(
+    engine: sa.Engine, session_row: uuid.UUID
+) -> None:
+
+    def append_one(n: int) -> None:
+        with Session(engine) as db, db.begin():
+            eventlog.record(
+                db, session_id=session_row, events=[NewEvent("test.appended", {"n": n})],
+                actor_id=None,
+            )  # fmt: skip
+
+    assert at_once(50, append_one) == []
     with Session(engine) as db:
         seqs = list(
             db.scalars(
@@ -214,36 +223,22 @@ def test_single_and_batched_appends_interleave_without_gaps(
     """A single event is appended in one statement, several after a lock of their own, and
     a command that locked first hands its lock over (`locked=`): all three at once on one
     class still number the log without a gap, each batch's events next to each other."""
-    barrier = threading.Barrier(30)
-    errors: list[BaseException] = []
 
     def append(n: int) -> None:
-        try:
-            barrier.wait()
-            with Session(engine) as db, db.begin():
-                event = NewEvent("test.appended", {"n": n})
-                if n % 3 == 0:
-                    eventlog.record(db, session_id=session_row, events=[event], actor_id=None)
-                elif n % 3 == 1:
-                    second = NewEvent("test.appended", {"n": n, "second": True})
-                    eventlog.record(
-                        db, session_id=session_row, events=[event, second], actor_id=None
-                    )
-                else:
-                    locked = eventlog.lock(db, session_id=session_row)
-                    eventlog.record(
-                        db, session_id=session_row, events=[event], actor_id=None, locked=locked
-                    )
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
+        with Session(engine) as db, db.begin():
+            event = NewEvent("test.appended", {"n": n})
+            if n % 3 == 0:
+                eventlog.record(db, session_id=session_row, events=[event], actor_id=None)
+            elif n % 3 == 1:
+                second = NewEvent("test.appended", {"n": n, "second": True})
+                eventlog.record(db, session_id=session_row, events=[event, second], actor_id=None)
+            else:
+                locked = eventlog.lock(db, session_id=session_row)
+                eventlog.record(
+                    db, session_id=session_row, events=[event], actor_id=None, locked=locked
+                )
 
-    threads = [threading.Thread(target=append, args=(n,)) for n in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert at_once(30, append) == []
     with Session(engine) as db:
         events = eventlog.read_after(db, session_id=session_row, after=1)
         head = eventlog.head(db, session_id=session_row)
