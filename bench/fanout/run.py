@@ -4,8 +4,12 @@
 
 It starts the real api (`multistream api`, a uvicorn process) on a database of its own
 (`multistream_bench`, recreated and migrated each run) and the local Redis, signs up a
-teacher and a student, schedules a class, and opens N WebSocket clients (the `websockets`
-asyncio client, spread over `--client-procs` processes) that say hello as the student.
+teacher and a student, schedules a class, and opens N WebSocket clients (spread over
+`--client-procs` processes on uvloop) that say hello as the student: by default the lean
+client of `lean.py` (frames parsed by hand, stamped when their bytes arrive: ~1/3 of the
+`websockets` client's CPU per frame, so the clients' own backlog adds less to the
+latency measured), or with `--client websockets` the `websockets` library's asyncio
+client.
 Then it appends events with `eventlog.record` (published after commit, as the api does)
 at `--rate` per second for `--duration` seconds, and reports:
 
@@ -192,6 +196,7 @@ def client_process(
     stop: Any,
     results: Any,
     core: int | None = None,
+    kind: str = "lean",
 ) -> None:
     raise_file_limit()
     if core is not None:
@@ -200,12 +205,65 @@ def client_process(
     # unhurried client loop would set the latency's tail for any server.
     import uvloop
 
-    uvloop.run(_clients(index, count, url, token, connected, stop, results))
+    clients = _lean_clients if kind == "lean" else _clients
+    uvloop.run(clients(index, count, url, token, connected, stop, results))
+
+
+async def _lean_clients(
+    index: int, count: int, url: str, token: str, connected: Any, stop: Any, results: Any
+) -> None:
+    """The clients of `lean.py`: frames parsed by hand, stamped on arrival."""
+    from lean import LeanSocket, Timestamps
+
+    loop = asyncio.get_running_loop()
+    host, port = url.removeprefix("ws://").split("/", 1)[0].split(":")
+    latencies = array("d")
+    timestamps = Timestamps()
+    sockets: list[LeanSocket] = []
+    failures: list[str] = []
+    gate = asyncio.Semaphore(100)  # connections opening at once
+    started = time.process_time()
+    welcomed = 0
+
+    async def one_client() -> None:
+        nonlocal welcomed
+        hello = {"type": "hello", "token": token, "after": 1}
+        socket = LeanSocket(url, hello, latencies, timestamps)
+        sockets.append(socket)
+        try:
+            async with gate:
+                await loop.create_connection(lambda: socket, host, int(port))
+                await asyncio.wait_for(socket.welcomed, 60)
+            welcomed += 1
+            await socket.closed
+        except Exception as exc:
+            failures.append(f"{type(exc).__name__}: {exc}"[:200])
+
+    tasks = [asyncio.create_task(one_client()) for _ in range(count)]
+    while welcomed + len(failures) < count:
+        await asyncio.sleep(0.2)
+    connected.put((index, welcomed, failures[:5]))
+    while not stop.is_set():
+        await asyncio.sleep(0.2)
+    for socket in sockets:
+        socket.close()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    results.put(
+        (
+            index,
+            latencies.tobytes(),
+            [socket.received for socket in sockets],
+            failures[:5],
+            len(failures),
+            time.process_time() - started,
+        )
+    )
 
 
 async def _clients(
     index: int, count: int, url: str, token: str, connected: Any, stop: Any, results: Any
 ) -> None:
+    """The `websockets` library's asyncio clients (`--client websockets`)."""
     from websockets.asyncio.client import connect
 
     latencies = array("d")
@@ -289,6 +347,12 @@ def main() -> None:
         help="the api, or one of the bare baselines of bench/fanout/bare.py",
     )
     parser.add_argument(
+        "--client",
+        choices=["lean", "websockets"],
+        default="lean",
+        help="the clients: lean.py's hand-parsed frames, or the websockets asyncio client",
+    )
+    parser.add_argument(
         "--no-pin",
         dest="pin",
         action="store_false",
@@ -300,7 +364,10 @@ def main() -> None:
     )
 
     limit = raise_file_limit()
-    print(f"open files limit: {limit}; server: {args.server}; load average {os.getloadavg()}")
+    print(
+        f"open files limit: {limit}; server: {args.server}; client: {args.client};"
+        f" load average {os.getloadavg()}"
+    )
     database_url = fresh_database(args.database)
     base_url = f"http://127.0.0.1:{args.port}"
     if args.server == "api":
@@ -352,7 +419,17 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
     procs = [
         context.Process(
             target=client_process,
-            args=(i, share, ws_url, student_token, connected, stop, results, args.client_core),
+            args=(
+                i,
+                share,
+                ws_url,
+                student_token,
+                connected,
+                stop,
+                results,
+                args.client_core,
+                args.client,
+            ),
             daemon=True,  # gone with the bench, should it fail
         )
         for i, share in enumerate(shares)
@@ -483,7 +560,8 @@ def run(args: argparse.Namespace, api: subprocess.Popen[bytes], base_url: str, d
     user_seconds = after.user_seconds - before.user_seconds
     per_delivery = cpu_seconds / max(1, deliveries) * 1e6
     print(
-        f"SUMMARY server={args.server} clients={welcomed}/{args.clients} rate={args.rate:g}"
+        f"SUMMARY server={args.server} client={args.client}"
+        f" clients={welcomed}/{args.clients} rate={args.rate:g}"
         f" connect={connect_seconds:.1f}s idle_rss_per_socket={per_connection_kb:.1f}KB"
         f" cpu_per_delivery={per_delivery:.1f}us"
         f" (user {user_seconds / max(1, deliveries) * 1e6:.1f}us)"
