@@ -56,6 +56,7 @@ from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent
 from multistream.eventlog.models import EventAudience
 from multistream.pipeline import captions
+from multistream.pipeline.asr.base import Segment
 from multistream.settings import Settings
 from multistream.storage import make_object_store
 
@@ -495,9 +496,7 @@ def seed_replay(
                     "t": f"The chat lit up ({index})",
                 },
             )
-    vtt = captions.to_webvtt(
-        captions.CaptionSegment(row["a"], row["b"], row["t"], ()) for row in rows
-    ).encode()
+    vtt = captions.to_webvtt(Segment(row["a"], row["b"], row["t"]) for row in rows).encode()
     key = f"sessions/{session_id}/replay/captions.vtt"
     store.put(key, vtt, content_type="text/vtt; charset=utf-8")
     with engine.begin() as connection:

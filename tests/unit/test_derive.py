@@ -7,12 +7,12 @@ import uuid
 from typing import Any
 
 from multistream.pipeline.align import Marker, Timeline
+from multistream.pipeline.asr.base import Segment
 from multistream.pipeline.derive import (
     QUESTION_HIGHLIGHTS,
     ChapterDraft,
     PollFacts,
     QuestionFacts,
-    SpokenSegment,
     chapters,
     highlights,
 )
@@ -43,7 +43,7 @@ def slide(ms: int, page: int, title: str | None = None) -> tuple[int, str, dict[
 
 def derive_chapters(
     line: Timeline,
-    segments: list[SpokenSegment] | None = None,
+    segments: list[Segment] | None = None,
     *,
     min_ms: int = 5 * S,
     split_ms: int = 10 * MIN,
@@ -121,8 +121,8 @@ def test_titles_fall_back_to_the_deck_then_to_what_was_said() -> None:
         (60 * S, "studio.scene_activated", {"scene_id": "cam", "layout": "camera"}),
     )
     said = [
-        SpokenSegment(61 * S, 70 * S, "Stomata are tiny pores in the leaf."),
-        SpokenSegment(70 * S, 80 * S, "The stomata close when the weather is dry."),
+        Segment(61 * S, 70 * S, "Stomata are tiny pores in the leaf."),
+        Segment(70 * S, 80 * S, "The stomata close when the weather is dry."),
     ]
     result = derive_chapters(line, said, titles={(DECK, 1): "From the deck"})
     assert result[0].title == "From the deck"
@@ -141,9 +141,9 @@ def test_a_recording_without_events_is_one_chapter_named_after_the_class() -> No
     )
 
 
-def _topic(start_s: int, sentences: list[str]) -> list[SpokenSegment]:
+def _topic(start_s: int, sentences: list[str]) -> list[Segment]:
     return [
-        SpokenSegment((start_s + 20 * i) * S, (start_s + 20 * i + 18) * S, text)
+        Segment((start_s + 20 * i) * S, (start_s + 20 * i + 18) * S, text)
         for i, text in enumerate(sentences)
     ]
 

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from multistream.pipeline.asr.base import Segment, Word
 from multistream.pipeline.captions import (
     CUE_CHARS,
     CUE_MAX_MS,
     LINE_CHARS,
-    CaptionSegment,
-    TimedWord,
     timestamp,
     to_webvtt,
 )
 from tests.webvtt import InvalidWebVtt, parse
 
 
-def _timed(text: str, start_ms: int, per_word_ms: int = 300) -> CaptionSegment:
+def _timed(text: str, start_ms: int, per_word_ms: int = 300) -> Segment:
     words = [
-        TimedWord(word, start_ms + i * per_word_ms, start_ms + (i + 1) * per_word_ms - 20)
+        Word(word, start_ms + i * per_word_ms, start_ms + (i + 1) * per_word_ms - 20, 0.9)
         for i, word in enumerate(text.split())
     ]
-    return CaptionSegment(start_ms, words[-1].end_ms, text, tuple(words))
+    return Segment(start_ms, words[-1].end_ms, text, tuple(words))
 
 
 def test_timestamps_have_hours_minutes_seconds_and_millis() -> None:
@@ -53,13 +52,13 @@ def test_long_segments_are_cut_between_words_at_their_timings() -> None:
 
 def test_markup_and_arrows_in_speech_are_escaped() -> None:
     said = "if a < b && c > d --> then <b>bold</b>"
-    cues = parse(to_webvtt([CaptionSegment(0, 4_000, said)]))
+    cues = parse(to_webvtt([Segment(0, 4_000, said)]))
     assert " ".join(c.text for c in cues) == said
 
 
 def test_segments_without_word_timings_are_spread_by_length() -> None:
     text = " ".join(["chlorophyll"] * 20)
-    cues = parse(to_webvtt([CaptionSegment(10_000, 20_000, text)]))
+    cues = parse(to_webvtt([Segment(10_000, 20_000, text)]))
     assert len(cues) > 1
     assert cues[0].start_ms == 10_000
     assert cues[-1].end_ms == 20_000
@@ -69,8 +68,8 @@ def test_segments_without_word_timings_are_spread_by_length() -> None:
 def test_cues_stay_in_order_and_never_end_before_they_start() -> None:
     # Overlapping and zero-length segments, as a recogniser may produce at chunk edges.
     segments = [
-        CaptionSegment(1_000, 1_000, "zero length"),
-        CaptionSegment(900, 2_000, "starts earlier"),
+        Segment(1_000, 1_000, "zero length"),
+        Segment(900, 2_000, "starts earlier"),
         _timed("and then more", 2_000),
     ]
     cues = parse(to_webvtt(segments))

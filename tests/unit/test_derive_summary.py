@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from multistream.pipeline import text
-from multistream.pipeline.summary import MAX_SENTENCES, SpokenText, sentences, summarize
+from multistream.pipeline.asr.base import Segment, Word
+from multistream.pipeline.summary import MAX_SENTENCES, sentences, summarize
 
 LECTURE = [
     "Good morning everyone, let's get started.",
@@ -21,22 +22,29 @@ LECTURE = [
 ]
 
 
-def spoken(lines: list[str]) -> list[SpokenText]:
-    return [SpokenText(start_ms=4_000 * i, text=line) for i, line in enumerate(lines)]
+def spoken(lines: list[str]) -> list[Segment]:
+    return [
+        Segment(start_ms=4_000 * i, end_ms=4_000 * (i + 1), text=line)
+        for i, line in enumerate(lines)
+    ]
 
 
 def test_sentences_keep_their_start_time_from_word_timings() -> None:
-    segment = SpokenText(
+    segment = Segment(
         10_000,
+        12_600,
         "Plants need light. They also need water!",
-        (
-            ("Plants", 10_000),
-            ("need", 10_300),
-            ("light.", 10_600),
-            ("They", 11_500),
-            ("also", 11_800),
-            ("need", 12_000),
-            ("water!", 12_300),
+        tuple(
+            Word(word, start_ms, start_ms + 250, 0.9)
+            for word, start_ms in [
+                ("Plants", 10_000),
+                ("need", 10_300),
+                ("light.", 10_600),
+                ("They", 11_500),
+                ("also", 11_800),
+                ("need", 12_000),
+                ("water!", 12_300),
+            ]
         ),
     )
     assert [(s.text, s.start_ms) for s in sentences([segment])] == [
@@ -44,7 +52,7 @@ def test_sentences_keep_their_start_time_from_word_timings() -> None:
         ("They also need water!", 11_500),
     ]
     # Without punctuation (PocketSphinx) a segment is one sentence.
-    assert len(sentences([SpokenText(0, "plants need light they also need water")])) == 1
+    assert len(sentences([Segment(0, 3_000, "plants need light they also need water")])) == 1
 
 
 def test_the_summary_picks_telling_sentences_in_the_order_said() -> None:

@@ -103,6 +103,12 @@ ViewCourse = Annotated[CourseAccess, Depends(RequireCourse(Permission.course_vie
 ManageMembers = Annotated[CourseAccess, Depends(RequireCourse(Permission.members_manage))]
 """The course in the path, for its hosts: who is in it (courses) and where the roster
 comes from (lti)."""
+RaiseHand = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
+"""The class in the path, for anyone who may take part in it: raise or lower a hand
+(studio), react (reactions)."""
+ManageReplay = Annotated[SessionAccess, Depends(RequireSession(Permission.pipeline_manage))]
+"""The class in the path, for its hosts: its pipeline runs (pipeline) and its recording
+(replay)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,7 +24,7 @@ from multistream.chat.schemas import (
     ChatUserUnmuted,
 )
 from multistream.db.base import table_of
-from multistream.eventlog.projections import Projection, by_type
+from multistream.eventlog.projections import Projection
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.sessions.models import LiveSession
 
@@ -118,7 +118,4 @@ HANDLERS = {
 """Every chat event type, and how it changes the chat tables."""
 
 
-apply = by_type(HANDLERS, flush=True)
-
-
-PROJECTION = Projection(name="chat", prefixes=("chat.",), reset=reset, apply=apply)
+PROJECTION = Projection.handling("chat", HANDLERS, reset=reset, flush=True)

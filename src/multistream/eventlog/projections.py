@@ -8,7 +8,8 @@ Each area owns a projection module with two functions, and registers them here
 - `apply(db, event)`: fold one event into the area's tables. `eventlog.service.record`
   calls it in the transaction that appends the event; `eventlog.service.rebuild` calls it
   while replaying the log. An area with one handler per event type writes its table of
-  handlers and lets `by_type` dispatch.
+  handlers and makes its projection with `Projection.handling`: `by_type` dispatches, and
+  the table is the one list of the types it reads.
 
 The tests compare what the live path wrote with what a rebuild writes.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -43,7 +44,23 @@ def by_type(handlers: Mapping[str, Handler], *, flush: bool = False) -> Handler:
     return apply
 
 
-def deleting(*tables: type[Any]) -> Callable[[Session, uuid.UUID], None]:
+Row = TypeVar("Row")
+
+
+def named_row(db: Session, table: type[Row], row_id: str) -> Row:
+    """The row of `table` whose id an event names. The event that made it comes first in
+    the log, so a missing row is a log and tables out of step: an error, not a refusal."""
+    row = db.get(table, uuid.UUID(row_id))
+    if row is None:
+        raise LookupError(f"no {table.__name__} {row_id}")
+    return row
+
+
+Reset = Callable[[Session, uuid.UUID], None]
+"""Forgets what an area derived for one class."""
+
+
+def deleting(*tables: type[Any]) -> Reset:
     """A `reset` that deletes the class's rows of `tables` (each has a `session_id`)."""
 
     def reset(db: Session, session_id: uuid.UUID) -> None:
@@ -57,9 +74,17 @@ def deleting(*tables: type[Any]) -> Callable[[Session, uuid.UUID], None]:
 class Projection:
     name: str
     prefixes: tuple[str, ...]
-    """Event types this projection reads, by prefix ("studio.", "stage.")."""
-    reset: Callable[[Session, uuid.UUID], None]
+    """Event types this projection reads, by prefix ("studio.", "stage.") or whole."""
+    reset: Reset
     apply: Handler
+
+    @classmethod
+    def handling(
+        cls, name: str, handlers: Mapping[str, Handler], *, reset: Reset, flush: bool = False
+    ) -> Projection:
+        """The projection of an area with one handler per event type: it reads exactly
+        the types of `handlers` (see `by_type` for `flush`)."""
+        return cls(name, tuple(handlers), reset, by_type(handlers, flush=flush))
 
     def reads(self, event: EventEnvelope) -> bool:
         return event.type.startswith(self.prefixes)

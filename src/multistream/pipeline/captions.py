@@ -1,42 +1,22 @@
-"""WebVTT captions from transcript segments.
+"""WebVTT captions from transcript segments (the recogniser's `Segment`s).
 
-Cues are at most two lines of LINE_CHARS characters and CUE_MAX_MS long: a long segment
-is cut between words, at the words' own timings (or, without word timings, in proportion
-to the characters). Cue text is escaped (`&`, `<`, `>`), so nothing in a transcript can
-become markup or end a cue early.
+A cue is a `Segment` too, cut to caption size: at most two lines of LINE_CHARS characters
+and CUE_MAX_MS long. A long segment is cut between words, at the words' own timings (or,
+without word timings, in proportion to the characters). Cue text is escaped (`&`, `<`,
+`>`), so nothing in a transcript can become markup or end a cue early.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from multistream.pipeline.asr.base import Segment, Word
 
 LINE_CHARS = 42
 CUE_CHARS = 2 * LINE_CHARS
 CUE_MAX_MS = 7000
 MIN_CUE_MS = 1
-
-
-@dataclasses.dataclass(frozen=True)
-class TimedWord:
-    text: str
-    start_ms: int
-    end_ms: int
-
-
-@dataclasses.dataclass(frozen=True)
-class CaptionSegment:
-    start_ms: int
-    end_ms: int
-    text: str
-    words: Sequence[TimedWord] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class Cue:
-    start_ms: int
-    end_ms: int
-    text: str
 
 
 def timestamp(ms: int) -> str:
@@ -65,10 +45,11 @@ def wrap(text: str, width: int = LINE_CHARS) -> list[str]:
     return lines
 
 
-def _timed_words(segment: CaptionSegment) -> list[TimedWord]:
-    if segment.words and " ".join(w.text.strip() for w in segment.words).strip():
-        return [w for w in segment.words if w.text.strip()]
-    # Without word timings, spread the segment over its words by their length.
+def _timed_words(segment: Segment) -> list[Word]:
+    if segment.words and " ".join(w.word.strip() for w in segment.words).strip():
+        return [w for w in segment.words if w.word.strip()]
+    # Without word timings, spread the segment over its words by their length (each as
+    # sure as the segment).
     plain = segment.text.split()
     total = sum(len(w) + 1 for w in plain) or 1
     span = segment.end_ms - segment.start_ms
@@ -76,17 +57,18 @@ def _timed_words(segment: CaptionSegment) -> list[TimedWord]:
     for word in plain:
         start = segment.start_ms + span * position // total
         position += len(word) + 1
-        words.append(TimedWord(word, start, segment.start_ms + span * position // total))
+        end = segment.start_ms + span * position // total
+        words.append(Word(word, start, end, segment.confidence))
     return words
 
 
-def cues(segments: Iterable[CaptionSegment]) -> list[Cue]:
+def cues(segments: Iterable[Segment]) -> list[Segment]:
     """Caption cues in time order, none empty, each ending after it starts."""
-    result: list[Cue] = []
+    result: list[Segment] = []
     for segment in segments:
-        group: list[TimedWord] = []
+        group: list[Word] = []
         for word in _timed_words(segment):
-            candidate = " ".join(w.text.strip() for w in [*group, word])
+            candidate = " ".join(w.word.strip() for w in [*group, word])
             too_long = len(wrap(candidate)) > 2 or len(candidate) > CUE_CHARS
             if group and (too_long or word.end_ms - group[0].start_ms > CUE_MAX_MS):
                 result.append(_cue(group, segment))
@@ -94,20 +76,21 @@ def cues(segments: Iterable[CaptionSegment]) -> list[Cue]:
             group.append(word)
         if group:
             result.append(_cue(group, segment))
-    ordered: list[Cue] = []
+    ordered: list[Segment] = []
     for cue in result:
         start = max(cue.start_ms, ordered[-1].start_ms if ordered else 0)
-        ordered.append(Cue(start, max(cue.end_ms, start + MIN_CUE_MS), cue.text))
+        ordered.append(replace(cue, start_ms=start, end_ms=max(cue.end_ms, start + MIN_CUE_MS)))
     return ordered
 
 
-def _cue(group: Sequence[TimedWord], segment: CaptionSegment) -> Cue:
+def _cue(group: Sequence[Word], segment: Segment) -> Segment:
     start = max(min(group[0].start_ms, group[-1].end_ms), segment.start_ms)
     end = min(max(group[-1].end_ms, start + MIN_CUE_MS), max(segment.end_ms, start + MIN_CUE_MS))
-    return Cue(start, end, " ".join(w.text.strip() for w in group))
+    text = " ".join(w.word.strip() for w in group)
+    return Segment(start, end, text, tuple(group), segment.confidence)
 
 
-def to_webvtt(segments: Iterable[CaptionSegment]) -> str:
+def to_webvtt(segments: Iterable[Segment]) -> str:
     """A WebVTT file (UTF-8 text) with one numbered cue per caption."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(cues(segments), start=1):

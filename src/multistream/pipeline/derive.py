@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 
 from multistream.pipeline import text
 from multistream.pipeline.align import ScreenSpan, Timeline, screen_spans
+from multistream.pipeline.asr.base import Segment
 from multistream.replay.models import ChapterSource, HighlightKind
 
 TITLE_LIMIT = 200
@@ -39,15 +40,6 @@ PEAK_RATIO = 3.0
 PEAK_MIN_CHAT = 5
 PEAK_MIN_REACTIONS = 5
 PEAKS_PER_KIND = 5
-
-
-@dataclasses.dataclass(frozen=True)
-class SpokenSegment:
-    """A transcript segment as derivation needs it."""
-
-    start_ms: int
-    end_ms: int
-    text: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,7 +70,7 @@ class _Part:
 
 def chapters(
     timeline: Timeline,
-    segments: Sequence[SpokenSegment],
+    segments: Sequence[Segment],
     *,
     min_ms: int,
     split_ms: int,
@@ -156,7 +148,7 @@ def _merge_short(parts: list[_Part], min_ms: int) -> list[_Part]:
 
 
 def _split_by_topic(
-    part: _Part, segments: Sequence[SpokenSegment], *, min_ms: int, split_ms: int
+    part: _Part, segments: Sequence[Segment], *, min_ms: int, split_ms: int
 ) -> list[_Part]:
     if part.length <= split_ms:
         return [part]
@@ -180,7 +172,7 @@ def _split_by_topic(
     return [_Part(a, b, part.span, part.source) for a, b in itertools.pairwise(bounds)]
 
 
-def _said(segments: Sequence[SpokenSegment], start_ms: int, end_ms: int) -> str:
+def _said(segments: Sequence[Segment], start_ms: int, end_ms: int) -> str:
     return " ".join(s.text for s in segments if start_ms <= s.start_ms < end_ms)
 
 

@@ -9,7 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from multistream import problems
-from multistream.access.dependencies import RequireCourse, RequireSession, SessionAccess
+from multistream.access.dependencies import (
+    ManageReplay,
+    RequireCourse,
+    RequireSession,
+    SessionAccess,
+)
 from multistream.access.policy import Permission
 from multistream.auth.dependencies import CurrentUser
 from multistream.dependencies import DbSession
@@ -68,7 +73,6 @@ def _session_access(
 
 
 ManageBody = Annotated[SessionAccess, Depends(RequireSessionInBody(Permission.pipeline_manage))]
-ManageSession = Annotated[SessionAccess, Depends(RequireSession(Permission.pipeline_manage))]
 ManageRun = Annotated[RunAccess, Depends(RequireRun(Permission.pipeline_manage))]
 
 
@@ -112,5 +116,5 @@ def retry_run(access: ManageRun, db: DbSession, idem: Idempotent) -> RunRead:
 
 
 @router.get("/sessions/{session_id}/runs", summary="A class's pipeline runs, latest first")
-def list_runs(access: ManageSession, db: DbSession) -> RunList:
+def list_runs(access: ManageReplay, db: DbSession) -> RunList:
     return runs.list_for_session(db, session_id=access.session.id)

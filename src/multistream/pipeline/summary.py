@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from multistream.pipeline import text
+from multistream.pipeline.asr.base import Segment
 
 MAX_SENTENCES = 5
 SHARE = 0.15
@@ -44,31 +45,23 @@ class Summary:
         }
 
 
-@dataclasses.dataclass(frozen=True)
-class SpokenText:
-    """A transcript segment: its text, start, and its words' start times when known."""
-
-    start_ms: int
-    text: str
-    word_starts: Sequence[tuple[str, int]] = ()
-
-
-def sentences(segments: Sequence[SpokenText]) -> list[Sentence]:
-    """The transcript cut into sentences, each with the time its first word was said."""
+def sentences(segments: Sequence[Segment]) -> list[Sentence]:
+    """The transcript cut into sentences, each with the time its first word was said
+    (from the segment's word timings when it has them)."""
     found: list[Sentence] = []
     for segment in segments:
         pieces = [p.strip() for p in _SENTENCE_END.split(segment.text.strip()) if p.strip()]
         word_index = 0
         for piece in pieces:
             start = segment.start_ms
-            if segment.word_starts and word_index < len(segment.word_starts):
-                start = segment.word_starts[word_index][1]
+            if word_index < len(segment.words):
+                start = segment.words[word_index].start_ms
             word_index += len(piece.split())
             found.append(Sentence(piece, start))
     return found
 
 
-def summarize(segments: Sequence[SpokenText], *, chapters: Sequence[str] = ()) -> Summary:
+def summarize(segments: Sequence[Segment], *, chapters: Sequence[str] = ()) -> Summary:
     """The summary of a transcript; `chapters` (the text of each chapter) tell words every
     part of the class uses from words particular to some of it."""
     candidates = sentences(segments)

@@ -15,22 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from multistream.eventlog.projections import Handler, Projection, by_type, deleting
+from multistream.eventlog.projections import Projection, deleting, named_row
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.polls.models import Poll, PollKind, PollOptionCount, PollStatus
-
-
-def _poll(db: Session, poll_id: str) -> Poll:
-    poll = db.get(Poll, uuid.UUID(poll_id))
-    if poll is None:
-        raise LookupError(f"no poll {poll_id}")
-    return poll
 
 
 def _created(db: Session, event: EventEnvelope) -> None:
@@ -60,21 +52,21 @@ def _created(db: Session, event: EventEnvelope) -> None:
 
 
 def _opened(db: Session, event: EventEnvelope) -> None:
-    poll = _poll(db, event.payload["poll"]["id"])
+    poll = named_row(db, Poll, event.payload["poll"]["id"])
     poll.status = PollStatus.open
     poll.opened_at = dt.datetime.fromisoformat(event.payload["poll"]["opened_at"])
     db.flush()  # votes check the status in the database
 
 
 def _closed(db: Session, event: EventEnvelope) -> None:
-    poll = _poll(db, event.payload["poll_id"])
+    poll = named_row(db, Poll, event.payload["poll_id"])
     poll.status = PollStatus.closed
     poll.closed_at = dt.datetime.fromisoformat(event.payload["closed_at"])
     db.flush()
 
 
 def _results_shown(db: Session, event: EventEnvelope) -> None:
-    _poll(db, event.payload["poll_id"]).results_visible = bool(event.payload["visible"])
+    named_row(db, Poll, event.payload["poll_id"]).results_visible = bool(event.payload["visible"])
 
 
 _CAST_VOTE = sa.text(
@@ -122,20 +114,14 @@ def _vote_cast(db: Session, event: EventEnvelope) -> None:
     )
 
 
-_HANDLERS: Mapping[str, Handler] = {
-    "poll.created": _created,
-    "poll.opened": _opened,
-    "poll.closed": _closed,
-    "poll.results_shown": _results_shown,
-    "poll.vote_cast": _vote_cast,
-}
-
-
-apply = by_type(_HANDLERS)
-
-
-reset = deleting(Poll)
-"""Forget the class's polls (their votes and counts go with them)."""
-
-
-PROJECTION = Projection(name="polls", prefixes=("poll.",), reset=reset, apply=apply)
+PROJECTION = Projection.handling(
+    "polls",
+    {
+        "poll.created": _created,
+        "poll.opened": _opened,
+        "poll.closed": _closed,
+        "poll.results_shown": _results_shown,
+        "poll.vote_cast": _vote_cast,
+    },
+    reset=deleting(Poll),  # the polls' votes and counts go with them
+)

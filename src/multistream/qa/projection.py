@@ -10,23 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from multistream.db.base import table_of
-from multistream.eventlog.projections import Handler, Projection, by_type, deleting
+from multistream.eventlog.projections import Projection, deleting, named_row
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.qa.models import Question, QuestionStatus, QuestionVote
-
-
-def _question(db: Session, question_id: str) -> Question:
-    question = db.get(Question, uuid.UUID(question_id))
-    if question is None:
-        raise LookupError(f"no question {question_id}")
-    return question
 
 
 def _asked(db: Session, event: EventEnvelope) -> None:
@@ -50,7 +42,8 @@ def _asked(db: Session, event: EventEnvelope) -> None:
 
 
 def _author(db: Session, event: EventEnvelope) -> None:
-    _question(db, event.payload["question_id"]).author_id = uuid.UUID(event.payload["author_id"])
+    question = named_row(db, Question, event.payload["question_id"])
+    question.author_id = uuid.UUID(event.payload["author_id"])
 
 
 _QUESTIONS = table_of(Question)
@@ -98,39 +91,33 @@ def _vote_removed(db: Session, event: EventEnvelope) -> None:
 
 
 def _answered(db: Session, event: EventEnvelope) -> None:
-    question = _question(db, event.payload["question_id"])
+    question = named_row(db, Question, event.payload["question_id"])
     question.status = QuestionStatus.answered
     question.answer_text = event.payload["answer_text"]
     question.answered_at = dt.datetime.fromisoformat(event.payload["answered_at"])
 
 
 def _dismissed(db: Session, event: EventEnvelope) -> None:
-    _question(db, event.payload["question_id"]).status = QuestionStatus.dismissed
+    named_row(db, Question, event.payload["question_id"]).status = QuestionStatus.dismissed
 
 
 def _reopened(db: Session, event: EventEnvelope) -> None:
-    question = _question(db, event.payload["question_id"])
+    question = named_row(db, Question, event.payload["question_id"])
     question.status = QuestionStatus.open
     question.answer_text = None
     question.answered_at = None
 
 
-_HANDLERS: Mapping[str, Handler] = {
-    "qa.question_asked": _asked,
-    "qa.question_author": _author,
-    "qa.vote_cast": _vote_cast,
-    "qa.vote_removed": _vote_removed,
-    "qa.question_answered": _answered,
-    "qa.question_dismissed": _dismissed,
-    "qa.question_reopened": _reopened,
-}
-
-
-apply = by_type(_HANDLERS)
-
-
-reset = deleting(Question)
-"""Forget the class's questions (their votes go with them)."""
-
-
-PROJECTION = Projection(name="questions", prefixes=("qa.",), reset=reset, apply=apply)
+PROJECTION = Projection.handling(
+    "questions",
+    {
+        "qa.question_asked": _asked,
+        "qa.question_author": _author,
+        "qa.vote_cast": _vote_cast,
+        "qa.vote_removed": _vote_removed,
+        "qa.question_answered": _answered,
+        "qa.question_dismissed": _dismissed,
+        "qa.question_reopened": _reopened,
+    },
+    reset=deleting(Question),  # the questions' votes go with them
+)

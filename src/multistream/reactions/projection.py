@@ -13,11 +13,6 @@ from multistream.eventlog.schemas import EventEnvelope
 from multistream.reactions.models import ReactionBucket
 
 
-def apply(db: Session, event: EventEnvelope) -> None:
-    if event.type == "reactions.burst":
-        _burst(db, event)
-
-
 def _burst(db: Session, event: EventEnvelope) -> None:
     second = dt.datetime.fromisoformat(event.payload["second"])
     counts = {emoji: int(n) for emoji, n in event.payload["counts"].items() if int(n) > 0}
@@ -37,8 +32,6 @@ def _burst(db: Session, event: EventEnvelope) -> None:
     )
 
 
-reset = deleting(ReactionBucket)
-"""Forget the class's reaction counts."""
-
-
-PROJECTION = Projection(name="reactions", prefixes=("reactions.",), reset=reset, apply=apply)
+PROJECTION = Projection.handling(
+    "reactions", {"reactions.burst": _burst}, reset=deleting(ReactionBucket)
+)

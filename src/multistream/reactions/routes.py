@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from multistream.access.dependencies import RequireSession, SessionAccess
-from multistream.access.policy import Permission
+from multistream.access.dependencies import RaiseHand
 from multistream.dependencies import AppResources, DbSession
 from multistream.idempotency import Idempotent
 from multistream.ratelimit import LIMITED
@@ -17,8 +14,6 @@ from multistream.sessions.routes import CLASS_CLOSED
 
 router = APIRouter(prefix="/api/v1", tags=["polls"])
 
-React = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
-
 
 @router.post(
     "/sessions/{session_id}/reactions",
@@ -27,7 +22,11 @@ React = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
     responses={**CLASS_CLOSED, **LIMITED},
 )
 def react(
-    body: ReactionCreate, access: React, db: DbSession, resources: AppResources, idem: Idempotent
+    body: ReactionCreate,
+    access: RaiseHand,
+    db: DbSession,
+    resources: AppResources,
+    idem: Idempotent,
 ) -> ReactionAccepted:
     accepted = reactions.react(
         session=access.session,

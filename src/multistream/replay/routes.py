@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import PlainTextResponse
 
 from multistream.access.dependencies import (
     Join,
-    RequireSession,
-    SessionAccess,
+    ManageReplay,
     ViewCourse,
 )
-from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
 from multistream.recording import deletion
 from multistream.replay import search
@@ -33,7 +31,6 @@ REPLAY = "/sessions/{session_id}/replay"
 
 Watch = Join
 """A replay is for whoever may join its class."""
-Manage = Annotated[SessionAccess, Depends(RequireSession(Permission.pipeline_manage))]
 SearchText = Annotated[
     str, Query(min_length=1, max_length=200, description='Words, "a phrase", -not')
 ]
@@ -148,7 +145,7 @@ def put_position(access: Watch, db: DbSession, body: ReplayPosition) -> Response
         503: {"description": "storage-unavailable"},
     },
 )
-def delete_recording(access: Manage, db: DbSession, resources: AppResources) -> Response:
+def delete_recording(access: ManageReplay, db: DbSession, resources: AppResources) -> Response:
     deletion.delete(db, session=access.session, actor=access.user, store=resources.store)
     return Response(status_code=204)
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Response
 from multistream import problems
 from multistream.access.dependencies import (
     Join,
+    RaiseHand,
     RequireSession,
     SessionAccess,
     SessionCommand,
@@ -71,7 +72,6 @@ EditCommand = Annotated[SessionCommand, Depends(command_on(Permission.studio_edi
 Control = Annotated[SessionCommand, Depends(command_on(Permission.studio_control))]
 ManageStage = Annotated[SessionAccess, Depends(RequireSession(Permission.stage_manage))]
 ManageStageCommand = Annotated[SessionCommand, Depends(command_on(Permission.stage_manage))]
-RaiseHand = Annotated[SessionAccess, Depends(RequireSession(Permission.hand_raise))]
 RaiseHandCommand = Annotated[SessionCommand, Depends(command_on(Permission.hand_raise))]
 
 CLOSED: dict[int | str, dict[str, Any]] = {

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from multistream.pipeline import align, captions, derive, summary
+from multistream.pipeline.asr.base import Segment, Word
 from multistream.pipeline.bookkeeping import (
     Step,
     artifact_json,
@@ -42,7 +43,16 @@ def derive_replay(step: Step) -> None:
             .where(TranscriptSegment.session_id == step.session_id)
             .order_by(TranscriptSegment.idx)
         ).all()
-        spoken = [derive.SpokenSegment(s.start_ms, s.end_ms, s.text) for s in segments]
+        spoken = [
+            Segment(
+                s.start_ms,
+                s.end_ms,
+                s.text,
+                tuple(Word.from_json(w) for w in s.words),
+                s.confidence or 0.0,
+            )
+            for s in segments
+        ]
         spans = align.screen_spans(timeline)
         pages = _slide_pages(db, spans)
         thumbnails = {
@@ -64,31 +74,12 @@ def derive_replay(step: Step) -> None:
             questions=_questions(db, step.session_id),
             polls=_polls(db, step.session_id),
         )
-        vtt = captions.to_webvtt(
-            captions.CaptionSegment(
-                s.start_ms,
-                s.end_ms,
-                s.text,
-                tuple(
-                    captions.TimedWord(str(w["word"]), int(w["start_ms"]), int(w["end_ms"]))
-                    for w in s.words
-                ),
-            )
-            for s in segments
-        )
+        vtt = captions.to_webvtt(spoken)
         chapter_texts = [
             " ".join(s.text for s in spoken if c.start_ms <= s.start_ms < c.end_ms)
             for c in chapters
         ]
-        digest = summary.summarize(
-            [
-                summary.SpokenText(
-                    s.start_ms, s.text, tuple((str(w["word"]), int(w["start_ms"])) for w in s.words)
-                )
-                for s in segments
-            ],
-            chapters=chapter_texts,
-        )
+        digest = summary.summarize(spoken, chapters=chapter_texts)
         transcript = _transcript_document(step.session_id, timeline.duration_ms, segments, spans)
     keys = {
         ReplayArtifactKind.captions_vtt: put_artifact(
