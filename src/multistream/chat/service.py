@@ -111,6 +111,27 @@ def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> ChatSnaps
     )
 
 
+_MUTE = sa.select(ChatMute.until).where(
+    ChatMute.session_id == sa.bindparam("session_id"), ChatMute.user_id == sa.bindparam("user_id")
+)
+"""Built once: the viewer's mute, if any (its `until`, null for the rest of the class)."""
+
+
+def for_viewer(
+    db: Session, shared: ChatSnapshot, *, session: LiveSession, viewer: Viewer
+) -> ChatSnapshot:
+    """The chat part as everyone sees it (`shared`) with the viewer's own mute."""
+    row = db.execute(_MUTE, {"session_id": session.id, "user_id": viewer.user_id}).first()
+    mute = domain.Mute(until=row.until) if row is not None else None
+    active = mute is not None and mute.active(utcnow())
+    return shared.model_copy(
+        update={
+            "muted": active,
+            "muted_until": mute.until if mute is not None and active else None,
+        }
+    )
+
+
 def _get(db: Session, *, session: LiveSession, message_id: uuid.UUID) -> ChatMessage:
     message = db.get(ChatMessage, message_id)
     if message is None or message.session_id != session.id:

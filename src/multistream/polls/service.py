@@ -153,6 +153,24 @@ def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> PollRead 
     return _read(db, poll, viewer) if poll is not None else None
 
 
+_MY_VOTE = sa.select(PollVote.option_ids).where(
+    PollVote.poll_id == sa.bindparam("poll_id"), PollVote.user_id == sa.bindparam("user_id")
+)
+"""Built once: the viewer's choice in one poll."""
+
+
+def for_viewer(
+    db: Session, shared: PollRead | None, *, session: LiveSession, viewer: Viewer
+) -> PollRead | None:
+    """The poll part as the viewer's audience sees it (`shared`) with the viewer's vote."""
+    if shared is None:
+        return None
+    chosen = db.scalar(_MY_VOTE, {"poll_id": shared.id, "user_id": viewer.user_id})
+    if chosen is None:
+        return shared
+    return shared.model_copy(update={"my_vote": list(chosen)})
+
+
 # --- changing ---------------------------------------------------------------------------------
 
 

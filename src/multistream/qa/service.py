@@ -80,6 +80,52 @@ def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> list[Ques
     return list_for_session(db, session=session, viewer=viewer, limit=domain.STATE_LIMIT).items
 
 
+_VOTED = (
+    sa.exists()
+    .where(QuestionVote.question_id == Question.id, QuestionVote.user_id == sa.bindparam("user_id"))
+    .label("voted")
+)
+_MINE = (
+    sa.select(Question.id, Question.author_id, User.display_name, _VOTED)
+    .outerjoin(User, User.id == Question.author_id)
+    .where(
+        Question.session_id == sa.bindparam("session_id"),
+        sa.or_(
+            _VOTED,
+            Question.anonymous & (Question.author_id == sa.bindparam("user_id")),
+        ),
+    )
+)
+"""Built once: the class's questions the viewer upvoted or asked anonymously."""
+
+
+def for_viewer(
+    db: Session, shared: list[QuestionRead], *, session: LiveSession, viewer: Viewer
+) -> list[QuestionRead]:
+    """The top questions as the viewer's audience sees them (`shared`), with the viewer's
+    upvotes and their own anonymous questions' author shown to them."""
+    mine = {
+        question_id: (author_id, name, voted)
+        for question_id, author_id, name, voted in db.execute(
+            _MINE, {"session_id": session.id, "user_id": viewer.user_id}
+        )
+    }
+    if not mine:
+        return shared
+    seen = []
+    for question in shared:
+        found = mine.get(question.id)
+        if found is None:
+            seen.append(question)
+            continue
+        author_id, name, voted = found
+        update: dict[str, object] = {"voted": bool(voted)}
+        if author_id == viewer.user_id:
+            update |= {"author_id": author_id, "author_name": name}
+        seen.append(question.model_copy(update=update))
+    return seen
+
+
 def read(
     db: Session, *, session: LiveSession, question_id: uuid.UUID, viewer: Viewer
 ) -> QuestionRead:

@@ -2,25 +2,49 @@
 
 ```
 state(db, session, viewer) ─► SessionState(as_of_seq, session, media_status, participant_count,
-                                           **{field: part(db, session=…, viewer=…)
+                                           **{field: personal(shared[field], viewer)
                                               for each registered part})
+        │
+        └─ shared = the parts as every viewer of the audience (staff or not) sees them:
+           kept per process by (class, audience), for the seq they were read at
 ```
 
 The class itself (its row, media status, participant count and the seq the snapshot is as
 of) is the sessions area's own; every other field is the part of another area, which
 registers a function that reads it (`multistream.areas`): the studio, the hands, the
 chat, the questions, the poll, the recording. All are read in the caller's transaction,
-after the row is refreshed, so the snapshot is as of `as_of_seq`.
+after the class's head, so the snapshot is as of `as_of_seq`.
+
+Most of a snapshot is the same for every student of a class (and for every host of it) at
+a given seq, and every change of a part is an event that moves the seq. So a part is read
+once per (class, audience, seq) as the audience sees it (`Viewer(NOBODY, staff)`) and kept
+(`_SharedParts`); what differs per person (the caller's mute, upvotes, own anonymous
+questions, vote) is added by the part's `personal` function, a query or none. Each
+request reads the class's head (`last_seq`, participant count) first: a cached entry of
+another seq is not used, except one that only events no part shows (`unseen`: `participant.joined`,
+`reactions.burst`) separate from the head. An entry is stored only
+once the transaction that read it commits (a join reads its own uncommitted event), and
+is read again after `FRESH_FOR` seconds: what changes without an event (a person's
+display name, a deck's page count, a recorder claiming a recording) shows within that.
+`fresh` is the same snapshot without the cache.
 """
 
 from __future__ import annotations
 
+import collections
+import dataclasses
+import threading
+import time
+import uuid
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session, sessionmaker
 
+from multistream.db import after_commit
 from multistream.eventlog.domain import Viewer
+from multistream.eventlog.models import SessionEvent
 from multistream.sessions.models import LiveSession, Participant
 from multistream.sessions.schemas import SessionRead, SessionState
 
@@ -31,29 +55,199 @@ class Part(Protocol):
     def __call__(self, db: Session, *, session: LiveSession, viewer: Viewer) -> Any: ...
 
 
-_parts: dict[str, Part] = {}
+class Personal(Protocol):
+    """Turns a part as the viewer's audience sees it (read for `Viewer(NOBODY, staff)`)
+    into the part as `viewer` sees it: `personal(part(audience)) == part(viewer)`."""
+
+    def __call__(
+        self, db: Session, shared: Any, *, session: LiveSession, viewer: Viewer
+    ) -> Any: ...
 
 
-def register(field: str, part: Part) -> None:
-    """Fill `field` of `SessionState` with what `part` reads."""
+@dataclasses.dataclass(frozen=True)
+class _Registered:
+    part: Part
+    personal: Personal | None
+
+
+NOBODY = uuid.UUID(int=0)
+"""The viewer a shared part is read for: nobody's votes, mute or anonymous questions."""
+_unseen: set[str] = {"participant.joined"}
+"""Events that change no part (a join changes only the participant count, read with the
+head); areas add theirs with `unseen`."""
+FRESH_FOR = 2.0
+"""Seconds a shared part is used for: the bound on what changes without an event."""
+ENTRIES = 64
+"""Shared parts kept per process: (class, audience) pairs, least recently used dropped."""
+
+_parts: dict[str, _Registered] = {}
+
+
+def unseen(*event_types: str) -> None:
+    """Events of these types change no part of the snapshot (a snapshot read before them
+    is still right after them, but for the head)."""
+    _unseen.update(event_types)
+
+
+def register(field: str, part: Part, *, personal: Personal | None = None) -> None:
+    """Fill `field` of `SessionState` with what `part` reads; `personal` adds what differs
+    per viewer within an audience (none: the part is the same for every staff member, and
+    for every student)."""
     assert field in SessionState.model_fields, f"SessionState has no field {field}"
     assert field not in _parts, f"the state's {field} is registered twice"
-    _parts[field] = part
+    _parts[field] = _Registered(part, personal)
+
+
+_HEAD = sa.select(
+    LiveSession.last_seq,
+    sa.select(sa.func.count())
+    .select_from(Participant)
+    .where(Participant.session_id == sa.bindparam("session_id"))
+    .scalar_subquery(),
+).where(LiveSession.id == sa.bindparam("session_id"))
+"""Built once: the seq the class is at, and how many people joined it."""
+
+_SEEN_SINCE = sa.select(sa.func.count()).where(
+    SessionEvent.session_id == sa.bindparam("session_id"),
+    SessionEvent.seq > sa.bindparam("after"),
+    SessionEvent.seq <= sa.bindparam("upto"),
+    SessionEvent.type != sa.all_(sa.bindparam("unseen", type_=ARRAY(sa.Text))),
+)
+"""Built once: events between two seqs that some part shows."""
 
 
 def state(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
     """The snapshot and the seq it is as of, read in one transaction, as `viewer` may see
-    it."""
-    db.refresh(session)
-    participants = db.scalar(
-        sa.select(sa.func.count())
-        .select_from(Participant)
-        .where(Participant.session_id == session.id)
-    )
+    it. `session` is the class's row as loaded in this transaction; it is read again only
+    if the log moved on since."""
+    seq, participants = _head(db, session)
+    shared = _shared(db, session=session, seq=seq, staff=viewer.staff)
+    parts = {
+        field: registered.personal(db, shared[field], session=session, viewer=viewer)
+        if registered.personal is not None
+        else shared[field]
+        for field, registered in _parts.items()
+    }
+    return _snapshot(session, seq, participants, parts)
+
+
+def fresh(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
+    """`state` without the shared parts kept per process: every part read for `viewer`."""
+    seq, participants = _head(db, session)
+    parts = {
+        field: registered.part(db, session=session, viewer=viewer)
+        for field, registered in _parts.items()
+    }
+    return _snapshot(session, seq, participants, parts)
+
+
+def _head(db: Session, session: LiveSession) -> tuple[int, int]:
+    seq, participants = db.execute(_HEAD, {"session_id": session.id}).one()
+    if seq != session.last_seq:
+        db.refresh(session)
+        seq, participants = db.execute(_HEAD, {"session_id": session.id}).one()
+    return int(seq), int(participants or 0)
+
+
+def _snapshot(
+    session: LiveSession, seq: int, participants: int, parts: dict[str, Any]
+) -> SessionState:
     return SessionState(
-        as_of_seq=session.last_seq,
+        as_of_seq=seq,
         session=SessionRead.model_validate(session),
         media_status=session.media_status,
-        participant_count=int(participants or 0),
-        **{field: part(db, session=session, viewer=viewer) for field, part in _parts.items()},
+        participant_count=participants,
+        **parts,
     )
+
+
+# --- the shared parts, per process ------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shared:
+    seq: int
+    parts: dict[str, Any]
+    read_at: float
+    """`time.monotonic()` when the parts were read (kept when the entry moves on)."""
+
+
+class _SharedParts:
+    """A few (class, audience) entries, least recently used dropped; worker threads share
+    it, so every access holds the lock."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: collections.OrderedDict[tuple[uuid.UUID, bool], _Shared] = (
+            collections.OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[uuid.UUID, bool]) -> _Shared | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def keep(self, items: list[tuple[tuple[uuid.UUID, bool], _Shared]]) -> None:
+        """Store what committed transactions read; an entry never replaces a newer one."""
+        with self._lock:
+            for key, entry in items:
+                current = self._entries.get(key)
+                if current is not None and (current.seq, current.read_at) > (
+                    entry.seq,
+                    entry.read_at,
+                ):
+                    continue
+                self._entries[key] = entry
+                self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_shared_parts = _SharedParts(ENTRIES)
+_KEEP = "sessions.state"
+"""`after_commit` key: shared parts read by a transaction, kept once it commits."""
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """Keep the shared parts read by sessions of `factory` (the api's); without it every
+    snapshot reads every part."""
+    after_commit.handle(factory, _KEEP, _shared_parts.keep)
+
+
+def forget() -> None:
+    """Drop every kept part (tests that change rows behind the log's back)."""
+    _shared_parts.clear()
+
+
+def _shared(db: Session, *, session: LiveSession, seq: int, staff: bool) -> dict[str, Any]:
+    key = (session.id, staff)
+    entry = _shared_parts.get(key)
+    if entry is not None and time.monotonic() - entry.read_at <= FRESH_FOR:
+        if entry.seq == seq:
+            return entry.parts
+        if entry.seq < seq and not _seen_since(db, session.id, after=entry.seq, upto=seq):
+            after_commit.later(db, _KEEP, (key, dataclasses.replace(entry, seq=seq)))
+            return entry.parts
+    audience = Viewer(user_id=NOBODY, staff=staff)
+    read_at = time.monotonic()
+    parts = {
+        field: registered.part(db, session=session, viewer=audience)
+        for field, registered in _parts.items()
+    }
+    after_commit.later(db, _KEEP, (key, _Shared(seq, parts, read_at)))
+    return parts
+
+
+def _seen_since(db: Session, session_id: uuid.UUID, *, after: int, upto: int) -> bool:
+    seen = db.scalar(
+        _SEEN_SINCE,
+        {"session_id": session_id, "after": after, "upto": upto, "unseen": sorted(_unseen)},
+    )
+    return bool(seen)
