@@ -62,7 +62,11 @@ projections.register(
 state.register("recording", recordings.for_state)
 state.register("studio", studio.for_state)
 state.register("hands", stage.hands)
-state.register("chat", chat.for_state, personal=chat.for_viewer)
-state.register("questions", qa.for_state, personal=qa.for_viewer)
-state.register("poll", polls.for_state, personal=polls.for_viewer)
+state.register(
+    "chat", chat.for_state, personal=state.Personal(chat.VIEWER_COLUMNS, chat.for_viewer)
+)
+state.register("questions", qa.for_state, personal=state.Personal(qa.VIEWER_COLUMNS, qa.for_viewer))
+state.register(
+    "poll", polls.for_state, personal=state.Personal(polls.VIEWER_COLUMNS, polls.for_viewer)
+)
 state.unseen(*(event_type.name for event_type in reactions_schemas.EVENT_TYPES))

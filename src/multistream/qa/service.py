@@ -11,7 +11,8 @@ counts in `qa.votes_changed`, at most every 500 ms per class (`publish_votes`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -80,49 +81,44 @@ def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> list[Ques
     return list_for_session(db, session=session, viewer=viewer, limit=domain.STATE_LIMIT).items
 
 
-_VOTED = (
-    sa.exists()
-    .where(QuestionVote.question_id == Question.id, QuestionVote.user_id == sa.bindparam("user_id"))
-    .label("voted")
-)
-_MINE = (
-    sa.select(Question.id, Question.author_id, User.display_name, _VOTED)
-    .outerjoin(User, User.id == Question.author_id)
+VIEWER_COLUMNS = (
+    sa.select(sa.func.array_agg(QuestionVote.question_id))
+    .join(Question, Question.id == QuestionVote.question_id)
     .where(
         Question.session_id == sa.bindparam("session_id"),
-        sa.or_(
-            _VOTED,
-            Question.anonymous & (Question.author_id == sa.bindparam("user_id")),
-        ),
+        QuestionVote.user_id == sa.bindparam("user_id"),
     )
+    .scalar_subquery(),
+    sa.select(sa.func.array_agg(Question.id))
+    .where(
+        Question.session_id == sa.bindparam("session_id"),
+        Question.anonymous.is_(True),
+        Question.author_id == sa.bindparam("user_id"),
+    )
+    .scalar_subquery(),
+    sa.select(User.display_name).where(User.id == sa.bindparam("user_id")).scalar_subquery(),
 )
-"""Built once: the class's questions the viewer upvoted or asked anonymously."""
+"""What `for_viewer` needs, read with the class's head (`sessions.state`): the questions
+of the class the viewer upvoted, those they asked anonymously, and their name."""
 
 
 def for_viewer(
-    db: Session, shared: list[QuestionRead], *, session: LiveSession, viewer: Viewer
+    shared: list[QuestionRead], values: Sequence[Any], *, viewer: Viewer
 ) -> list[QuestionRead]:
     """The top questions as the viewer's audience sees them (`shared`), with the viewer's
-    upvotes and their own anonymous questions' author shown to them."""
-    mine = {
-        question_id: (author_id, name, voted)
-        for question_id, author_id, name, voted in db.execute(
-            _MINE, {"session_id": session.id, "user_id": viewer.user_id}
-        )
-    }
-    if not mine:
+    upvotes, and the author of their own anonymous questions shown to them."""
+    voted, own, name = values
+    voted, own = set(voted or ()), set(own or ())
+    if not voted and not own:
         return shared
     seen = []
     for question in shared:
-        found = mine.get(question.id)
-        if found is None:
-            seen.append(question)
-            continue
-        author_id, name, voted = found
-        update: dict[str, object] = {"voted": bool(voted)}
-        if author_id == viewer.user_id:
-            update |= {"author_id": author_id, "author_name": name}
-        seen.append(question.model_copy(update=update))
+        update: dict[str, object] = {}
+        if question.id in voted:
+            update["voted"] = True
+        if question.id in own:
+            update |= {"author_id": viewer.user_id, "author_name": name}
+        seen.append(question.model_copy(update=update) if update else question)
     return seen
 
 

@@ -19,13 +19,14 @@ Most of a snapshot is the same for every student of a class (and for every host 
 a given seq, and every change of a part is an event that moves the seq. So a part is read
 once per (class, audience, seq) as the audience sees it (`Viewer(NOBODY, staff)`) and kept
 (`_SharedParts`); what differs per person (the caller's mute, upvotes, own anonymous
-questions, vote) is added by the part's `personal` function, a query or none. Each
-request reads the class's head (`last_seq`, participant count) first: a cached entry of
-another seq is not used, except one that only events no part shows (`unseen`: `participant.joined`,
-`reactions.burst`) separate from the head. An entry is stored only
-once the transaction that read it commits (a join reads its own uncommitted event), and
-is read again after `FRESH_FOR` seconds: what changes without an event (a person's
-display name, a deck's page count, a recorder claiming a recording) shows within that.
+questions, vote) is read with the class's head, in one statement (`Personal.columns`),
+and added to the kept part (`Personal.personalise`). So a request whose parts are kept
+costs that one statement. A kept entry of another seq is not used, except one that only
+events no part shows (`unseen`: `participant.joined`, `reactions.burst`) separate from
+the head. An entry is stored only once the transaction that read it commits (a join
+reads its own uncommitted event), and is read again after `FRESH_FOR` seconds: what
+changes without an event (a person's display name, a deck's page count, a recorder
+claiming a recording) shows within that.
 `fresh` is the same snapshot without the cache.
 """
 
@@ -33,9 +34,11 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -55,13 +58,22 @@ class Part(Protocol):
     def __call__(self, db: Session, *, session: LiveSession, viewer: Viewer) -> Any: ...
 
 
-class Personal(Protocol):
+class Personalise(Protocol):
     """Turns a part as the viewer's audience sees it (read for `Viewer(NOBODY, staff)`)
-    into the part as `viewer` sees it: `personal(part(audience)) == part(viewer)`."""
+    into the part as `viewer` sees it, from the values of its `Personal.columns`."""
 
-    def __call__(
-        self, db: Session, shared: Any, *, session: LiveSession, viewer: Viewer
-    ) -> Any: ...
+    def __call__(self, shared: Any, values: Sequence[Any], *, viewer: Viewer) -> Any: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Personal:
+    """What differs per viewer within an audience: `columns` (scalar subqueries on the bind
+    parameters `session_id` and `user_id`, built once) are read with the class's head, in
+    its statement; `personalise` adds their values to the audience's part, so that
+    `personalise(part(audience), values) == part(viewer)`."""
+
+    columns: Sequence[sa.ColumnElement[Any]]
+    personalise: Personalise
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,16 +108,31 @@ def register(field: str, part: Part, *, personal: Personal | None = None) -> Non
     assert field in SessionState.model_fields, f"SessionState has no field {field}"
     assert field not in _parts, f"the state's {field} is registered twice"
     _parts[field] = _Registered(part, personal)
+    _head_statement.cache_clear()
 
 
-_HEAD = sa.select(
-    LiveSession.last_seq,
+_PARTICIPANTS = (
     sa.select(sa.func.count())
     .select_from(Participant)
     .where(Participant.session_id == sa.bindparam("session_id"))
-    .scalar_subquery(),
-).where(LiveSession.id == sa.bindparam("session_id"))
-"""Built once: the seq the class is at, and how many people joined it."""
+    .scalar_subquery()
+)
+
+
+@functools.cache
+def _head_statement() -> sa.Select[Any]:
+    """Built once, after every area registered its part: the seq the class is at, how many
+    people joined it, and each part's `Personal.columns` for the viewer."""
+    columns = [
+        c
+        for registered in _parts.values()
+        if registered.personal
+        for c in registered.personal.columns
+    ]
+    return sa.select(LiveSession.last_seq, _PARTICIPANTS, *columns).where(
+        LiveSession.id == sa.bindparam("session_id")
+    )
+
 
 _SEEN_SINCE = sa.select(sa.func.count()).where(
     SessionEvent.session_id == sa.bindparam("session_id"),
@@ -120,33 +147,39 @@ def state(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
     """The snapshot and the seq it is as of, read in one transaction, as `viewer` may see
     it. `session` is the class's row as loaded in this transaction; it is read again only
     if the log moved on since."""
-    seq, participants = _head(db, session)
+    head = _head(db, session, viewer)
+    seq, participants, values = int(head[0]), int(head[1] or 0), head[2:]
     shared = _shared(db, session=session, seq=seq, staff=viewer.staff)
-    parts = {
-        field: registered.personal(db, shared[field], session=session, viewer=viewer)
-        if registered.personal is not None
-        else shared[field]
-        for field, registered in _parts.items()
-    }
+    parts = {}
+    for field, registered in _parts.items():
+        if registered.personal is None:
+            parts[field] = shared[field]
+            continue
+        mine, values = (
+            values[: len(registered.personal.columns)],
+            values[len(registered.personal.columns) :],
+        )
+        parts[field] = registered.personal.personalise(shared[field], mine, viewer=viewer)
     return _snapshot(session, seq, participants, parts)
 
 
 def fresh(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
     """`state` without the shared parts kept per process: every part read for `viewer`."""
-    seq, participants = _head(db, session)
+    head = _head(db, session, viewer)
     parts = {
         field: registered.part(db, session=session, viewer=viewer)
         for field, registered in _parts.items()
     }
-    return _snapshot(session, seq, participants, parts)
+    return _snapshot(session, int(head[0]), int(head[1] or 0), parts)
 
 
-def _head(db: Session, session: LiveSession) -> tuple[int, int]:
-    seq, participants = db.execute(_HEAD, {"session_id": session.id}).one()
-    if seq != session.last_seq:
+def _head(db: Session, session: LiveSession, viewer: Viewer) -> Sequence[Any]:
+    params = {"session_id": session.id, "user_id": viewer.user_id}
+    head = db.execute(_head_statement(), params).one()
+    if head[0] != session.last_seq:
         db.refresh(session)
-        seq, participants = db.execute(_HEAD, {"session_id": session.id}).one()
-    return int(seq), int(participants or 0)
+        head = db.execute(_head_statement(), params).one()
+    return tuple(head)
 
 
 def _snapshot(
