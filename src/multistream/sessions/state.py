@@ -119,37 +119,54 @@ _PARTICIPANTS = (
 )
 
 
+_SEEN = (
+    sa.select(sa.func.count())
+    .select_from(SessionEvent)
+    .where(
+        SessionEvent.session_id == sa.bindparam("session_id"),
+        SessionEvent.seq > sa.bindparam("after", type_=sa.BigInteger),
+        SessionEvent.type != sa.all_(sa.bindparam("unseen", type_=ARRAY(sa.Text))),
+    )
+    .scalar_subquery()
+)
+_NEVER = 2**62
+"""`after` when no parts are kept: no event is counted."""
+
+
 @functools.cache
 def _head_statement() -> sa.Select[Any]:
     """Built once, after every area registered its part: the seq the class is at, how many
-    people joined it, and each part's `Personal.columns` for the viewer."""
+    people joined it, how many events some part shows came after the kept parts' seq
+    (`after`), and each part's `Personal.columns` for the viewer."""
     columns = [
         c
         for registered in _parts.values()
         if registered.personal
         for c in registered.personal.columns
     ]
-    return sa.select(LiveSession.last_seq, _PARTICIPANTS, *columns).where(
+    return sa.select(LiveSession.last_seq, _PARTICIPANTS, _SEEN, *columns).where(
         LiveSession.id == sa.bindparam("session_id")
     )
-
-
-_SEEN_SINCE = sa.select(sa.func.count()).where(
-    SessionEvent.session_id == sa.bindparam("session_id"),
-    SessionEvent.seq > sa.bindparam("after"),
-    SessionEvent.seq <= sa.bindparam("upto"),
-    SessionEvent.type != sa.all_(sa.bindparam("unseen", type_=ARRAY(sa.Text))),
-)
-"""Built once: events between two seqs that some part shows."""
 
 
 def state(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
     """The snapshot and the seq it is as of, read in one transaction, as `viewer` may see
     it. `session` is the class's row as loaded in this transaction; it is read again only
     if the log moved on since."""
-    head = _head(db, session, viewer)
-    seq, participants, values = int(head[0]), int(head[1] or 0), head[2:]
-    shared = _shared(db, session=session, seq=seq, staff=viewer.staff)
+    key = (session.id, viewer.staff)
+    kept = _shared_parts.get(key)
+    if kept is not None and time.monotonic() - kept.read_at > FRESH_FOR:
+        kept = None
+    head = _head(db, session, viewer, after=kept.seq if kept is not None else _NEVER)
+    seq, participants, seen, values = int(head[0]), int(head[1] or 0), int(head[2]), head[3:]
+    if kept is not None and kept.seq == seq:
+        shared = kept.parts
+    elif kept is not None and kept.seq < seq and not seen:
+        # Only joins and the like since: the kept parts are those of this seq too.
+        shared = kept.parts
+        after_commit.later(db, _KEEP, (key, dataclasses.replace(kept, seq=seq)))
+    else:
+        shared = _read_shared(db, session=session, seq=seq, key=key)
     parts = {}
     for field, registered in _parts.items():
         if registered.personal is None:
@@ -165,7 +182,7 @@ def state(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
 
 def fresh(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
     """`state` without the shared parts kept per process: every part read for `viewer`."""
-    head = _head(db, session, viewer)
+    head = _head(db, session, viewer, after=_NEVER)
     parts = {
         field: registered.part(db, session=session, viewer=viewer)
         for field, registered in _parts.items()
@@ -173,8 +190,13 @@ def fresh(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
     return _snapshot(session, int(head[0]), int(head[1] or 0), parts)
 
 
-def _head(db: Session, session: LiveSession, viewer: Viewer) -> Sequence[Any]:
-    params = {"session_id": session.id, "user_id": viewer.user_id}
+def _head(db: Session, session: LiveSession, viewer: Viewer, *, after: int) -> Sequence[Any]:
+    params = {
+        "session_id": session.id,
+        "user_id": viewer.user_id,
+        "after": after,
+        "unseen": sorted(_unseen),
+    }
     head = db.execute(_head_statement(), params).one()
     if head[0] != session.last_seq:
         db.refresh(session)
@@ -259,16 +281,11 @@ def forget() -> None:
     _shared_parts.clear()
 
 
-def _shared(db: Session, *, session: LiveSession, seq: int, staff: bool) -> dict[str, Any]:
-    key = (session.id, staff)
-    entry = _shared_parts.get(key)
-    if entry is not None and time.monotonic() - entry.read_at <= FRESH_FOR:
-        if entry.seq == seq:
-            return entry.parts
-        if entry.seq < seq and not _seen_since(db, session.id, after=entry.seq, upto=seq):
-            after_commit.later(db, _KEEP, (key, dataclasses.replace(entry, seq=seq)))
-            return entry.parts
-    audience = Viewer(user_id=NOBODY, staff=staff)
+def _read_shared(
+    db: Session, *, session: LiveSession, seq: int, key: tuple[uuid.UUID, bool]
+) -> dict[str, Any]:
+    """Every part as the audience sees it, kept once this transaction commits."""
+    audience = Viewer(user_id=NOBODY, staff=key[1])
     read_at = time.monotonic()
     parts = {
         field: registered.part(db, session=session, viewer=audience)
@@ -276,11 +293,3 @@ def _shared(db: Session, *, session: LiveSession, seq: int, staff: bool) -> dict
     }
     after_commit.later(db, _KEEP, (key, _Shared(seq, parts, read_at)))
     return parts
-
-
-def _seen_since(db: Session, session_id: uuid.UUID, *, after: int, upto: int) -> bool:
-    seen = db.scalar(
-        _SEEN_SINCE,
-        {"session_id": session_id, "after": after, "upto": upto, "unseen": sorted(_unseen)},
-    )
-    return bool(seen)
