@@ -2,7 +2,7 @@
 
 ```
 state(db, session, viewer) ─► SessionState(as_of_seq, session, media_status, participant_count,
-                                           **{field: personal(shared[field], viewer)
+                                           **{field: personalise(shared[field], mine)
                                               for each registered part})
         │
         └─ shared = the parts as every viewer of the audience (staff or not) sees them:
