@@ -123,7 +123,12 @@ def test_cached_state_equals_fresh_for_every_viewer_after_each_command(
     live.call("PUT", f"/polls/{poll['id']}/vote", ada, json={"option_ids": [choice]})
     live.call("PUT", f"/polls/{poll['id']}/vote", bo, json={"option_ids": [choice]})
     live.call("POST", "/hands", cy)
+    scenes = live.call("GET", "/state", live.teacher)["studio"]["scenes"]
+    live.call("POST", "/studio/activate-scene", live.teacher, json={"scene_id": scenes[-1]["id"]})
+    live.call("POST", "/studio/banner", live.teacher, json={"text": "Quiz in 5 minutes"})
     after_votes = _same_for_everyone(live, engine)
+    assert {s["studio"]["banner"] for s in after_votes} == {"Quiz in 5 minutes"}
+    assert [len(s["hands"]) for s in after_votes] == [1] * 6
     assert [s["poll"]["my_vote"] for s in after_votes] == [
         None,
         None,
