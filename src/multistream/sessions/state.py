@@ -24,9 +24,9 @@ and added to the kept part (`Personal.personalise`). So a request whose parts ar
 costs that one statement. A kept entry of another seq is not used, except one that only
 events no part shows (`unseen`: `participant.joined`, `reactions.burst`) separate from
 the head. An entry is stored only once the transaction that read it commits (a join
-reads its own uncommitted event), and is read again after `FRESH_FOR` seconds: what
-changes without an event (a person's display name, a deck's page count, a recorder
-claiming a recording) shows within that.
+reads its own uncommitted event), and is read again after `FRESH_FOR` seconds (by one
+request, the others using it meanwhile): what changes without an event (a person's
+display name, a deck's page count, a recorder claiming a recording) shows within that.
 `fresh` is the same snapshot without the cache.
 """
 
@@ -154,9 +154,7 @@ def state(db: Session, *, session: LiveSession, viewer: Viewer) -> SessionState:
     it. `session` is the class's row as loaded in this transaction; it is read again only
     if the log moved on since."""
     key = (session.id, viewer.staff)
-    kept = _shared_parts.get(key)
-    if kept is not None and time.monotonic() - kept.read_at > FRESH_FOR:
-        kept = None
+    kept = _shared_parts.usable(key, now=time.monotonic())
     head = _head(db, session, viewer, after=kept.seq if kept is not None else _NEVER)
     seq, participants, seen, values = int(head[0]), int(head[1] or 0), int(head[2]), head[3:]
     if kept is not None and kept.seq == seq:
@@ -236,14 +234,28 @@ class _SharedParts:
         self._entries: collections.OrderedDict[tuple[uuid.UUID, bool], _Shared] = (
             collections.OrderedDict()
         )
+        self._rereading: dict[tuple[uuid.UUID, bool], float] = {}
+        """Expired entries one request is reading again, and since when."""
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[uuid.UUID, bool]) -> _Shared | None:
+    def usable(self, key: tuple[uuid.UUID, bool], *, now: float) -> _Shared | None:
+        """The entry kept for `key` unless it is older than `FRESH_FOR`. Of the requests
+        that find it expired, the first is told to read the parts again (None) and the
+        others keep using it meanwhile (for up to `FRESH_FOR` more, in case that request
+        fails), so a class whose parts expire with many requests in flight reads them
+        once."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            if now - entry.read_at <= FRESH_FOR:
+                return entry
+            since = self._rereading.get(key)
+            if since is not None and now - since <= FRESH_FOR:
+                return entry
+            self._rereading[key] = now
+            return None
 
     def keep(self, items: list[tuple[tuple[uuid.UUID, bool], _Shared]]) -> None:
         """Store what committed transactions read; an entry never replaces a newer one."""
@@ -257,12 +269,16 @@ class _SharedParts:
                     continue
                 self._entries[key] = entry
                 self._entries.move_to_end(key)
+                if entry.read_at >= self._rereading.get(key, entry.read_at):
+                    self._rereading.pop(key, None)
             while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+                dropped, _ = self._entries.popitem(last=False)
+                self._rereading.pop(dropped, None)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._rereading.clear()
 
 
 _shared_parts = _SharedParts(ENTRIES)
