@@ -52,6 +52,7 @@ from multistream.realtime.gateway import Hub
 from multistream.recording.watch import RecorderWatch
 from multistream.replay import routes as replay_routes
 from multistream.sessions import routes as session_routes
+from multistream.sessions import state as session_state
 from multistream.sessions.lifetime import LifetimeWatch
 from multistream.sessions.media_watch import MediaWatch
 from multistream.settings import Settings, get_settings
@@ -106,6 +107,7 @@ class Resources:
         publisher.install(sessions, redis_sync)
         pipeline_runs.install(sessions, settings)
         lti_roster_queue.install(sessions, settings, redis_sync)
+        session_state.install(sessions)
         verifier = make_verifier(settings, keys)
         aggregator = Aggregator.open(settings, redis_sync)
         aggregator.watch(sessions)

@@ -7,7 +7,8 @@ Each area hands its parts over here instead:
 - its projection, to `eventlog.projections` (an event is applied in this order: the
   class's row first, then what hangs off it);
 - its part of the state snapshot, to `sessions.state` (the field of `SessionState` it
-  fills, and the function that reads it).
+  fills, the function that reads it as an audience sees it, and the one that adds what
+  differs per viewer), and the events that change no part of it.
 
 `multistream.tables` imports this module, and every process imports that one for its
 tables, so no process appends an event its projections do not see.
@@ -61,6 +62,11 @@ projections.register(
 state.register("recording", recordings.for_state)
 state.register("studio", studio.for_state)
 state.register("hands", stage.hands)
-state.register("chat", chat.for_state)
-state.register("questions", qa.for_state)
-state.register("poll", polls.for_state)
+state.register(
+    "chat", chat.for_state, personal=state.Personal(chat.VIEWER_COLUMNS, chat.for_viewer)
+)
+state.register("questions", qa.for_state, personal=state.Personal(qa.VIEWER_COLUMNS, qa.for_viewer))
+state.register(
+    "poll", polls.for_state, personal=state.Personal(polls.VIEWER_COLUMNS, polls.for_viewer)
+)
+state.unseen(*(event_type.name for event_type in reactions_schemas.EVENT_TYPES))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -108,6 +109,31 @@ def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> ChatSnaps
         slow_mode_seconds=session.chat_slow_mode_seconds,
         muted=active,
         muted_until=mute.until if mute is not None and active else None,
+    )
+
+
+VIEWER_COLUMNS = (
+    sa.select(sa.func.array_agg(ChatMute.until))
+    .where(
+        ChatMute.session_id == sa.bindparam("session_id"),
+        ChatMute.user_id == sa.bindparam("user_id"),
+    )
+    .scalar_subquery(),
+)
+"""What `for_viewer` needs, read with the class's head (`sessions.state`): the viewer's
+mute, if any (`[until]`, `[None]` for the rest of the class; null when not muted)."""
+
+
+def for_viewer(shared: ChatSnapshot, values: Sequence[Any], *, viewer: Viewer) -> ChatSnapshot:
+    """The chat part as everyone sees it (`shared`) with the viewer's own mute."""
+    (mutes,) = values
+    mute = domain.Mute(until=mutes[0]) if mutes else None
+    active = mute is not None and mute.active(utcnow())
+    return shared.model_copy(
+        update={
+            "muted": active,
+            "muted_until": mute.until if mute is not None and active else None,
+        }
     )
 
 

@@ -13,7 +13,8 @@ counts in `poll.tally` at most every 500 ms per class (`publish_tally`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -151,6 +152,28 @@ def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> PollRead 
         ).first()
     )
     return _read(db, poll, viewer) if poll is not None else None
+
+
+VIEWER_COLUMNS = (
+    sa.select(sa.func.json_object_agg(PollVote.poll_id, PollVote.option_ids))
+    .join(Poll, Poll.id == PollVote.poll_id)
+    .where(
+        Poll.session_id == sa.bindparam("session_id"), PollVote.user_id == sa.bindparam("user_id")
+    )
+    .scalar_subquery(),
+)
+"""What `for_viewer` needs, read with the class's head (`sessions.state`): the viewer's
+choice in each poll of the class (`{poll id: option ids}`; null when none)."""
+
+
+def for_viewer(
+    shared: PollRead | None, values: Sequence[Any], *, viewer: Viewer
+) -> PollRead | None:
+    """The poll part as the viewer's audience sees it (`shared`) with the viewer's vote."""
+    (chosen,) = values
+    if shared is None or not chosen or str(shared.id) not in chosen:
+        return shared
+    return shared.model_copy(update={"my_vote": [str(o) for o in chosen[str(shared.id)]]})
 
 
 # --- changing ---------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ counts in `qa.votes_changed`, at most every 500 ms per class (`publish_votes`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -78,6 +79,47 @@ def list_for_session(
 def for_state(db: Session, *, session: LiveSession, viewer: Viewer) -> list[QuestionRead]:
     """The top questions as `viewer` sees them, for the state snapshot."""
     return list_for_session(db, session=session, viewer=viewer, limit=domain.STATE_LIMIT).items
+
+
+VIEWER_COLUMNS = (
+    sa.select(sa.func.array_agg(QuestionVote.question_id))
+    .join(Question, Question.id == QuestionVote.question_id)
+    .where(
+        Question.session_id == sa.bindparam("session_id"),
+        QuestionVote.user_id == sa.bindparam("user_id"),
+    )
+    .scalar_subquery(),
+    sa.select(sa.func.array_agg(Question.id))
+    .where(
+        Question.session_id == sa.bindparam("session_id"),
+        Question.anonymous.is_(True),
+        Question.author_id == sa.bindparam("user_id"),
+    )
+    .scalar_subquery(),
+    sa.select(User.display_name).where(User.id == sa.bindparam("user_id")).scalar_subquery(),
+)
+"""What `for_viewer` needs, read with the class's head (`sessions.state`): the questions
+of the class the viewer upvoted, those they asked anonymously, and their name."""
+
+
+def for_viewer(
+    shared: list[QuestionRead], values: Sequence[Any], *, viewer: Viewer
+) -> list[QuestionRead]:
+    """The top questions as the viewer's audience sees them (`shared`), with the viewer's
+    upvotes, and the author of their own anonymous questions shown to them."""
+    voted, own, name = values
+    voted, own = set(voted or ()), set(own or ())
+    if not voted and not own:
+        return shared
+    seen = []
+    for question in shared:
+        update: dict[str, object] = {}
+        if question.id in voted:
+            update["voted"] = True
+        if question.id in own:
+            update |= {"author_id": viewer.user_id, "author_name": name}
+        seen.append(question.model_copy(update=update) if update else question)
+    return seen
 
 
 def read(

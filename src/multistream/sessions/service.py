@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from multistream.access.policy import SESSION_ROLE, SessionRole
 from multistream.auth.models import User
 from multistream.courses.models import Course, CourseRole
-from multistream.db.base import new_id, utcnow
+from multistream.db.base import new_id, table_of, utcnow
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
 from multistream.media.schemas import WebhookEvent
@@ -189,6 +189,19 @@ def room_name(session: LiveSession) -> str:
     return session.livekit_room or f"session-{session.id}"
 
 
+_UPSERT = pg_insert(table_of(Participant)).values(
+    session_id=sa.bindparam("session_id"),
+    user_id=sa.bindparam("user_id"),
+    role=sa.bindparam("role"),
+)
+_JOINED = _UPSERT.on_conflict_do_update(
+    index_elements=[Participant.session_id, Participant.user_id],
+    set_={"last_seen_at": sa.func.now(), "role": _UPSERT.excluded.role},
+).returning(sa.literal_column("xmax = 0", sa.Boolean), Participant.on_stage)
+"""Built once (on the table, no mapped objects): record a join; whether it was the first,
+and whether the person is on stage."""
+
+
 def join(
     db: Session,
     *,
@@ -203,13 +216,8 @@ def join(
     rate_limiter.hit(RateKind.joins, session_id=session.id, user_id=user.id)
     session_role = SESSION_ROLE[role] if role is not None else SessionRole.host
     inserted, on_stage = db.execute(
-        pg_insert(Participant)
-        .values(session_id=session.id, user_id=user.id, role=ParticipantRole(session_role.value))
-        .on_conflict_do_update(
-            index_elements=[Participant.session_id, Participant.user_id],
-            set_={"last_seen_at": sa.func.now(), "role": ParticipantRole(session_role.value)},
-        )
-        .returning(sa.literal_column("xmax = 0", sa.Boolean), Participant.on_stage)
+        _JOINED,
+        {"session_id": session.id, "user_id": user.id, "role": ParticipantRole(session_role.value)},
     ).one()
     if inserted:
         event = NewEvent(
