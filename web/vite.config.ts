@@ -40,5 +40,9 @@ export default defineConfig({
     environment: "node",
     setupFiles: ["src/testing/vitest-setup.ts"],
     restoreMocks: true,
+    // A test may wait up to `asyncUtilTimeout` (5 s, vitest-setup.ts) in one `findBy`: on
+    // a loaded 2-core machine the first test of a file also pays for importing its lazy
+    // routes, so the default 5 s budget per test failed tests that pass in 0.4 s alone.
+    testTimeout: 20_000,
   },
 });
