@@ -40,7 +40,8 @@ import sys
 import time
 import uuid
 from array import array
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,55 @@ def client_process(
     uvloop.run(clients(index, count, url, token, connected, stop, results))
 
 
+@dataclass
+class Clients:
+    """What one client process's sockets share and report: every delivery's latency, the
+    seqs each socket received, and why sockets failed."""
+
+    count: int
+    latencies: array[float] = field(default_factory=lambda: array("d"))
+    seqs: list[list[int]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    welcomed: int = 0
+    gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(100))
+    """Connections opening at once."""
+
+    async def run(
+        self,
+        one_client: Callable[[], Awaitable[None]],
+        leave: Callable[[list[asyncio.Task[None]]], None],
+        *,
+        index: int,
+        connected: Any,
+        stop: Any,
+        results: Any,
+    ) -> None:
+        """Open `count` clients, say when they are in, hold them until `stop`, then
+        `leave` and report."""
+        started = time.process_time()
+        tasks = [asyncio.create_task(one_client()) for _ in range(self.count)]
+        while self.welcomed + len(self.failures) < self.count:
+            await asyncio.sleep(0.2)
+        connected.put((index, self.welcomed, self.failures[:5]))
+        while not stop.is_set():
+            await asyncio.sleep(0.2)
+        leave(tasks)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        results.put(
+            (
+                index,
+                self.latencies.tobytes(),
+                self.seqs,
+                self.failures[:5],
+                len(self.failures),
+                time.process_time() - started,
+            )
+        )
+
+    def failed(self, exc: Exception) -> None:
+        self.failures.append(f"{type(exc).__name__}: {exc}"[:200])
+
+
 async def _lean_clients(
     index: int, count: int, url: str, token: str, connected: Any, stop: Any, results: Any
 ) -> None:
@@ -217,46 +267,30 @@ async def _lean_clients(
 
     loop = asyncio.get_running_loop()
     host, port = url.removeprefix("ws://").split("/", 1)[0].split(":")
-    latencies = array("d")
+    clients = Clients(count)
     timestamps = Timestamps()
     sockets: list[LeanSocket] = []
-    failures: list[str] = []
-    gate = asyncio.Semaphore(100)  # connections opening at once
-    started = time.process_time()
-    welcomed = 0
 
     async def one_client() -> None:
-        nonlocal welcomed
         hello = {"type": "hello", "token": token, "after": 1}
-        socket = LeanSocket(url, hello, latencies, timestamps)
+        socket = LeanSocket(url, hello, clients.latencies, timestamps)
         sockets.append(socket)
+        clients.seqs.append(socket.received)
         try:
-            async with gate:
+            async with clients.gate:
                 await loop.create_connection(lambda: socket, host, int(port))
                 await asyncio.wait_for(socket.welcomed, 60)
-            welcomed += 1
+            clients.welcomed += 1
             await socket.closed
         except Exception as exc:
-            failures.append(f"{type(exc).__name__}: {exc}"[:200])
+            clients.failed(exc)
 
-    tasks = [asyncio.create_task(one_client()) for _ in range(count)]
-    while welcomed + len(failures) < count:
-        await asyncio.sleep(0.2)
-    connected.put((index, welcomed, failures[:5]))
-    while not stop.is_set():
-        await asyncio.sleep(0.2)
-    for socket in sockets:
-        socket.close()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    results.put(
-        (
-            index,
-            latencies.tobytes(),
-            [socket.received for socket in sockets],
-            failures[:5],
-            len(failures),
-            time.process_time() - started,
-        )
+    def leave(tasks: list[asyncio.Task[None]]) -> None:
+        for socket in sockets:
+            socket.close()
+
+    await clients.run(
+        one_client, leave, index=index, connected=connected, stop=stop, results=results
     )
 
 
@@ -266,26 +300,20 @@ async def _clients(
     """The `websockets` library's asyncio clients (`--client websockets`)."""
     from websockets.asyncio.client import connect
 
-    latencies = array("d")
-    seqs: list[list[int]] = []
-    failures: list[str] = []
-    gate = asyncio.Semaphore(100)  # connections opening at once
-    started = time.process_time()
-    welcomed = 0
+    clients = Clients(count)
 
     async def one_client() -> None:
-        nonlocal welcomed
         received: list[int] = []
-        seqs.append(received)
+        clients.seqs.append(received)
         try:
-            async with gate:
+            async with clients.gate:
                 websocket = await connect(
                     url, compression=None, open_timeout=60, ping_interval=None, max_queue=None
                 )
                 await websocket.send(json.dumps({"type": "hello", "token": token, "after": 1}))
                 welcome = json.loads(await websocket.recv())
                 assert welcome["type"] == "welcome", welcome
-            welcomed += 1
+            clients.welcomed += 1
             async for frame in websocket:
                 now = time.time()
                 entry = json.loads(frame)
@@ -293,28 +321,16 @@ async def _clients(
                 if seq is None:
                     continue
                 received.append(seq)
-                latencies.append(now - _timestamp(entry["occurred_at"]))
+                clients.latencies.append(now - _timestamp(entry["occurred_at"]))
         except Exception as exc:
-            failures.append(f"{type(exc).__name__}: {exc}"[:200])
+            clients.failed(exc)
 
-    tasks = [asyncio.create_task(one_client()) for _ in range(count)]
-    while welcomed + len(failures) < count:
-        await asyncio.sleep(0.2)
-    connected.put((index, welcomed, failures[:5]))
-    while not stop.is_set():
-        await asyncio.sleep(0.2)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    results.put(
-        (
-            index,
-            latencies.tobytes(),
-            seqs,
-            failures[:5],
-            len(failures),
-            time.process_time() - started,
-        )
+    def leave(tasks: list[asyncio.Task[None]]) -> None:
+        for task in tasks:
+            task.cancel()
+
+    await clients.run(
+        one_client, leave, index=index, connected=connected, stop=stop, results=results
     )
 
 
