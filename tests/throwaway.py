@@ -109,6 +109,10 @@ class LiveServer:
             port=self.port,
             log_config=None,
             lifespan="on",
+            # A test's client keeps its connection across tests that leave it idle for
+            # longer than uvicorn's 5 s: a request sent as the server closes the idle
+            # connection is lost ("Server disconnected without sending a response").
+            timeout_keep_alive=300,
             **UVICORN_OPTIONS,
         )
         self.server = uvicorn.Server(config)

@@ -4,6 +4,7 @@ refresh cookie, its rotation and logout."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import uuid
 
@@ -257,3 +258,50 @@ def test_cors_gives_other_origins_nothing_to_read(api: ApiClient) -> None:
     )
     assert "access-control-allow-origin" not in preflight.headers
     assert "access-control-allow-credentials" not in preflight.headers
+
+
+def test_a_class_answers_a_signed_out_token_as_unauthenticated_and_a_live_one_by_role(
+    api: ApiClient,
+) -> None:
+    """The class guard finds the caller and the class in one statement: it must refuse what
+    `/me` refuses (a signed-out sign-in) and tell apart a missing class (404), a course
+    the caller is not in (404) and a role without the permission (403)."""
+    teacher, student, stranger = api.signup("Host"), api.signup("Pupil"), api.signup("Outsider")
+    course = api.create_course(teacher)
+    assert api.join(student, api.invite(teacher, course["id"], "student")).status_code == 200
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    scheduled = api.request(
+        "POST",
+        f"/api/v1/courses/{course['id']}/sessions",
+        teacher,
+        json={
+            "title": "Cells",
+            "scheduled_start": start.isoformat(),
+            "scheduled_end": (start + dt.timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert scheduled.status_code == 201, scheduled.text
+    state = f"/api/v1/sessions/{scheduled.json()['id']}/state"
+
+    assert api.request("GET", state, student).status_code == 200
+    assert api.request("GET", state, teacher).status_code == 200
+    outsider = api.request("GET", state, stranger)
+    assert (outsider.status_code, outsider.json()["type"]) == (404, "not-found")
+    missing = api.request("GET", f"/api/v1/sessions/{uuid.uuid4()}/state", student)
+    assert (missing.status_code, missing.json()["type"]) == (404, "not-found")
+    start_class = f"/api/v1/sessions/{scheduled.json()['id']}/start"
+    refused = api.request("POST", start_class, student)
+    assert (refused.status_code, refused.json()["type"]) == (403, "forbidden")
+
+    # The student signs out: the access token they still hold dies with the sign-in.
+    login = api.http.post(
+        "/auth/local/login", json={"email": student.user["email"], "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    access = login.json()["access_token"]
+    signed_in = api.http.get(state, headers={"Authorization": f"Bearer {access}"})
+    assert signed_in.status_code == 200
+    assert _logout(api, _set_cookie(login)["value"]).status_code == 204
+    for path in (state, f"/api/v1/sessions/{uuid.uuid4()}/state"):
+        gone = api.http.get(path, headers={"Authorization": f"Bearer {access}"})
+        assert (gone.status_code, gone.json()["type"]) == (401, "unauthenticated")

@@ -37,9 +37,16 @@ from sqlalchemy.orm import Session
 from multistream.access import service as access
 from multistream.access.policy import Permission
 from multistream.access.service import AssetAccess, CourseAccess, SessionAccess
-from multistream.auth.dependencies import CurrentUser, current_user
+from multistream.auth.dependencies import (
+    CurrentUser,
+    VerifiedCaller,
+    caller_is,
+    current_user,
+    verified_token,
+)
 from multistream.auth.models import User
-from multistream.dependencies import DbSession
+from multistream.auth.service import user_for_token
+from multistream.dependencies import AppResources, DbSession
 from multistream.eventlog.domain import Viewer
 from multistream.idempotency import IdempotencyKey, Idempotent
 
@@ -79,10 +86,25 @@ class RequireSession:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, session_id: uuid.UUID, user: CurrentUser, db: DbSession) -> SessionAccess:
-        return access.session_access(
-            db, session_id=session_id, user=user, permission=self.permission
+    def __call__(
+        self,
+        session_id: uuid.UUID,
+        verified: VerifiedCaller,
+        db: DbSession,
+        resources: AppResources,
+    ) -> SessionAccess:
+        if resources.settings.auth_provider != "local":
+            user = caller_is(user_for_token(db, settings=resources.settings, token=verified))
+            return access.session_access(
+                db, session_id=session_id, user=user, permission=self.permission
+            )
+        # The caller and the class in one round trip (every command and read of a class).
+        found = access.caller_session_access(
+            db, session_id=session_id, token=verified, permission=self.permission
         )
+        caller_is(found.user if found is not None else None)
+        assert found is not None
+        return found
 
 
 class RequireAsset:
@@ -163,7 +185,7 @@ def route_permission(dependant: Dependant) -> str:
     def walk(node: Dependant) -> None:
         if isinstance(node.call, RequireCourse | RequireSession | RequireAsset):
             found.append(node.call.permission.value)
-        elif node.call is current_user:
+        elif node.call is current_user or node.call is verified_token:
             found.append("authenticated")
         for child in node.dependencies:
             walk(child)

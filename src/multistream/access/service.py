@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from multistream.access.policy import Permission, allows
+from multistream.auth import service as auth
 from multistream.auth.models import User
+from multistream.auth.tokens import VerifiedToken
 from multistream.courses.models import Course, CourseMember, CourseRole
 from multistream.errors import Forbidden, NotFound
 from multistream.eventlog.domain import Viewer
@@ -98,10 +100,55 @@ def session_access(
     if found is None:
         raise NotFound("This class")
     session, course, role = found
-    if role is None and not user.is_platform_admin:
-        raise NotFound("This course")
-    if not user.is_platform_admin and not allows(role, permission):
-        raise Forbidden(permission.value)
+    return _session_access(session, course, user, role, permission)
+
+
+_CALLER_SESSION_ACCESS = (
+    sa.select(User, LiveSession, Course, CourseMember.role)
+    .select_from(User)
+    .where(*auth.LOCAL_USER)
+    .outerjoin(LiveSession, LiveSession.id == sa.bindparam("session_id"))
+    .outerjoin(Course, Course.id == LiveSession.course_id)
+    .outerjoin(
+        CourseMember,
+        (CourseMember.course_id == LiveSession.course_id) & (CourseMember.user_id == User.id),
+    )
+)
+"""Built once: the caller of a local access token (as `auth.service.user_for_token` finds
+them) with the class, its course and their role in it, in one round trip."""
+
+
+def caller_session_access(
+    db: Session, *, session_id: uuid.UUID, token: VerifiedToken, permission: Permission
+) -> SessionAccess | None:
+    """`session_access` for the user of a local access token, found in the same query;
+    None when the token's user is gone or signed out (as `user_for_token`)."""
+    parameters = auth.local_user_parameters(token)
+    if parameters is None:
+        return None
+    found = db.execute(
+        _CALLER_SESSION_ACCESS, {**parameters, "session_id": session_id}
+    ).one_or_none()
+    if found is None:
+        return None
+    user, session, course, role = found
+    if session is None:
+        raise NotFound("This class")
+    return _session_access(session, course, user, role, permission)
+
+
+def _session_access(
+    session: LiveSession,
+    course: Course,
+    user: User,
+    role: CourseRole | None,
+    permission: Permission,
+) -> SessionAccess:
+    if not user.is_platform_admin:
+        if role is None:
+            raise NotFound("This course")
+        if not allows(role, permission):
+            raise Forbidden(permission.value)
     return SessionAccess(session=session, course=course, user=user, role=role)
 
 

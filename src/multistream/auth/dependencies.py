@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from multistream.auth import service
 from multistream.auth.models import User
-from multistream.auth.tokens import InvalidToken
+from multistream.auth.tokens import InvalidToken, VerifiedToken
 from multistream.dependencies import AppResources, DbSession
 from multistream.problems import Problem
 
@@ -32,22 +32,34 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_user(request: Request, db: DbSession, resources: AppResources) -> User:
+async def verified_token(request: Request, resources: AppResources) -> VerifiedToken:
+    """The request's bearer token, verified (signature, issuer, expiry): no database, so
+    on the event loop (no worker-thread hop; a token seen before is a dictionary look-up)."""
     token = bearer_token(request)
     if token is None:
         raise unauthenticated()
     try:
-        verified = resources.verifier.verify(token)
+        return resources.verifier.verify(token)
     except InvalidToken as exc:
         log.info("token rejected", reason=str(exc))
         raise unauthenticated("Your session is invalid or has expired. Sign in again.") from exc
-    user = service.user_for_token(db, settings=resources.settings, token=verified)
+
+
+VerifiedCaller = Annotated[VerifiedToken, Depends(verified_token)]
+
+
+def caller_is(user: User | None) -> User:
+    """The user a token speaks for, now known to the request's log lines; 401 when none."""
     if user is None:
         raise unauthenticated(
             "You were signed out, or this account no longer exists. Sign in again."
         )
     structlog.contextvars.bind_contextvars(user_id=str(user.id))
     return user
+
+
+def current_user(verified: VerifiedCaller, db: DbSession, resources: AppResources) -> User:
+    return caller_is(service.user_for_token(db, settings=resources.settings, token=verified))
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -299,7 +299,7 @@ def _family(session_id: str | None) -> uuid.UUID | None:
 
 # --- who is calling ----------------------------------------------------------------------
 
-_LOCAL_USER = sa.select(User).where(
+LOCAL_USER = (
     User.id == sa.bindparam("user_id"),
     User.deleted_at.is_(None),
     # The sign-in the token belongs to was not signed out (nor its refresh token replayed):
@@ -309,21 +309,31 @@ _LOCAL_USER = sa.select(User).where(
         RefreshToken.revoked_at.is_not(None),
     ),
 )
-"""The user of a local access token, unless deleted or signed out; built once (every
-authenticated request runs it). A null family id matches no refresh token."""
+"""Where the user of a local access token is, unless deleted or signed out, on the bind
+parameters of `local_user_parameters`: `_LOCAL_USER`, and the class guard's one statement
+(`access.service.caller_session_access`). A null family id matches no refresh token."""
+_LOCAL_USER = sa.select(User).where(*LOCAL_USER)
+"""Built once: every authenticated request runs it."""
+
+
+def local_user_parameters(token: VerifiedToken) -> dict[str, uuid.UUID | None] | None:
+    """The bind parameters of `LOCAL_USER` for a local access token; None when its subject
+    names no user."""
+    try:
+        user_id = uuid.UUID(token.subject)
+    except ValueError:
+        return None
+    return {"user_id": user_id, "family_id": _family(token.session_id)}
 
 
 def user_for_token(db: Session, *, settings: Settings, token: VerifiedToken) -> User | None:
     """The user a verified token speaks for; Clerk users are created on first sight."""
     if settings.auth_provider == "local":
-        try:
-            user_id = uuid.UUID(token.subject)
-        except ValueError:
+        parameters = local_user_parameters(token)
+        if parameters is None:
             return None
         # One round trip: the user, unless deleted or the sign-in was ended.
-        return db.scalars(
-            _LOCAL_USER, {"user_id": user_id, "family_id": _family(token.session_id)}
-        ).one_or_none()
+        return db.scalars(_LOCAL_USER, parameters).one_or_none()
 
     user = db.scalars(
         sa.select(User).where(
