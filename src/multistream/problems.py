@@ -89,6 +89,13 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     }.items()
 }
 
+
+def answers(descriptions: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """An operation's `responses=`: the statuses it may answer with besides the ones every
+    operation declares, each with when (`{409: "invalid-transition"}`)."""
+    return {status: {"description": description} for status, description in descriptions.items()}
+
+
 _CONFLICT = {
     "model": ProblemDocument,
     "description": "Refused by the state it met (`invalid-transition`, `email-taken`…)",

@@ -24,21 +24,19 @@ import math
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import structlog
 from redis import Redis
 from redis.exceptions import RedisError
 
+from multistream import problems
 from multistream.ops.metrics import RATE_LIMIT_FAIL_OPEN, RATE_LIMIT_REJECTIONS
 from multistream.problems import Problem
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-LIMITED: dict[int | str, dict[str, Any]] = {
-    429: {"description": "`rate-limited`, with Retry-After"}
-}
+LIMITED = problems.answers({429: "`rate-limited`, with Retry-After"})
 """How a rate-limited operation documents it (`responses=` of its route)."""
 
 

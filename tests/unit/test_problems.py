@@ -129,3 +129,13 @@ def test_the_connection_survives_an_internal_error() -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_answers_are_openapi_responses_in_the_order_given() -> None:
+    documented = problems.answers({409: "invalid-transition", 429: "rate-limited"})
+
+    assert documented == {
+        409: {"description": "invalid-transition"},
+        429: {"description": "rate-limited"},
+    }
+    assert list(documented) == [409, 429]

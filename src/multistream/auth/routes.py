@@ -16,6 +16,7 @@ import structlog
 from fastapi import APIRouter, Request, Response
 from svix.webhooks import Webhook, WebhookVerificationError
 
+from multistream import problems
 from multistream.auth import service
 from multistream.auth.dependencies import CurrentUser
 from multistream.auth.schemas import AccessGrant, Jwks, LoginRequest, SignupRequest, UserRead
@@ -105,7 +106,7 @@ def _refuse_cross_site(request: Request, resources: AppResources) -> None:
     "/signup",
     status_code=201,
     summary="Create a local account",
-    responses={429: {"description": "rate-limited: too many sign-ups from the address"}},
+    responses=problems.answers({429: "rate-limited: too many sign-ups from the address"}),
 )
 def signup(
     body: SignupRequest,
@@ -133,10 +134,9 @@ def signup(
 @local_router.post(
     "/login",
     summary="Sign in with email and password",
-    responses={
-        401: {"description": "invalid-credentials"},
-        429: {"description": "too-many-attempts: wait Retry-After seconds"},
-    },
+    responses=problems.answers(
+        {401: "invalid-credentials", 429: "too-many-attempts: wait Retry-After seconds"}
+    ),
 )
 def login(
     body: LoginRequest,
@@ -166,10 +166,9 @@ def login(
 @local_router.post(
     "/refresh",
     summary="A new access token for the refresh cookie (which rotates)",
-    responses={
-        401: {"description": "invalid-refresh-token (the cookie is cleared)"},
-        403: {"description": "cross-origin-refused"},
-    },
+    responses=problems.answers(
+        {401: "invalid-refresh-token (the cookie is cleared)", 403: "cross-origin-refused"}
+    ),
     openapi_extra={"x-permission": COOKIE_PERMISSION},
 )
 def refresh(request: Request, response: Response, resources: AppResources) -> AccessGrant:
@@ -193,7 +192,7 @@ def refresh(request: Request, response: Response, resources: AppResources) -> Ac
     "/logout",
     status_code=204,
     summary="Sign out: revoke the refresh cookie's family and clear the cookie",
-    responses={403: {"description": "cross-origin-refused"}},
+    responses=problems.answers({403: "cross-origin-refused"}),
     openapi_extra={"x-permission": COOKIE_PERMISSION},
 )
 def logout(request: Request, resources: AppResources) -> Response:

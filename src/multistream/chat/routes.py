@@ -62,11 +62,13 @@ def chat_history(
     "/sessions/{session_id}/chat",
     status_code=201,
     summary="Post a chat message (or a reply)",
-    responses={
-        403: {"description": "`muted` (until when is in `detail` and `muted_until`)"},
-        409: {"description": "`chat-closed`: the class has ended or was canceled"},
-        429: {"description": "`slow-mode` or `rate-limited`, with Retry-After"},
-    },
+    responses=problems.answers(
+        {
+            403: "`muted` (until when is in `detail` and `muted_until`)",
+            409: "`chat-closed`: the class has ended or was canceled",
+            429: "`slow-mode` or `rate-limited`, with Retry-After",
+        }
+    ),
 )
 def post_chat_message(
     body: ChatMessageCreate, command: SendCommand, resources: AppResources
@@ -96,7 +98,7 @@ def delete_chat_message(message_id: uuid.UUID, access: Send, db: DbSession) -> R
 @router.post(
     "/sessions/{session_id}/chat/{message_id}/pin",
     summary="Pin or unpin a message",
-    responses={409: {"description": "`message-deleted`: a deleted message cannot be pinned"}},
+    responses=problems.answers({409: "`message-deleted`: a deleted message cannot be pinned"}),
 )
 def pin_chat_message(
     message_id: uuid.UUID, body: ChatPin, command: ModerateCommand
@@ -107,7 +109,7 @@ def pin_chat_message(
 @router.post(
     "/sessions/{session_id}/mutes",
     summary="Mute a participant in the chat, for minutes or the rest of the class",
-    responses={409: {"description": "`cannot-mute-staff`"}},
+    responses=problems.answers({409: "`cannot-mute-staff`"}),
 )
 def mute_user(body: ChatMuteCreate, command: ModerateCommand) -> ChatMuteRead:
     return command.run(chat.mute, course=command.access.course, data=body, actor=command.user)

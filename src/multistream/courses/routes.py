@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from multistream import problems
 from multistream.access.dependencies import CourseAccess, ManageMembers, RequireCourse, ViewCourse
 from multistream.access.policy import Permission
 from multistream.auth.dependencies import CurrentUser
@@ -118,7 +119,7 @@ def preview_invite(code: str, user: CurrentUser, db: DbSession) -> InvitePreview
 @router.post(
     "/invites/{code}/accept",
     summary="Join a course through an invite link",
-    responses={410: {"description": "invite-expired or invite-used-up"}},
+    responses=problems.answers({410: "invite-expired or invite-used-up"}),
 )
 def accept_invite(code: str, user: CurrentUser, db: DbSession, idem: Idempotent) -> InviteAccepted:
     return idem.remember(db, courses.accept_invite(db, code=code, user=user))

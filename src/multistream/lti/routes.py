@@ -107,12 +107,14 @@ def lti_login(flow: Browser, db: DbSession, resources: AppResources) -> Redirect
 @router.post(
     "/launch",
     summary="An LTI 1.3 launch (id_token form post): signs the person in",
-    responses={
-        303: {"description": "to the course, the class or the deep linking page"},
-        401: {"description": "lti-launch-invalid"},
-        403: {"description": "lti-teachers-only: a learner's deep linking request"},
-        409: {"description": "lti-course-not-set-up; lti-unavailable (Clerk sign-in)"},
-    },
+    responses=problems.answers(
+        {
+            303: "to the course, the class or the deep linking page",
+            401: "lti-launch-invalid",
+            403: "lti-teachers-only: a learner's deep linking request",
+            409: "lti-course-not-set-up; lti-unavailable (Clerk sign-in)",
+        }
+    ),
     openapi_extra={"x-permission": PLATFORM_SIGNED},
 )
 def lti_launch(flow: Browser, db: DbSession, resources: AppResources) -> RedirectResponse:
@@ -143,10 +145,7 @@ def _page(title: str, body: str) -> HTMLResponse:
     "/deep-link",
     summary="Deep linking: the page where a teacher picks what to place in the LMS",
     response_class=HTMLResponse,
-    responses={
-        401: {"description": "lti-launch-invalid"},
-        403: {"description": "lti-teachers-only"},
-    },
+    responses=problems.answers({401: "lti-launch-invalid", 403: "lti-teachers-only"}),
     openapi_extra={"x-permission": PLATFORM_SIGNED},
 )
 def lti_deep_link_page(flow: Browser, db: DbSession) -> HTMLResponse:
@@ -172,10 +171,7 @@ def lti_deep_link_page(flow: Browser, db: DbSession) -> HTMLResponse:
     "/deep-link",
     summary="Deep linking: the signed LtiDeepLinkingResponse, posted back to the LMS",
     response_class=HTMLResponse,
-    responses={
-        401: {"description": "lti-launch-invalid"},
-        403: {"description": "lti-teachers-only"},
-    },
+    responses=problems.answers({401: "lti-launch-invalid", 403: "lti-teachers-only"}),
     openapi_extra={"x-permission": PLATFORM_SIGNED},
 )
 def lti_deep_link_answer(flow: Browser, db: DbSession) -> HTMLResponse:
@@ -205,10 +201,9 @@ def get_lti_roster_link(access: ManageMembers, db: DbSession) -> LmsLink:
 @api_router.post(
     "/courses/{course_id}/lti/roster-sync",
     summary="Sync the course's members from the LMS (Names and Role Provisioning)",
-    responses={
-        409: {"description": "lti-not-linked: never opened from an LMS with a roster"},
-        502: {"description": "lti-platform-failed"},
-    },
+    responses=problems.answers(
+        {409: "lti-not-linked: never opened from an LMS with a roster", 502: "lti-platform-failed"}
+    ),
 )
 def sync_lti_roster(access: ManageMembers, db: DbSession, resources: AppResources) -> RosterSynced:
     synced = advantage.sync_roster(db, key=resources.lti_key, course_id=access.course.id)
@@ -227,10 +222,9 @@ def get_lti_grades_link(access: ManagePolls, db: DbSession) -> LmsLink:
 @api_router.post(
     "/sessions/{session_id}/lti/scores",
     summary="Send the class's quiz scores to the LMS gradebook (Assignment and Grade Services)",
-    responses={
-        409: {"description": "lti-not-linked: no LMS grade column opens this class"},
-        502: {"description": "lti-platform-failed"},
-    },
+    responses=problems.answers(
+        {409: "lti-not-linked: no LMS grade column opens this class", 502: "lti-platform-failed"}
+    ),
 )
 def post_lti_scores(access: ManagePolls, db: DbSession, resources: AppResources) -> ScoresPosted:
     posted = advantage.post_quiz_scores(db, key=resources.lti_key, session_id=access.session.id)

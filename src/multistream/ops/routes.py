@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from multistream import problems
 from multistream.ops.health import check_readiness
 
 router = APIRouter(tags=["ops"])
@@ -22,7 +23,7 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Every required dependency answers",
-    responses={503: {"description": "A required dependency is down; `failing` names it"}},
+    responses=problems.answers({503: "A required dependency is down; `failing` names it"}),
 )
 async def readyz(request: Request) -> JSONResponse:
     resources = request.app.state.resources

@@ -87,7 +87,7 @@ problems.refusals({runs.RunRefused: _refused})
     "/runs",
     status_code=201,
     summary="Make a class's replay again from its recording",
-    responses={409: {"description": "session-not-ended, no-recording or run-in-progress"}},
+    responses=problems.answers({409: "session-not-ended, no-recording or run-in-progress"}),
 )
 def start_run(access: ManageBody, db: DbSession, idem: Idempotent) -> RunRead:
     run = runs.start(
@@ -108,7 +108,7 @@ def get_run(access: ManageRun, db: DbSession) -> RunRead:
     "/runs/{run_id}/retry",
     status_code=201,
     summary="Retry a failed run: a new run that redoes the steps that did not finish",
-    responses={409: {"description": "run-not-failed, no-recording or run-in-progress"}},
+    responses=problems.answers({409: "run-not-failed, no-recording or run-in-progress"}),
 )
 def retry_run(access: ManageRun, db: DbSession, idem: Idempotent) -> RunRead:
     run = runs.retry(db, run=access.run, idempotency_key=idem.event_key)

@@ -65,7 +65,9 @@ def get_poll(poll_id: uuid.UUID, access: Join, db: DbSession) -> PollRead:
 @router.post(
     "/sessions/{session_id}/polls/{poll_id}/open",
     summary="Open a drafted poll (one open poll per class)",
-    responses={409: {"description": "`poll-already-open`, `invalid-transition` or `class-closed`"}},
+    responses=problems.answers(
+        {409: "`poll-already-open`, `invalid-transition` or `class-closed`"}
+    ),
 )
 def open_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
     return command.run(polls.open_poll, poll_id=poll_id, actor=command.user)
@@ -74,7 +76,7 @@ def open_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
 @router.post(
     "/sessions/{session_id}/polls/{poll_id}/close",
     summary="Close an open poll: its result is final",
-    responses={409: {"description": "`invalid-transition` (with `status_now`)"}},
+    responses=problems.answers({409: "`invalid-transition` (with `status_now`)"}),
 )
 def close_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
     return command.run(polls.close_poll, poll_id=poll_id, actor=command.user)
@@ -93,11 +95,13 @@ def show_poll_results(poll_id: uuid.UUID, body: PollResultsVisibility, command: 
 @router.put(
     "/sessions/{session_id}/polls/{poll_id}/vote",
     summary="Vote in the open poll (a new vote replaces the old)",
-    responses={
-        409: {"description": "`poll-not-open` or `class-closed`"},
-        422: {"description": "`validation`: an option not of this poll, or too many/few"},
-        **LIMITED,
-    },
+    responses=problems.answers(
+        {
+            409: "`poll-not-open` or `class-closed`",
+            422: "`validation`: an option not of this poll, or too many/few",
+        }
+    )
+    | LIMITED,
 )
 def vote_in_poll(
     poll_id: uuid.UUID, body: PollBallot, command: Vote, resources: AppResources

@@ -4,7 +4,7 @@ Q&A's refusals read as problems."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
 
@@ -36,9 +36,7 @@ Ask = Annotated[SessionAccess, Depends(RequireSession(Permission.qa_ask))]
 AskCommand = Annotated[SessionCommand, Depends(command_on(Permission.qa_ask))]
 Moderate = Annotated[SessionCommand, Depends(command_on(Permission.qa_moderate))]
 
-TRANSITION: dict[int | str, dict[str, Any]] = {
-    409: {"description": "`invalid-transition` (with `status_now`)"}
-}
+TRANSITION = problems.answers({409: "`invalid-transition` (with `status_now`)"})
 
 
 def _moderate(
@@ -88,10 +86,7 @@ def ask_question(
 @router.post(
     "/sessions/{session_id}/questions/{question_id}/vote",
     summary="Upvote a question (once: again changes nothing)",
-    responses={
-        409: {"description": "`class-closed`, or `question-dismissed`"},
-        **LIMITED,
-    },
+    responses=problems.answers({409: "`class-closed`, or `question-dismissed`"}) | LIMITED,
 )
 def upvote_question(
     question_id: uuid.UUID, command: AskCommand, resources: AppResources

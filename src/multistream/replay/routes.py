@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import PlainTextResponse
 
+from multistream import problems
 from multistream.access.dependencies import (
     Join,
     ManageReplay,
@@ -140,10 +141,7 @@ def put_position(access: Watch, db: DbSession, body: ReplayPosition) -> Response
     status_code=204,
     summary="Delete the class's recording and everything made from it (hosts)",
     response_class=Response,
-    responses={
-        409: {"description": "session-live"},
-        503: {"description": "storage-unavailable"},
-    },
+    responses=problems.answers({409: "session-live", 503: "storage-unavailable"}),
 )
 def delete_recording(access: ManageReplay, db: DbSession, resources: AppResources) -> Response:
     deletion.delete(db, session=access.session, actor=access.user, store=resources.store)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 import structlog
@@ -57,9 +57,7 @@ problems.refusals(
         domain.ClassClosed: (409, "class-closed", "Class closed"),
     }
 )
-CLASS_CLOSED: dict[int | str, dict[str, Any]] = {
-    409: {"description": "`class-closed`: the class has ended or was canceled"}
-}
+CLASS_CLOSED = problems.answers({409: "`class-closed`: the class has ended or was canceled"})
 """How an operation that takes questions, votes or reactions documents `class-closed`."""
 
 
@@ -90,7 +88,7 @@ def update_session(body: SessionUpdate, access: Schedule, db: DbSession) -> Sess
 @router.post(
     "/sessions/{session_id}/start",
     summary="Go live (a live class is returned as it is)",
-    responses={409: {"description": "invalid-transition"}},
+    responses=problems.answers({409: "invalid-transition"}),
 )
 def start_session(
     access: Run,
@@ -119,7 +117,7 @@ def start_session(
 @router.post(
     "/sessions/{session_id}/end",
     summary="End the class (an ended class is returned as it is)",
-    responses={409: {"description": "invalid-transition"}},
+    responses=problems.answers({409: "invalid-transition"}),
 )
 def end_session(
     access: Run, db: DbSession, resources: AppResources, idem: Idempotent
@@ -154,7 +152,7 @@ def join_session(
 @router.post(
     "/sessions/{session_id}/cancel",
     summary="Cancel a scheduled class",
-    responses={409: {"description": "invalid-transition"}},
+    responses=problems.answers({409: "invalid-transition"}),
 )
 def cancel_session(command: ScheduleCommand) -> SessionRead:
     return command.run(sessions.cancel, actor=command.user)

@@ -4,7 +4,7 @@ studio's refusals read as problems."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Response
 
@@ -74,12 +74,8 @@ ManageStage = Annotated[SessionAccess, Depends(RequireSession(Permission.stage_m
 ManageStageCommand = Annotated[SessionCommand, Depends(command_on(Permission.stage_manage))]
 RaiseHandCommand = Annotated[SessionCommand, Depends(command_on(Permission.hand_raise))]
 
-CLOSED: dict[int | str, dict[str, Any]] = {
-    409: {"description": "invalid-transition: the class has ended or was canceled"}
-}
-NOT_LIVE: dict[int | str, dict[str, Any]] = {
-    409: {"description": "invalid-transition: the class is not live"}
-}
+CLOSED = problems.answers({409: "invalid-transition: the class has ended or was canceled"})
+NOT_LIVE = problems.answers({409: "invalid-transition: the class is not live"})
 
 
 @router.get("/sessions/{session_id}/scenes", summary="Scenes of a class, in switcher order")
@@ -126,7 +122,7 @@ def activate_scene(body: SceneActivate, command: Control) -> StudioSnapshot:
 @router.post(
     "/sessions/{session_id}/studio/deck",
     summary="Attach a ready slide deck of the course (page 1 shows)",
-    responses={**CLOSED, 409: {"description": "invalid-transition or deck-not-ready"}},
+    responses=problems.answers({409: "invalid-transition or deck-not-ready"}),
 )
 def attach_deck(body: DeckAttach, command: Control) -> StudioSnapshot:
     return command.run(studio.attach_deck, actor=command.user, asset_id=body.asset_id)
@@ -135,7 +131,7 @@ def attach_deck(body: DeckAttach, command: Control) -> StudioSnapshot:
 @router.post(
     "/sessions/{session_id}/studio/slide",
     summary="Show a page of the attached deck",
-    responses={409: {"description": "invalid-transition or no-deck"}},
+    responses=problems.answers({409: "invalid-transition or no-deck"}),
 )
 def change_slide(body: SlideChange, command: Control) -> StudioSnapshot:
     return command.run(studio.change_slide, actor=command.user, page_no=body.page_no)
@@ -184,7 +180,7 @@ def lower_hand(user_id: uuid.UUID, access: RaiseHand, db: DbSession) -> Response
 @router.post(
     "/sessions/{session_id}/stage/{user_id}",
     summary="Bring a participant on stage: they may publish",
-    responses={409: {"description": "invalid-transition or staff-on-stage"}},
+    responses=problems.answers({409: "invalid-transition or staff-on-stage"}),
 )
 def invite_to_stage(
     user_id: uuid.UUID,
