@@ -90,5 +90,9 @@ class LocalKeyStore:
     def signing_key(self) -> tuple[str, rsa.RSAPrivateKey]:
         return self._load()[-1]
 
+    def key_ids(self) -> frozenset[str]:
+        """The ids of the keys that verify (every key in the folder when it was read)."""
+        return frozenset(kid for kid, _ in self._load())
+
     def jwks(self) -> dict[str, Any]:
         return {"keys": [public_jwk(key.public_key()) for _, key in self._load()]}

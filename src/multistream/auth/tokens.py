@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import threading
 import time
 import uuid
 from typing import Any, Protocol
 
 import jwt
+import structlog
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from multistream.auth.keys import LocalKeyStore
+
+log = structlog.get_logger(__name__)
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "sub"]
@@ -33,6 +37,10 @@ class InvalidToken(Exception):
 
 class KeySource(Protocol):
     def public_key(self, kid: str) -> rsa.RSAPublicKey: ...
+
+    def key_ids(self) -> frozenset[str]:
+        """The ids of the keys that verify today: a key missing from it was retired."""
+        ...
 
 
 class RemoteJwks:
@@ -58,6 +66,13 @@ class RemoteJwks:
             raise InvalidToken(f"key {kid!r} is not an RSA key")
         return key
 
+    def key_ids(self) -> frozenset[str]:
+        """The JWKS's key ids, as cached (fetched again after `cache_seconds`)."""
+        try:
+            return frozenset(str(key.key_id) for key in self._client.get_signing_keys())
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"the key set could not be read: {exc}") from exc
+
 
 class LocalJwks:
     """Keys of the built-in provider, read from its key store; each key made once (a key
@@ -78,6 +93,9 @@ class LocalJwks:
                 return key
         raise InvalidToken(f"unknown kid {kid!r}")
 
+    def key_ids(self) -> frozenset[str]:
+        return self._store.key_ids()
+
 
 @dataclasses.dataclass(frozen=True)
 class VerifiedToken:
@@ -89,13 +107,27 @@ class VerifiedToken:
 
 
 class TokenVerifier:
-    """Verifies tokens, and remembers a verified token for `cache_seconds` at most (never
-    past its `exp`): a client sends the same access token with every request, and checking
-    its signature again would find the same. What may change in the meantime (a revoked
-    sign-in, a deleted account, a membership) is not the token's to say: it is checked on
-    every request (`auth.service.user_for_token`, `access.service`)."""
+    """Verifies tokens, and remembers a verified token until its `exp` (or `cache_seconds`,
+    if sooner): a client sends the same access token with every request, and checking its
+    signature again would find the same until it expires. What may change in the meantime
+    (a revoked sign-in, a deleted account, a membership) is not the token's to say: it is
+    checked on every request (`auth.service.user_for_token`, `access.service`).
 
-    MAX_CACHED = 10_000
+    The one thing that can end a signature's validity early is its key leaving the key set
+    (a key retired from Clerk's JWKS): every remembered token is kept with its key id, the
+    key set is read again at most every `key_check_seconds` (Clerk's is fetched again as
+    its JWKS cache expires), and the tokens of a key no longer in it are forgotten; if the
+    key set cannot be read, every remembered token is. (The local key store only adds keys
+    while a process runs: a key file removed from its folder is retired when the api
+    processes restart, which empties this cache too.)
+
+    At most `MAX_CACHED` tokens are kept: a class of 10,000 students, each with a token and
+    at most one earlier one not yet expired. When full, the expired go first, then, if more
+    than three quarters remain, the oldest remembered (soonest to expire) down to three
+    quarters: a sweep frees at least a quarter of the room, so its cost stays small per
+    token remembered, and a forgotten token is only verified again."""
+
+    MAX_CACHED = 20_000
 
     def __init__(
         self,
@@ -104,35 +136,59 @@ class TokenVerifier:
         issuer: str,
         allowed_parties: list[str],
         leeway_seconds: int,
-        cache_seconds: float = 10.0,
+        cache_seconds: float = math.inf,
+        key_check_seconds: float = 1.0,
     ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._allowed_parties = {party.rstrip("/") for party in allowed_parties}
         self._leeway = leeway_seconds
         self._cache_seconds = cache_seconds
-        self._cache: dict[str, tuple[float, VerifiedToken]] = {}
+        self._key_check_seconds = key_check_seconds
+        self._cache: dict[str, tuple[float, str, VerifiedToken]] = {}
+        """token -> (remembered until, on the monotonic clock; its key id; what it says)"""
         self._cache_lock = threading.Lock()
+        self._key_ids: frozenset[str] | None = None
+        self._next_key_check = 0.0
 
     def verify(self, token: str) -> VerifiedToken:
         """The token's verified claims, or `InvalidToken`."""
         now = time.monotonic()
+        if now >= self._next_key_check:
+            self._check_keys(now)
         cached = self._cache.get(token)
         if cached is not None and cached[0] > now:
-            return cached[1]
-        verified = self._verify(token)
+            return cached[2]
+        kid, verified = self._verify(token)
         if self._cache_seconds > 0:
             left = float(verified.claims["exp"]) - time.time()
-            until = now + min(self._cache_seconds, left)
-            with self._cache_lock:
-                if len(self._cache) >= self.MAX_CACHED:
-                    self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
-                    if len(self._cache) >= self.MAX_CACHED:
-                        self._cache.clear()
-                self._cache[token] = (until, verified)
+            if left > 0:
+                self._remember(token, now + min(self._cache_seconds, left), kid, verified)
         return verified
 
-    def _verify(self, token: str) -> VerifiedToken:
+    def _remember(self, token: str, until: float, kid: str, verified: VerifiedToken) -> None:
+        with self._cache_lock:
+            if len(self._cache) >= self.MAX_CACHED:
+                now = time.monotonic()
+                kept = [(k, v) for k, v in self._cache.items() if v[0] > now]
+                # Insertion order is about expiry order (tokens live alike): drop the oldest.
+                self._cache = dict(kept[max(0, len(kept) - self.MAX_CACHED * 3 // 4) :])
+            self._cache[token] = (until, kid, verified)
+
+    def _check_keys(self, now: float) -> None:
+        """Forget the tokens of keys that left the key set (all of them, if it is unreadable)."""
+        self._next_key_check = now + self._key_check_seconds
+        try:
+            key_ids = self._keys.key_ids()
+        except InvalidToken as exc:
+            log.warning("signing keys not read; remembered tokens forgotten", error=str(exc))
+            key_ids = frozenset()
+        if self._key_ids is not None and not self._key_ids <= key_ids:
+            with self._cache_lock:
+                self._cache = {k: v for k, v in self._cache.items() if v[1] in key_ids}
+        self._key_ids = key_ids
+
+    def _verify(self, token: str) -> tuple[str, VerifiedToken]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -156,7 +212,7 @@ class TokenVerifier:
         party = claims.get("azp")
         if not isinstance(party, str) or party.rstrip("/") not in self._allowed_parties:
             raise InvalidToken(f"authorized party {party!r} is not an allowed origin")
-        return VerifiedToken(
+        return kid, VerifiedToken(
             subject=str(claims["sub"]),
             issuer=str(claims["iss"]),
             authorized_party=party,
