@@ -125,7 +125,8 @@ class TokenVerifier:
     at most one earlier one not yet expired. When full, the expired go first, then, if more
     than three quarters remain, the oldest remembered (soonest to expire) down to three
     quarters: a sweep frees at least a quarter of the room, so its cost stays small per
-    token remembered, and a forgotten token is only verified again."""
+    token remembered, and a forgotten token is only verified again. A remembered local
+    token takes about 2 KB (the token and its claims): 40 MB at the bound."""
 
     MAX_CACHED = 20_000
 
