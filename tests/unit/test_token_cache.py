@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -192,11 +193,11 @@ def test_a_key_retired_from_a_jwks_ends_its_remembered_tokens(tmp_path: Path) ->
     old = _token(store, ttl=600)
     store.rotate()
     new = _token(store, ttl=600)
-    published = store.jwks()
+    published: dict[str, Any] | None = store.jwks()
 
     class Jwks(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = json.dumps(published).encode()
+            body = json.dumps(published).encode() if published else b"<html>down</html>"
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -232,6 +233,16 @@ def test_a_key_retired_from_a_jwks_ends_its_remembered_tokens(tmp_path: Path) ->
         with pytest.raises(InvalidToken):
             verifier.verify(old)
         assert verifier.verify(new) is kept
+        # The JWKS answers something that is not JSON: nothing is trusted (a 401, not a 500).
+        published = None
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                verifier.verify(new)
+            except InvalidToken:
+                break
+            assert time.monotonic() < deadline, "a token passes with an unreadable key set"
+            time.sleep(0.05)
     finally:
         server.shutdown()
         server.server_close()

@@ -60,7 +60,7 @@ class RemoteJwks:
     def public_key(self, kid: str) -> rsa.RSAPublicKey:
         try:
             key = self._client.get_signing_key(kid).key
-        except jwt.PyJWKClientError as exc:
+        except (jwt.PyJWTError, ValueError) as exc:  # ValueError: a body that is not JSON
             raise InvalidToken(f"no usable key for kid {kid!r}: {exc}") from exc
         if not isinstance(key, rsa.RSAPublicKey):
             raise InvalidToken(f"key {kid!r} is not an RSA key")
@@ -70,7 +70,7 @@ class RemoteJwks:
         """The JWKS's key ids, as cached (fetched again after `cache_seconds`)."""
         try:
             return frozenset(str(key.key_id) for key in self._client.get_signing_keys())
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, ValueError) as exc:
             raise InvalidToken(f"the key set could not be read: {exc}") from exc
 
 
