@@ -143,6 +143,22 @@ def test_tokens_of_a_retired_key_are_forgotten(tmp_path: Path) -> None:
     assert verifier.verify(new) is kept  # the other key's tokens stay remembered
 
 
+def test_a_key_added_and_retired_between_two_checks_takes_its_tokens(tmp_path: Path) -> None:
+    store = LocalKeyStore(tmp_path)
+    keys = FakeKeySet(store)
+    verifier = TokenVerifier(
+        keys, issuer=ISSUER, allowed_parties=[PARTY], leeway_seconds=0, key_check_seconds=3600
+    )
+    verifier.verify(_token(store, ttl=600))  # the key set read: one key
+    new_kid = store.rotate()
+    brief = _token(store, ttl=600)
+    verifier.verify(brief)  # remembered under a key the last check did not see
+    keys.retired.add(new_kid)
+    verifier._next_key_check = 0.0  # the next check is due
+    with pytest.raises(InvalidToken):
+        verifier.verify(brief)
+
+
 def test_an_unreadable_key_set_forgets_every_token(tmp_path: Path) -> None:
     store = LocalKeyStore(tmp_path)
     keys = FakeKeySet(store)

@@ -149,7 +149,8 @@ class TokenVerifier:
         self._cache: dict[str, tuple[float, str, VerifiedToken]] = {}
         """token -> (remembered until, on the monotonic clock; its key id; what it says)"""
         self._cache_lock = threading.Lock()
-        self._key_ids: frozenset[str] | None = None
+        self._cached_kids: set[str] = set()
+        """The key ids of the remembered tokens (some may have gone with a sweep)."""
         self._next_key_check = 0.0
 
     def verify(self, token: str) -> VerifiedToken:
@@ -175,6 +176,7 @@ class TokenVerifier:
                 # Insertion order is about expiry order (tokens live alike): drop the oldest.
                 self._cache = dict(kept[max(0, len(kept) - self.MAX_CACHED * 3 // 4) :])
             self._cache[token] = (until, kid, verified)
+            self._cached_kids.add(kid)
 
     def _check_keys(self, now: float) -> None:
         """Forget the tokens of keys that left the key set (all of them, if it is unreadable)."""
@@ -184,10 +186,10 @@ class TokenVerifier:
         except InvalidToken as exc:
             log.warning("signing keys not read; remembered tokens forgotten", error=str(exc))
             key_ids = frozenset()
-        if self._key_ids is not None and not self._key_ids <= key_ids:
+        if not self._cached_kids <= key_ids:
             with self._cache_lock:
                 self._cache = {k: v for k, v in self._cache.items() if v[1] in key_ids}
-        self._key_ids = key_ids
+                self._cached_kids &= key_ids
 
     def _verify(self, token: str) -> tuple[str, VerifiedToken]:
         try:
