@@ -186,8 +186,8 @@ class TokenVerifier:
         except InvalidToken as exc:
             log.warning("signing keys not read; remembered tokens forgotten", error=str(exc))
             key_ids = frozenset()
-        if not self._cached_kids <= key_ids:
-            with self._cache_lock:
+        with self._cache_lock:
+            if not self._cached_kids <= key_ids:
                 self._cache = {k: v for k, v in self._cache.items() if v[1] in key_ids}
                 self._cached_kids &= key_ids
 
