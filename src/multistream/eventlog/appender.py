@@ -5,30 +5,28 @@ queue there one by one, each paying its own lock wait and its own commit (a WAL 
 An `Appender` (one per session factory, so per process) lets them share both:
 
 ```
-request thread                         the class's line in this process
-  reads and decides in its own transaction, then commits it
-  (its pooled connection goes back while it waits)
-  run(db, session_id, work) ──► queued ──► the first in line leads a batch:
-                                             one transaction, the class's lock once,
-                                             each work in a SAVEPOINT,
-                                             one COMMIT
-  ◄── its result, or its own refusal ◄──── then every request of the batch is answered,
-                                             and the next in line leads the next batch
+request thread: reads and decides in its own transaction, then run(db, session_id, work)
+  ├─ the class's line is empty: it leads at once, in its own transaction (as without
+  │  an appender: no savepoint, no other connection), and commits it
+  └─ a batch is being written: it commits its reads (its pooled connection goes back),
+     queues its work and waits; commands queued while a batch is written form the next
+     one (at most `max_batch`): the first of them leads it, in its worker thread —
+     one transaction, the class's lock once, each work in a SAVEPOINT, one COMMIT —
+     then every request of the batch gets its result or its own refusal, and the
+     next in line leads what queued meanwhile
 ```
 
-No thread of its own: the request at the head of the line writes the batch in its own
-worker thread, while the others wait (holding no connection). Commands queued while a
-batch is written form the next one (at most `max_batch`), so a lone command waits for
-nobody and a busy class commits many commands at once. A command that raises rolls back
-only its savepoint and gets its error; the others go on. Each request is answered only
-after the COMMIT: its result is durable, and what it queued on `db.after_commit` (events
-to publish, marks for the aggregator) went out with the commit (a rolled-back savepoint
-drops only its own). A line longer than `max_waiting` answers 503 `overloaded`.
+No thread of its own, and one connection per class at a time for the writes. A command
+that raises rolls back only its savepoint and gets its error; the others go on. Each
+request is answered only after the COMMIT: its result is durable, and what it queued on
+`db.after_commit` (events to publish, marks for the aggregator) went out with the commit
+(a rolled-back savepoint drops only its own). A line longer than `max_waiting` answers
+503 `overloaded`.
 
-The work runs in a session of the batch: it must not use the request's session, and
-must take the class's lock as `eventlog.service` does (`record` re-reads the head under
-it, which is right after a savepoint rolled back; a `LiveSession` held across savepoints
-is not).
+The work runs in the session it is given (the leader's): it must use that one, not
+its own request's, and take the class's lock as `eventlog.service` does (`record`
+re-reads the head under it, which is right after a savepoint rolled back; a
+`LiveSession` held across savepoints is not).
 """
 
 from __future__ import annotations
@@ -102,11 +100,19 @@ class Appender:
         self._lines: dict[uuid.UUID, _Line] = {}
 
     def run(self, db: Session | None, *, session_id: uuid.UUID, work: Callable[[Session], T]) -> T:
-        """Commit the request's transaction `db` (its reads are done; its connection goes
-        back to the pool), then run `work` in the class's next batch and return what it
-        returned, or raise what it raised, once the batch is committed."""
-        if db is not None:
+        """Run `work` in the class's next batch and return what it returned, or raise what
+        it raised, once the batch is committed.
+
+        `db`, the request's session, has done its reads and is not used by the caller
+        again: a request that finds the class's line empty writes its batch in it and
+        commits it; one that must wait commits it first (its connection goes back to the
+        pool while it waits) and, if it is handed the lead, writes in a new session."""
+        with self._lock:
+            line = self._lines.get(session_id)
+            busy_now = line is not None and line.led
+        if busy_now and db is not None:
             db.commit()
+            db = None
         command = _Command(work)
         with self._lock:
             line = self._lines.setdefault(session_id, _Line())
@@ -117,8 +123,9 @@ class Appender:
             line.led = True
         if not leads:
             command.woken.wait()
-        if leads or command.leads:
-            self._lead(session_id, line)
+            leads = command.leads
+        if leads:
+            self._lead(session_id, line, db)
         if command.error is not None:
             raise command.error
         return command.result  # type: ignore[return-value]
@@ -129,11 +136,11 @@ class Appender:
             line = self._lines.get(session_id)
             return len(line.waiting) if line is not None else 0
 
-    def _lead(self, session_id: uuid.UUID, line: _Line) -> None:
+    def _lead(self, session_id: uuid.UUID, line: _Line, db: Session | None) -> None:
         with self._lock:
             batch = [line.waiting.popleft() for _ in range(min(len(line.waiting), self.max_batch))]
         try:
-            self._write(session_id, batch)
+            self._write(session_id, batch, db)
         finally:
             with self._lock:
                 if line.waiting:
@@ -146,19 +153,22 @@ class Appender:
             for command in batch:
                 command.woken.set()
 
-    def _write(self, session_id: uuid.UUID, batch: list[_Command[object]]) -> None:
+    def _write(
+        self, session_id: uuid.UUID, batch: list[_Command[object]], db: Session | None
+    ) -> None:
+        """One transaction for the batch: in the leading request's session `db` (its
+        transaction so far only read), or else in one of its own."""
         try:
-            with transaction(self._sessions) as db:
-                lock_head(db, session_id=session_id)
-                if len(batch) == 1:  # alone: its refusal rolls back the transaction
-                    batch[0].result = batch[0].work(db)
-                    return
-                for command in batch:
-                    try:
-                        with db.begin_nested():
-                            command.result = command.work(db)
-                    except Exception as error:
-                        command.error = error
+            if db is None:
+                with transaction(self._sessions) as own:
+                    self._apply(own, session_id, batch)
+            else:
+                try:
+                    self._apply(db, session_id, batch)
+                    db.commit()
+                except BaseException:
+                    db.rollback()
+                    raise
         except BaseException as error:
             # Nothing of the batch is durable: every command gets the failure.
             for command in batch:
@@ -166,6 +176,19 @@ class Appender:
                     command.result, command.error = None, error
             if not isinstance(error, Exception):
                 raise
+
+    @staticmethod
+    def _apply(db: Session, session_id: uuid.UUID, batch: list[_Command[object]]) -> None:
+        if len(batch) == 1:  # alone: as without an appender; a refusal rolls it all back
+            batch[0].result = batch[0].work(db)
+            return
+        lock_head(db, session_id=session_id)  # once, for the whole batch
+        for command in batch:
+            try:
+                with db.begin_nested():
+                    command.result = command.work(db)
+            except Exception as error:
+                command.error = error
 
 
 _appenders: weakref.WeakKeyDictionary[sessionmaker[Session], Appender] = weakref.WeakKeyDictionary()
