@@ -11,7 +11,8 @@ request thread: reads and decides in its own transaction, then run(db, session_i
   └─ a batch is being written: it commits its reads (its pooled connection goes back),
      queues its work and waits; commands queued while a batch is written form the next
      one (at most `max_batch`): the first of them leads it, in its worker thread —
-     one transaction, the class's lock once, each work in a SAVEPOINT, one COMMIT —
+     one transaction, the class's lock once, the works in a SAVEPOINT (each in its
+     own when one of them is refused), one COMMIT —
      then every request of the batch gets its result or its own refusal, and the
      next in line leads what queued meanwhile
 ```
@@ -23,10 +24,11 @@ request is answered only after the COMMIT: its result is durable, and what it qu
 (a rolled-back savepoint drops only its own). A line longer than `max_waiting` answers
 503 `overloaded`.
 
-The work runs in the session it is given (the leader's): it must use that one, not
-its own request's, and take the class's lock as `eventlog.service` does (`record`
-re-reads the head under it, which is right after a savepoint rolled back; a
-`LiveSession` held across savepoints is not).
+The work runs in the session it is given (the leader's): it must use that one, not its
+own request's; change nothing but the database and `db.after_commit` (it may run twice
+in a batch, the first run rolled back); and take the class's lock as `eventlog.service`
+does (`record` re-reads the head under it, which is right after a savepoint rolled back;
+a `LiveSession` held across savepoints is not).
 """
 
 from __future__ import annotations
@@ -183,6 +185,19 @@ class Appender:
             batch[0].result = batch[0].work(db)
             return
         lock_head(db, session_id=session_id)  # once, for the whole batch
+        try:
+            # Most commands are accepted: first all in one savepoint (two round trips for
+            # the batch rather than two per command) ...
+            with db.begin_nested():
+                for command in batch:
+                    command.result = command.work(db)
+            return
+        except Exception:
+            for command in batch:
+                command.result = None
+        # ... and when one was refused, again, each in its own savepoint: only the refused
+        # one loses its work. (So a work may run twice, the first run rolled back: it
+        # changes nothing but the database and what waits on `db.after_commit`.)
         for command in batch:
             try:
                 with db.begin_nested():
