@@ -100,6 +100,8 @@ class Appender:
         self.max_waiting = max_waiting
         self._lock = threading.Lock()
         self._lines: dict[uuid.UUID, _Line] = {}
+        self.batches = 0
+        """Transactions written so far (commands: as many as `run` returned or raised)."""
 
     def run(self, db: Session | None, *, session_id: uuid.UUID, work: Callable[[Session], T]) -> T:
         """Run `work` in the class's next batch and return what it returned, or raise what
@@ -141,6 +143,7 @@ class Appender:
     def _lead(self, session_id: uuid.UUID, line: _Line, db: Session | None) -> None:
         with self._lock:
             batch = [line.waiting.popleft() for _ in range(min(len(line.waiting), self.max_batch))]
+            self.batches += 1
         try:
             self._write(session_id, batch, db)
         finally:
