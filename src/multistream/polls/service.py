@@ -6,7 +6,8 @@ for what nobody, ever, in an anonymous poll.
 
 Every change locks the class's log, loads the facts, lets `polls.domain` decide and records
 the events (`eventlog.service.record`); `polls.projection` applies them in the same
-transaction. A vote checks before the lock: see `vote`. The aggregator announces the
+transaction. A vote checks before the lock, and is written with the other votes of its
+class that arrive meanwhile (`eventlog.appender`): see `vote`. The aggregator announces the
 counts in `poll.tally` at most every 500 ms per class (`publish_tally`).
 """
 
