@@ -165,3 +165,42 @@ def test_a_full_line_answers_overloaded_and_changes_nothing(
     assert refused.value.headers["Retry-After"] == "1"
     with Session(engine) as db:
         assert eventlog.head(db, session_id=class_id) == start + 2
+
+
+def test_a_request_waiting_in_line_holds_no_connection(
+    engine: sa.Engine, class_id: uuid.UUID, held_lock: Callable[[], None]
+) -> None:
+    """The first request writes in its own transaction (one connection); the second, which
+    finds a batch being written, commits its reads and waits without a connection."""
+    own = sa.create_engine(engine.url)
+    factory = make_sessionmaker(own)
+    appender = Appender(factory)
+
+    def append(db: Session) -> int:
+        (event,) = eventlog.record(
+            db, session_id=class_id, events=[NewEvent("test.kept")], actor_id=None
+        )
+        return event.seq
+
+    seqs: list[int] = []
+
+    def request() -> None:
+        with factory() as db, db.begin():
+            db.execute(sa.text("SELECT 1"))  # the request's reads
+            seqs.append(appender.run(db, session_id=class_id, work=append))
+
+    first, second = threading.Thread(target=request), threading.Thread(target=request)
+    try:
+        first.start()
+        _until(lambda: _waiting_on_the_lock(engine), "the first request never reached the lock")
+        assert own.pool.checkedout() == 1  # type: ignore[attr-defined]
+        second.start()
+        _until(lambda: appender.waiting(class_id) == 1, "the second request never queued")
+        assert own.pool.checkedout() == 1  # type: ignore[attr-defined]
+        held_lock()
+        first.join(timeout=30)
+        second.join(timeout=30)
+        assert sorted(seqs) == [seqs[0], seqs[0] + 1]
+        assert own.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        own.dispose()
