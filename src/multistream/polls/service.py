@@ -344,8 +344,10 @@ def vote(
 
     With an `appender`, the write (the event, the counters, the aggregator's mark, the
     answer `remember`ed for the idempotency key) goes into the class's next batch
-    (`eventlog.appender`): `db`'s transaction is committed first and not used again.
-    Without one, or when the vote changes nothing, everything happens in `db`."""
+    (`eventlog.appender`), and `db`'s transaction ends there (committed with the write
+    when no batch of the class is being written, else before waiting for one): the
+    caller does not use `db` again. Without one, or when the vote changes nothing,
+    everything happens in `db`, for the caller to commit."""
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
     row = db.execute(
