@@ -7,9 +7,10 @@ first request is still running → 409 `request-in-progress`; a claim older than
 the retry takes the key over.
 
 The key is claimed in a short transaction of its own (so a concurrent duplicate sees the
-claim), and the response is stored by the handler in the request's transaction — with
-the events it appended — through `IdempotencyKey.remember`. A command route does both in
-one call: `return idem.run(db, polls.open_poll, session=…, …)`. A request that fails with a
+claim), and the response is stored by the handler in the transaction that appends its
+events — the request's, or the batch of `eventlog.appender` that writes a vote — through
+`IdempotencyKey.remember`. A command route does both in one call:
+`return idem.run(db, polls.open_poll, session=…, …)`. A request that fails with a
 problem (or a domain error, read as its problem) stores that problem (a retry gets the
 same answer), except "not now" answers (429 rate-limited or slow mode, 503 a dependency
 down), which release the key like an unexpected failure does: a retry with the same key
@@ -76,7 +77,8 @@ class IdempotencyKey:
         return f"{self.user_id}:{self.key}" if self.key else None
 
     def remember(self, db: Session, result: M, *, status_code: int = 200) -> M:
-        """Store `result` as this request's response, in the request's transaction."""
+        """Store `result` as this request's response, in `db`'s transaction: the one that
+        appends the request's events."""
         if self.key is not None:
             _store(db, self.user_id, self.key, status_code, result.model_dump(mode="json"))
         return result

@@ -555,3 +555,87 @@ def test_a_refused_vote_moves_no_count(api: ApiClient, engine: sa.Engine, room: 
     assert vote(api, room, room.grace, poll, 1).status_code == 409
     assert kept_and_recounted(engine, room.session_id) == before
     assert before[0] == before[1]
+
+
+VOTES_OF = sa.text(
+    "SELECT payload->'option_ids' FROM session_events WHERE session_id = :s"
+    " AND type = 'poll.vote_cast' AND payload->>'user_id' = :u ORDER BY seq"
+)
+
+
+def test_votes_sent_at_once_are_each_logged_once_and_answered_after_they_are_stored(
+    api: ApiClient, engine: sa.Engine
+) -> None:
+    """Sixteen students vote at the same moment, then change their vote: the votes of the
+    class are written in batches (`eventlog.appender`), yet each answer comes after its
+    own event is in the log, each vote is logged once, the log has no gap and the counters
+    are exact."""
+    students = 16
+    room = make_room(api, students=students)
+    poll = create(api, room, options=["a", "b", "c"])
+    act(api, room, poll, "open")
+    ids = [option["id"] for option in poll["options"]]
+    barrier = threading.Barrier(students)
+    seen: dict[int, list[list[Any]]] = {}
+    statuses: list[int] = []
+
+    def student(n: int) -> None:
+        barrier.wait()
+        for option in (n % 3, (n + 1) % 3):
+            statuses.append(vote(api, room, room.students[n], poll, option).status_code)
+            with engine.connect() as connection:  # the log as it stands at the answer
+                logged = connection.execute(
+                    VOTES_OF, {"s": room.session_id, "u": room.students[n].id}
+                ).scalars()
+                seen.setdefault(n, []).append(list(logged))
+
+    threads = [threading.Thread(target=student, args=(n,)) for n in range(students)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses == [200] * (2 * students)
+    for n in range(students):
+        first, final = [ids[n % 3]], [ids[(n + 1) % 3]]
+        assert seen[n] == [[first], [first, final]]
+    with engine.connect() as connection:
+        log = (
+            connection.execute(
+                sa.text("SELECT seq FROM session_events WHERE session_id = :s ORDER BY seq"),
+                {"s": room.session_id},
+            )
+            .scalars()
+            .all()
+        )
+    assert log == list(range(1, len(log) + 1))
+    kept, recounted = kept_and_recounted(engine, room.session_id)
+    assert kept == recounted
+    expected = {option: sum(ids[(n + 1) % 3] == option for n in range(students)) for option in ids}
+    shown = get(api, room, room.teacher, poll)
+    assert (shown["counts"], shown["total_votes"]) == (expected, students)
+
+
+def test_a_vote_sent_again_with_its_idempotency_key_answers_the_same_and_counts_once(
+    api: ApiClient, engine: sa.Engine, room: Classroom
+) -> None:
+    poll = create(api, room)
+    act(api, room, poll, "open")
+    key = str(uuid.uuid4())
+    url = f"{room.polls}/{poll['id']}/vote"
+    body = {"option_ids": [poll["options"][1]["id"]]}
+    first = api.request("PUT", url, room.ada, json=body, headers={"Idempotency-Key": key})
+    again = api.request("PUT", url, room.ada, json=body, headers={"Idempotency-Key": key})
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    with engine.connect() as connection:
+        logged = connection.execute(
+            sa.text(
+                "SELECT idempotency_key FROM session_events"
+                " WHERE session_id = :s AND type = 'poll.vote_cast'"
+            ),
+            {"s": room.session_id},
+        ).scalars()
+        assert list(logged) == [f"{room.ada.id}:{key}"]
+    assert get(api, room, room.teacher, poll)["total_votes"] == 1

@@ -84,6 +84,14 @@ def lock(db: Session, *, session_id: uuid.UUID) -> LiveSession | None:
     return db.execute(_LOCK, {"session_id": session_id}).scalar_one_or_none()
 
 
+def lock_head(db: Session, *, session_id: uuid.UUID) -> int | None:
+    """Lock the class's log as `lock` does and return its head, as a plain number (None
+    when the class is gone): no `LiveSession` is kept in the session, so nothing holds a
+    head that a rolled-back savepoint undid (`eventlog.appender`)."""
+    head_seq: int | None = db.execute(_LOCK_HEAD, {"session_id": session_id}).scalar_one_or_none()
+    return head_seq
+
+
 def record(
     db: Session,
     *,

@@ -11,6 +11,7 @@ from multistream import problems
 from multistream.access.dependencies import Join, SessionCommand, command_on
 from multistream.access.policy import Permission
 from multistream.dependencies import AppResources, DbSession
+from multistream.eventlog import appender
 from multistream.polls import domain
 from multistream.polls import service as polls
 from multistream.polls.schemas import (
@@ -106,10 +107,16 @@ def show_poll_results(poll_id: uuid.UUID, body: PollResultsVisibility, command: 
 def vote_in_poll(
     poll_id: uuid.UUID, body: PollBallot, command: Vote, resources: AppResources
 ) -> PollRead:
-    return command.run(
-        polls.vote,
+    # Not `command.run`: the answer is remembered in the batch that writes the vote
+    # (`eventlog.appender`), with its event, not in the request's transaction.
+    return polls.vote(
+        command.db,
+        session=command.access.session,
         poll_id=poll_id,
         viewer=command.viewer,
         ballot=body,
         rate_limiter=resources.rate_limiter,
+        idempotency_key=command.idem.event_key,
+        appender=appender.of(resources.sessions),
+        remember=command.idem.remember,
     )

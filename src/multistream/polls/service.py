@@ -6,14 +6,15 @@ for what nobody, ever, in an anonymous poll.
 
 Every change locks the class's log, loads the facts, lets `polls.domain` decide and records
 the events (`eventlog.service.record`); `polls.projection` applies them in the same
-transaction. A vote checks before the lock: see `vote`. The aggregator announces the
+transaction. A vote checks before the lock, and is written with the other votes of its
+class that arrive meanwhile (`eventlog.appender`): see `vote`. The aggregator announces the
 counts in `poll.tally` at most every 500 ms per class (`publish_tally`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from multistream.db.base import new_id, utcnow
 from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
+from multistream.eventlog.appender import Appender
 from multistream.eventlog.domain import Viewer
 from multistream.polls import domain
 from multistream.polls.models import Poll, PollStatus, PollVote
@@ -313,6 +315,14 @@ _POLL_AND_MY_VOTE = (
 """A vote's one read: the poll and the caller's current vote (built once)."""
 
 
+Remember = Callable[[Session, PollRead], PollRead]
+"""Stores a command's answer with its events (`IdempotencyKey.remember`)."""
+
+
+def _as_is(db: Session, result: PollRead) -> PollRead:
+    return result
+
+
 def vote(
     db: Session,
     *,
@@ -322,13 +332,22 @@ def vote(
     ballot: PollBallot,
     rate_limiter: RateLimiter,
     idempotency_key: str | None = None,
+    appender: Appender | None = None,
+    remember: Remember = _as_is,
 ) -> PollRead:
     """Vote, or change one's vote, while the poll is open.
 
     Votes are the busiest path of a class and every event of a class is appended under one
     lock, so nothing is read under it: the poll and the caller's vote are read before, and
     a poll closed in between is caught by the `poll_votes` trigger, which reads the poll's
-    status under that lock (closing takes it too)."""
+    status under that lock (closing takes it too).
+
+    With an `appender`, the write (the event, the counters, the aggregator's mark, the
+    answer `remember`ed for the idempotency key) goes into the class's next batch
+    (`eventlog.appender`), and `db`'s transaction ends there (committed with the write
+    when no batch of the class is being written, else before waiting for one): the
+    caller does not use `db` again. Without one, or when the vote changes nothing,
+    everything happens in `db`, for the caller to commit."""
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
     row = db.execute(
@@ -347,22 +366,28 @@ def vote(
         chosen=chosen,
         previous=list(previous) if previous is not None else None,
     )
-    if events:
-        try:
-            eventlog.record(
-                db,
-                session_id=session.id,
-                events=events,
-                actor_id=None if poll.anonymous else viewer.user_id,
-                idempotency_key=idempotency_key,
-            )
-        except IntegrityError as error:
-            if _constraint(error) == "ck_poll_votes_poll_open":
-                raise domain.PollNotOpen(PollStatus.closed) from error
-            raise
-        marks.touch(db, session_id=session.id, kind=marks.Kind.tally, ref=poll.id)
-    counts = _visible_counts(db, poll, staff=viewer.staff)
-    return _view(poll, staff=viewer.staff, counts=counts, my_vote=chosen)
+
+    def write(batch: Session) -> PollRead:
+        if events:
+            try:
+                eventlog.record(
+                    batch,
+                    session_id=session.id,
+                    events=events,
+                    actor_id=None if poll.anonymous else viewer.user_id,
+                    idempotency_key=idempotency_key,
+                )
+            except IntegrityError as error:
+                if _constraint(error) == "ck_poll_votes_poll_open":
+                    raise domain.PollNotOpen(PollStatus.closed) from error
+                raise
+            marks.touch(batch, session_id=session.id, kind=marks.Kind.tally, ref=poll.id)
+        counts = _visible_counts(batch, poll, staff=viewer.staff)
+        return remember(batch, _view(poll, staff=viewer.staff, counts=counts, my_vote=chosen))
+
+    if appender is None or not events:
+        return write(db)
+    return appender.run(db, session_id=session.id, work=write)
 
 
 def _constraint(error: IntegrityError) -> str | None:
