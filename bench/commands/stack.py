@@ -17,8 +17,9 @@ the services), drives the ASGI app directly (a request is a scope, a body and th
 the app sends), and for each scenario sends warm-up requests, then `--requests` requests one
 at a time and then with `--in-flight` in flight, each as the next student in turn;
 `time.process_time()` over them (every thread of this process: the event loop and the
-worker threads) divided by the requests is the CPU per request. Scenarios as in `run.py`;
-the event loop is uvloop's, as under `multistream api`.
+worker threads) divided by the requests is the CPU per request, also per batch of the
+requests (`--batches`: the median and the lowest batch are less moved by other work on the
+machine). Scenarios as in `run.py`; the event loop is uvloop's, as under `multistream api`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import asyncio
 import itertools
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -191,8 +193,15 @@ def count_hops() -> None:
 
 
 async def measure(
-    driver: Driver, plan: Plan, tokens: list[str], scenario: str, requests: int, in_flight: int
-) -> tuple[float, float, Counter[int]]:
+    driver: Driver,
+    plan: Plan,
+    tokens: list[str],
+    scenario: str,
+    requests: int,
+    in_flight: int,
+    batches: int,
+) -> tuple[list[float], float, Counter[int]]:
+    """CPU per request (ms) of each of `batches` batches, wall per request (ms), answers."""
     statuses: Counter[int] = Counter()
 
     async def run(count: int) -> None:
@@ -211,13 +220,14 @@ async def measure(
     await run(20)
     statuses.clear()
     HOPS.clear()
-    cpu, wall = time.process_time(), time.perf_counter()
-    await run(requests)
-    return (
-        (time.process_time() - cpu) / requests * 1000,
-        (time.perf_counter() - wall) / requests * 1000,
-        statuses,
-    )
+    cpus = []
+    size = requests // batches
+    wall = time.perf_counter()
+    for _ in range(batches):
+        cpu = time.process_time()
+        await run(size)
+        cpus.append((time.process_time() - cpu) / size * 1000)
+    return cpus, (time.perf_counter() - wall) / (size * batches) * 1000, statuses
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -261,15 +271,20 @@ async def main_async(args: argparse.Namespace) -> None:
             plan.counters[counter] = itertools.count(args.offset)
         source = Path(multistream.__file__).parent
         print(f"multistream from {source}; load {os.getloadavg()[0]:.2f}")
-        print("| scenario | in flight | CPU per request (ms) | wall per request (ms) | statuses |")
-        print("| --- | --- | --- | --- | --- |")
+        print(
+            "| scenario | in flight | CPU per request (ms), all | median / lowest of"
+            f" {args.batches} batches | wall per request (ms) | statuses |"
+        )
+        print("| --- | --- | --- | --- | --- | --- |")
         for scenario in args.scenarios.split(","):
             for in_flight in (1, args.in_flight):
-                cpu, wall, statuses = await measure(
-                    driver, plan, tokens, scenario, args.requests, in_flight
+                cpus, wall, statuses = await measure(
+                    driver, plan, tokens, scenario, args.requests, in_flight, args.batches
                 )
                 print(
-                    f"| {scenario} | {in_flight} | {cpu:.3f} | {wall:.3f} | {dict(statuses)} |",
+                    f"| {scenario} | {in_flight} | {statistics.mean(cpus):.3f} |"
+                    f" {statistics.median(cpus):.3f} / {min(cpus):.3f} | {wall:.3f} |"
+                    f" {dict(statuses)} |",
                     flush=True,
                 )
                 if args.hops:
@@ -290,6 +305,13 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--requests", type=int, default=500, help="per scenario and mode")
     parser.add_argument("--in-flight", type=int, default=20)
+    parser.add_argument(
+        "--batches",
+        type=int,
+        default=10,
+        help="the requests in batches, each measured: on a shared machine the lowest and"
+        " the median are steadier than the whole",
+    )
     parser.add_argument("--scenarios", default="healthz,courses,state,vote")
     parser.add_argument("--offset", type=int, default=0, help="the first student of join/upvote")
     parser.add_argument("--cpus", default="0", help="CPUs of this process (all of it)")
