@@ -173,7 +173,8 @@ async def set_up(driver: Driver, args: argparse.Namespace, database_url: str) ->
 
 
 HOPS: Counter[str] = Counter()
-"""Worker-thread hops by the function run in the worker thread (`--hops`)."""
+"""Worker-thread hops by the function run in the worker thread, and SQL statements sent
+(`--hops`)."""
 
 
 def count_hops() -> None:
@@ -190,6 +191,13 @@ def count_hops() -> None:
         return await run_sync(function, *args, **kwargs)
 
     anyio.to_thread.run_sync = counted  # type: ignore[assignment]
+
+    import sqlalchemy as sa
+
+    def statement(*_: Any) -> None:
+        HOPS["(SQL statements)"] += 1
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", statement)
 
 
 async def measure(
@@ -288,9 +296,13 @@ async def main_async(args: argparse.Namespace) -> None:
                     flush=True,
                 )
                 if args.hops:
+                    statements = HOPS.pop("(SQL statements)", 0) / args.requests
                     each = {k: round(v / args.requests, 2) for k, v in HOPS.most_common()}
                     total = sum(HOPS.values()) / args.requests
-                    print(f"  worker-thread hops per request: {total:.2f} {each}")
+                    print(
+                        f"  worker-thread hops per request: {total:.2f} {each};"
+                        f" SQL statements per request: {statements:.2f}"
+                    )
         print(f"load {os.getloadavg()[0]:.2f}")
 
 
@@ -316,7 +328,9 @@ def main() -> None:
     parser.add_argument("--offset", type=int, default=0, help="the first student of join/upvote")
     parser.add_argument("--cpus", default="0", help="CPUs of this process (all of it)")
     parser.add_argument(
-        "--hops", action="store_true", help="count worker-thread hops per request (and what)"
+        "--hops",
+        action="store_true",
+        help="count worker-thread hops (and what they run) and SQL statements per request",
     )
     args = parser.parse_args()
     if args.hops:
