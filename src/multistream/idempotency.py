@@ -33,7 +33,9 @@ from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from multistream.auth.dependencies import CurrentUser
+from multistream.auth.dependencies import VerifiedCaller, caller_is
+from multistream.auth.models import User
+from multistream.auth.service import user_for_token
 from multistream.db.engine import transaction
 from multistream.dependencies import AppResources
 from multistream.eventlog.models import IdempotencyRecord
@@ -163,10 +165,12 @@ def _take_over(db: Session, user_id: uuid.UUID, key: str, timeout_seconds: float
 
 
 async def idempotency_key(
-    request: Request, user: CurrentUser, resources: AppResources
+    request: Request, verified: VerifiedCaller, resources: AppResources
 ) -> AsyncIterator[IdempotencyKey]:
     key = request.headers.get(HEADER)
     if key is None:
+        # Nothing to claim, so no need of the caller (the route's guard has found them,
+        # or answered 401): no query, no worker thread.
         yield IdempotencyKey(None)
         return
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
@@ -178,8 +182,10 @@ async def idempotency_key(
         )
     fingerprint = _fingerprint(request, await request.body())
 
-    def claim() -> None:
+    def claim() -> User:
+        """The caller (401 when signed out or gone) and their claim on the key."""
         with transaction(resources.sessions) as db:
+            user = caller_is(user_for_token(db, settings=resources.settings, token=verified))
             _claim(
                 db,
                 user.id,
@@ -187,8 +193,9 @@ async def idempotency_key(
                 fingerprint,
                 timeout_seconds=resources.settings.idempotency_claim_timeout_seconds,
             )
+            return user
 
-    await anyio.to_thread.run_sync(claim)
+    user = await anyio.to_thread.run_sync(claim)
     try:
         yield IdempotencyKey(key, user.id)
     except BaseException as error:
