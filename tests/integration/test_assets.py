@@ -377,8 +377,9 @@ def test_a_deck_that_renders_too_long_fails_with_a_reason(
     strict: ApiClient, engine: sa.Engine
 ) -> None:
     course = _course(strict)
-    # Twelve pages of 100,000 squares each: far more than the two seconds allowed.
-    deck = make_deck([f"Busy {n}" for n in range(1, 13)], busy=8)
+    # Twelve pages painting the grid of squares 32 times each: far more than the two seconds
+    # allowed (8 times rendered within them once on a quiet machine).
+    deck = make_deck([f"Busy {n}" for n in range(1, 13)], busy=32)
     created = _upload(strict, course.id, course.owner, deck)
     assert created.status_code == 201, created.text
     failed = _wait(strict, course.owner, created.json()["id"], until={"ready", "failed"})[-1]
