@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack
 from fastapi import Request
-from run import Plan
 from sqlalchemy.orm import Session
 
 from multistream import dependencies, idempotency
@@ -81,13 +80,7 @@ async def main_async(args: argparse.Namespace) -> None:
     app = create_app(Settings())
     driver = stack.Driver(app)
     tokens = saved["tokens"]
-    plan = Plan(
-        saved["session_id"],
-        saved["poll_id"],
-        saved["options"],
-        saved["question_ids"],
-        len(tokens),
-    )
+    plan = stack.saved_plan(saved)
     async with app.router.lifespan_context(app):
         print(f"load {os.getloadavg()[0]:.2f}")
         print("| scenario | before: median / lowest batch | after: median / lowest batch |")

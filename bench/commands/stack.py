@@ -117,6 +117,17 @@ class Driver:
         return json.loads(content) if content else None
 
 
+def saved_plan(saved: dict[str, Any]) -> Plan:
+    """The requests' plan for the class `set_up` made (as read back from `--plan`)."""
+    return Plan(
+        saved["session_id"],
+        saved["poll_id"],
+        saved["options"],
+        saved["question_ids"],
+        len(saved["tokens"]),
+    )
+
+
 async def set_up(driver: Driver, args: argparse.Namespace, database_url: str) -> dict[str, Any]:
     teacher = await driver.ok(
         "POST",
@@ -267,13 +278,7 @@ async def main_async(args: argparse.Namespace) -> None:
             return
         saved = json.loads(args.plan.read_text())
         tokens = saved["tokens"]
-        plan = Plan(
-            saved["session_id"],
-            saved["poll_id"],
-            saved["options"],
-            saved["question_ids"],
-            len(tokens),
-        )
+        plan = saved_plan(saved)
         # Each run starts at another student (first joins, unvoted questions).
         for counter in ("join", "upvote"):
             plan.counters[counter] = itertools.count(args.offset)

@@ -5,6 +5,13 @@ The request owns the transaction: `DbSession` opens it before the handler runs a
 commits it when the handler returns, before the response is sent (scope="function"), so a
 client never sees a success that was not committed. Services only flush.
 
+A handler that appends to a class's log ends with `committed(db, result)`: its commit
+then runs in the handler's own worker thread, so the class's lock is released there. Left
+to the dependency, it would wait for FastAPI's validation of the returned model, which
+takes another worker thread from the pool (a sync endpoint's): with more requests on one
+class in flight than the pool has threads, every thread could be waiting for the lock
+that the request holding it cannot release for want of a thread.
+
 `DbSession` is an async dependency: opening a session and its transaction does no I/O (the
 connection is taken at the first statement, in the worker thread that runs it), so it
 happens on the event loop; only the end (commit or rollback, and returning the connection)
@@ -16,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import anyio.to_thread
 from anyio import CancelScope, CapacityLimiter
@@ -69,6 +76,15 @@ def _limiter() -> CapacityLimiter:
 
 
 DbSession = Annotated[Session, Depends(_db_session, scope="function")]
+
+T = TypeVar("T")
+
+
+def committed(db: Session, result: T) -> T:
+    """Commit the request's transaction now, in the calling worker thread, and return
+    `result` (the dependency's own end then has nothing left to commit)."""
+    db.commit()
+    return result
 
 
 def _client_address(connection: HTTPConnection) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import json
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -141,3 +142,34 @@ def test_concurrent_votes_chat_and_upvotes_on_one_class(
         assert stored.get(event["seq"]) == (event["type"], event["payload"]), event
     # And everything logged during the storm was published.
     assert set(seqs) == {seq for seq in stored if seq >= min(seqs)}
+
+
+def test_more_commands_on_one_class_than_worker_threads_all_answer(
+    api: ApiClient, engine: sa.Engine
+) -> None:
+    """Sixty chat messages on one class at once, more than the api's forty worker threads
+    (and database connections): each command commits in its own thread, so the request that
+    holds the class's lock never waits for a thread that a request waiting for that lock
+    holds. (Before, each command's commit came after FastAPI's validation of its answer in
+    another worker thread, and the api stopped answering: this test timed out.)"""
+    room = make_room(api, students=6)
+    path = f"/api/v1/sessions/{room.session_id}/chat"
+    start = threading.Barrier(60)
+
+    def send(n: int) -> int:
+        person = room.students[n % 6]  # ten messages each: the per-person limit
+        with httpx.Client(
+            base_url=api.base_url, headers={"Origin": api.base_url, **person.headers}, timeout=30
+        ) as http:
+            start.wait()
+            return http.post(path, json={"body": f"Message {n}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=60) as pool:
+        statuses = list(pool.map(send, range(60)))
+    assert statuses == [201] * 60
+    with engine.connect() as connection:
+        bodies = connection.execute(
+            sa.text("SELECT body FROM chat_messages WHERE session_id = :s"),
+            {"s": room.session_id},
+        ).scalars()
+        assert sorted(bodies) == sorted(f"Message {n}" for n in range(60))

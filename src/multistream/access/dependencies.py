@@ -46,7 +46,7 @@ from multistream.auth.dependencies import (
 )
 from multistream.auth.models import User
 from multistream.auth.service import user_for_token
-from multistream.dependencies import AppResources, DbSession
+from multistream.dependencies import AppResources, DbSession, committed
 from multistream.eventlog.domain import Viewer
 from multistream.idempotency import IdempotencyKey, Idempotent
 
@@ -152,9 +152,13 @@ class SessionCommand:
 
     def run(self, service: Callable[..., M], /, status_code: int = 200, **arguments: Any) -> M:
         """`service(db, session=<the class>, **arguments)` with the request's key; what it
-        returns is remembered as the response (`IdempotencyKey.run`)."""
-        return self.idem.run(
-            self.db, service, status_code=status_code, session=self.access.session, **arguments
+        returns is remembered as the response (`IdempotencyKey.run`), and committed at once
+        (`committed`: the class's lock is released in this thread)."""
+        return committed(
+            self.db,
+            self.idem.run(
+                self.db, service, status_code=status_code, session=self.access.session, **arguments
+            ),
         )
 
 

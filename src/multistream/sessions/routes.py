@@ -21,7 +21,7 @@ from multistream.access.dependencies import (
 )
 from multistream.access.policy import Permission
 from multistream.db.engine import transaction
-from multistream.dependencies import AppResources, DbSession
+from multistream.dependencies import AppResources, DbSession, committed
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.schemas import EventPage
 from multistream.idempotency import Idempotent
@@ -146,7 +146,7 @@ def join_session(
         settings=resources.settings,
         rate_limiter=resources.rate_limiter,
     )
-    return idem.remember(db, joined)
+    return committed(db, idem.remember(db, joined))
 
 
 @router.post(
