@@ -10,6 +10,7 @@ A script imports it after putting bench/ on its path:
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,3 +218,34 @@ def percentiles(values: list[float]) -> str:
         f"p50 {at(0.5):.0f} / p90 {at(0.9):.0f} / p99 {at(0.99):.0f} / max {ordered[-1] * 1000:.0f}"
         " ms"
     )
+
+
+@dataclass
+class Lecture:
+    """A class on an api of its own: the api process, its URL, the class and its students'
+    tokens (`lecture`)."""
+
+    api: subprocess.Popen[bytes]
+    base_url: str
+    database_url: str
+    room: Classroom
+    tokens: list[str]
+
+
+@contextlib.contextmanager
+def lecture(args: argparse.Namespace, students: int) -> Iterator[Lecture]:
+    """This process pinned to `args.client_cpus`; a fresh `args.database`; the api on
+    `args.port` pinned to `args.api_cpus`; a class (`classroom`) with `students` students
+    and their tokens. The api is stopped on leaving."""
+    from multistream.devtools.databases import fresh_database
+
+    pin_self({int(c) for c in args.client_cpus.split(",")})
+    database_url = fresh_database(args.database)
+    base_url = f"http://127.0.0.1:{args.port}"
+    api = start_api(args.port, database_url, base_url, cpus=args.api_cpus)
+    try:
+        room = classroom(base_url)
+        ids = enroll_students(database_url, room.course_id, students)
+        yield Lecture(api, base_url, database_url, room, mint_tokens(ids, base_url))
+    finally:
+        stop([api])

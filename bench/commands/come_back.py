@@ -21,8 +21,6 @@ from pathlib import Path
 
 import httpx
 
-from multistream.devtools.databases import fresh_database
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import shared
 
@@ -38,15 +36,9 @@ def main() -> None:
     parser.add_argument("--database", default="multistream_bench_come_back")
     args = parser.parse_args()
 
-    shared.pin_self({int(c) for c in args.client_cpus.split(",")})
-    database_url = fresh_database(args.database)
-    base_url = f"http://127.0.0.1:{args.port}"
-    api = shared.start_api(args.port, database_url, base_url, cpus=args.api_cpus)
-    try:
-        room = shared.classroom(base_url)
-        students = shared.enroll_students(database_url, room.course_id, args.students)
-        tokens = shared.mint_tokens(students, base_url)
-        path = f"/api/v1/sessions/{room.session_id}/state"
+    with shared.lecture(args, args.students) as lecture:
+        api, base_url, tokens = lecture.api, lecture.base_url, lecture.tokens
+        path = f"/api/v1/sessions/{lecture.room.session_id}/state"
         with httpx.Client(base_url=base_url, timeout=30) as http:
             for n in range(args.passes + 1):
                 if n:
@@ -58,8 +50,6 @@ def main() -> None:
                 per_request = (shared.cpu_seconds(api.pid) - cpu) / len(tokens) * 1000
                 name = "first pass (not measured)" if n == 0 else f"pass {n}"
                 print(f"{name}: {per_request:.2f} ms api CPU per request, load {load:.1f}")
-    finally:
-        shared.stop([api])
 
 
 if __name__ == "__main__":

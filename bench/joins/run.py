@@ -33,8 +33,6 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from multistream.devtools.databases import fresh_database
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import shared
 
@@ -86,28 +84,20 @@ def main() -> None:
     parser.add_argument("--database", default="multistream_bench_joins")
     args = parser.parse_args()
 
-    shared.pin_self({int(c) for c in args.client_cpus.split(",")})
-    database_url = fresh_database(args.database)
-    base_url = f"http://127.0.0.1:{args.port}"
-    api = shared.start_api(args.port, database_url, base_url, cpus=args.api_cpus)
-    try:
-        room = shared.classroom(base_url)
-        students = shared.enroll_students(database_url, room.course_id, args.students)
-        tokens = shared.mint_tokens(students, base_url)
+    with shared.lecture(args, args.students) as lecture:
+        room, database_url = lecture.room, lecture.database_url
         load_before = os.getloadavg()[0]
-        cpu_before = shared.cpu_seconds(api.pid)
+        cpu_before = shared.cpu_seconds(lecture.api.pid)
         from_due, from_sent, statuses, took = asyncio.run(
             join_all(
-                base_url,
+                lecture.base_url,
                 room.session_id,
-                tokens,
+                lecture.tokens,
                 window=args.window,
                 concurrency=args.concurrency,
             )
         )
-        api_cpu = shared.cpu_seconds(api.pid) - cpu_before
-    finally:
-        shared.stop([api])
+        api_cpu = shared.cpu_seconds(lecture.api.pid) - cpu_before
 
     engine = sa.create_engine(database_url)
     with engine.connect() as db:
