@@ -3,7 +3,7 @@
 Lower layers never import the areas above them: `eventlog` does not know chat or polls.
 Each area hands its parts over here instead:
 
-- its event types, to `eventlog.catalog` (each area's `schemas.EVENT_TYPES`);
+- its event types, to `eventlog.catalog` (each area's `schemas.EVENTS`);
 - its projection, to `eventlog.projections` (an event is applied in this order: the
   class's row first, then what hangs off it);
 - its part of the state snapshot, to `sessions.state` (the field of `SessionState` it
@@ -40,14 +40,14 @@ from multistream.studio import service as studio
 from multistream.studio import stage
 
 catalog.register(
-    *sessions_schemas.EVENT_TYPES,
-    *studio_schemas.EVENT_TYPES,
-    *chat_schemas.EVENT_TYPES,
-    *qa_schemas.EVENT_TYPES,
-    *polls_schemas.EVENT_TYPES,
-    *reactions_schemas.EVENT_TYPES,
-    *recording_schemas.EVENT_TYPES,
-    *replay_schemas.EVENT_TYPES,
+    *sessions_schemas.EVENTS.types,
+    *studio_schemas.EVENTS.types,
+    *chat_schemas.EVENTS.types,
+    *qa_schemas.EVENTS.types,
+    *polls_schemas.EVENTS.types,
+    *reactions_schemas.EVENTS.types,
+    *recording_schemas.EVENTS.types,
+    *replay_schemas.EVENTS.types,
 )
 
 projections.register(
@@ -69,4 +69,4 @@ state.register("questions", qa.for_state, personal=state.Personal(qa.VIEWER_COLU
 state.register(
     "poll", polls.for_state, personal=state.Personal(polls.VIEWER_COLUMNS, polls.for_viewer)
 )
-state.unseen(*(event_type.name for event_type in reactions_schemas.EVENT_TYPES))
+state.unseen(*(event_type.name for event_type in reactions_schemas.EVENTS.types))

@@ -272,3 +272,18 @@ def test_events_json_is_deterministic() -> None:
     first, second = catalog.json_schema(), catalog.json_schema()
     assert json.dumps(first) == json.dumps(second)
     assert first["events"]["poll.vote_cast"]["audience"] == ["actor", "none"]
+
+
+def test_a_payload_declared_for_two_types_is_listed_once_for_each() -> None:
+    events = catalog.Events()
+
+    @events.declare("test.both_first", "The first type.")
+    @events.declare("test.both_second", "The second type, for staff.", catalog.STAFF)
+    class Both(BaseModel):
+        value: int
+
+    assert [(t.name, t.payload, t.description, t.audiences) for t in events.types] == [
+        ("test.both_second", Both, "The second type, for staff.", catalog.STAFF),
+        ("test.both_first", Both, "The first type.", catalog.ALL),
+    ]
+    assert Both(value=1).value == 1  # the decorator hands the model back unchanged

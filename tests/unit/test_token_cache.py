@@ -61,11 +61,12 @@ def test_a_verified_token_is_remembered(tmp_path: Path) -> None:
 def test_a_remembered_token_expires_with_its_exp(tmp_path: Path) -> None:
     store = LocalKeyStore(tmp_path)
     verifier = _verifier(store, cache_seconds=60)
-    # Issued 58.5 s ago with a 60 s life: valid for about 1.5 s more (exp in whole seconds).
-    issued = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=58.5)
+    _token(store, ttl=60)  # the store makes its key now, not inside the seconds below
+    # Issued 57.5 s ago with a 60 s life: valid for 1.5 to 2.5 s more (exp in whole seconds).
+    issued = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=57.5)
     token = _token(store, ttl=60, now=issued)
     verifier.verify(token)
-    time.sleep(2.6)
+    time.sleep(3.6)
     with pytest.raises(InvalidToken):
         verifier.verify(token)
 

@@ -9,8 +9,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from multistream.db.base import PlainText
-from multistream.eventlog.catalog import EventType
+from multistream.eventlog.catalog import Events
 from multistream.eventlog.schemas import EventPayload
+
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
 ChatBody = Annotated[str, PlainText(2000)]
 
@@ -80,12 +83,14 @@ class ChatSnapshot(BaseModel):
     """When the viewer's mute ends; null when not muted or muted for the rest of the class."""
 
 
+@EVENTS.declare("chat.message_posted", "A chat message was posted.")
 class ChatMessagePosted(EventPayload):
     """Payload of `chat.message_posted`."""
 
     message: ChatMessageRead
 
 
+@EVENTS.declare("chat.message_deleted", "A chat message was deleted.")
 class ChatMessageDeleted(EventPayload):
     """Payload of `chat.message_deleted`."""
 
@@ -93,6 +98,7 @@ class ChatMessageDeleted(EventPayload):
     by: uuid.UUID
 
 
+@EVENTS.declare("chat.message_pinned", "A chat message was pinned or unpinned.")
 class ChatMessagePinned(EventPayload):
     """Payload of `chat.message_pinned`."""
 
@@ -100,6 +106,9 @@ class ChatMessagePinned(EventPayload):
     pinned: bool
 
 
+@EVENTS.declare(
+    "chat.user_muted", "Staff muted a participant, for some minutes or the rest of the class."
+)
 class ChatUserMuted(EventPayload):
     """Payload of `chat.user_muted`."""
 
@@ -107,32 +116,17 @@ class ChatUserMuted(EventPayload):
     until: dt.datetime | None
 
 
+@EVENTS.declare("chat.user_unmuted", "Staff lifted a participant's mute.")
 class ChatUserUnmuted(EventPayload):
     """Payload of `chat.user_unmuted`."""
 
     user_id: uuid.UUID
 
 
+@EVENTS.declare(
+    "chat.slow_mode_set", "The least time between two messages of a participant changed (0: off)."
+)
 class ChatSlowModeSet(EventPayload):
     """Payload of `chat.slow_mode_set`."""
 
     seconds: int
-
-
-EVENT_TYPES = (
-    EventType("chat.message_posted", ChatMessagePosted, "A chat message was posted."),
-    EventType("chat.message_deleted", ChatMessageDeleted, "A chat message was deleted."),
-    EventType("chat.message_pinned", ChatMessagePinned, "A chat message was pinned or unpinned."),
-    EventType(
-        "chat.user_muted",
-        ChatUserMuted,
-        "Staff muted a participant, for some minutes or the rest of the class.",
-    ),
-    EventType("chat.user_unmuted", ChatUserUnmuted, "Staff lifted a participant's mute."),
-    EventType(
-        "chat.slow_mode_set",
-        ChatSlowModeSet,
-        "The least time between two messages of a participant changed (0: off).",
-    ),
-)
-"""The chat's events, for the catalogue (`eventlog.catalog`)."""

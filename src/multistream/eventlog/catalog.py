@@ -1,27 +1,29 @@
 """The event catalogue: every event type the code logs, who may receive it, and its payload.
 
 ```
-area/schemas.py: EVENT_TYPES ──(multistream.areas)──► catalog.register ──► CATALOG[type]:
+area/schemas.py: EVENTS ──(multistream.areas)──► catalog.register ──► CATALOG[type]:
                                                        audiences, description, payload model
 NewEvent ──► eventlog.service.record ──► catalog.check ──► session_events
 contracts.generate ◄── CATALOG  (docs/contracts/events.json)
 ```
 
-Each area declares its event types beside their payload models, in its `schemas.py`
-(`EVENT_TYPES`); this module knows none of the areas. `eventlog.service.record` checks
+Each area declares its event types on their payload models, in its `schemas.py`
+(`@EVENTS.declare(...)` over the model, `EVENTS` an `Events`); this module knows none of
+the areas. `eventlog.service.record` checks
 every event against its entry before inserting it: an unknown type, an audience the entry
 does not allow or a payload its model refuses (a missing, extra or mistyped field) raises
 `ValueError`, and nothing is written. Types under `test.` and `bench.` are exempt: tests
 and benchmarks log events of their own.
 
-Adding an event type means adding its entry to the area's `EVENT_TYPES`, in the same change
-as its emitter, and running `multistream contracts export`.
+Adding an event type means declaring it on its payload model, in the same change as its
+emitter, and running `multistream contracts export`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -52,12 +54,40 @@ class EventType:
         object.__setattr__(self, "adapter", TypeAdapter(self.payload))
 
 
+Payload = TypeVar("Payload")
+
+
+class Events:
+    """An area's event types, each declared over its payload model (a model several types
+    carry has one line per type):
+
+    ```
+    EVENTS = Events()
+
+    @EVENTS.declare("chat.message_posted", "A chat message was posted.")
+    class ChatMessagePosted(EventPayload): ...
+    ```
+    """
+
+    def __init__(self) -> None:
+        self.types: list[EventType] = []
+
+    def declare(
+        self, name: str, description: str, audiences: frozenset[EventAudience] = ALL
+    ) -> Callable[[Payload], Payload]:
+        def declared(payload: Payload) -> Payload:
+            self.types.append(EventType(name, payload, description, audiences))
+            return payload
+
+        return declared
+
+
 CATALOG: dict[str, EventType] = {}
 """Every event type, by name (sorted): filled by `register`."""
 
 
 def register(*types: EventType) -> None:
-    """Add an area's event types (`multistream.areas` adds every area's `EVENT_TYPES`)."""
+    """Add an area's event types (`multistream.areas` adds every area's `EVENTS.types`)."""
     for event_type in types:
         assert event_type.name not in CATALOG, f"{event_type.name} is listed twice"
         CATALOG[event_type.name] = event_type

@@ -9,10 +9,13 @@ from typing import Annotated
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from multistream.db.base import PlainText
-from multistream.eventlog.catalog import ALL_OR_STAFF, STAFF, EventType
+from multistream.eventlog.catalog import ALL_OR_STAFF, STAFF, Events
 from multistream.eventlog.models import EventAudience
 from multistream.eventlog.schemas import EventPayload
 from multistream.polls.models import PollKind, PollStatus
+
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
 PollQuestion = Annotated[str, PlainText(300)]
 PollOptionText = Annotated[str, PlainText(200)]
@@ -93,12 +96,20 @@ class PollResultsVisibility(BaseModel):
     visible: bool
 
 
+@EVENTS.declare("poll.created", "A draft poll was created, for staff.", STAFF)
+@EVENTS.declare("poll.opened", "A poll opened for votes, as students see it.")
 class PollCreated(EventPayload):
     """Payload of `poll.created` (audience staff) and `poll.opened` (as students see it)."""
 
     poll: PollRead
 
 
+@EVENTS.declare(
+    "poll.vote_cast",
+    "Someone voted or changed their vote: only the voter receives it, nobody for an "
+    "anonymous poll.",
+    frozenset({EventAudience.actor, EventAudience.none}),
+)
 class PollVoteCast(EventPayload):
     """Payload of `poll.vote_cast` (audience actor; none for anonymous polls). `user_id`
     stays in the log, which only the server reads, so the votes can be rebuilt."""
@@ -108,6 +119,12 @@ class PollVoteCast(EventPayload):
     user_id: uuid.UUID
 
 
+@EVENTS.declare(
+    "poll.tally",
+    "Counts of an open poll (the aggregator; staff only while results are hidden), or "
+    "the final counts for staff when a poll with hidden results closes.",
+    ALL_OR_STAFF,
+)
 class PollTally(EventPayload):
     """Payload of `poll.tally`: at most every 500 ms per class while votes come in."""
 
@@ -116,6 +133,7 @@ class PollTally(EventPayload):
     total_votes: int
 
 
+@EVENTS.declare("poll.closed", "A poll closed; its counts are null unless results are shown.")
 class PollClosed(EventPayload):
     """Payload of `poll.closed`; counts are null unless results are shown."""
 
@@ -126,6 +144,11 @@ class PollClosed(EventPayload):
     total_votes: int | None
 
 
+@EVENTS.declare(
+    "poll.results_shown",
+    "Staff showed the results to students or hid them again (staff only for a draft).",
+    ALL_OR_STAFF,
+)
 class PollResultsShown(EventPayload):
     """Payload of `poll.results_shown`; counts are null when results are hidden."""
 
@@ -133,35 +156,3 @@ class PollResultsShown(EventPayload):
     visible: bool
     counts: dict[str, int] | None
     total_votes: int | None
-
-
-EVENT_TYPES = (
-    EventType("poll.created", PollCreated, "A draft poll was created, for staff.", STAFF),
-    EventType("poll.opened", PollCreated, "A poll opened for votes, as students see it."),
-    EventType(
-        "poll.vote_cast",
-        PollVoteCast,
-        "Someone voted or changed their vote: only the voter receives it, nobody for an "
-        "anonymous poll.",
-        frozenset({EventAudience.actor, EventAudience.none}),
-    ),
-    EventType(
-        "poll.tally",
-        PollTally,
-        "Counts of an open poll (the aggregator; staff only while results are hidden), or "
-        "the final counts for staff when a poll with hidden results closes.",
-        ALL_OR_STAFF,
-    ),
-    EventType(
-        "poll.closed",
-        PollClosed,
-        "A poll closed; its counts are null unless results are shown.",
-    ),
-    EventType(
-        "poll.results_shown",
-        PollResultsShown,
-        "Staff showed the results to students or hid them again (staff only for a draft).",
-        ALL_OR_STAFF,
-    ),
-)
-"""The polls' events, for the catalogue (`eventlog.catalog`)."""

@@ -9,10 +9,13 @@ from typing import Annotated
 from pydantic import BaseModel
 
 from multistream.db.base import PlainText
-from multistream.eventlog.catalog import STAFF, EventType
+from multistream.eventlog.catalog import STAFF, Events
 from multistream.eventlog.models import EventAudience
 from multistream.eventlog.schemas import EventPayload
 from multistream.qa.models import QuestionStatus
+
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
 QuestionBody = Annotated[str, PlainText(1000)]
 AnswerText = Annotated[str, PlainText(2000, may_be_empty=True)]
@@ -56,12 +59,16 @@ class QuestionList(BaseModel):
     moderators."""
 
 
+@EVENTS.declare(
+    "qa.question_asked", "A question was asked; an anonymous one names no author (nor actor)."
+)
 class QuestionAsked(EventPayload):
     """Payload of `qa.question_asked`: the question as a student sees it."""
 
     question: QuestionRead
 
 
+@EVENTS.declare("qa.question_author", "Who asked an anonymous question, for staff only.", STAFF)
 class QuestionAuthor(EventPayload):
     """Payload of `qa.question_author` (audience staff): who asked an anonymous question."""
 
@@ -70,6 +77,16 @@ class QuestionAuthor(EventPayload):
     author_name: str
 
 
+@EVENTS.declare(
+    "qa.vote_cast",
+    "The actor upvoted a question; only they receive it.",
+    frozenset({EventAudience.actor}),
+)
+@EVENTS.declare(
+    "qa.vote_removed",
+    "The actor took their upvote back; only they receive it.",
+    frozenset({EventAudience.actor}),
+)
 class QuestionVoted(EventPayload):
     """Payload of `qa.vote_cast` and `qa.vote_removed` (audience actor)."""
 
@@ -82,12 +99,16 @@ class QuestionUpvotes(EventPayload):
     upvotes: int
 
 
+@EVENTS.declare(
+    "qa.votes_changed", "New upvote counts, at most every 500 ms per class (the aggregator)."
+)
 class QuestionVotesChanged(EventPayload):
     """Payload of `qa.votes_changed`: new counts, at most every 500 ms per class."""
 
     questions: list[QuestionUpvotes]
 
 
+@EVENTS.declare("qa.question_answered", "A question was answered.")
 class QuestionAnswered(EventPayload):
     """Payload of `qa.question_answered`."""
 
@@ -96,43 +117,9 @@ class QuestionAnswered(EventPayload):
     answered_at: dt.datetime
 
 
+@EVENTS.declare("qa.question_dismissed", "Staff dismissed a question.")
+@EVENTS.declare("qa.question_reopened", "Staff reopened a question.")
 class QuestionChanged(EventPayload):
     """Payload of `qa.question_dismissed` and `qa.question_reopened`."""
 
     question_id: uuid.UUID
-
-
-EVENT_TYPES = (
-    EventType(
-        "qa.question_asked",
-        QuestionAsked,
-        "A question was asked; an anonymous one names no author (nor actor).",
-    ),
-    EventType(
-        "qa.question_author",
-        QuestionAuthor,
-        "Who asked an anonymous question, for staff only.",
-        STAFF,
-    ),
-    EventType(
-        "qa.vote_cast",
-        QuestionVoted,
-        "The actor upvoted a question; only they receive it.",
-        frozenset({EventAudience.actor}),
-    ),
-    EventType(
-        "qa.vote_removed",
-        QuestionVoted,
-        "The actor took their upvote back; only they receive it.",
-        frozenset({EventAudience.actor}),
-    ),
-    EventType(
-        "qa.votes_changed",
-        QuestionVotesChanged,
-        "New upvote counts, at most every 500 ms per class (the aggregator).",
-    ),
-    EventType("qa.question_answered", QuestionAnswered, "A question was answered."),
-    EventType("qa.question_dismissed", QuestionChanged, "Staff dismissed a question."),
-    EventType("qa.question_reopened", QuestionChanged, "Staff reopened a question."),
-)
-"""Q&A's events, for the catalogue (`eventlog.catalog`)."""

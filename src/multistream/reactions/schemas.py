@@ -7,8 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from multistream.eventlog.catalog import EventType
+from multistream.eventlog.catalog import Events
 from multistream.eventlog.schemas import EventPayload
+
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
 Emoji = Literal["👍", "❤️", "😂", "😮", "👏", "❓", "🎉"]
 
@@ -21,18 +24,11 @@ class ReactionAccepted(BaseModel):
     accepted: bool = True
 
 
+@EVENTS.declare(
+    "reactions.burst", "The emoji reactions of one second of the class (the aggregator)."
+)
 class ReactionsBurst(EventPayload):
     """Payload of `reactions.burst`: the reactions of one second of a class."""
 
     second: dt.datetime
     counts: dict[str, int]
-
-
-EVENT_TYPES = (
-    EventType(
-        "reactions.burst",
-        ReactionsBurst,
-        "The emoji reactions of one second of the class (the aggregator).",
-    ),
-)
-"""The reactions' event, for the catalogue (`eventlog.catalog`)."""

@@ -10,9 +10,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 from typing_extensions import TypeAliasType
 
-from multistream.eventlog.catalog import STAFF, EventType
+from multistream.eventlog.catalog import STAFF, Events
 from multistream.eventlog.schemas import EventPayload
 from multistream.recording.models import Recording, RecordingProvider, RecordingStatus
+
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
 
 class RecordingSnapshot(BaseModel):
@@ -43,6 +46,9 @@ class RecordingSnapshot(BaseModel):
 # --- event payloads: dicts the service builds, field for field (`eventlog.catalog` checks them)
 
 
+@EVENTS.declare(
+    "recording.started", "The recorder started: the precise wall-clock time of its first sample."
+)
 class RecordingStarted(EventPayload):
     """Payload of `recording.started`: the precise wall-clock time of the first sample."""
 
@@ -68,6 +74,10 @@ class RecordingFailed(EventPayload):
     """Why, as a sentence."""
 
 
+@EVENTS.declare(
+    "recording.resumed",
+    "Another recorder took over after the recorder was lost; the gap is in the payload.",
+)
 class RecordingResumed(EventPayload):
     """Payload of `recording.resumed`: a recorder took the recording over after its
     recorder was lost; nothing was recorded from `gap_from` for `gap_ms`."""
@@ -78,6 +88,11 @@ class RecordingResumed(EventPayload):
     gap_ms: int
 
 
+@EVENTS.declare(
+    "recording.failed",
+    "The class is not being recorded: no recorder was free, or the recorder was lost.",
+    STAFF,
+)
 class RecordingUnavailable(EventPayload):
     """Payload of `recording.failed` (staff): the class is not being recorded right now."""
 
@@ -89,12 +104,17 @@ class RecordingUnavailable(EventPayload):
     """What happened and what to do, as sentences."""
 
 
+@EVENTS.declare(
+    "recording.uploading",
+    "The class is over: the recorder is putting the file together and storing it.",
+)
 class RecordingUploading(EventPayload):
     """Payload of `recording.uploading`: the class is over, the file is being stored."""
 
     recording_id: uuid.UUID
 
 
+@EVENTS.declare("recording.deleted", "Staff deleted the recording and everything made from it.")
 class RecordingDeleted(EventPayload):
     """Payload of `recording.deleted`: staff deleted the recording and what was made from
     it (media, transcript, captions, chapters, highlights)."""
@@ -109,38 +129,5 @@ RecordingStopped = TypeAliasType(
 )
 """Payload of `recording.stopped`: stored or failed, told apart by `status`."""
 
-
-EVENT_TYPES = (
-    EventType(
-        "recording.started",
-        RecordingStarted,
-        "The recorder started: the precise wall-clock time of its first sample.",
-    ),
-    EventType(
-        "recording.stopped",
-        RecordingStopped,
-        "The recording is stored, or it failed.",
-    ),
-    EventType(
-        "recording.resumed",
-        RecordingResumed,
-        "Another recorder took over after the recorder was lost; the gap is in the payload.",
-    ),
-    EventType(
-        "recording.failed",
-        RecordingUnavailable,
-        "The class is not being recorded: no recorder was free, or the recorder was lost.",
-        STAFF,
-    ),
-    EventType(
-        "recording.uploading",
-        RecordingUploading,
-        "The class is over: the recorder is putting the file together and storing it.",
-    ),
-    EventType(
-        "recording.deleted",
-        RecordingDeleted,
-        "Staff deleted the recording and everything made from it.",
-    ),
-)
-"""The events of a recording, for the catalogue (`eventlog.catalog`)."""
+# A named union takes no decorator: declared here, after it.
+EVENTS.declare("recording.stopped", "The recording is stored, or it failed.")(RecordingStopped)

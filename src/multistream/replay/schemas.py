@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from multistream.eventlog.catalog import EventType
+from multistream.eventlog.catalog import Events
 from multistream.eventlog.schemas import EventPayload
 from multistream.pipeline.models import PipelineRunStatus, PipelineStepName, PipelineStepStatus
 from multistream.polls.models import PollKind
@@ -18,7 +18,13 @@ from multistream.recording.models import RecordingStatus
 from multistream.replay.models import ChapterSource, HighlightKind
 from multistream.sessions.models import ReplayStatus
 
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
+
+@EVENTS.declare(
+    "replay.status_changed", "The replay moved one step through its states (the pipeline)."
+)
 class ReplayStatusChanged(EventPayload):
     """Payload of `replay.status_changed` (audience all)."""
 
@@ -255,13 +261,3 @@ class CourseSearchResults(BaseModel):
 
     query: str
     items: list[CourseSearchHit]
-
-
-EVENT_TYPES = (
-    EventType(
-        "replay.status_changed",
-        ReplayStatusChanged,
-        "The replay moved one step through its states (the pipeline).",
-    ),
-)
-"""The replay's event, for the catalogue (`eventlog.catalog`)."""

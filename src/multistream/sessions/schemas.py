@@ -17,13 +17,16 @@ from pydantic import (
 
 from multistream.access.policy import SessionRole
 from multistream.chat.schemas import ChatSnapshot
-from multistream.eventlog.catalog import EventType
+from multistream.eventlog.catalog import Events
 from multistream.eventlog.schemas import EventPayload
 from multistream.polls.schemas import PollRead
 from multistream.qa.schemas import QuestionRead
 from multistream.recording.schemas import RecordingSnapshot
 from multistream.sessions.models import MediaStatus, ReplayStatus, SessionStatus
 from multistream.studio.schemas import HandRead, StudioSnapshot
+
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
@@ -120,6 +123,7 @@ def _absent() -> Any:
     return Field(default=None, json_schema_extra=_without_default)
 
 
+@EVENTS.declare("session.scheduled", "A class was scheduled; its default scenes come with it.")
 class SessionScheduled(EventPayload):
     """Payload of `session.scheduled`: the class as it was scheduled."""
 
@@ -130,6 +134,9 @@ class SessionScheduled(EventPayload):
     recording_enabled: bool
 
 
+@EVENTS.declare(
+    "session.updated", "The title, description, times or recording choice of a class changed."
+)
 class SessionUpdated(EventPayload):
     """Payload of `session.updated`: only the fields that changed (at least one)."""
 
@@ -148,12 +155,16 @@ class SessionUpdated(EventPayload):
         return self
 
 
+@EVENTS.declare("session.started", "The class went live.")
 class SessionStarted(EventPayload):
     """Payload of `session.started`."""
 
     started_at: dt.datetime
 
 
+@EVENTS.declare(
+    "session.ended", "The class ended: by the host, or because LiveKit closed the room."
+)
 class SessionEnded(EventPayload):
     """Payload of `session.ended`: by the host, because LiveKit closed the room, or by
     itself (`abandoned`: no host for too long, or far past its scheduled end)."""
@@ -164,6 +175,11 @@ class SessionEnded(EventPayload):
     """For `abandoned`: why, as a sentence."""
 
 
+@EVENTS.declare(
+    "session.ending_soon",
+    "The class will end by itself soon: no host is connected, or it ran far past its"
+    " scheduled end.",
+)
 class SessionEndingSoon(EventPayload):
     """Payload of `session.ending_soon`: the class will end by itself at `ends_at`."""
 
@@ -174,6 +190,10 @@ class SessionEndingSoon(EventPayload):
     """What is happening and what keeps the class going, as sentences."""
 
 
+@EVENTS.declare(
+    "session.ending_canceled",
+    "The class no longer ends by itself: a host came back, or it was extended.",
+)
 class SessionEndingCanceled(EventPayload):
     """Payload of `session.ending_canceled`: the class no longer ends by itself (a host came
     back, or the class was extended)."""
@@ -181,62 +201,22 @@ class SessionEndingCanceled(EventPayload):
     reason: Literal["abandoned", "overtime"]
 
 
+@EVENTS.declare("session.canceled", "A scheduled class was canceled.")
 class SessionCanceled(EventPayload):
     """Payload of `session.canceled`: empty."""
 
 
+@EVENTS.declare("session.media_status", "Whether live media (LiveKit) works for the class changed.")
 class SessionMediaStatus(EventPayload):
     """Payload of `session.media_status`."""
 
     media_status: MediaStatus
 
 
+@EVENTS.declare("participant.joined", "A person joined the class for the first time.")
 class ParticipantJoined(EventPayload):
     """Payload of `participant.joined`: logged on a person's first join of the class."""
 
     user_id: uuid.UUID
     display_name: str
     role: SessionRole
-
-
-EVENT_TYPES = (
-    EventType(
-        "session.scheduled",
-        SessionScheduled,
-        "A class was scheduled; its default scenes come with it.",
-    ),
-    EventType(
-        "session.updated",
-        SessionUpdated,
-        "The title, description, times or recording choice of a class changed.",
-    ),
-    EventType("session.started", SessionStarted, "The class went live."),
-    EventType(
-        "session.ended",
-        SessionEnded,
-        "The class ended: by the host, or because LiveKit closed the room.",
-    ),
-    EventType("session.canceled", SessionCanceled, "A scheduled class was canceled."),
-    EventType(
-        "session.ending_soon",
-        SessionEndingSoon,
-        "The class will end by itself soon: no host is connected, or it ran far past its"
-        " scheduled end.",
-    ),
-    EventType(
-        "session.ending_canceled",
-        SessionEndingCanceled,
-        "The class no longer ends by itself: a host came back, or it was extended.",
-    ),
-    EventType(
-        "session.media_status",
-        SessionMediaStatus,
-        "Whether live media (LiveKit) works for the class changed.",
-    ),
-    EventType(
-        "participant.joined",
-        ParticipantJoined,
-        "A person joined the class for the first time.",
-    ),
-)
-"""The events of a class and its participants, for the catalogue (`eventlog.catalog`)."""

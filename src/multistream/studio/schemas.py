@@ -10,9 +10,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from multistream.eventlog.catalog import EventType
+from multistream.eventlog.catalog import Events
 from multistream.eventlog.schemas import EventPayload
 from multistream.studio.models import AssetKind, AssetStatus, SceneLayout
+
+EVENTS = Events()
+"""This area's event types, declared over their payload models below."""
 
 # --- assets
 
@@ -186,18 +189,25 @@ class HandRead(BaseModel):
 # --- event payloads: dicts the rules build, field for field (`eventlog.catalog` checks them)
 
 
+@EVENTS.declare("studio.scene_created", "A scene was added to the switcher.")
+@EVENTS.declare(
+    "studio.scene_updated",
+    "A scene was edited or moved; every scene whose position changed gets its own.",
+)
 class StudioSceneChanged(EventPayload):
     """Payload of `studio.scene_created` and `studio.scene_updated`: the whole scene."""
 
     scene: SceneRead
 
 
+@EVENTS.declare("studio.scene_deleted", "A scene was deleted.")
 class StudioSceneDeleted(EventPayload):
     """Payload of `studio.scene_deleted`."""
 
     scene_id: uuid.UUID
 
 
+@EVENTS.declare("studio.scene_activated", "The host switched scenes.")
 class StudioSceneActivated(EventPayload):
     """Payload of `studio.scene_activated`."""
 
@@ -205,6 +215,7 @@ class StudioSceneActivated(EventPayload):
     layout: SceneLayout
 
 
+@EVENTS.declare("studio.deck_attached", "A slide deck was attached, showing its first page.")
 class StudioDeckAttached(EventPayload):
     """Payload of `studio.deck_attached`: the deck, shown from its first page."""
 
@@ -216,6 +227,7 @@ class StudioDeckAttached(EventPayload):
     """The page's title, if it has text."""
 
 
+@EVENTS.declare("studio.slide_changed", "The deck moved to another page.")
 class StudioSlideChanged(EventPayload):
     """Payload of `studio.slide_changed`."""
 
@@ -224,12 +236,18 @@ class StudioSlideChanged(EventPayload):
     title: str | None
 
 
+@EVENTS.declare("studio.banner_set", "The banner over the stage was set, or taken down (null).")
 class StudioBannerSet(EventPayload):
     """Payload of `studio.banner_set`: the trimmed text; null takes the banner down."""
 
     text: str | None
 
 
+@EVENTS.declare("stage.invited", "Staff brought a participant on stage: they may publish.")
+@EVENTS.declare(
+    "stage.joined",
+    "A participant on stage published a track (LiveKit reported it): they are on air.",
+)
 class StagePerson(EventPayload):
     """Payload of `stage.invited` and `stage.joined`."""
 
@@ -237,6 +255,7 @@ class StagePerson(EventPayload):
     display_name: str
 
 
+@EVENTS.declare("stage.left", "Staff took a participant off the stage.")
 class StageLeft(EventPayload):
     """Payload of `stage.left`: `by` is the staff member who took them off."""
 
@@ -244,6 +263,7 @@ class StageLeft(EventPayload):
     by: uuid.UUID
 
 
+@EVENTS.declare("hand.raised", "A participant raised their hand.")
 class HandRaised(EventPayload):
     """Payload of `hand.raised`."""
 
@@ -252,49 +272,12 @@ class HandRaised(EventPayload):
     raised_at: dt.datetime
 
 
+@EVENTS.declare(
+    "hand.lowered",
+    "A hand came down: lowered by its owner, or by staff bringing the person on stage.",
+)
 class HandLowered(EventPayload):
     """Payload of `hand.lowered`: by its owner, or by staff (bringing them on stage)."""
 
     user_id: uuid.UUID
     by: uuid.UUID
-
-
-EVENT_TYPES = (
-    EventType(
-        "stage.invited",
-        StagePerson,
-        "Staff brought a participant on stage: they may publish.",
-    ),
-    EventType(
-        "stage.joined",
-        StagePerson,
-        "A participant on stage published a track (LiveKit reported it): they are on air.",
-    ),
-    EventType("stage.left", StageLeft, "Staff took a participant off the stage."),
-    EventType("hand.raised", HandRaised, "A participant raised their hand."),
-    EventType(
-        "hand.lowered",
-        HandLowered,
-        "A hand came down: lowered by its owner, or by staff bringing the person on stage.",
-    ),
-    EventType("studio.scene_created", StudioSceneChanged, "A scene was added to the switcher."),
-    EventType(
-        "studio.scene_updated",
-        StudioSceneChanged,
-        "A scene was edited or moved; every scene whose position changed gets its own.",
-    ),
-    EventType("studio.scene_deleted", StudioSceneDeleted, "A scene was deleted."),
-    EventType("studio.scene_activated", StudioSceneActivated, "The host switched scenes."),
-    EventType(
-        "studio.deck_attached",
-        StudioDeckAttached,
-        "A slide deck was attached, showing its first page.",
-    ),
-    EventType("studio.slide_changed", StudioSlideChanged, "The deck moved to another page."),
-    EventType(
-        "studio.banner_set",
-        StudioBannerSet,
-        "The banner over the stage was set, or taken down (null).",
-    ),
-)
-"""The events of the studio, the stage and the hands, for the catalogue (`eventlog.catalog`)."""
