@@ -8,7 +8,6 @@ gave in its last launch (`lti_contexts.memberships_url`, `lti_resource_links.lin
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import uuid
 from typing import Final
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 from multistream.courses.models import CourseMember, CourseRole
 from multistream.lti import domain
 from multistream.lti.models import LtiContext, LtiPlatform, LtiResourceLink, LtiUserLink
+from multistream.lti.schemas import RosterSynced
 from multistream.lti.service import link_person
 from multistream.lti.tool import DatabaseToolConf, ToolKey
 from multistream.polls.models import Poll, PollKind, PollStatus, PollVote
@@ -41,12 +41,6 @@ def _connector(db: Session, key: ToolKey, platform: LtiPlatform) -> ServiceConne
     session.headers["User-Agent"] = "Multistream-LTI"
     conf = DatabaseToolConf(db, key)
     return ServiceConnector(conf.registration_of(platform), session)
-
-
-@dataclasses.dataclass(frozen=True)
-class RosterSynced:
-    set_roles: int
-    removed: int
 
 
 def roster_platform(db: Session, *, course_id: uuid.UUID) -> str | None:
@@ -137,7 +131,7 @@ def sync_roster(db: Session, *, key: ToolKey, course_id: uuid.UUID) -> RosterSyn
             )
         db.flush()
         set_roles, removed = set_roles + len(to_set), removed + len(to_remove)
-    return RosterSynced(set_roles, removed)
+    return RosterSynced(set_roles=set_roles, removed=removed)
 
 
 def post_quiz_scores(db: Session, *, key: ToolKey, session_id: uuid.UUID) -> int:

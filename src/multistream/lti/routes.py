@@ -194,8 +194,7 @@ ManagePolls = Annotated[SessionAccess, Depends(RequireSession(Permission.polls_m
     summary="Whether the course's roster comes from an LMS (and which), for its hosts",
 )
 def get_lti_roster_link(access: ManageMembers, db: DbSession) -> LmsLink:
-    platform = advantage.roster_platform(db, course_id=access.course.id)
-    return LmsLink(linked=platform is not None, platform=platform)
+    return LmsLink.of(advantage.roster_platform(db, course_id=access.course.id))
 
 
 @api_router.post(
@@ -206,8 +205,7 @@ def get_lti_roster_link(access: ManageMembers, db: DbSession) -> LmsLink:
     ),
 )
 def sync_lti_roster(access: ManageMembers, db: DbSession, resources: AppResources) -> RosterSynced:
-    synced = advantage.sync_roster(db, key=resources.lti_key, course_id=access.course.id)
-    return RosterSynced(set_roles=synced.set_roles, removed=synced.removed)
+    return advantage.sync_roster(db, key=resources.lti_key, course_id=access.course.id)
 
 
 @api_router.get(
@@ -215,8 +213,7 @@ def sync_lti_roster(access: ManageMembers, db: DbSession, resources: AppResource
     summary="Whether an LMS grade column opens the class (and which LMS), for its staff",
 )
 def get_lti_grades_link(access: ManagePolls, db: DbSession) -> LmsLink:
-    platform = advantage.grades_platform(db, session_id=access.session.id)
-    return LmsLink(linked=platform is not None, platform=platform)
+    return LmsLink.of(advantage.grades_platform(db, session_id=access.session.id))
 
 
 @api_router.post(

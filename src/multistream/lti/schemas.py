@@ -45,3 +45,8 @@ class LmsLink(BaseModel):
 
     linked: bool
     platform: str | None
+
+    @classmethod
+    def of(cls, platform: str | None) -> LmsLink:
+        """The link to `platform`, or no link (None)."""
+        return cls(linked=platform is not None, platform=platform)

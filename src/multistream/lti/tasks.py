@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from multistream.db.engine import transaction
 from multistream.lti import advantage, domain
 from multistream.lti.roster_queue import TASK_NAME
+from multistream.lti.schemas import RosterSynced
 from multistream.lti.tool import ToolKey
 from multistream.pipeline.celery_app import celery_app
 from multistream.pipeline.worker import worker_resources
@@ -33,7 +34,7 @@ def _tool_key() -> ToolKey:
     return ToolKey(worker_resources().settings)
 
 
-def sync_course_roster(course_id: uuid.UUID) -> advantage.RosterSynced | None:
+def sync_course_roster(course_id: uuid.UUID) -> RosterSynced | None:
     """Sync the course's roster in one transaction; None when it has no LMS roster."""
     worker = worker_resources()
     try:
