@@ -2,7 +2,8 @@
 
 The LiveKit boundary has no routes of its own; the session lifecycle calls it:
 
-- `media.tokens`: `mint_join_token`, the access token a person joins a room with;
+- `media.tokens`: `mint_join_token`, the access token a person joins a room with, and
+  `signed_token`, which every token is made by (the recorder's too);
 - `media.rooms`: `MediaRooms`, a session's room through LiveKit's server API (create,
   list participants, bring on or off stage, close);
 - `media.webhooks`: `verify_webhook` and `record_receipt` for `/webhooks/livekit`;

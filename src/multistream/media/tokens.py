@@ -1,4 +1,5 @@
-"""LiveKit access tokens for people joining a session's room.
+"""LiveKit access tokens for people joining a session's room (and, through
+`signed_token`, for the recorder).
 
 Only the api mints them (the client never sees the API secret). What a token allows
 follows the spec's "LiveKit access tokens": hosts and moderators join, publish and
@@ -53,21 +54,49 @@ def mint_join_token(
     identity = str(user_id)
     if not room or not identity:
         raise ValueError("a join token needs a room and an identity")
+    return signed_token(
+        settings,
+        room=room,
+        identity=identity,
+        name=display_name,
+        can_publish=role in _PUBLISHING_ROLES if can_publish is None else can_publish,
+        ttl=dt.timedelta(seconds=ttl_seconds),
+        metadata=json.dumps({"role": role}),
+    )
+
+
+def signed_token(
+    settings: Settings,
+    *,
+    room: str,
+    identity: str,
+    name: str,
+    can_publish: bool,
+    ttl: dt.timedelta,
+    hidden: bool = False,
+    metadata: str | None = None,
+) -> str:
+    """A token signed with the api's key that lets `identity` join `room` and subscribe,
+    publish media only when `can_publish`, and never publish on the data channel; a
+    `hidden` participant is left out of everyone's participant list. Every token this
+    project mints is made here (join tokens, and the recorder's)."""
     grants = livekit_api.VideoGrants(
         room_join=True,
         room=room,
-        can_publish=role in _PUBLISHING_ROLES if can_publish is None else can_publish,
+        can_publish=can_publish,
         can_subscribe=True,
         can_publish_data=False,
+        hidden=hidden or None,  # None leaves the claim out of the token
     )
     token = (
         livekit_api.AccessToken(
             settings.livekit_api_key, settings.livekit_api_secret.get_secret_value()
         )
         .with_identity(identity)
-        .with_name(display_name)
-        .with_metadata(json.dumps({"role": role}))
+        .with_name(name)
         .with_grants(grants)
-        .with_ttl(dt.timedelta(seconds=ttl_seconds))
+        .with_ttl(ttl)
     )
+    if metadata is not None:
+        token = token.with_metadata(metadata)
     return token.to_jwt()

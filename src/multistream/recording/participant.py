@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 import structlog
-from livekit import api as livekit_api
 from livekit import rtc
 
+from multistream.media.tokens import signed_token
 from multistream.recording.engine import EngineCallbacks, SegmentFile, StagePerson
 from multistream.recording.timeline import WallClockMixer
 from multistream.settings import Settings
@@ -46,23 +46,14 @@ class RoomRecording:
 
 def recorder_token(settings: Settings, *, room: str, recording_id: str) -> str:
     """A hidden, subscribe-only identity for the recorder (never publishes, never listed)."""
-    grants = livekit_api.VideoGrants(
-        room_join=True,
+    return signed_token(
+        settings,
         room=room,
+        identity=f"{RECORDER_IDENTITY_PREFIX}{recording_id}",
+        name="Recorder",
         can_publish=False,
-        can_subscribe=True,
-        can_publish_data=False,
+        ttl=dt.timedelta(hours=12),
         hidden=True,
-    )
-    return (
-        livekit_api.AccessToken(
-            settings.livekit_api_key, settings.livekit_api_secret.get_secret_value()
-        )
-        .with_identity(f"{RECORDER_IDENTITY_PREFIX}{recording_id}")
-        .with_name("Recorder")
-        .with_grants(grants)
-        .with_ttl(dt.timedelta(hours=12))
-        .to_jwt()
     )
 
 

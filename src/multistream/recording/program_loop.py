@@ -51,42 +51,30 @@ class LoopStats:
     encode_seconds: float = 0.0
 
 
+@dataclasses.dataclass(kw_only=True, eq=False)
 class ProgramLoop:
-    def __init__(
-        self,
-        *,
-        inbox: MediaInbox,
-        timeline: ProgramTimeline,
-        composer: ProgramComposer,
-        writer: SegmentWriter,
-        roles: Callable[[], dict[str, str]],
-        wall_start: dt.datetime,
-        delay: float,
-        clock: Callable[[], float] = time.monotonic,
-        on_problem: Callable[[str], None] | None = None,
-        on_finished: Callable[[], None] | None = None,
-        niceness: int = 5,
-    ) -> None:
-        self._inbox = inbox
-        self._timeline = timeline
-        self._composer = composer
-        self._writer = writer
-        self._roles = roles
-        self._wall_start = wall_start
-        self._delay = delay
-        self._clock = clock
-        self._on_problem = on_problem
-        self._on_finished = on_finished
-        self._niceness = niceness
-        self._fps = writer.settings.fps
-        self._rate = writer.settings.sample_rate
+    inbox: MediaInbox
+    timeline: ProgramTimeline
+    composer: ProgramComposer
+    writer: SegmentWriter
+    roles: Callable[[], dict[str, str]]
+    wall_start: dt.datetime
+    delay: float
+    clock: Callable[[], float] = time.monotonic
+    on_problem: Callable[[str], None] | None = None
+    on_finished: Callable[[], None] | None = None
+    niceness: int = 5
+    stats: LoopStats = dataclasses.field(init=False, default_factory=LoopStats)
+    error: BaseException | None = dataclasses.field(init=False, default=None)
+    done: threading.Event = dataclasses.field(init=False, default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self._fps = self.writer.settings.fps
+        self._rate = self.writer.settings.sample_rate
         self._tick = 0
         self._end: float | None = None
         self._wake = threading.Event()
         self._warned_behind = False
-        self.stats = LoopStats()
-        self.error: BaseException | None = None
-        self.done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="recorder-program", daemon=True)
 
     def start(self) -> None:
@@ -108,35 +96,35 @@ class ProgramLoop:
 
     def _run(self) -> None:
         _name_os_thread("rec-program")
-        if self._niceness:
+        if self.niceness:
             # On Linux a thread has a priority of its own (PRIO_PROCESS with its id).
             with contextlib.suppress(OSError, AttributeError):
                 me = threading.get_native_id()
                 os.setpriority(
-                    os.PRIO_PROCESS, me, os.getpriority(os.PRIO_PROCESS, me) + self._niceness
+                    os.PRIO_PROCESS, me, os.getpriority(os.PRIO_PROCESS, me) + self.niceness
                 )
         try:
             while True:
-                target = self._clock() - self._inbox.started - self._delay
+                target = self.clock() - self.inbox.started - self.delay
                 end = self._end
                 if end is not None:
                     target = min(target, end)
                 self._produce(target, end)
                 if end is not None and target >= end:
                     break
-                due = self._inbox.started + self._tick / self._fps + self._delay
-                self._wake.wait(min(max(due - self._clock(), 0.001), 0.1))
+                due = self.inbox.started + self._tick / self._fps + self.delay
+                self._wake.wait(min(max(due - self.clock(), 0.001), 0.1))
                 self._wake.clear()
-            self._writer.finish(self.duration_ms)
+            self.writer.finish(self.duration_ms)
         except BaseException as exc:  # reported by the recorder; what was handed over stays
             self.error = exc
-            self._writer.abort()
-            if self._on_problem is not None:
-                self._on_problem(f"The recorder's encoder stopped: {exc!r}")
+            self.writer.abort()
+            if self.on_problem is not None:
+                self.on_problem(f"The recorder's encoder stopped: {exc!r}")
         finally:
             self.done.set()
-            if self._on_finished is not None:
-                self._on_finished()
+            if self.on_finished is not None:
+                self.on_finished()
 
     def _produce(self, target: float, end: float | None) -> None:
         """Draw every tick due by media time `target`, and mix the sound up to it."""
@@ -145,31 +133,31 @@ class ProgramLoop:
             end_ms is None or self._tick * 1000 < end_ms * self._fps
         ):
             at = self._tick / self._fps
-            self._behind(self._clock() - self._inbox.started - self._delay - at)
-            self._writer.write_audio(self._inbox.mix(round(at * self._rate)))
+            self._behind(self.clock() - self.inbox.started - self.delay - at)
+            self.writer.write_audio(self.inbox.mix(round(at * self._rate)))
             began = time.perf_counter()
-            frame = self._composer.compose(self._scene(at))
+            frame = self.composer.compose(self._scene(at))
             composed = time.perf_counter()
-            self._writer.write_video(frame, self._tick)
+            self.writer.write_video(frame, self._tick)
             self.stats.encode_seconds += time.perf_counter() - composed
             self.stats.compose_seconds += composed - began
             self._tick += 1
             self.stats.ticks = self._tick
-        self._writer.write_audio(self._inbox.mix(round(max(target, 0.0) * self._rate)))
+        self.writer.write_audio(self.inbox.mix(round(max(target, 0.0) * self._rate)))
         if self._tick:
             drawn = (self._tick - 1) / self._fps
-            self._timeline.mark_drawn(self._wall_start + dt.timedelta(seconds=drawn))
+            self.timeline.mark_drawn(self.wall_start + dt.timedelta(seconds=drawn))
 
     def _scene(self, at: float) -> ProgramInput:
-        state = self._timeline.state_at(self._wall_start + dt.timedelta(seconds=at))
-        pictures = self._inbox.pictures_at(at)
-        roles = self._roles()
+        state = self.timeline.state_at(self.wall_start + dt.timedelta(seconds=at))
+        pictures = self.inbox.pictures_at(at)
+        roles = self.roles()
         on_stage = {person.identity for person in state.stage}
         return ProgramInput(
             layout=state.layout,
             camera=_presenter(pictures, roles, "camera", on_stage),
             screen=_presenter(pictures, roles, "screen", on_stage, anyone=True),
-            slide=self._timeline.slide_picture(state.slide),
+            slide=self.timeline.slide_picture(state.slide),
             stage=tuple(
                 StageTile(person.name, pictures.get((person.identity, "camera")))
                 for person in state.stage
@@ -180,8 +168,8 @@ class ProgramLoop:
         self.stats.max_behind_seconds = max(self.stats.max_behind_seconds, seconds)
         if seconds > BEHIND_WARNING_SECONDS and not self._warned_behind:
             self._warned_behind = True
-            if self._on_problem is not None:
-                self._on_problem(
+            if self.on_problem is not None:
+                self.on_problem(
                     f"The recorder is {seconds:.1f} s behind real time: this machine cannot "
                     "encode the class as fast as it happens; frames will be lost."
                 )
