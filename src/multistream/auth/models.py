@@ -30,9 +30,6 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint(
-            sa.column("auth_provider", sa.Text).in_(list(AuthProvider)), name="auth_provider"
-        ),
-        sa.CheckConstraint(
             "auth_provider = 'local' OR external_id IS NOT NULL", name="clerk_external_id"
         ),
         sa.CheckConstraint("auth_provider <> 'local' OR email IS NOT NULL", name="local_email"),
@@ -52,7 +49,7 @@ class User(Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    auth_provider: Mapped[AuthProvider] = mapped_column(str_enum(AuthProvider))
+    auth_provider: Mapped[AuthProvider] = columns.state(AuthProvider)
     external_id: Mapped[str | None] = mapped_column(sa.Text)
     email: Mapped[str | None] = mapped_column(sa.Text)
     display_name: Mapped[str] = mapped_column(sa.Text)

@@ -45,7 +45,6 @@ class Course(Base):
 class CourseMember(Base):
     __tablename__ = "course_members"
     __table_args__ = (
-        columns.one_of("role", CourseRole),
         columns.unique_where("uq_course_members_one_owner", "course_id", where="role = 'owner'"),
     )
 
@@ -59,7 +58,6 @@ class CourseInvite(Base):
     __tablename__ = "course_invites"
     __table_args__ = (
         sa.CheckConstraint("code ~ '^[A-Za-z0-9_-]{6,64}$'", name="code_format"),
-        columns.one_of("role", InviteRole),
         *columns.nonnegative("uses"),
         *columns.positive("max_uses"),
         sa.CheckConstraint("uses <= max_uses", name="uses_within_max"),

@@ -61,8 +61,8 @@ def created_at_column() -> Mapped[dt.datetime]:
 
 
 def str_enum(enum_type: type[enum.StrEnum]) -> sa.Enum:
-    """A VARCHAR column holding a StrEnum's values; its CHECK constraint is declared by the
-    table (named, so errors can point at it), not generated here."""
+    """A VARCHAR column holding a StrEnum's values; its CHECK constraint is not generated
+    here but by `columns.state`, named for the column, so errors can point at it."""
     return sa.Enum(
         enum_type,
         native_enum=False,

@@ -77,11 +77,26 @@ def ref_or_null(table: str) -> MappedColumn[Any]:
 E = TypeVar("E", bound=enum.StrEnum)
 
 
-def state(enum_type: type[E], initial: E | None = None) -> MappedColumn[E]:
-    """A StrEnum column (see `str_enum`), starting at `initial` when given."""
+def state(
+    enum_type: type[E], initial: E | None = None, *, primary_key: bool = False
+) -> MappedColumn[E]:
+    """A StrEnum column (see `str_enum`), starting at `initial` when given, that brings its
+    `one_of` CHECK to the table it joins (named for the column, which the table names)."""
     if initial is None:
-        return mapped_column(str_enum(enum_type))
-    return mapped_column(str_enum(enum_type), server_default=initial.value, default=initial)
+        column = mapped_column(str_enum(enum_type), primary_key=primary_key)
+    else:
+        column = mapped_column(
+            str_enum(enum_type),
+            primary_key=primary_key,
+            server_default=initial.value,
+            default=initial,
+        )
+
+    def add_check(column: sa.Column[E], table: sa.Table) -> None:
+        table.append_constraint(one_of(column.name, enum_type))
+
+    sa.event.listen(column.column, "after_parent_attach", add_check)
+    return column
 
 
 def one_of(column: str, enum_type: type[enum.StrEnum]) -> sa.CheckConstraint:

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from multistream.db import columns
-from multistream.db.base import Base, str_enum
+from multistream.db.base import Base
 
 PipelineRunStatus = enum.StrEnum("PipelineRunStatus", "queued running succeeded failed canceled")
 
@@ -31,8 +31,6 @@ PipelineStepStatus = enum.StrEnum("PipelineStepStatus", "pending running succeed
 class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
     __table_args__ = (
-        columns.one_of("status", PipelineRunStatus),
-        columns.one_of("trigger", PipelineTrigger),
         *columns.positive("attempt"),
         sa.CheckConstraint(
             "status IN ('queued', 'running') OR finished_at IS NOT NULL",
@@ -60,14 +58,12 @@ class PipelineRun(Base):
 class PipelineStep(Base):
     __tablename__ = "pipeline_steps"
     __table_args__ = (
-        columns.one_of("name", PipelineStepName),
-        columns.one_of("status", PipelineStepStatus),
         *columns.nonnegative("attempts"),
         sa.CheckConstraint("finished_at >= started_at", name="finished_after_started"),
     )
 
     run_id: Mapped[uuid.UUID] = columns.parent_key("pipeline_runs")
-    name: Mapped[PipelineStepName] = mapped_column(str_enum(PipelineStepName), primary_key=True)
+    name: Mapped[PipelineStepName] = columns.state(PipelineStepName, primary_key=True)
     status: Mapped[PipelineStepStatus] = columns.state(
         PipelineStepStatus, PipelineStepStatus.pending
     )

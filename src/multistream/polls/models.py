@@ -39,8 +39,6 @@ class Poll(Base):
     __tablename__ = "polls"
     __table_args__ = (
         columns.text_length("question", 500, nonblank=True),
-        columns.one_of("kind", PollKind),
-        columns.one_of("status", PollStatus),
         sa.CheckConstraint(
             "multistream_poll_option_ids(options) IS NOT NULL", name="options_valid"
         ),

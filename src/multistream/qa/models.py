@@ -25,7 +25,6 @@ class Question(columns.Posted, Base):
     __tablename__ = "questions"
     __table_args__ = (
         columns.text_length("body", 1000, nonblank=True),
-        columns.one_of("status", QuestionStatus),
         *columns.nonnegative("upvotes"),
         sa.CheckConstraint(
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"

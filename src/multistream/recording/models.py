@@ -39,8 +39,6 @@ ACTIVE_RECORDING = frozenset(
 class Recording(Base):
     __tablename__ = "recordings"
     __table_args__ = (
-        columns.one_of("provider", RecordingProvider),
-        columns.one_of("status", RecordingStatus),
         sa.CheckConstraint("ended_at >= started_at", name="ended_after_started"),
         *columns.nonnegative("duration_ms", "size_bytes"),
         sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),

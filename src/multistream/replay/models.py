@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from multistream.db import columns
-from multistream.db.base import Base, str_enum
+from multistream.db.base import Base
 
 ChapterSource = enum.StrEnum("ChapterSource", "slide scene topic manual")
 
@@ -59,7 +59,6 @@ class Chapter(Base):
         *columns.nonnegative("idx", "start_ms"),
         sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
         columns.text_length("title", 200, nonblank=True),
-        columns.one_of("source", ChapterSource),
         *columns.positive("slide_page"),
         ExcludeConstraint(
             (sa.column("session_id"), "="),
@@ -87,7 +86,6 @@ class Highlight(Base):
 
     __tablename__ = "highlights"
     __table_args__ = (
-        columns.one_of("kind", HighlightKind),
         *columns.nonnegative("start_ms"),
         sa.CheckConstraint("end_ms >= start_ms", name="end_not_before_start"),
         columns.text_length("title", 200, nonblank=True),
@@ -121,10 +119,9 @@ class Highlight(Base):
 
 class ReplayArtifact(Base):
     __tablename__ = "replay_artifacts"
-    __table_args__ = (columns.one_of("kind", ReplayArtifactKind),)
 
     session_id: Mapped[columns.SessionKey]
-    kind: Mapped[ReplayArtifactKind] = mapped_column(str_enum(ReplayArtifactKind), primary_key=True)
+    kind: Mapped[ReplayArtifactKind] = columns.state(ReplayArtifactKind, primary_key=True)
     storage_key: Mapped[columns.Text]
     created_at: Mapped[columns.CreatedAt]
 

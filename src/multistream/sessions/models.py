@@ -41,9 +41,6 @@ class LiveSession(Base):
     __table_args__ = (
         columns.text_length("title", 200, nonblank=True),
         columns.text_length("description", 10000),
-        columns.one_of("status", SessionStatus),
-        columns.one_of("replay_status", ReplayStatus),
-        columns.one_of("media_status", MediaStatus),
         sa.CheckConstraint("scheduled_end > scheduled_start", name="scheduled_window"),
         sa.CheckConstraint(
             "status NOT IN ('scheduled', 'canceled') OR (started_at IS NULL AND ended_at IS NULL)",
@@ -96,7 +93,6 @@ class Participant(Base):
 
     __tablename__ = "participants"
     __table_args__ = (
-        columns.one_of("role", ParticipantRole),
         *columns.nonnegative("total_seconds"),
         sa.CheckConstraint("last_seen_at >= first_joined_at", name="seen_after_joined"),
     )
@@ -117,7 +113,6 @@ class AttendanceInterval(Base):
     __tablename__ = "attendance_intervals"
     __table_args__ = (
         sa.CheckConstraint("left_at >= joined_at", name="left_after_joined"),
-        columns.one_of("source", AttendanceSource),
         sa.ForeignKeyConstraint(
             ["session_id", "user_id"],
             ["participants.session_id", "participants.user_id"],

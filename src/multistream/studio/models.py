@@ -52,8 +52,6 @@ END
 class Asset(Base):
     __tablename__ = "assets"
     __table_args__ = (
-        columns.one_of("kind", AssetKind),
-        columns.one_of("status", AssetStatus),
         sa.CheckConstraint(
             r"filename ~ '\S' AND char_length(filename) <= 255 AND filename !~ '[/\\]'",
             name="filename_format",
@@ -118,7 +116,6 @@ class Scene(Base):
     __tablename__ = "scenes"
     __table_args__ = (
         columns.text_length("name", 80, nonblank=True),
-        columns.one_of("layout", SceneLayout),
         *columns.nonnegative("position"),
         sa.CheckConstraint("jsonb_typeof(config) = 'object'", name="config_object"),
         sa.UniqueConstraint("session_id", "position", deferrable=True, initially="DEFERRED"),
