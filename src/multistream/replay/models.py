@@ -29,20 +29,33 @@ ReplayArtifactKind = enum.StrEnum(
 )
 
 
-class TranscriptSegment(Base):
-    __tablename__ = "transcript_segments"
-    __table_args__ = (
-        *columns.nonnegative("idx", "start_ms"),
-        sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
-        sa.CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence_range"),
-        sa.CheckConstraint("jsonb_typeof(words) = 'array'", name="words_array"),
-        sa.Index("ix_transcript_segments_search_vector", "search_vector", postgresql_using="gin"),
-    )
+class Span:
+    """The columns of a stretch of a class's replay, the `idx`-th of its kind: a transcript
+    segment, a chapter. Not empty; `span_checks()` in the table's arguments says so."""
 
     session_id: Mapped[columns.SessionKey]
     idx: Mapped[columns.Ordinal]
     start_ms: Mapped[columns.BigInt]
     end_ms: Mapped[columns.BigInt]
+
+
+def span_checks() -> tuple[sa.CheckConstraint, ...]:
+    """The CHECKs of a `Span`: numbered from 0, starting at or after 0, ending after it starts."""
+    return (
+        *columns.nonnegative("idx", "start_ms"),
+        sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
+    )
+
+
+class TranscriptSegment(Span, Base):
+    __tablename__ = "transcript_segments"
+    __table_args__ = (
+        *span_checks(),
+        sa.CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence_range"),
+        sa.CheckConstraint("jsonb_typeof(words) = 'array'", name="words_array"),
+        sa.Index("ix_transcript_segments_search_vector", "search_vector", postgresql_using="gin"),
+    )
+
     text: Mapped[columns.Text]
     words: Mapped[columns.JsonList]
     """Word timings, as the recogniser gives them: `[{"word", "start_ms", "end_ms",
@@ -53,11 +66,10 @@ class TranscriptSegment(Base):
     )
 
 
-class Chapter(Base):
+class Chapter(Span, Base):
     __tablename__ = "chapters"
     __table_args__ = (
-        *columns.nonnegative("idx", "start_ms"),
-        sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
+        *span_checks(),
         columns.text_length("title", 200, nonblank=True),
         *columns.positive("slide_page"),
         ExcludeConstraint(
@@ -70,10 +82,6 @@ class Chapter(Base):
         ),
     )
 
-    session_id: Mapped[columns.SessionKey]
-    idx: Mapped[columns.Ordinal]
-    start_ms: Mapped[columns.BigInt]
-    end_ms: Mapped[columns.BigInt]
     title: Mapped[columns.Text]
     source: Mapped[ChapterSource] = columns.state(ChapterSource)
     slide_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
