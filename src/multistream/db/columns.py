@@ -143,8 +143,8 @@ def made_by_event() -> tuple[sa.ForeignKeyConstraint, sa.UniqueConstraint]:
 
 class Posted:
     """The columns of what a person posts in a class (a chat message, a question): made by
-    one event of the log, named by (`session_id`, `seq`), with `made_by_event()`'s
-    constraints in the table's arguments."""
+    one event of the log, named by (`session_id`, `seq`), with `posted_rules()` in the
+    table's arguments."""
 
     id: Mapped[Id]
     session_id: Mapped[uuid.UUID]
@@ -163,4 +163,17 @@ def text_search(table: str, column: str, *, where: str | None = None) -> sa.Inde
         sa.text(f"to_tsvector('english'::regconfig, {column})"),
         postgresql_using="gin",
         postgresql_where=None if where is None else sa.text(where),
+    )
+
+
+def posted_rules(
+    table: str, *, body_most: int, search_where: str | None = None
+) -> tuple[sa.CheckConstraint | sa.ForeignKeyConstraint | sa.UniqueConstraint | sa.Index, ...]:
+    """The constraints of a `Posted` table: a body of at most `body_most` characters, not
+    only white space; `made_by_event()`'s; and its body's `text_search` index (over the
+    rows matching `search_where`, if given)."""
+    return (
+        text_length("body", body_most, nonblank=True),
+        *made_by_event(),
+        text_search(table, "body", where=search_where),
     )

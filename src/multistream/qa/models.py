@@ -24,15 +24,13 @@ QuestionStatus = enum.StrEnum("QuestionStatus", "open answered dismissed")
 class Question(columns.Posted, Base):
     __tablename__ = "questions"
     __table_args__ = (
-        columns.text_length("body", 1000, nonblank=True),
+        *columns.posted_rules("questions", body_most=1000),
         *columns.nonnegative("upvotes"),
         sa.CheckConstraint(
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
         ),
         columns.text_length("answer_text", 2000),
-        *columns.made_by_event(),
         sa.Index("ix_questions_session_id_status", "session_id", "status"),
-        columns.text_search("questions", "body"),
     )
 
     anonymous: Mapped[columns.Flag]
