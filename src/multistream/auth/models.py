@@ -34,7 +34,6 @@ class User(Base):
         ),
         sa.CheckConstraint("auth_provider <> 'local' OR email IS NOT NULL", name="local_email"),
         sa.CheckConstraint(r"email ~ '^[^@\s]+@[^@\s]+$'", name="email_format"),
-        columns.text_length("display_name", 200, nonblank=True),
         sa.UniqueConstraint("auth_provider", "external_id"),
         # The target of local_credentials' composite foreign key, which is what makes a
         # credential belong to a *local* user. Implied by the primary key.
@@ -50,7 +49,7 @@ class User(Base):
     auth_provider: Mapped[AuthProvider] = columns.state(AuthProvider)
     external_id: Mapped[columns.TextOrNull]
     email: Mapped[columns.TextOrNull]
-    display_name: Mapped[columns.Text]
+    display_name: Mapped[str] = columns.text(200, nonblank=True)
     is_platform_admin: Mapped[columns.Flag]
     created_at: Mapped[columns.CreatedAt]
     deleted_at: Mapped[dt.datetime | None]

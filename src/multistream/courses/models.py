@@ -27,14 +27,10 @@ InviteRole.__doc__ = "The roles an invite can grant; owners and instructors are 
 
 class Course(Base):
     __tablename__ = "courses"
-    __table_args__ = (
-        columns.text_length("title", 200, nonblank=True),
-        columns.text_length("description", 10000),
-    )
 
     id: Mapped[columns.Id]
-    title: Mapped[columns.Text]
-    description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
+    title: Mapped[str] = columns.text(200, nonblank=True)
+    description: Mapped[str] = columns.text(10000, default="")
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[columns.CreatedAt]
     archived_at: Mapped[dt.datetime | None]

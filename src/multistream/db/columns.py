@@ -5,6 +5,10 @@ default and foreign key below; arguments to a `mapped_column()` on the right add
 (`session_id: Mapped[SessionRef] = mapped_column(index=True)`). Nullability follows the
 annotation, as for any `Mapped[...]`: the `…OrNull` types are nullable.
 
+Some columns come with their rule (`title: Mapped[str] = text(200, nonblank=True)`,
+`state(Enum)`): the column adds its named CHECK to the table it joins, so the table's
+arguments do not repeat the column's name to say it.
+
 Constraint names still come from `Base`'s naming convention, so a table that switches to
 these types keeps its schema (`tests/integration/test_migrations.py` compares them).
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
@@ -75,13 +80,27 @@ def ref_or_null(table: str) -> MappedColumn[Any]:
 
 
 E = TypeVar("E", bound=enum.StrEnum)
+T = TypeVar("T")
+
+
+def _bringing(
+    column: MappedColumn[T], check: Callable[[str], sa.CheckConstraint]
+) -> MappedColumn[T]:
+    """`column`, adding `check(<its name>)` to the table it joins: a column learns its name
+    from the attribute it is assigned to, so the CHECK is made only then."""
+
+    def add_check(joined: sa.Column[Any], table: sa.Table) -> None:
+        table.append_constraint(check(joined.name))
+
+    sa.event.listen(column.column, "after_parent_attach", add_check)
+    return column
 
 
 def state(
     enum_type: type[E], initial: E | None = None, *, primary_key: bool = False
 ) -> MappedColumn[E]:
-    """A StrEnum column (see `str_enum`), starting at `initial` when given, that brings its
-    `one_of` CHECK to the table it joins (named for the column, which the table names)."""
+    """A StrEnum column (see `str_enum`), starting at `initial` when given, with its
+    `one_of` CHECK."""
     if initial is None:
         column = mapped_column(str_enum(enum_type), primary_key=primary_key)
     else:
@@ -91,12 +110,18 @@ def state(
             server_default=initial.value,
             default=initial,
         )
+    return _bringing(column, lambda name: one_of(name, enum_type))
 
-    def add_check(column: sa.Column[E], table: sa.Table) -> None:
-        table.append_constraint(one_of(column.name, enum_type))
 
-    sa.event.listen(column.column, "after_parent_attach", add_check)
-    return column
+def text(most: int, *, nonblank: bool = False, default: str | None = None) -> MappedColumn[Any]:
+    """A text column of at most `most` characters (and, when `nonblank`, something besides
+    white space), with its `text_length` CHECK; `default` when given."""
+    column: MappedColumn[Any] = (
+        mapped_column(sa.Text)
+        if default is None
+        else mapped_column(sa.Text, server_default=default, default=default)
+    )
+    return _bringing(column, lambda name: text_length(name, most, nonblank=nonblank))
 
 
 def one_of(column: str, enum_type: type[enum.StrEnum]) -> sa.CheckConstraint:

@@ -38,7 +38,6 @@ PollStatus = enum.StrEnum("PollStatus", "draft open closed")
 class Poll(Base):
     __tablename__ = "polls"
     __table_args__ = (
-        columns.text_length("question", 500, nonblank=True),
         sa.CheckConstraint(
             "multistream_poll_option_ids(options) IS NOT NULL", name="options_valid"
         ),
@@ -60,7 +59,7 @@ class Poll(Base):
 
     id: Mapped[columns.Id]
     session_id: Mapped[columns.SessionRef] = mapped_column(index=True)
-    question: Mapped[columns.Text]
+    question: Mapped[str] = columns.text(500, nonblank=True)
     kind: Mapped[PollKind] = columns.state(PollKind)
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     correct_option_ids: Mapped[list[str]] = mapped_column(

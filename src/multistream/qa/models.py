@@ -29,14 +29,13 @@ class Question(columns.Posted, Base):
         sa.CheckConstraint(
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
         ),
-        columns.text_length("answer_text", 2000),
         sa.Index("ix_questions_session_id_status", "session_id", "status"),
     )
 
     anonymous: Mapped[columns.Flag]
     status: Mapped[QuestionStatus] = columns.state(QuestionStatus, QuestionStatus.open)
     upvotes: Mapped[columns.Count]
-    answer_text: Mapped[columns.TextOrNull]
+    answer_text: Mapped[str | None] = columns.text(2000)
     answered_at: Mapped[dt.datetime | None]
 
 

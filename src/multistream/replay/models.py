@@ -70,7 +70,6 @@ class Chapter(Span, Base):
     __tablename__ = "chapters"
     __table_args__ = (
         *span_checks(),
-        columns.text_length("title", 200, nonblank=True),
         *columns.positive("slide_page"),
         ExcludeConstraint(
             (sa.column("session_id"), "="),
@@ -82,7 +81,7 @@ class Chapter(Span, Base):
         ),
     )
 
-    title: Mapped[columns.Text]
+    title: Mapped[str] = columns.text(200, nonblank=True)
     source: Mapped[ChapterSource] = columns.state(ChapterSource)
     slide_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
     slide_page: Mapped[int | None]
@@ -96,7 +95,6 @@ class Highlight(Base):
     __table_args__ = (
         *columns.nonnegative("start_ms"),
         sa.CheckConstraint("end_ms >= start_ms", name="end_not_before_start"),
-        columns.text_length("title", 200, nonblank=True),
         *columns.nonnegative("score"),
         columns.unique_where(
             "uq_highlights_session_id_kind_ref_id",
@@ -119,7 +117,7 @@ class Highlight(Base):
     kind: Mapped[HighlightKind] = columns.state(HighlightKind)
     start_ms: Mapped[columns.BigInt]
     end_ms: Mapped[columns.BigInt]
-    title: Mapped[columns.Text]
+    title: Mapped[str] = columns.text(200, nonblank=True)
     score: Mapped[float] = mapped_column(sa.Double, server_default=sa.text("0"), default=0.0)
     ref_id: Mapped[uuid.UUID | None]
     created_at: Mapped[columns.CreatedAt]

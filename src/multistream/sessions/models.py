@@ -39,8 +39,6 @@ class LiveSession(Base):
 
     __tablename__ = "sessions"
     __table_args__ = (
-        columns.text_length("title", 200, nonblank=True),
-        columns.text_length("description", 10000),
         sa.CheckConstraint("scheduled_end > scheduled_start", name="scheduled_window"),
         sa.CheckConstraint(
             "status NOT IN ('scheduled', 'canceled') OR (started_at IS NULL AND ended_at IS NULL)",
@@ -64,8 +62,8 @@ class LiveSession(Base):
 
     id: Mapped[columns.Id]
     course_id: Mapped[columns.CourseRef]
-    title: Mapped[columns.Text]
-    description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
+    title: Mapped[str] = columns.text(200, nonblank=True)
+    description: Mapped[str] = columns.text(10000, default="")
     status: Mapped[SessionStatus] = columns.state(SessionStatus, SessionStatus.scheduled)
     scheduled_start: Mapped[dt.datetime]
     scheduled_end: Mapped[dt.datetime]

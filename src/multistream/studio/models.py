@@ -115,7 +115,6 @@ class SlidePage(Base):
 class Scene(Base):
     __tablename__ = "scenes"
     __table_args__ = (
-        columns.text_length("name", 80, nonblank=True),
         *columns.nonnegative("position"),
         sa.CheckConstraint("jsonb_typeof(config) = 'object'", name="config_object"),
         sa.UniqueConstraint("session_id", "position", deferrable=True, initially="DEFERRED"),
@@ -123,7 +122,7 @@ class Scene(Base):
 
     id: Mapped[columns.Id]
     session_id: Mapped[columns.SessionRef]
-    name: Mapped[columns.Text]
+    name: Mapped[str] = columns.text(80, nonblank=True)
     layout: Mapped[SceneLayout] = columns.state(SceneLayout)
     position: Mapped[int]
     config: Mapped[columns.JsonObject]
@@ -136,7 +135,6 @@ class StudioState(Base):
     __tablename__ = "studio_state"
     __table_args__ = (
         *columns.positive("page_no"),
-        columns.text_length("banner", 280),
         *columns.nonnegative("as_of_seq"),
     )
 
@@ -144,7 +142,7 @@ class StudioState(Base):
     active_scene_id: Mapped[uuid.UUID | None] = columns.ref_or_null("scenes")
     deck_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
     page_no: Mapped[int | None]
-    banner: Mapped[columns.TextOrNull]
+    banner: Mapped[str | None] = columns.text(280)
     stage: Mapped[list[uuid.UUID]] = mapped_column(
         ARRAY(sa.Uuid), server_default=sa.text("'{}'::uuid[]"), default=list
     )
