@@ -62,7 +62,6 @@ class LocalCredential(Base):
     __table_args__ = (
         sa.CheckConstraint("auth_provider = 'local'", name="auth_provider_local"),
         sa.CheckConstraint("left(password_hash, 10) = '$argon2id$'", name="password_hash_argon2id"),
-        *columns.nonnegative("failed_attempts"),
         sa.ForeignKeyConstraint(
             ["user_id", "auth_provider"],
             ["users.id", "users.auth_provider"],
@@ -77,7 +76,7 @@ class LocalCredential(Base):
         default=AuthProvider.local,
     )
     password_hash: Mapped[columns.Text]
-    failed_attempts: Mapped[columns.Count]
+    failed_attempts: Mapped[columns.Count] = columns.nonnegative()
     locked_until: Mapped[dt.datetime | None]
 
 

@@ -54,8 +54,6 @@ class CourseInvite(Base):
     __tablename__ = "course_invites"
     __table_args__ = (
         sa.CheckConstraint("code ~ '^[A-Za-z0-9_-]{6,64}$'", name="code_format"),
-        *columns.nonnegative("uses"),
-        *columns.positive("max_uses"),
         sa.CheckConstraint("uses <= max_uses", name="uses_within_max"),
         sa.UniqueConstraint("code"),
     )
@@ -65,8 +63,8 @@ class CourseInvite(Base):
     code: Mapped[columns.Text]
     role: Mapped[InviteRole] = columns.state(InviteRole)
     expires_at: Mapped[dt.datetime | None]
-    max_uses: Mapped[int | None]
+    max_uses: Mapped[int | None] = columns.positive()
     """Unlimited when null."""
-    uses: Mapped[columns.Count]
+    uses: Mapped[columns.Count] = columns.nonnegative()
     created_by: Mapped[columns.UserRefOrNull]
     created_at: Mapped[columns.CreatedAt]

@@ -5,9 +5,9 @@ default and foreign key below; arguments to a `mapped_column()` on the right add
 (`session_id: Mapped[SessionRef] = mapped_column(index=True)`). Nullability follows the
 annotation, as for any `Mapped[...]`: the `…OrNull` types are nullable.
 
-Some columns come with their rule (`title: Mapped[str] = text(200, nonblank=True)`,
-`state(Enum)`): the column adds its named CHECK to the table it joins, so the table's
-arguments do not repeat the column's name to say it.
+A rule about one column comes with it (`title: Mapped[str] = text(200, nonblank=True)`,
+`state(Enum)`, `nonnegative()`, `positive()`): the column adds its named CHECK to the table
+it joins, so the table's arguments need not name the column again to say it.
 
 Constraint names still come from `Base`'s naming convention, so a table that switches to
 these types keeps its schema (`tests/integration/test_migrations.py` compares them).
@@ -92,7 +92,7 @@ def _bringing(
     def add_check(joined: sa.Column[Any], table: sa.Table) -> None:
         table.append_constraint(check(joined.name))
 
-    sa.event.listen(column.column, "after_parent_attach", add_check)
+    sa.event.listen(column.column, "after_parent_attach", add_check, propagate=True)
     return column
 
 
@@ -129,14 +129,22 @@ def one_of(column: str, enum_type: type[enum.StrEnum]) -> sa.CheckConstraint:
     return sa.CheckConstraint(sa.column(column, sa.Text).in_(list(enum_type)), name=column)
 
 
-def nonnegative(*columns: str) -> tuple[sa.CheckConstraint, ...]:
-    """The named CHECKs `<column> >= 0` (`ck_<table>_<column>_nonnegative`)."""
-    return tuple(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative") for name in columns)
+def nonnegative(*args: Any, **kwargs: Any) -> MappedColumn[Any]:
+    """A number column never below zero (`mapped_column(*args, **kwargs)`), with its CHECK
+    `<column> >= 0` (`ck_<table>_<column>_nonnegative`)."""
+    return _bringing(
+        mapped_column(*args, **kwargs),
+        lambda name: sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative"),
+    )
 
 
-def positive(*columns: str) -> tuple[sa.CheckConstraint, ...]:
-    """The named CHECKs `<column> > 0` of whole-number columns (`ck_<table>_<column>_positive`)."""
-    return tuple(sa.CheckConstraint(f"{name} > 0", name=f"{name}_positive") for name in columns)
+def positive(*args: Any, **kwargs: Any) -> MappedColumn[Any]:
+    """A whole-number column above zero (`mapped_column(*args, **kwargs)`), with its CHECK
+    `<column> > 0` (`ck_<table>_<column>_positive`)."""
+    return _bringing(
+        mapped_column(*args, **kwargs),
+        lambda name: sa.CheckConstraint(f"{name} > 0", name=f"{name}_positive"),
+    )
 
 
 def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckConstraint:

@@ -40,7 +40,6 @@ WebhookProvider = enum.StrEnum("WebhookProvider", "livekit clerk")
 class SessionEvent(Base):
     __tablename__ = "session_events"
     __table_args__ = (
-        *columns.positive("seq"),
         sa.CheckConstraint(
             r"type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$' AND char_length(type) <= 100",
             name="type_format",
@@ -69,7 +68,7 @@ class SessionEvent(Base):
     )
 
     session_id: Mapped[columns.SessionKey]
-    seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = columns.positive(sa.BigInteger, primary_key=True, autoincrement=False)
     type: Mapped[columns.Text]
     actor_id: Mapped[columns.UserRefOrNull]
     audience: Mapped[EventAudience] = columns.state(EventAudience, EventAudience.all)

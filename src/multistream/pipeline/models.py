@@ -31,7 +31,6 @@ PipelineStepStatus = enum.StrEnum("PipelineStepStatus", "pending running succeed
 class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
     __table_args__ = (
-        *columns.positive("attempt"),
         sa.CheckConstraint(
             "status IN ('queued', 'running') OR finished_at IS NOT NULL",
             name="finished_has_finished_at",
@@ -48,7 +47,7 @@ class PipelineRun(Base):
     recording_id: Mapped[uuid.UUID | None] = columns.ref_or_null("recordings")
     status: Mapped[PipelineRunStatus] = columns.state(PipelineRunStatus, PipelineRunStatus.queued)
     trigger: Mapped[PipelineTrigger] = columns.state(PipelineTrigger)
-    attempt: Mapped[int] = mapped_column(server_default=sa.text("1"), default=1)
+    attempt: Mapped[int] = columns.positive(server_default=sa.text("1"), default=1)
     error: Mapped[columns.TextOrNull]
     created_at: Mapped[columns.CreatedAt]
     started_at: Mapped[dt.datetime | None]
@@ -58,7 +57,6 @@ class PipelineRun(Base):
 class PipelineStep(Base):
     __tablename__ = "pipeline_steps"
     __table_args__ = (
-        *columns.nonnegative("attempts"),
         sa.CheckConstraint("finished_at >= started_at", name="finished_after_started"),
     )
 
@@ -67,7 +65,7 @@ class PipelineStep(Base):
     status: Mapped[PipelineStepStatus] = columns.state(
         PipelineStepStatus, PipelineStepStatus.pending
     )
-    attempts: Mapped[columns.Count]
+    attempts: Mapped[columns.Count] = columns.nonnegative()
     output: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     error: Mapped[columns.TextOrNull]
     started_at: Mapped[dt.datetime | None]

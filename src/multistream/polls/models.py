@@ -54,7 +54,6 @@ class Poll(Base):
             "status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_closed_at"
         ),
         columns.unique_where("uq_polls_one_open", "session_id", where="status = 'open'"),
-        *columns.nonnegative("voters"),
     )
 
     id: Mapped[columns.Id]
@@ -72,7 +71,7 @@ class Poll(Base):
     closed_at: Mapped[dt.datetime | None]
     created_by: Mapped[columns.UserRefOrNull]
     created_at: Mapped[columns.CreatedAt]
-    voters: Mapped[columns.Count]
+    voters: Mapped[columns.Count] = columns.nonnegative()
     """How many people have voted (a count kept by the projection; read it with
     `polls.service.tally`, as this attribute may predate the caller's vote)."""
 
@@ -81,11 +80,10 @@ class PollOptionCount(Base):
     """How many votes name one option of a poll (a count kept by the projection)."""
 
     __tablename__ = "poll_option_counts"
-    __table_args__ = (*columns.nonnegative("votes"),)
 
     poll_id: Mapped[uuid.UUID] = columns.parent_key("polls")
     option_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    votes: Mapped[columns.Count]
+    votes: Mapped[columns.Count] = columns.nonnegative()
 
 
 class PollVote(Base):

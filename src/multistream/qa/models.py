@@ -25,7 +25,6 @@ class Question(columns.Posted, Base):
     __tablename__ = "questions"
     __table_args__ = (
         *columns.posted_rules("questions", body_most=1000),
-        *columns.nonnegative("upvotes"),
         sa.CheckConstraint(
             "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
         ),
@@ -34,7 +33,7 @@ class Question(columns.Posted, Base):
 
     anonymous: Mapped[columns.Flag]
     status: Mapped[QuestionStatus] = columns.state(QuestionStatus, QuestionStatus.open)
-    upvotes: Mapped[columns.Count]
+    upvotes: Mapped[columns.Count] = columns.nonnegative()
     answer_text: Mapped[str | None] = columns.text(2000)
     answered_at: Mapped[dt.datetime | None]
 

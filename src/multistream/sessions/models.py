@@ -52,7 +52,6 @@ class LiveSession(Base):
             " OR (started_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= started_at)",
             name="ended_after_started",
         ),
-        *columns.nonnegative("last_seq"),
         sa.CheckConstraint(
             "chat_slow_mode_seconds BETWEEN 0 AND 3600", name="chat_slow_mode_range"
         ),
@@ -73,7 +72,9 @@ class LiveSession(Base):
     recording_enabled: Mapped[bool] = mapped_column(server_default=sa.true(), default=True)
     replay_status: Mapped[ReplayStatus] = columns.state(ReplayStatus, ReplayStatus.none)
     media_status: Mapped[MediaStatus] = columns.state(MediaStatus, MediaStatus.unknown)
-    last_seq: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"), default=0)
+    last_seq: Mapped[int] = columns.nonnegative(
+        sa.BigInteger, server_default=sa.text("0"), default=0
+    )
     chat_slow_mode_seconds: Mapped[columns.Count]
     ending_reason: Mapped[columns.TextOrNull]
     """Why a live class is about to end by itself (`abandoned`, `overtime`); a projection of
@@ -91,7 +92,6 @@ class Participant(Base):
 
     __tablename__ = "participants"
     __table_args__ = (
-        *columns.nonnegative("total_seconds"),
         sa.CheckConstraint("last_seen_at >= first_joined_at", name="seen_after_joined"),
     )
 
@@ -100,7 +100,7 @@ class Participant(Base):
     role: Mapped[ParticipantRole] = columns.state(ParticipantRole)
     first_joined_at: Mapped[columns.CreatedAt]
     last_seen_at: Mapped[columns.CreatedAt]
-    total_seconds: Mapped[columns.Count]
+    total_seconds: Mapped[columns.Count] = columns.nonnegative()
     on_stage: Mapped[columns.Flag]
     hand_raised_at: Mapped[dt.datetime | None]
 
