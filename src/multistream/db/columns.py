@@ -147,6 +147,14 @@ def positive(*args: Any, **kwargs: Any) -> MappedColumn[Any]:
     )
 
 
+def status_has(status: str, column: str) -> sa.CheckConstraint:
+    """The named CHECK that a row whose `status` is `status` has a `column`
+    (`ck_<table>_<status>_has_<column>`: a failed upload has its error…)."""
+    return sa.CheckConstraint(
+        f"status <> '{status}' OR {column} IS NOT NULL", name=f"{status}_has_{column}"
+    )
+
+
 def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckConstraint:
     """The named CHECK that `column` holds at most `most` characters (and, when `nonblank`,
     something besides white space): `ck_<table>_<column>_length`."""

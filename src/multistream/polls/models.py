@@ -49,10 +49,8 @@ class Poll(Base):
             "(kind = 'quiz') = (cardinality(correct_option_ids) > 0)",
             name="correct_options_for_quiz",
         ),
-        sa.CheckConstraint("status <> 'open' OR opened_at IS NOT NULL", name="open_has_opened_at"),
-        sa.CheckConstraint(
-            "status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_closed_at"
-        ),
+        columns.status_has("open", "opened_at"),
+        columns.status_has("closed", "closed_at"),
         columns.unique_where("uq_polls_one_open", "session_id", where="status = 'open'"),
     )
 

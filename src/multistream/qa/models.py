@@ -25,9 +25,7 @@ class Question(columns.Posted, Base):
     __tablename__ = "questions"
     __table_args__ = (
         *columns.posted_rules("questions", body_most=1000),
-        sa.CheckConstraint(
-            "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
-        ),
+        columns.status_has("answered", "answered_at"),
         sa.Index("ix_questions_session_id_status", "session_id", "status"),
     )
 

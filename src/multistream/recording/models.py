@@ -40,10 +40,8 @@ class Recording(Base):
     __tablename__ = "recordings"
     __table_args__ = (
         sa.CheckConstraint("ended_at >= started_at", name="ended_after_started"),
-        sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),
-        sa.CheckConstraint(
-            "status <> 'ready' OR storage_key IS NOT NULL", name="ready_has_storage_key"
-        ),
+        columns.status_has("failed", "error"),
+        columns.status_has("ready", "storage_key"),
         sa.UniqueConstraint("external_id"),
         sa.CheckConstraint(
             "(recorder_id IS NULL) = (lease_expires_at IS NULL)", name="lease_with_recorder"

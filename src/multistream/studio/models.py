@@ -62,7 +62,7 @@ class Asset(Base):
             name="pages_rendered_range",
         ),
         sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_format"),
-        sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),
+        columns.status_has("failed", "error"),
         sa.CheckConstraint(
             "status <> 'ready'"
             " OR (sha256 IS NOT NULL AND size_bytes IS NOT NULL AND mime IS NOT NULL)",
