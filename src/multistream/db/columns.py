@@ -87,7 +87,8 @@ def _bringing(
     column: MappedColumn[T], check: Callable[[str], sa.CheckConstraint]
 ) -> MappedColumn[T]:
     """`column`, adding `check(<its name>)` to the table it joins: a column learns its name
-    from the attribute it is assigned to, so the CHECK is made only then."""
+    from the attribute it is assigned to, so the CHECK is made only then. The listener
+    propagates to copies, so a mixin's column brings it to each table of the mixin."""
 
     def add_check(joined: sa.Column[Any], table: sa.Table) -> None:
         table.append_constraint(check(joined.name))
