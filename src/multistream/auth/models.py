@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from multistream.db import columns
-from multistream.db.base import Base, created_at_column, str_enum, uuid_pk
+from multistream.db.base import Base, str_enum
 
 
 class AuthProvider(enum.StrEnum):
@@ -30,16 +30,10 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint(
-            sa.column("auth_provider", sa.Text).in_(list(AuthProvider)), name="auth_provider"
-        ),
-        sa.CheckConstraint(
             "auth_provider = 'local' OR external_id IS NOT NULL", name="clerk_external_id"
         ),
         sa.CheckConstraint("auth_provider <> 'local' OR email IS NOT NULL", name="local_email"),
         sa.CheckConstraint(r"email ~ '^[^@\s]+@[^@\s]+$'", name="email_format"),
-        sa.CheckConstraint(
-            r"display_name ~ '\S' AND char_length(display_name) <= 200", name="display_name_length"
-        ),
         sa.UniqueConstraint("auth_provider", "external_id"),
         # The target of local_credentials' composite foreign key, which is what makes a
         # credential belong to a *local* user. Implied by the primary key.
@@ -51,13 +45,13 @@ class User(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    auth_provider: Mapped[AuthProvider] = mapped_column(str_enum(AuthProvider))
-    external_id: Mapped[str | None] = mapped_column(sa.Text)
-    email: Mapped[str | None] = mapped_column(sa.Text)
-    display_name: Mapped[str] = mapped_column(sa.Text)
-    is_platform_admin: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
-    created_at: Mapped[dt.datetime] = created_at_column()
+    id: Mapped[columns.Id]
+    auth_provider: Mapped[AuthProvider] = columns.state(AuthProvider)
+    external_id: Mapped[columns.TextOrNull]
+    email: Mapped[columns.TextOrNull]
+    display_name: Mapped[str] = columns.text(200, nonblank=True)
+    is_platform_admin: Mapped[columns.Flag]
+    created_at: Mapped[columns.CreatedAt]
     deleted_at: Mapped[dt.datetime | None]
 
 
@@ -68,7 +62,6 @@ class LocalCredential(Base):
     __table_args__ = (
         sa.CheckConstraint("auth_provider = 'local'", name="auth_provider_local"),
         sa.CheckConstraint("left(password_hash, 10) = '$argon2id$'", name="password_hash_argon2id"),
-        sa.CheckConstraint("failed_attempts >= 0", name="failed_attempts_nonnegative"),
         sa.ForeignKeyConstraint(
             ["user_id", "auth_provider"],
             ["users.id", "users.auth_provider"],
@@ -82,8 +75,8 @@ class LocalCredential(Base):
         server_default=AuthProvider.local.value,
         default=AuthProvider.local,
     )
-    password_hash: Mapped[str] = mapped_column(sa.Text)
-    failed_attempts: Mapped[int] = mapped_column(server_default=sa.text("0"), default=0)
+    password_hash: Mapped[columns.Text]
+    failed_attempts: Mapped[columns.Count] = columns.nonnegative()
     locked_until: Mapped[dt.datetime | None]
 
 
@@ -104,15 +97,15 @@ class RefreshToken(Base):
         sa.Index("ix_refresh_tokens_user_id", "user_id"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[columns.Id]
     user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     family_id: Mapped[uuid.UUID]
     token_hash: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[dt.datetime] = created_at_column()
+    created_at: Mapped[columns.CreatedAt]
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
-    cross_site: Mapped[bool] = mapped_column(server_default=sa.false(), default=False)
+    cross_site: Mapped[columns.Flag]
     """Its cookie is `SameSite=None; Secure`: a sign-in by an LTI launch, inside the LMS's
     iframe (another site's page), where a `Strict` cookie would never be sent. Kept by
     every rotation of the family."""

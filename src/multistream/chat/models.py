@@ -19,13 +19,11 @@ from multistream.db.base import Base
 class ChatMessage(columns.Posted, Base):
     __tablename__ = "chat_messages"
     __table_args__ = (
-        columns.text_length("body", 2000, nonblank=True),
+        *columns.posted_rules("chat_messages", body_most=2000, search_where="deleted_at IS NULL"),
         sa.CheckConstraint(
             "(deleted_at IS NULL) = (deleted_by IS NULL)", name="deleted_by_with_deleted_at"
         ),
-        *columns.made_by_event(),
         sa.Index("ix_chat_messages_session_id_created_at", "session_id", "created_at"),
-        columns.text_search("chat_messages", "body", where="deleted_at IS NULL"),
     )
 
     reply_to_id: Mapped[uuid.UUID | None] = columns.ref_or_null("chat_messages")

@@ -27,14 +27,10 @@ InviteRole.__doc__ = "The roles an invite can grant; owners and instructors are 
 
 class Course(Base):
     __tablename__ = "courses"
-    __table_args__ = (
-        columns.text_length("title", 200, nonblank=True),
-        columns.text_length("description", 10000),
-    )
 
     id: Mapped[columns.Id]
-    title: Mapped[columns.Text]
-    description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
+    title: Mapped[str] = columns.text(200, nonblank=True)
+    description: Mapped[str] = columns.text(10000, default="")
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[columns.CreatedAt]
     archived_at: Mapped[dt.datetime | None]
@@ -45,7 +41,6 @@ class Course(Base):
 class CourseMember(Base):
     __tablename__ = "course_members"
     __table_args__ = (
-        columns.one_of("role", CourseRole),
         columns.unique_where("uq_course_members_one_owner", "course_id", where="role = 'owner'"),
     )
 
@@ -59,9 +54,6 @@ class CourseInvite(Base):
     __tablename__ = "course_invites"
     __table_args__ = (
         sa.CheckConstraint("code ~ '^[A-Za-z0-9_-]{6,64}$'", name="code_format"),
-        columns.one_of("role", InviteRole),
-        *columns.nonnegative("uses"),
-        *columns.positive("max_uses"),
         sa.CheckConstraint("uses <= max_uses", name="uses_within_max"),
         sa.UniqueConstraint("code"),
     )
@@ -71,8 +63,8 @@ class CourseInvite(Base):
     code: Mapped[columns.Text]
     role: Mapped[InviteRole] = columns.state(InviteRole)
     expires_at: Mapped[dt.datetime | None]
-    max_uses: Mapped[int | None]
+    max_uses: Mapped[int | None] = columns.positive()
     """Unlimited when null."""
-    uses: Mapped[columns.Count]
+    uses: Mapped[columns.Count] = columns.nonnegative()
     created_by: Mapped[columns.UserRefOrNull]
     created_at: Mapped[columns.CreatedAt]

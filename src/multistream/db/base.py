@@ -18,8 +18,8 @@ import annotated_types
 import sqlalchemy as sa
 import uuid_utils
 from pydantic import AfterValidator, StringConstraints
-from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, MetaData
+from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -52,17 +52,9 @@ def table_of(model: type[Base]) -> sa.Table:
     return cast(sa.Table, model.__table__)
 
 
-def uuid_pk() -> Mapped[uuid.UUID]:
-    return mapped_column(primary_key=True, default=new_id)
-
-
-def created_at_column() -> Mapped[dt.datetime]:
-    return mapped_column(server_default=func.now(), default=utcnow)
-
-
 def str_enum(enum_type: type[enum.StrEnum]) -> sa.Enum:
-    """A VARCHAR column holding a StrEnum's values; its CHECK constraint is declared by the
-    table (named, so errors can point at it), not generated here."""
+    """A VARCHAR column holding a StrEnum's values; its CHECK constraint is not generated
+    here but by `columns.state`, named for the column, so errors can point at it."""
     return sa.Enum(
         enum_type,
         native_enum=False,

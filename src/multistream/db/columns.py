@@ -5,6 +5,10 @@ default and foreign key below; arguments to a `mapped_column()` on the right add
 (`session_id: Mapped[SessionRef] = mapped_column(index=True)`). Nullability follows the
 annotation, as for any `Mapped[...]`: the `…OrNull` types are nullable.
 
+A rule about one column comes with it (`title: Mapped[str] = text(200, nonblank=True)`,
+`state(Enum)`, `nonnegative()`, `positive()`): the column adds its named CHECK to the table
+it joins, so the table's arguments need not name the column again to say it.
+
 Constraint names still come from `Base`'s naming convention, so a table that switches to
 these types keeps its schema (`tests/integration/test_migrations.py` compares them).
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
@@ -75,13 +80,49 @@ def ref_or_null(table: str) -> MappedColumn[Any]:
 
 
 E = TypeVar("E", bound=enum.StrEnum)
+T = TypeVar("T")
 
 
-def state(enum_type: type[E], initial: E | None = None) -> MappedColumn[E]:
-    """A StrEnum column (see `str_enum`), starting at `initial` when given."""
+def _bringing(
+    column: MappedColumn[T], check: Callable[[str], sa.CheckConstraint]
+) -> MappedColumn[T]:
+    """`column`, adding `check(<its name>)` to the table it joins: a column learns its name
+    from the attribute it is assigned to, so the CHECK is made only then. The listener
+    propagates to copies, so a mixin's column brings it to each table of the mixin."""
+
+    def add_check(joined: sa.Column[Any], table: sa.Table) -> None:
+        table.append_constraint(check(joined.name))
+
+    sa.event.listen(column.column, "after_parent_attach", add_check, propagate=True)
+    return column
+
+
+def state(
+    enum_type: type[E], initial: E | None = None, *, primary_key: bool = False
+) -> MappedColumn[E]:
+    """A StrEnum column (see `str_enum`), starting at `initial` when given, with its
+    `one_of` CHECK."""
     if initial is None:
-        return mapped_column(str_enum(enum_type))
-    return mapped_column(str_enum(enum_type), server_default=initial.value, default=initial)
+        column = mapped_column(str_enum(enum_type), primary_key=primary_key)
+    else:
+        column = mapped_column(
+            str_enum(enum_type),
+            primary_key=primary_key,
+            server_default=initial.value,
+            default=initial,
+        )
+    return _bringing(column, lambda name: one_of(name, enum_type))
+
+
+def text(most: int, *, nonblank: bool = False, default: str | None = None) -> MappedColumn[Any]:
+    """A text column of at most `most` characters (and, when `nonblank`, something besides
+    white space), with its `text_length` CHECK; `default` when given."""
+    column: MappedColumn[Any] = (
+        mapped_column(sa.Text)
+        if default is None
+        else mapped_column(sa.Text, server_default=default, default=default)
+    )
+    return _bringing(column, lambda name: text_length(name, most, nonblank=nonblank))
 
 
 def one_of(column: str, enum_type: type[enum.StrEnum]) -> sa.CheckConstraint:
@@ -89,14 +130,30 @@ def one_of(column: str, enum_type: type[enum.StrEnum]) -> sa.CheckConstraint:
     return sa.CheckConstraint(sa.column(column, sa.Text).in_(list(enum_type)), name=column)
 
 
-def nonnegative(*columns: str) -> tuple[sa.CheckConstraint, ...]:
-    """The named CHECKs `<column> >= 0` (`ck_<table>_<column>_nonnegative`)."""
-    return tuple(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative") for name in columns)
+def nonnegative(*args: Any, **kwargs: Any) -> MappedColumn[Any]:
+    """A number column never below zero (`mapped_column(*args, **kwargs)`), with its CHECK
+    `<column> >= 0` (`ck_<table>_<column>_nonnegative`)."""
+    return _bringing(
+        mapped_column(*args, **kwargs),
+        lambda name: sa.CheckConstraint(f"{name} >= 0", name=f"{name}_nonnegative"),
+    )
 
 
-def positive(*columns: str) -> tuple[sa.CheckConstraint, ...]:
-    """The named CHECKs `<column> > 0` of whole-number columns (`ck_<table>_<column>_positive`)."""
-    return tuple(sa.CheckConstraint(f"{name} > 0", name=f"{name}_positive") for name in columns)
+def positive(*args: Any, **kwargs: Any) -> MappedColumn[Any]:
+    """A whole-number column above zero (`mapped_column(*args, **kwargs)`), with its CHECK
+    `<column> > 0` (`ck_<table>_<column>_positive`)."""
+    return _bringing(
+        mapped_column(*args, **kwargs),
+        lambda name: sa.CheckConstraint(f"{name} > 0", name=f"{name}_positive"),
+    )
+
+
+def status_has(status: str, column: str) -> sa.CheckConstraint:
+    """The named CHECK that a row whose `status` is `status` has a `column`
+    (`ck_<table>_<status>_has_<column>`: a failed upload has its error…)."""
+    return sa.CheckConstraint(
+        f"status <> '{status}' OR {column} IS NOT NULL", name=f"{status}_has_{column}"
+    )
 
 
 def text_length(column: str, most: int, *, nonblank: bool = False) -> sa.CheckConstraint:
@@ -128,8 +185,8 @@ def made_by_event() -> tuple[sa.ForeignKeyConstraint, sa.UniqueConstraint]:
 
 class Posted:
     """The columns of what a person posts in a class (a chat message, a question): made by
-    one event of the log, named by (`session_id`, `seq`), with `made_by_event()`'s
-    constraints in the table's arguments."""
+    one event of the log, named by (`session_id`, `seq`), with `posted_rules()` in the
+    table's arguments."""
 
     id: Mapped[Id]
     session_id: Mapped[uuid.UUID]
@@ -148,4 +205,17 @@ def text_search(table: str, column: str, *, where: str | None = None) -> sa.Inde
         sa.text(f"to_tsvector('english'::regconfig, {column})"),
         postgresql_using="gin",
         postgresql_where=None if where is None else sa.text(where),
+    )
+
+
+def posted_rules(
+    table: str, *, body_most: int, search_where: str | None = None
+) -> tuple[sa.CheckConstraint | sa.ForeignKeyConstraint | sa.UniqueConstraint | sa.Index, ...]:
+    """The constraints of a `Posted` table: a body of at most `body_most` characters, not
+    only white space; `made_by_event()`'s; and its body's `text_search` index (over the
+    rows matching `search_where`, if given)."""
+    return (
+        text_length("body", body_most, nonblank=True),
+        *made_by_event(),
+        text_search(table, "body", where=search_where),
     )

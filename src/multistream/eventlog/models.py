@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from multistream.db import columns
-from multistream.db.base import Base, str_enum, utcnow
+from multistream.db.base import Base, utcnow
 
 EventAudience = enum.StrEnum("EventAudience", "all staff actor none")
 EventAudience.__doc__ = (
@@ -40,12 +40,10 @@ WebhookProvider = enum.StrEnum("WebhookProvider", "livekit clerk")
 class SessionEvent(Base):
     __tablename__ = "session_events"
     __table_args__ = (
-        *columns.positive("seq"),
         sa.CheckConstraint(
             r"type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$' AND char_length(type) <= 100",
             name="type_format",
         ),
-        columns.one_of("audience", EventAudience),
         sa.CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload_object"),
         sa.CheckConstraint(
             "char_length(idempotency_key) BETWEEN 1 AND 200", name="idempotency_key_length"
@@ -70,7 +68,7 @@ class SessionEvent(Base):
     )
 
     session_id: Mapped[columns.SessionKey]
-    seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = columns.positive(sa.BigInteger, primary_key=True, autoincrement=False)
     type: Mapped[columns.Text]
     actor_id: Mapped[columns.UserRefOrNull]
     audience: Mapped[EventAudience] = columns.state(EventAudience, EventAudience.all)
@@ -111,10 +109,9 @@ class WebhookReceipt(Base):
 
     __tablename__ = "webhook_receipts"
     __table_args__ = (
-        columns.one_of("provider", WebhookProvider),
         sa.CheckConstraint("char_length(event_id) BETWEEN 1 AND 200", name="event_id_length"),
     )
 
-    provider: Mapped[WebhookProvider] = mapped_column(str_enum(WebhookProvider), primary_key=True)
+    provider: Mapped[WebhookProvider] = columns.state(WebhookProvider, primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
     received_at: Mapped[columns.CreatedAt]

@@ -27,15 +27,11 @@ def _platform_key() -> Mapped[uuid.UUID]:
 
 class LtiPlatform(Base):
     __tablename__ = "lti_platforms"
-    __table_args__ = (
-        sa.UniqueConstraint("issuer", "client_id"),
-        columns.text_length("issuer", 500, nonblank=True),
-        columns.text_length("client_id", 500, nonblank=True),
-    )
+    __table_args__ = (sa.UniqueConstraint("issuer", "client_id"),)
 
     id: Mapped[columns.Id]
-    issuer: Mapped[columns.Text]
-    client_id: Mapped[columns.Text]
+    issuer: Mapped[str] = columns.text(500, nonblank=True)
+    client_id: Mapped[str] = columns.text(500, nonblank=True)
     auth_login_url: Mapped[columns.Text]
     auth_token_url: Mapped[columns.Text]
     key_set_url: Mapped[columns.Text]

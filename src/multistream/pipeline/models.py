@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from multistream.db import columns
-from multistream.db.base import Base, str_enum
+from multistream.db.base import Base
 
 PipelineRunStatus = enum.StrEnum("PipelineRunStatus", "queued running succeeded failed canceled")
 
@@ -31,9 +31,6 @@ PipelineStepStatus = enum.StrEnum("PipelineStepStatus", "pending running succeed
 class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
     __table_args__ = (
-        columns.one_of("status", PipelineRunStatus),
-        columns.one_of("trigger", PipelineTrigger),
-        *columns.positive("attempt"),
         sa.CheckConstraint(
             "status IN ('queued', 'running') OR finished_at IS NOT NULL",
             name="finished_has_finished_at",
@@ -50,7 +47,7 @@ class PipelineRun(Base):
     recording_id: Mapped[uuid.UUID | None] = columns.ref_or_null("recordings")
     status: Mapped[PipelineRunStatus] = columns.state(PipelineRunStatus, PipelineRunStatus.queued)
     trigger: Mapped[PipelineTrigger] = columns.state(PipelineTrigger)
-    attempt: Mapped[int] = mapped_column(server_default=sa.text("1"), default=1)
+    attempt: Mapped[int] = columns.positive(server_default=sa.text("1"), default=1)
     error: Mapped[columns.TextOrNull]
     created_at: Mapped[columns.CreatedAt]
     started_at: Mapped[dt.datetime | None]
@@ -60,18 +57,15 @@ class PipelineRun(Base):
 class PipelineStep(Base):
     __tablename__ = "pipeline_steps"
     __table_args__ = (
-        columns.one_of("name", PipelineStepName),
-        columns.one_of("status", PipelineStepStatus),
-        *columns.nonnegative("attempts"),
         sa.CheckConstraint("finished_at >= started_at", name="finished_after_started"),
     )
 
     run_id: Mapped[uuid.UUID] = columns.parent_key("pipeline_runs")
-    name: Mapped[PipelineStepName] = mapped_column(str_enum(PipelineStepName), primary_key=True)
+    name: Mapped[PipelineStepName] = columns.state(PipelineStepName, primary_key=True)
     status: Mapped[PipelineStepStatus] = columns.state(
         PipelineStepStatus, PipelineStepStatus.pending
     )
-    attempts: Mapped[columns.Count]
+    attempts: Mapped[columns.Count] = columns.nonnegative()
     output: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     error: Mapped[columns.TextOrNull]
     started_at: Mapped[dt.datetime | None]

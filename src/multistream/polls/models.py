@@ -38,9 +38,6 @@ PollStatus = enum.StrEnum("PollStatus", "draft open closed")
 class Poll(Base):
     __tablename__ = "polls"
     __table_args__ = (
-        columns.text_length("question", 500, nonblank=True),
-        columns.one_of("kind", PollKind),
-        columns.one_of("status", PollStatus),
         sa.CheckConstraint(
             "multistream_poll_option_ids(options) IS NOT NULL", name="options_valid"
         ),
@@ -52,17 +49,14 @@ class Poll(Base):
             "(kind = 'quiz') = (cardinality(correct_option_ids) > 0)",
             name="correct_options_for_quiz",
         ),
-        sa.CheckConstraint("status <> 'open' OR opened_at IS NOT NULL", name="open_has_opened_at"),
-        sa.CheckConstraint(
-            "status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_closed_at"
-        ),
+        columns.status_has("open", "opened_at"),
+        columns.status_has("closed", "closed_at"),
         columns.unique_where("uq_polls_one_open", "session_id", where="status = 'open'"),
-        *columns.nonnegative("voters"),
     )
 
     id: Mapped[columns.Id]
     session_id: Mapped[columns.SessionRef] = mapped_column(index=True)
-    question: Mapped[columns.Text]
+    question: Mapped[str] = columns.text(500, nonblank=True)
     kind: Mapped[PollKind] = columns.state(PollKind)
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     correct_option_ids: Mapped[list[str]] = mapped_column(
@@ -75,7 +69,7 @@ class Poll(Base):
     closed_at: Mapped[dt.datetime | None]
     created_by: Mapped[columns.UserRefOrNull]
     created_at: Mapped[columns.CreatedAt]
-    voters: Mapped[columns.Count]
+    voters: Mapped[columns.Count] = columns.nonnegative()
     """How many people have voted (a count kept by the projection; read it with
     `polls.service.tally`, as this attribute may predate the caller's vote)."""
 
@@ -84,11 +78,10 @@ class PollOptionCount(Base):
     """How many votes name one option of a poll (a count kept by the projection)."""
 
     __tablename__ = "poll_option_counts"
-    __table_args__ = (*columns.nonnegative("votes"),)
 
     poll_id: Mapped[uuid.UUID] = columns.parent_key("polls")
     option_id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    votes: Mapped[columns.Count]
+    votes: Mapped[columns.Count] = columns.nonnegative()
 
 
 class PollVote(Base):

@@ -24,22 +24,15 @@ QuestionStatus = enum.StrEnum("QuestionStatus", "open answered dismissed")
 class Question(columns.Posted, Base):
     __tablename__ = "questions"
     __table_args__ = (
-        columns.text_length("body", 1000, nonblank=True),
-        columns.one_of("status", QuestionStatus),
-        *columns.nonnegative("upvotes"),
-        sa.CheckConstraint(
-            "status <> 'answered' OR answered_at IS NOT NULL", name="answered_has_answered_at"
-        ),
-        columns.text_length("answer_text", 2000),
-        *columns.made_by_event(),
+        *columns.posted_rules("questions", body_most=1000),
+        columns.status_has("answered", "answered_at"),
         sa.Index("ix_questions_session_id_status", "session_id", "status"),
-        columns.text_search("questions", "body"),
     )
 
     anonymous: Mapped[columns.Flag]
     status: Mapped[QuestionStatus] = columns.state(QuestionStatus, QuestionStatus.open)
-    upvotes: Mapped[columns.Count]
-    answer_text: Mapped[columns.TextOrNull]
+    upvotes: Mapped[columns.Count] = columns.nonnegative()
+    answer_text: Mapped[str | None] = columns.text(2000)
     answered_at: Mapped[dt.datetime | None]
 
 

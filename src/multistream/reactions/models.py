@@ -17,7 +17,6 @@ class ReactionBucket(Base):
 
     __tablename__ = "reaction_buckets"
     __table_args__ = (
-        *columns.positive("count"),
         sa.CheckConstraint(
             "date_trunc('second', second AT TIME ZONE 'UTC') = second AT TIME ZONE 'UTC'",
             name="whole_second",
@@ -28,4 +27,4 @@ class ReactionBucket(Base):
     session_id: Mapped[columns.SessionKey]
     second: Mapped[dt.datetime] = mapped_column(primary_key=True)
     emoji: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    count: Mapped[int]
+    count: Mapped[int] = columns.positive()

@@ -39,14 +39,9 @@ ACTIVE_RECORDING = frozenset(
 class Recording(Base):
     __tablename__ = "recordings"
     __table_args__ = (
-        columns.one_of("provider", RecordingProvider),
-        columns.one_of("status", RecordingStatus),
         sa.CheckConstraint("ended_at >= started_at", name="ended_after_started"),
-        *columns.nonnegative("duration_ms", "size_bytes"),
-        sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),
-        sa.CheckConstraint(
-            "status <> 'ready' OR storage_key IS NOT NULL", name="ready_has_storage_key"
-        ),
+        columns.status_has("failed", "error"),
+        columns.status_has("ready", "storage_key"),
         sa.UniqueConstraint("external_id"),
         sa.CheckConstraint(
             "(recorder_id IS NULL) = (lease_expires_at IS NULL)", name="lease_with_recorder"
@@ -68,8 +63,8 @@ class Recording(Base):
     mime: Mapped[columns.TextOrNull]
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
-    duration_ms: Mapped[columns.BigIntOrNull]
-    size_bytes: Mapped[columns.BigIntOrNull]
+    duration_ms: Mapped[columns.BigIntOrNull] = columns.nonnegative()
+    size_bytes: Mapped[columns.BigIntOrNull] = columns.nonnegative()
     error: Mapped[columns.TextOrNull]
     created_at: Mapped[columns.CreatedAt]
     recorder_id: Mapped[columns.TextOrNull]
@@ -87,17 +82,12 @@ class RecordingSegment(Base):
     self-contained file starting at `started_at` (wall clock of its first frame)."""
 
     __tablename__ = "recording_segments"
-    __table_args__ = (
-        *columns.nonnegative("idx"),
-        *columns.positive("duration_ms"),
-        *columns.nonnegative("size_bytes"),
-    )
 
     recording_id: Mapped[uuid.UUID] = columns.parent_key("recordings")
-    idx: Mapped[columns.Ordinal]
+    idx: Mapped[columns.Ordinal] = columns.nonnegative()
     started_at: Mapped[dt.datetime]
-    duration_ms: Mapped[columns.BigInt]
+    duration_ms: Mapped[columns.BigInt] = columns.positive()
     storage_key: Mapped[columns.Text]
-    size_bytes: Mapped[columns.BigInt]
+    size_bytes: Mapped[columns.BigInt] = columns.nonnegative()
     recorder_id: Mapped[columns.Text]
     created_at: Mapped[columns.CreatedAt]

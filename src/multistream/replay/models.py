@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from multistream.db import columns
-from multistream.db.base import Base, str_enum
+from multistream.db.base import Base
 
 ChapterSource = enum.StrEnum("ChapterSource", "slide scene topic manual")
 
@@ -29,20 +29,30 @@ ReplayArtifactKind = enum.StrEnum(
 )
 
 
-class TranscriptSegment(Base):
+class Span:
+    """The columns of a stretch of a class's replay, the `idx`-th of its kind: a transcript
+    segment, a chapter. Not empty: `span_check()` in the table's arguments."""
+
+    session_id: Mapped[columns.SessionKey]
+    idx: Mapped[columns.Ordinal] = columns.nonnegative()
+    start_ms: Mapped[columns.BigInt] = columns.nonnegative()
+    end_ms: Mapped[columns.BigInt]
+
+
+def span_check() -> sa.CheckConstraint:
+    """The CHECK that a `Span` ends after it starts."""
+    return sa.CheckConstraint("end_ms > start_ms", name="end_after_start")
+
+
+class TranscriptSegment(Span, Base):
     __tablename__ = "transcript_segments"
     __table_args__ = (
-        *columns.nonnegative("idx", "start_ms"),
-        sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
+        span_check(),
         sa.CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence_range"),
         sa.CheckConstraint("jsonb_typeof(words) = 'array'", name="words_array"),
         sa.Index("ix_transcript_segments_search_vector", "search_vector", postgresql_using="gin"),
     )
 
-    session_id: Mapped[columns.SessionKey]
-    idx: Mapped[columns.Ordinal]
-    start_ms: Mapped[columns.BigInt]
-    end_ms: Mapped[columns.BigInt]
     text: Mapped[columns.Text]
     words: Mapped[columns.JsonList]
     """Word timings, as the recogniser gives them: `[{"word", "start_ms", "end_ms",
@@ -53,14 +63,10 @@ class TranscriptSegment(Base):
     )
 
 
-class Chapter(Base):
+class Chapter(Span, Base):
     __tablename__ = "chapters"
     __table_args__ = (
-        *columns.nonnegative("idx", "start_ms"),
-        sa.CheckConstraint("end_ms > start_ms", name="end_after_start"),
-        columns.text_length("title", 200, nonblank=True),
-        columns.one_of("source", ChapterSource),
-        *columns.positive("slide_page"),
+        span_check(),
         ExcludeConstraint(
             (sa.column("session_id"), "="),
             (sa.func.int8range(sa.column("start_ms"), sa.column("end_ms")), "&&"),
@@ -71,14 +77,10 @@ class Chapter(Base):
         ),
     )
 
-    session_id: Mapped[columns.SessionKey]
-    idx: Mapped[columns.Ordinal]
-    start_ms: Mapped[columns.BigInt]
-    end_ms: Mapped[columns.BigInt]
-    title: Mapped[columns.Text]
+    title: Mapped[str] = columns.text(200, nonblank=True)
     source: Mapped[ChapterSource] = columns.state(ChapterSource)
     slide_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
-    slide_page: Mapped[int | None]
+    slide_page: Mapped[int | None] = columns.positive()
     thumbnail_key: Mapped[columns.TextOrNull]
 
 
@@ -87,11 +89,7 @@ class Highlight(Base):
 
     __tablename__ = "highlights"
     __table_args__ = (
-        columns.one_of("kind", HighlightKind),
-        *columns.nonnegative("start_ms"),
         sa.CheckConstraint("end_ms >= start_ms", name="end_not_before_start"),
-        columns.text_length("title", 200, nonblank=True),
-        *columns.nonnegative("score"),
         columns.unique_where(
             "uq_highlights_session_id_kind_ref_id",
             "session_id",
@@ -111,20 +109,19 @@ class Highlight(Base):
     id: Mapped[columns.Id]
     session_id: Mapped[columns.SessionRef]
     kind: Mapped[HighlightKind] = columns.state(HighlightKind)
-    start_ms: Mapped[columns.BigInt]
+    start_ms: Mapped[columns.BigInt] = columns.nonnegative()
     end_ms: Mapped[columns.BigInt]
-    title: Mapped[columns.Text]
-    score: Mapped[float] = mapped_column(sa.Double, server_default=sa.text("0"), default=0.0)
+    title: Mapped[str] = columns.text(200, nonblank=True)
+    score: Mapped[float] = columns.nonnegative(sa.Double, server_default=sa.text("0"), default=0.0)
     ref_id: Mapped[uuid.UUID | None]
     created_at: Mapped[columns.CreatedAt]
 
 
 class ReplayArtifact(Base):
     __tablename__ = "replay_artifacts"
-    __table_args__ = (columns.one_of("kind", ReplayArtifactKind),)
 
     session_id: Mapped[columns.SessionKey]
-    kind: Mapped[ReplayArtifactKind] = mapped_column(str_enum(ReplayArtifactKind), primary_key=True)
+    kind: Mapped[ReplayArtifactKind] = columns.state(ReplayArtifactKind, primary_key=True)
     storage_key: Mapped[columns.Text]
     created_at: Mapped[columns.CreatedAt]
 
@@ -134,9 +131,8 @@ class WatchPosition(Base):
     class, so not in its event log), one row per viewer and class."""
 
     __tablename__ = "replay_positions"
-    __table_args__ = columns.nonnegative("position_ms")
 
     user_id: Mapped[columns.UserKey]
     session_id: Mapped[columns.SessionKey]
-    position_ms: Mapped[columns.BigInt]
+    position_ms: Mapped[columns.BigInt] = columns.nonnegative()
     updated_at: Mapped[columns.CreatedAt]

@@ -39,11 +39,6 @@ class LiveSession(Base):
 
     __tablename__ = "sessions"
     __table_args__ = (
-        columns.text_length("title", 200, nonblank=True),
-        columns.text_length("description", 10000),
-        columns.one_of("status", SessionStatus),
-        columns.one_of("replay_status", ReplayStatus),
-        columns.one_of("media_status", MediaStatus),
         sa.CheckConstraint("scheduled_end > scheduled_start", name="scheduled_window"),
         sa.CheckConstraint(
             "status NOT IN ('scheduled', 'canceled') OR (started_at IS NULL AND ended_at IS NULL)",
@@ -57,7 +52,6 @@ class LiveSession(Base):
             " OR (started_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at >= started_at)",
             name="ended_after_started",
         ),
-        *columns.nonnegative("last_seq"),
         sa.CheckConstraint(
             "chat_slow_mode_seconds BETWEEN 0 AND 3600", name="chat_slow_mode_range"
         ),
@@ -67,8 +61,8 @@ class LiveSession(Base):
 
     id: Mapped[columns.Id]
     course_id: Mapped[columns.CourseRef]
-    title: Mapped[columns.Text]
-    description: Mapped[str] = mapped_column(sa.Text, server_default="", default="")
+    title: Mapped[str] = columns.text(200, nonblank=True)
+    description: Mapped[str] = columns.text(10000, default="")
     status: Mapped[SessionStatus] = columns.state(SessionStatus, SessionStatus.scheduled)
     scheduled_start: Mapped[dt.datetime]
     scheduled_end: Mapped[dt.datetime]
@@ -78,7 +72,9 @@ class LiveSession(Base):
     recording_enabled: Mapped[bool] = mapped_column(server_default=sa.true(), default=True)
     replay_status: Mapped[ReplayStatus] = columns.state(ReplayStatus, ReplayStatus.none)
     media_status: Mapped[MediaStatus] = columns.state(MediaStatus, MediaStatus.unknown)
-    last_seq: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"), default=0)
+    last_seq: Mapped[int] = columns.nonnegative(
+        sa.BigInteger, server_default=sa.text("0"), default=0
+    )
     chat_slow_mode_seconds: Mapped[columns.Count]
     ending_reason: Mapped[columns.TextOrNull]
     """Why a live class is about to end by itself (`abandoned`, `overtime`); a projection of
@@ -96,8 +92,6 @@ class Participant(Base):
 
     __tablename__ = "participants"
     __table_args__ = (
-        columns.one_of("role", ParticipantRole),
-        *columns.nonnegative("total_seconds"),
         sa.CheckConstraint("last_seen_at >= first_joined_at", name="seen_after_joined"),
     )
 
@@ -106,7 +100,7 @@ class Participant(Base):
     role: Mapped[ParticipantRole] = columns.state(ParticipantRole)
     first_joined_at: Mapped[columns.CreatedAt]
     last_seen_at: Mapped[columns.CreatedAt]
-    total_seconds: Mapped[columns.Count]
+    total_seconds: Mapped[columns.Count] = columns.nonnegative()
     on_stage: Mapped[columns.Flag]
     hand_raised_at: Mapped[dt.datetime | None]
 
@@ -117,7 +111,6 @@ class AttendanceInterval(Base):
     __tablename__ = "attendance_intervals"
     __table_args__ = (
         sa.CheckConstraint("left_at >= joined_at", name="left_after_joined"),
-        columns.one_of("source", AttendanceSource),
         sa.ForeignKeyConstraint(
             ["session_id", "user_id"],
             ["participants.session_id", "participants.user_id"],

@@ -52,20 +52,17 @@ END
 class Asset(Base):
     __tablename__ = "assets"
     __table_args__ = (
-        columns.one_of("kind", AssetKind),
-        columns.one_of("status", AssetStatus),
         sa.CheckConstraint(
             r"filename ~ '\S' AND char_length(filename) <= 255 AND filename !~ '[/\\]'",
             name="filename_format",
         ),
         sa.CheckConstraint(MIME_MATCHES_KIND, name="mime_matches_kind"),
-        *columns.nonnegative("size_bytes", "page_count"),
         sa.CheckConstraint(
             "pages_rendered >= 0 AND (page_count IS NULL OR pages_rendered <= page_count)",
             name="pages_rendered_range",
         ),
         sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_format"),
-        sa.CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_has_error"),
+        columns.status_has("failed", "error"),
         sa.CheckConstraint(
             "status <> 'ready'"
             " OR (sha256 IS NOT NULL AND size_bytes IS NOT NULL AND mime IS NOT NULL)",
@@ -84,11 +81,11 @@ class Asset(Base):
     filename: Mapped[columns.Text]
     mime: Mapped[columns.TextOrNull]
     """Sniffed from the content; null until the upload has been inspected."""
-    size_bytes: Mapped[columns.BigIntOrNull]
+    size_bytes: Mapped[columns.BigIntOrNull] = columns.nonnegative()
     sha256: Mapped[columns.TextOrNull]
     storage_key: Mapped[columns.Text]
     status: Mapped[AssetStatus] = columns.state(AssetStatus, AssetStatus.uploading)
-    page_count: Mapped[int | None]
+    page_count: Mapped[int | None] = columns.nonnegative()
     pages_rendered: Mapped[columns.Count]
     """Pages rendered so far while the asset is `processing`: the upload's progress."""
     error: Mapped[columns.TextOrNull]
@@ -99,13 +96,10 @@ class SlidePage(Base):
     """One rendered page of a slide deck (or paged document)."""
 
     __tablename__ = "slide_pages"
-    __table_args__ = (
-        *columns.positive("page_no"),
-        sa.CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
-    )
+    __table_args__ = (sa.CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),)
 
     asset_id: Mapped[uuid.UUID] = columns.parent_key("assets")
-    page_no: Mapped[columns.Ordinal]
+    page_no: Mapped[columns.Ordinal] = columns.positive()
     image_key: Mapped[columns.Text]
     thumb_key: Mapped[columns.Text]
     width: Mapped[int]
@@ -117,18 +111,15 @@ class SlidePage(Base):
 class Scene(Base):
     __tablename__ = "scenes"
     __table_args__ = (
-        columns.text_length("name", 80, nonblank=True),
-        columns.one_of("layout", SceneLayout),
-        *columns.nonnegative("position"),
         sa.CheckConstraint("jsonb_typeof(config) = 'object'", name="config_object"),
         sa.UniqueConstraint("session_id", "position", deferrable=True, initially="DEFERRED"),
     )
 
     id: Mapped[columns.Id]
     session_id: Mapped[columns.SessionRef]
-    name: Mapped[columns.Text]
+    name: Mapped[str] = columns.text(80, nonblank=True)
     layout: Mapped[SceneLayout] = columns.state(SceneLayout)
-    position: Mapped[int]
+    position: Mapped[int] = columns.nonnegative()
     config: Mapped[columns.JsonObject]
     created_at: Mapped[columns.CreatedAt]
 
@@ -137,19 +128,16 @@ class StudioState(Base):
     """The projection of a session's studio events: what the room shows right now."""
 
     __tablename__ = "studio_state"
-    __table_args__ = (
-        *columns.positive("page_no"),
-        columns.text_length("banner", 280),
-        *columns.nonnegative("as_of_seq"),
-    )
 
     session_id: Mapped[columns.SessionKey]
     active_scene_id: Mapped[uuid.UUID | None] = columns.ref_or_null("scenes")
     deck_asset_id: Mapped[uuid.UUID | None] = columns.ref_or_null("assets")
-    page_no: Mapped[int | None]
-    banner: Mapped[columns.TextOrNull]
+    page_no: Mapped[int | None] = columns.positive()
+    banner: Mapped[str | None] = columns.text(280)
     stage: Mapped[list[uuid.UUID]] = mapped_column(
         ARRAY(sa.Uuid), server_default=sa.text("'{}'::uuid[]"), default=list
     )
     """The users on stage, in stage order."""
-    as_of_seq: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"), default=0)
+    as_of_seq: Mapped[int] = columns.nonnegative(
+        sa.BigInteger, server_default=sa.text("0"), default=0
+    )
