@@ -92,9 +92,9 @@ GC_PAUSE_WARNING_SECONDS = 0.05
 FREEZE_INTERVAL_SECONDS = 1.0
 THAW_INTERVAL_SECONDS = 300.0
 EXPIRY_CHECK_SECONDS = 1.0
+"""How often the hub looks for sockets whose token expired (`Hub.expire`)."""
 PING_SLOTS = 20
 """The sockets are pinged in this many slices spread over the ping interval (`_ping_loop`)."""
-"""How often the hub looks for sockets whose token expired (`Hub.expire`)."""
 
 
 @dataclasses.dataclass(eq=False)
