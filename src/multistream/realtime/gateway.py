@@ -26,11 +26,9 @@ attached to its feed *before* it reads its catch-up from the log, so everything 
 passes on after that moment lands in its queue; the catch-up reads the log up to its
 head; the sender then skips queued events it already sent (seq ≤ last sent).
 
-Access. A socket is admitted at its hello, as REST admits a request, and lives until its
-token expires (the hub cuts it off with 4401, `expire`) unless the client sends a fresh
-one. While it stays open the hub checks every `realtime_reauthorize_interval_seconds` (one
-query for all its sockets) that each user may still join; one removed from the course is
-cut off with 4403.
+Access. A socket is admitted at its hello and cut off when its token expires (4401) or its
+user may no longer join (4403): `realtime.gatekeeper`, `Hub.gate`. The garbage collector
+is kept out of the sockets' way by `realtime.collector`.
 
 Slow clients. The hub never awaits a socket: it writes the event's frame to the socket's
 transport when its buffer has room, and otherwise appends to the subscriber's queue and
@@ -45,7 +43,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import gc
 import time
 import uuid
 from collections.abc import Callable
@@ -72,10 +69,10 @@ from multistream.ops.metrics import (
     WS_REDIS_SUBSCRIBED,
 )
 from multistream.realtime import service
-from multistream.realtime.protocol import CloseCode
-from multistream.realtime.service import Admission, Refused
+from multistream.realtime.collector import Collector
+from multistream.realtime.gatekeeper import Gatekeeper
+from multistream.realtime.service import Admission
 from multistream.realtime.subscriber import DirectLink, LiveEvent, Subscriber
-from multistream.sessions import presence
 from multistream.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -88,11 +85,6 @@ GAP_GRACE_SECONDS = 0.2
 """How long a feed waits for a missing event to come through Redis before reading it."""
 _RESUBSCRIBE_MAX_SECONDS = 2.0
 _SENT_LIVE = WS_EVENTS_SENT.labels("live")
-GC_PAUSE_WARNING_SECONDS = 0.05
-FREEZE_INTERVAL_SECONDS = 1.0
-THAW_INTERVAL_SECONDS = 300.0
-EXPIRY_CHECK_SECONDS = 1.0
-"""How often the hub looks for sockets whose token expired (`Hub.expire`)."""
 PING_SLOTS = 20
 """The sockets are pinged in this many slices spread over the ping interval (`_ping_loop`)."""
 
@@ -120,22 +112,20 @@ class Hub:
     ) -> None:
         self.settings = settings
         self._sessions = sessions
-        self._verifier = verifier
         self.feeds: dict[str, SessionFeed] = {}
         self.subscribed = False
         self._redis: aioredis.Redis | None = None
         self._poll_now = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._hellos: list[tuple[str, str, asyncio.Future[Admission]]] = []
-        self._admitting = False
-        self._gc_started = (0.0, 0.0)
         self._attached = 0
-        self._attached_since_freeze = 0
-        self._frozen_sockets = False
-        self._last_thaw = time.monotonic()
-        self.longest_gc_pause = 0.0
-        """Seconds, since start: the longest collection of the garbage collector (CPU time
-        of the thread it ran in: on a busy machine the wall time also counts waiting)."""
+        self.collector = Collector()
+        self.gate = Gatekeeper(
+            settings=settings,
+            verifier=verifier,
+            in_thread=self._in_thread,
+            spawn=self._spawn,
+            subscribers=self._subscribers,
+        )
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -150,23 +140,19 @@ class Hub:
             retry=Retry(NoBackoff(), 0),
         )
         WS_REDIS_SUBSCRIBED.set(0)
-        # What start-up built lives as long as the process: out of the collector's way,
-        # so its full passes walk the sockets' objects only (`_watch_gc` reports them).
-        gc.freeze()
-        gc.callbacks.append(self._watch_gc)
+        self.collector.start()
         for loop in (
             self._subscribe_loop,
             self._poll_loop,
             self._ping_loop,
-            self._reauthorize_loop,
-            self._freeze_loop,
-            self._expiry_loop,
+            self.gate.reauthorize_loop,
+            self.gate.expiry_loop,
         ):
             self._spawn(loop())
+        self._spawn(self.collector.keep_frozen(lambda: bool(self.feeds)))
 
     async def stop(self) -> None:
-        with contextlib.suppress(ValueError):
-            gc.callbacks.remove(self._watch_gc)
+        self.collector.stop()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -175,6 +161,9 @@ class Hub:
                 feed.gap_timer.cancel()
         if self._redis is not None:
             await self._redis.aclose()
+
+    def _subscribers(self) -> list[Subscriber]:
+        return [subscriber for feed in self.feeds.values() for subscriber in feed.subscribers]
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.create_task(coroutine)
@@ -189,78 +178,6 @@ class Hub:
         return await anyio.to_thread.run_sync(run)
 
     # --- sockets ----------------------------------------------------------------------
-
-    def _watch_gc(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._gc_started = (time.perf_counter(), time.thread_time())
-            return
-        wall = time.perf_counter() - self._gc_started[0]
-        cpu = time.thread_time() - self._gc_started[1]
-        self.longest_gc_pause = max(self.longest_gc_pause, cpu)
-        if cpu > GC_PAUSE_WARNING_SECONDS:
-            log.warning(
-                "the garbage collector paused the event loop",
-                cpu_milliseconds=round(cpu * 1000, 1),
-                wall_milliseconds=round(wall * 1000, 1),
-                generation=info.get("generation"),
-                collected=info.get("collected"),
-            )
-
-    async def admit(self, *, token: str, session_id: str) -> Admission:
-        """The caller's admission to the session, or `service.Refused`.
-
-        Hellos are admitted in batches: those that arrive while a batch is being checked
-        wait for the next one, checked in one worker-thread job and five queries
-        (`service.admit_many`), so a crowd joining at once costs a few database round
-        trips per batch, not per socket."""
-        future: asyncio.Future[Admission] = asyncio.get_running_loop().create_future()
-        self._hellos.append((token, session_id, future))
-        if not self._admitting:
-            self._admitting = True
-            self._spawn(self._admit_batches())
-        return await future
-
-    async def _admit_batches(self) -> None:
-        try:
-            while self._hellos:
-                batch, self._hellos = self._hellos, []
-
-                def check(
-                    db: Session, batch: list[tuple[str, str, asyncio.Future[Admission]]] = batch
-                ) -> list[Admission | Refused]:
-                    return service.admit_many(
-                        db,
-                        settings=self.settings,
-                        verifier=self._verifier,
-                        hellos=[(token, session_id) for token, session_id, _ in batch],
-                    )
-
-                outcomes: list[Admission | Refused] | list[Exception]
-                try:
-                    outcomes = await self._in_thread(check)
-                except Exception as exc:
-                    outcomes = [exc] * len(batch)
-                for (_, _, future), outcome in zip(batch, outcomes, strict=True):
-                    if future.done():
-                        continue  # its socket is gone
-                    if isinstance(outcome, Exception):
-                        future.set_exception(outcome)
-                    else:
-                        future.set_result(outcome)
-        finally:
-            self._admitting = False
-
-    async def renew(self, *, token: str, admission: Admission) -> float:
-        """The expiry of a fresh token the socket's client sent, or `service.Refused`."""
-        return await self._in_thread(
-            lambda db: service.renew(
-                db,
-                settings=self.settings,
-                verifier=self._verifier,
-                token=token,
-                user_id=admission.viewer.user_id,
-            )
-        )
 
     def attach(
         self,
@@ -291,7 +208,7 @@ class Hub:
         self._attached += 1
         subscriber.ping_slot = self._attached % PING_SLOTS
         feed.subscribers.add(subscriber)
-        self._attached_since_freeze += 1
+        self.collector.attached()
         WS_CONNECTIONS.inc()
         return subscriber
 
@@ -455,35 +372,6 @@ class Hub:
             if heads.get(feed.session_id, 0) > feed.delivered and not feed.filling:
                 self._spawn(self._fill(feed, reason="poll"))
 
-    async def _freeze_loop(self) -> None:
-        """Keep long-lived socket state out of the collector's full passes.
-
-        A full pass walks every tracked object: with thousands of sockets that is
-        hundreds of milliseconds of a paused loop, again each time the heap grew by a
-        quarter. So every `FREEZE_INTERVAL_SECONDS`, when sockets were attached, the young
-        generations are collected (cheap: they are small) and what survives is frozen
-        (`gc.freeze()`, constant time). Reference cycles of sockets closed after that
-        are reclaimed when no socket is left on the process: then, at most every
-        `THAW_INTERVAL_SECONDS`, everything is unfrozen and collected once, and start-up
-        state frozen again."""
-        while True:
-            await asyncio.sleep(FREEZE_INTERVAL_SECONDS)
-            if self._attached_since_freeze:
-                self._attached_since_freeze = 0
-                gc.collect(1)
-                gc.freeze()
-                self._frozen_sockets = True
-            elif (
-                self._frozen_sockets
-                and not self.feeds
-                and time.monotonic() - self._last_thaw > THAW_INTERVAL_SECONDS
-            ):
-                self._frozen_sockets = False
-                self._last_thaw = time.monotonic()
-                gc.unfreeze()
-                gc.collect()
-                gc.freeze()
-
     async def _ping_loop(self) -> None:
         """Ping every socket once per `realtime_ping_interval_seconds`, a `PING_SLOTS`th of
         them at a time: one pass over 10,000 sockets is ~170 ms of the loop, and an event
@@ -496,60 +384,3 @@ class Hub:
                 for subscriber in feed.subscribers:
                     if subscriber.ping_slot == tick:
                         subscriber.ping()
-
-    async def _expiry_loop(self) -> None:
-        while True:
-            await asyncio.sleep(EXPIRY_CHECK_SECONDS)
-            self.expire(now=time.time())
-
-    def expire(self, *, now: float) -> None:
-        """Cut off (4401) every socket whose token expired, with the verifier's leeway,
-        and whose client sent no fresh one: one pass a second over the sockets instead of
-        a timer per socket (it would hold ~0.6 KB per socket for hours)."""
-        deadline = now - self.settings.jwt_leeway_seconds
-        for feed in list(self.feeds.values()):
-            for subscriber in feed.subscribers:
-                if subscriber.expires_at < deadline and subscriber.close_code is None:
-                    log.info(
-                        "live socket closed: token expired",
-                        session_id=subscriber.key,
-                        user_id=str(subscriber.viewer.user_id),
-                    )
-                    subscriber.disconnect(CloseCode.unauthenticated)
-
-    async def _reauthorize_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.realtime_reauthorize_interval_seconds)
-            await self.reauthorize()
-
-    async def reauthorize(self) -> None:
-        """Cut off (4403) every socket whose user may no longer join its session."""
-        subscribers = [s for feed in list(self.feeds.values()) for s in feed.subscribers]
-        watching = {(s.admission.session_id, s.viewer.user_id) for s in subscribers}
-        if not watching:
-            return
-        # Staff connected now keep their class from ending by itself (`sessions.presence`).
-        present = {
-            (s.admission.session_id, s.viewer.user_id) for s in subscribers if s.viewer.staff
-        }
-
-        def check(db: Session) -> set[tuple[uuid.UUID, uuid.UUID]]:
-            presence.mark_seen(db, present=present)
-            return service.still_admitted(db, watching=watching)
-
-        try:
-            allowed = await self._in_thread(check)
-        except Exception as exc:
-            # Not knowing is not a reason to cut everyone off: the next check decides.
-            log.warning("re-checking live sockets' access failed", error=str(exc))
-            return
-        for subscriber in subscribers:
-            if (subscriber.admission.session_id, subscriber.viewer.user_id) in allowed:
-                continue
-            if subscriber.close_code is None:
-                log.info(
-                    "live socket closed: access withdrawn",
-                    session_id=subscriber.key,
-                    user_id=str(subscriber.viewer.user_id),
-                )
-                subscriber.disconnect(CloseCode.forbidden)

@@ -78,7 +78,7 @@ async def serve(websocket: WebSocket, session_id: str, hub: Hub) -> None:
     _forget_handshake(websocket)
     try:
         hello = await _receive_hello(websocket, hub.settings.realtime_hello_timeout_seconds)
-        admission = await hub.admit(token=hello.token, session_id=session_id)
+        admission = await hub.gate.admit(token=hello.token, session_id=session_id)
         after = hello.after
         del hello  # and its token: the socket lives for hours
     except Refused as refused:
@@ -155,7 +155,7 @@ async def _read_until_closed(
 ) -> CloseCode | None:
     """None when the client leaves; a close code when it sends what it must not. The hub
     cuts the socket off (4401) when its token expires before a fresh one came
-    (`Hub.expire`); a fresh one is checked here and moves that expiry."""
+    (`Gatekeeper.expire`); a fresh one is checked here and moves that expiry."""
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -166,7 +166,7 @@ async def _read_until_closed(
             return CloseCode.unexpected_frame
         if isinstance(frame, FreshToken):
             try:
-                subscriber.expires_at = await hub.renew(
+                subscriber.expires_at = await hub.gate.renew(
                     token=frame.token, admission=subscriber.admission
                 )
             except Refused:

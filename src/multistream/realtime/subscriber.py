@@ -185,7 +185,7 @@ class Subscriber:
         self.viewer = admission.viewer
         self.last_seq = after
         self.expires_at = admission.token_expires_at
-        """When its token expires (Unix time): the hub cuts it off then (`Hub.expire`)
+        """When its token expires (Unix time): the hub cuts it off then (`Gatekeeper.expire`)
         unless the client sent a fresh one."""
         self.queue_limit = queue_limit
         self._read_log = read_log
