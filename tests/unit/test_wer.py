@@ -25,6 +25,12 @@ def test_a_phrase_is_matched_against_its_closest_stretch_of_words(phrase: str, w
     assert misheard_words(phrase, SAID) == wrong
 
 
+def test_a_word_heard_as_two_counts_as_one_wrong_and_one_extra() -> None:
+    said = "food chain starts with photosynthesis. forrest, produce the next region we breathe."
+    assert misheard_words("oxygen we breathe", said) == 1  # the closest: "region we breathe"
+    assert misheard_words("produce the oxygen we breathe", said) == 2
+
+
 def test_a_phrase_longer_than_the_text_counts_the_words_it_lacks() -> None:
     assert misheard_words("the green pigment inside", "green pigment") == 2
     assert misheard_words("green", "") == 1
