@@ -207,9 +207,16 @@ def test_a_spoken_lecture_becomes_a_ready_replay_on_its_own(
     assert parse(captions.text)
 
     # Searching a word finds where it was said ("breathe": heard in every run so far, and
-    # only in the last sentence).
-    phrase, at_ms = next((t, ms) for t, ms in lecture.phrases if "breathe" in t)
+    # only in the last sentence): the transcript segment it lands on starts while that
+    # sentence is being said. Where the recogniser cuts its segments varies (one run's
+    # segment began 2.1 s into the sentence, at "produce the oxygen…").
+    phrase, at_ms = lecture.phrases[-1]
+    assert "breathe" in phrase
     hits = _ok(api.request("GET", f"{url}/replay/search", student, params={"q": "breathe"}))
-    assert hits["items"], hits
-    spoken_at = _media_ms(lecture_start + dt.timedelta(milliseconds=at_ms), recording_started)
-    assert abs(hits["items"][0]["start_ms"] - spoken_at) <= TOLERANCE_MS, (hits, spoken_at, phrase)
+    segment = next((hit for hit in hits["items"] if hit["kind"] == "transcript"), None)
+    assert segment is not None, hits
+    said_from, said_to = (
+        _media_ms(lecture_start + dt.timedelta(milliseconds=ms), recording_started)
+        for ms in (at_ms, lecture.duration_ms)
+    )
+    assert said_from - TOLERANCE_MS <= segment["start_ms"] <= said_to, (hits, said_from, said_to)
