@@ -85,23 +85,17 @@ class ChatSnapshot(BaseModel):
 
 @EVENTS.declare("chat.message_posted", "A chat message was posted.")
 class ChatMessagePosted(EventPayload):
-    """Payload of `chat.message_posted`."""
-
     message: ChatMessageRead
 
 
 @EVENTS.declare("chat.message_deleted", "A chat message was deleted.")
 class ChatMessageDeleted(EventPayload):
-    """Payload of `chat.message_deleted`."""
-
     message_id: uuid.UUID
     by: uuid.UUID
 
 
 @EVENTS.declare("chat.message_pinned", "A chat message was pinned or unpinned.")
 class ChatMessagePinned(EventPayload):
-    """Payload of `chat.message_pinned`."""
-
     message_id: uuid.UUID
     pinned: bool
 
@@ -110,16 +104,12 @@ class ChatMessagePinned(EventPayload):
     "chat.user_muted", "Staff muted a participant, for some minutes or the rest of the class."
 )
 class ChatUserMuted(EventPayload):
-    """Payload of `chat.user_muted`."""
-
     user_id: uuid.UUID
     until: dt.datetime | None
 
 
 @EVENTS.declare("chat.user_unmuted", "Staff lifted a participant's mute.")
 class ChatUserUnmuted(EventPayload):
-    """Payload of `chat.user_unmuted`."""
-
     user_id: uuid.UUID
 
 
@@ -127,6 +117,4 @@ class ChatUserUnmuted(EventPayload):
     "chat.slow_mode_set", "The least time between two messages of a participant changed (0: off)."
 )
 class ChatSlowModeSet(EventPayload):
-    """Payload of `chat.slow_mode_set`."""
-
     seconds: int

@@ -67,6 +67,9 @@ class Events:
     @EVENTS.declare("chat.message_posted", "A chat message was posted.")
     class ChatMessagePosted(EventPayload): ...
     ```
+
+    A model without a docstring is documented as "Payload of `<type>`." (its description
+    in the contracts).
     """
 
     def __init__(self) -> None:
@@ -77,6 +80,8 @@ class Events:
     ) -> Callable[[Payload], Payload]:
         def declared(payload: Payload) -> Payload:
             self.types.append(EventType(name, payload, description, audiences))
+            if isinstance(payload, type) and payload.__doc__ is None:
+                payload.__doc__ = f"Payload of `{name}`."
             return payload
 
         return declared

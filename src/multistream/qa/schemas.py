@@ -110,8 +110,6 @@ class QuestionVotesChanged(EventPayload):
 
 @EVENTS.declare("qa.question_answered", "A question was answered.")
 class QuestionAnswered(EventPayload):
-    """Payload of `qa.question_answered`."""
-
     question_id: uuid.UUID
     answer_text: str | None
     answered_at: dt.datetime

@@ -157,8 +157,6 @@ class SessionUpdated(EventPayload):
 
 @EVENTS.declare("session.started", "The class went live.")
 class SessionStarted(EventPayload):
-    """Payload of `session.started`."""
-
     started_at: dt.datetime
 
 
@@ -208,8 +206,6 @@ class SessionCanceled(EventPayload):
 
 @EVENTS.declare("session.media_status", "Whether live media (LiveKit) works for the class changed.")
 class SessionMediaStatus(EventPayload):
-    """Payload of `session.media_status`."""
-
     media_status: MediaStatus
 
 

@@ -202,15 +202,11 @@ class StudioSceneChanged(EventPayload):
 
 @EVENTS.declare("studio.scene_deleted", "A scene was deleted.")
 class StudioSceneDeleted(EventPayload):
-    """Payload of `studio.scene_deleted`."""
-
     scene_id: uuid.UUID
 
 
 @EVENTS.declare("studio.scene_activated", "The host switched scenes.")
 class StudioSceneActivated(EventPayload):
-    """Payload of `studio.scene_activated`."""
-
     scene_id: uuid.UUID
     layout: SceneLayout
 
@@ -229,8 +225,6 @@ class StudioDeckAttached(EventPayload):
 
 @EVENTS.declare("studio.slide_changed", "The deck moved to another page.")
 class StudioSlideChanged(EventPayload):
-    """Payload of `studio.slide_changed`."""
-
     asset_id: uuid.UUID
     page_no: int
     title: str | None
@@ -265,8 +259,6 @@ class StageLeft(EventPayload):
 
 @EVENTS.declare("hand.raised", "A participant raised their hand.")
 class HandRaised(EventPayload):
-    """Payload of `hand.raised`."""
-
     user_id: uuid.UUID
     display_name: str
     raised_at: dt.datetime
