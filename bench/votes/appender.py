@@ -34,13 +34,14 @@ import redis
 import sqlalchemy as sa
 
 import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
+from multistream.auth.models import User
 from multistream.db.engine import make_engine, make_sessionmaker, transaction
 from multistream.devtools.databases import fresh_database
 from multistream.eventlog import appender, publisher
-from multistream.eventlog.domain import Viewer
 from multistream.polls import service as polls
 from multistream.polls.schemas import PollBallot
 from multistream.ratelimit import RateLimiter
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession
 from multistream.settings import Settings
 
@@ -80,9 +81,8 @@ def vote_many(
                     assert live is not None
                     polls.vote(
                         db,
-                        session=live,
+                        act=Act(live, User(id=student), staff=False),
                         poll_id=poll_id,
-                        viewer=Viewer(student, staff=False),
                         ballot=PollBallot(option_ids=[option]),
                         rate_limiter=limiter,
                         appender=with_appender,

@@ -9,8 +9,9 @@ the retry takes the key over.
 The key is claimed in a short transaction of its own (so a concurrent duplicate sees the
 claim), and the response is stored by the handler in the transaction that appends its
 events — the request's, or the batch of `eventlog.appender` that writes a vote — through
-`IdempotencyKey.remember`. A command route does both in one call:
-`return idem.run(db, polls.open_poll, session=…, …)`. A request that fails with a
+`IdempotencyKey.remember`. A route does both in one call:
+`return idem.run(db, sessions.schedule, course=…, …)` (a command route on a class,
+`SessionCommand.run`). A request that fails with a
 problem (or a domain error, read as its problem) stores that problem (a retry gets the
 same answer), except "not now" answers (429 rate-limited or slow mode, 503 a dependency
 down), which release the key like an unexpected failure does: a retry with the same key

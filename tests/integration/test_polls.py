@@ -22,6 +22,7 @@ import multistream.tables  # noqa: F401 - every table, so foreign keys resolve
 from multistream.auth.models import User
 from multistream.eventlog import service as eventlog
 from multistream.polls import service as polls
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession
 from tests.apiclient import ApiClient, Person
 
@@ -419,7 +420,7 @@ def test_a_poll_closed_while_a_vote_waits_for_the_log_refuses_the_vote(
         teacher = db.get(User, uuid.UUID(room.teacher.id))
         assert session is not None
         assert teacher is not None
-        polls.close_poll(db, session=session, poll_id=uuid.UUID(poll["id"]), actor=teacher)
+        polls.close_poll(db, act=Act(session, teacher, staff=True), poll_id=uuid.UUID(poll["id"]))
     voter.join(timeout=20)
     [answer] = answers
     assert answer.status_code == 409, answer.text

@@ -78,7 +78,7 @@ def test_an_empty_transcript_has_an_empty_summary() -> None:
     result = summarize([])
     assert result.sentences == []
     assert result.keywords == []
-    assert result.to_json() == {"sentences": [], "keywords": []}
+    assert result.model_dump(mode="json") == {"sentences": [], "keywords": []}
 
 
 def test_key_phrases_prefer_words_particular_to_a_chapter() -> None:

@@ -15,7 +15,7 @@ Ask = Annotated[SessionCommand, Depends(command_on(Permission.qa_ask))]
 
 @router.post("/sessions/{session_id}/questions", status_code=201, ...)
 def ask_question(body: QuestionCreate, command: Ask) -> QuestionRead:
-    return command.run(questions.ask, author=command.user, data=body, status_code=201)
+    return command.run(questions.ask, data=body, status_code=201)
 ```
 
 The dependencies resolve in the order a handler declaring them one by one would use: the
@@ -151,15 +151,12 @@ class SessionCommand:
         return self.access.viewer
 
     def run(self, service: Callable[..., M], /, status_code: int = 200, **arguments: Any) -> M:
-        """`service(db, session=<the class>, **arguments)` with the request's key; what it
-        returns is remembered as the response (`IdempotencyKey.run`), and committed at once
-        (`committed`: the class's lock is released in this thread)."""
-        return committed(
-            self.db,
-            self.idem.run(
-                self.db, service, status_code=status_code, session=self.access.session, **arguments
-            ),
-        )
+        """`service(db, act=<the caller in the class, with the request's key>, **arguments)`;
+        what it returns is remembered as the response (`IdempotencyKey.remember`), and
+        committed at once (`committed`: the class's lock is released in this thread)."""
+        act = self.access.act(self.idem.event_key)
+        result = service(self.db, act=act, **arguments)
+        return committed(self.db, self.idem.remember(self.db, result, status_code=status_code))
 
 
 def command_on(permission: Permission) -> Callable[..., Awaitable[SessionCommand]]:

@@ -22,6 +22,7 @@ from multistream.auth.tokens import VerifiedToken
 from multistream.courses.models import Course, CourseMember, CourseRole
 from multistream.errors import Forbidden, NotFound
 from multistream.eventlog.domain import Viewer
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession
 from multistream.studio.models import Asset
 
@@ -50,6 +51,10 @@ class SessionAccess:
     def viewer(self) -> Viewer:
         """The caller as the log's readers are told apart."""
         return Viewer(user_id=self.user.id, staff=self.staff)
+
+    def act(self, idempotency_key: str | None = None) -> Act:
+        """The caller changing the class (what the services that change it take)."""
+        return Act(self.session, self.user, self.staff, idempotency_key)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -73,14 +73,7 @@ def chat_history(
 def post_chat_message(
     body: ChatMessageCreate, command: SendCommand, resources: AppResources
 ) -> ChatMessageRead:
-    return command.run(
-        chat.post,
-        author=command.user,
-        staff=command.access.staff,
-        data=body,
-        rate_limiter=resources.rate_limiter,
-        status_code=201,
-    )
+    return command.run(chat.post, data=body, rate_limiter=resources.rate_limiter, status_code=201)
 
 
 @router.delete(
@@ -89,9 +82,7 @@ def post_chat_message(
     summary="Delete a message (one's own; anyone's as host or moderator)",
 )
 def delete_chat_message(message_id: uuid.UUID, access: Send, db: DbSession) -> Response:
-    chat.delete(
-        db, session=access.session, message_id=message_id, actor=access.user, staff=access.staff
-    )
+    chat.delete(db, act=access.act(), message_id=message_id)
     return Response(status_code=204)
 
 
@@ -103,7 +94,7 @@ def delete_chat_message(message_id: uuid.UUID, access: Send, db: DbSession) -> R
 def pin_chat_message(
     message_id: uuid.UUID, body: ChatPin, command: ModerateCommand
 ) -> ChatMessageRead:
-    return command.run(chat.pin, message_id=message_id, pinned=body.pinned, actor=command.user)
+    return command.run(chat.pin, message_id=message_id, pinned=body.pinned)
 
 
 @router.post(
@@ -112,15 +103,15 @@ def pin_chat_message(
     responses=problems.answers({409: "`cannot-mute-staff`"}),
 )
 def mute_user(body: ChatMuteCreate, command: ModerateCommand) -> ChatMuteRead:
-    return command.run(chat.mute, course=command.access.course, data=body, actor=command.user)
+    return command.run(chat.mute, data=body)
 
 
 @router.delete("/sessions/{session_id}/mutes/{user_id}", status_code=204, summary="Lift a mute")
 def unmute_user(user_id: uuid.UUID, access: Moderate, db: DbSession) -> Response:
-    chat.unmute(db, session=access.session, user_id=user_id, actor=access.user)
+    chat.unmute(db, act=access.act(), user_id=user_id)
     return Response(status_code=204)
 
 
 @router.post("/sessions/{session_id}/chat/slow-mode", summary="Set or lift chat slow mode")
 def set_slow_mode(body: ChatSlowMode, command: ModerateCommand) -> ChatSlowMode:
-    return command.run(chat.set_slow_mode, seconds=body.seconds, actor=command.user)
+    return command.run(chat.set_slow_mode, seconds=body.seconds)

@@ -32,13 +32,14 @@ from multistream.chat.schemas import (
     ChatSlowMode,
     ChatSnapshot,
 )
-from multistream.courses.models import Course, CourseMember
+from multistream.courses.models import CourseMember
 from multistream.db.base import new_id, utcnow
 from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
 from multistream.ratelimit import RateKind, RateLimiter
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession
 
 # --- reading ---------------------------------------------------------------------------------
@@ -186,15 +187,9 @@ def _check_slow_mode(db: Session, *, session: LiveSession, user: User) -> None:
 
 
 def post(
-    db: Session,
-    *,
-    session: LiveSession,
-    author: User,
-    staff: bool,
-    data: ChatMessageCreate,
-    rate_limiter: RateLimiter,
-    idempotency_key: str | None = None,
+    db: Session, *, act: Act, data: ChatMessageCreate, rate_limiter: RateLimiter
 ) -> ChatMessageRead:
+    session, author, staff = act.session, act.actor, act.staff
     domain.require_open(session.status)
     if data.reply_to_id is not None:
         target = db.get(ChatMessage, data.reply_to_id)
@@ -219,58 +214,28 @@ def post(
         deleted=False,
         pinned=False,
     )
-    events = [domain.decide_post(message)]
-    (recorded,) = eventlog.record(
-        db,
-        session_id=session.id,
-        events=events,
-        actor_id=author.id,
-        idempotency_key=idempotency_key,
-        locked=locked,
-    )
+    (recorded,) = act.record(db, [domain.decide_post(message)], locked=locked)
     assert recorded.seq == message.seq, "the log's lock was not held"
     return message
 
 
-def delete(
-    db: Session, *, session: LiveSession, message_id: uuid.UUID, actor: User, staff: bool
-) -> None:
+def delete(db: Session, *, act: Act, message_id: uuid.UUID) -> None:
     """Delete a message: one's own, or anyone's as a host or moderator."""
-    message = _get(db, session=session, message_id=message_id)
-    events = domain.decide_delete(_facts(message), actor_id=actor.id, staff=staff)
-    eventlog.record(db, session_id=session.id, events=events, actor_id=actor.id)
+    message = _get(db, session=act.session, message_id=message_id)
+    act.record(db, domain.decide_delete(_facts(message), actor_id=act.actor.id, staff=act.staff))
 
 
-def pin(
-    db: Session,
-    *,
-    session: LiveSession,
-    message_id: uuid.UUID,
-    pinned: bool,
-    actor: User,
-    idempotency_key: str | None = None,
-) -> ChatMessageRead:
-    message = _get(db, session=session, message_id=message_id)
-    events = domain.decide_pin(_facts(message), pinned=pinned)
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
-    return read(db, session=session, message_id=message_id)
+def pin(db: Session, *, act: Act, message_id: uuid.UUID, pinned: bool) -> ChatMessageRead:
+    message = _get(db, session=act.session, message_id=message_id)
+    act.record(db, domain.decide_pin(_facts(message), pinned=pinned))
+    return read(db, session=act.session, message_id=message_id)
 
 
-def mute(
-    db: Session,
-    *,
-    session: LiveSession,
-    course: Course,
-    data: ChatMuteCreate,
-    actor: User,
-    idempotency_key: str | None = None,
-) -> ChatMuteRead:
+def mute(db: Session, *, act: Act, data: ChatMuteCreate) -> ChatMuteRead:
     target = db.get(User, data.user_id)
     role = db.scalar(
         sa.select(CourseMember.role).where(
-            CourseMember.course_id == course.id, CourseMember.user_id == data.user_id
+            CourseMember.course_id == act.session.course_id, CourseMember.user_id == data.user_id
         )
     )
     member = (
@@ -279,29 +244,15 @@ def mute(
         else None
     )
     until = domain.mute_until(data.minutes, now=utcnow())
-    events = [domain.decide_mute(member, user_id=data.user_id, until=until)]
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
+    act.record(db, [domain.decide_mute(member, user_id=data.user_id, until=until)])
     return ChatMuteRead(user_id=data.user_id, until=until)
 
 
-def unmute(db: Session, *, session: LiveSession, user_id: uuid.UUID, actor: User) -> None:
-    muted = _mute(db, session=session, user_id=user_id) is not None
-    events = domain.decide_unmute(muted, user_id=user_id)
-    eventlog.record(db, session_id=session.id, events=events, actor_id=actor.id)
+def unmute(db: Session, *, act: Act, user_id: uuid.UUID) -> None:
+    muted = _mute(db, session=act.session, user_id=user_id) is not None
+    act.record(db, domain.decide_unmute(muted, user_id=user_id))
 
 
-def set_slow_mode(
-    db: Session,
-    *,
-    session: LiveSession,
-    seconds: int,
-    actor: User,
-    idempotency_key: str | None = None,
-) -> ChatSlowMode:
-    events = domain.decide_slow_mode(session.chat_slow_mode_seconds, seconds)
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
-    return ChatSlowMode(seconds=session.chat_slow_mode_seconds)
+def set_slow_mode(db: Session, *, act: Act, seconds: int) -> ChatSlowMode:
+    act.record(db, domain.decide_slow_mode(act.session.chat_slow_mode_seconds, seconds))
+    return ChatSlowMode(seconds=act.session.chat_slow_mode_seconds)

@@ -9,15 +9,14 @@ give segments, not sentences: then each segment is one sentence.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from multistream.pipeline import text
 from multistream.pipeline.asr.base import Segment
+from multistream.replay.schemas import ReplaySummary, SummarySentence
 
 MAX_SENTENCES = 5
 SHARE = 0.15
@@ -27,28 +26,10 @@ KEYWORDS = 10
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-@dataclasses.dataclass(frozen=True)
-class Sentence:
-    text: str
-    start_ms: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Summary:
-    sentences: list[Sentence]
-    keywords: list[str]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "sentences": [{"text": s.text, "start_ms": s.start_ms} for s in self.sentences],
-            "keywords": list(self.keywords),
-        }
-
-
-def sentences(segments: Sequence[Segment]) -> list[Sentence]:
+def sentences(segments: Sequence[Segment]) -> list[SummarySentence]:
     """The transcript cut into sentences, each with the time its first word was said
     (from the segment's word timings when it has them)."""
-    found: list[Sentence] = []
+    found: list[SummarySentence] = []
     for segment in segments:
         pieces = [p.strip() for p in _SENTENCE_END.split(segment.text.strip()) if p.strip()]
         word_index = 0
@@ -57,11 +38,11 @@ def sentences(segments: Sequence[Segment]) -> list[Sentence]:
             if word_index < len(segment.words):
                 start = segment.words[word_index].start_ms
             word_index += len(piece.split())
-            found.append(Sentence(piece, start))
+            found.append(SummarySentence(text=piece, start_ms=start))
     return found
 
 
-def summarize(segments: Sequence[Segment], *, chapters: Sequence[str] = ()) -> Summary:
+def summarize(segments: Sequence[Segment], *, chapters: Sequence[str] = ()) -> ReplaySummary:
     """The summary of a transcript; `chapters` (the text of each chapter) tell words every
     part of the class uses from words particular to some of it."""
     candidates = sentences(segments)
@@ -86,7 +67,7 @@ def summarize(segments: Sequence[Segment], *, chapters: Sequence[str] = ()) -> S
             continue
         chosen.append((index, distinct))
     picked = [candidates[index] for index, _ in sorted(chosen)]
-    return Summary(sentences=picked, keywords=keywords(whole, chapters=chapters))
+    return ReplaySummary(sentences=picked, keywords=keywords(whole, chapters=chapters))
 
 
 def keywords(whole: str, *, chapters: Sequence[str] = (), limit: int = KEYWORDS) -> list[str]:

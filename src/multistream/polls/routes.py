@@ -52,7 +52,7 @@ def list_polls(access: Join, db: DbSession) -> PollList:
     responses=CLASS_CLOSED,
 )
 def create_poll(body: PollCreate, command: Manage) -> PollRead:
-    return command.run(polls.create, actor=command.user, data=body, status_code=201)
+    return command.run(polls.create, data=body, status_code=201)
 
 
 @router.get(
@@ -71,7 +71,7 @@ def get_poll(poll_id: uuid.UUID, access: Join, db: DbSession) -> PollRead:
     ),
 )
 def open_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
-    return command.run(polls.open_poll, poll_id=poll_id, actor=command.user)
+    return command.run(polls.open_poll, poll_id=poll_id)
 
 
 @router.post(
@@ -80,7 +80,7 @@ def open_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
     responses=problems.answers({409: "`invalid-transition` (with `status_now`)"}),
 )
 def close_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
-    return command.run(polls.close_poll, poll_id=poll_id, actor=command.user)
+    return command.run(polls.close_poll, poll_id=poll_id)
 
 
 @router.post(
@@ -88,9 +88,7 @@ def close_poll(poll_id: uuid.UUID, command: Manage) -> PollRead:
     summary="Show the results to students, or hide them",
 )
 def show_poll_results(poll_id: uuid.UUID, body: PollResultsVisibility, command: Manage) -> PollRead:
-    return command.run(
-        polls.show_results, poll_id=poll_id, actor=command.user, visible=body.visible
-    )
+    return command.run(polls.show_results, poll_id=poll_id, visible=body.visible)
 
 
 @router.put(
@@ -111,12 +109,10 @@ def vote_in_poll(
     # (`eventlog.appender`), with its event, not in the request's transaction.
     return polls.vote(
         command.db,
-        session=command.access.session,
+        act=command.access.act(command.idem.event_key),
         poll_id=poll_id,
-        viewer=command.viewer,
         ballot=body,
         rate_limiter=resources.rate_limiter,
-        idempotency_key=command.idem.event_key,
         appender=appender.of(resources.sessions),
         remember=command.idem.remember,
     )

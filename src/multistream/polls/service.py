@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from multistream.aggregator import marks
-from multistream.auth.models import User
 from multistream.db.base import new_id, utcnow
 from multistream.db.rows import as_schema
 from multistream.errors import NotFound
@@ -34,6 +33,7 @@ from multistream.polls.models import Poll, PollStatus, PollVote
 from multistream.polls.schemas import PollBallot, PollCreate, PollList, PollOption, PollRead
 from multistream.ratelimit import RateKind, RateLimiter
 from multistream.sessions import domain as sessions
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession
 
 # --- reading ----------------------------------------------------------------------------------
@@ -181,16 +181,9 @@ def for_viewer(
 # --- changing ---------------------------------------------------------------------------------
 
 
-def create(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    data: PollCreate,
-    idempotency_key: str | None = None,
-) -> PollRead:
+def create(db: Session, *, act: Act, data: PollCreate) -> PollRead:
     """Draft a poll; its options get ids unique across every poll."""
-    sessions.require_class_open(session.status)
+    sessions.require_class_open(act.session.status)
     options = [PollOption(id=str(new_id()), text=text) for text in data.options]
     draft = PollRead(
         id=new_id(),
@@ -207,11 +200,8 @@ def create(
         total_votes=0,
         my_vote=None,
     )
-    events = [domain.decide_create(draft)]
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
-    return read(db, session=session, poll_id=draft.id, viewer=Viewer(actor.id, staff=True))
+    act.record(db, [domain.decide_create(draft)])
+    return read(db, session=act.session, poll_id=draft.id, viewer=Viewer(act.actor.id, staff=True))
 
 
 def _locked_poll(db: Session, *, session: LiveSession, poll_id: uuid.UUID) -> Poll:
@@ -219,22 +209,15 @@ def _locked_poll(db: Session, *, session: LiveSession, poll_id: uuid.UUID) -> Po
     return _get(db, session=session, poll_id=poll_id, staff=True)
 
 
-def _as_staff(db: Session, poll: Poll, actor: User) -> PollRead:
-    return _read(db, poll, Viewer(actor.id, staff=True))
+def _as_staff(db: Session, poll: Poll, act: Act) -> PollRead:
+    return _read(db, poll, Viewer(act.actor.id, staff=True))
 
 
-def open_poll(
-    db: Session,
-    *,
-    session: LiveSession,
-    poll_id: uuid.UUID,
-    actor: User,
-    idempotency_key: str | None = None,
-) -> PollRead:
-    sessions.require_class_open(session.status)
-    poll = _locked_poll(db, session=session, poll_id=poll_id)
+def open_poll(db: Session, *, act: Act, poll_id: uuid.UUID) -> PollRead:
+    sessions.require_class_open(act.session.status)
+    poll = _locked_poll(db, session=act.session, poll_id=poll_id)
     other = db.scalars(
-        sa.select(Poll).where(Poll.session_id == session.id, Poll.status == PollStatus.open)
+        sa.select(Poll).where(Poll.session_id == act.session.id, Poll.status == PollStatus.open)
     ).first()
     as_students_see_it = _view(poll, staff=False, counts=None, my_vote=None).model_copy(
         update={"status": PollStatus.open, "opened_at": utcnow()}
@@ -246,26 +229,13 @@ def open_poll(
     event = domain.decide_open(
         poll.status, already_open=already_open, as_students_see_it=as_students_see_it
     )
-    eventlog.record(
-        db,
-        session_id=session.id,
-        events=[event],
-        actor_id=actor.id,
-        idempotency_key=idempotency_key,
-    )
-    return _as_staff(db, poll, actor)
+    act.record(db, [event])
+    return _as_staff(db, poll, act)
 
 
-def close_poll(
-    db: Session,
-    *,
-    session: LiveSession,
-    poll_id: uuid.UUID,
-    actor: User,
-    idempotency_key: str | None = None,
-) -> PollRead:
+def close_poll(db: Session, *, act: Act, poll_id: uuid.UUID) -> PollRead:
     """Close the poll: its result is final (`domain.decide_close`)."""
-    poll = _locked_poll(db, session=session, poll_id=poll_id)
+    poll = _locked_poll(db, session=act.session, poll_id=poll_id)
     counts = tally(db, poll=poll)
     events = domain.decide_close(
         poll.status,
@@ -275,32 +245,20 @@ def close_poll(
         counts=counts,
         now=utcnow(),
     )
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
-    return _as_staff(db, poll, actor)
+    act.record(db, events)
+    return _as_staff(db, poll, act)
 
 
-def show_results(
-    db: Session,
-    *,
-    session: LiveSession,
-    poll_id: uuid.UUID,
-    actor: User,
-    visible: bool,
-    idempotency_key: str | None = None,
-) -> PollRead:
+def show_results(db: Session, *, act: Act, poll_id: uuid.UUID, visible: bool) -> PollRead:
     """Show the results to students (or hide them again); no change, no event."""
-    poll = _locked_poll(db, session=session, poll_id=poll_id)
+    poll = _locked_poll(db, session=act.session, poll_id=poll_id)
     shown = poll.results_visible
     counts = tally(db, poll=poll)
     events = domain.decide_results(
         poll_id=poll.id, status=poll.status, shown=shown, visible=visible, counts=counts
     )
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
-    return _as_staff(db, poll, actor)
+    act.record(db, events)
+    return _as_staff(db, poll, act)
 
 
 _POLL_AND_MY_VOTE = (
@@ -326,12 +284,10 @@ def _as_is(db: Session, result: PollRead) -> PollRead:
 def vote(
     db: Session,
     *,
-    session: LiveSession,
+    act: Act,
     poll_id: uuid.UUID,
-    viewer: Viewer,
     ballot: PollBallot,
     rate_limiter: RateLimiter,
-    idempotency_key: str | None = None,
     appender: Appender | None = None,
     remember: Remember = _as_is,
 ) -> PollRead:
@@ -348,6 +304,7 @@ def vote(
     when no batch of the class is being written, else before waiting for one): the
     caller does not use `db` again. Without one, or when the vote changes nothing,
     everything happens in `db`, for the caller to commit."""
+    session, viewer = act.session, act.viewer
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
     row = db.execute(
@@ -370,13 +327,7 @@ def vote(
     def write(batch: Session) -> PollRead:
         if events:
             try:
-                eventlog.record(
-                    batch,
-                    session_id=session.id,
-                    events=events,
-                    actor_id=None if poll.anonymous else viewer.user_id,
-                    idempotency_key=idempotency_key,
-                )
+                act.record(batch, events, anonymous=poll.anonymous)
             except IntegrityError as error:
                 if _constraint(error) == "ck_poll_votes_poll_open":
                     raise domain.PollNotOpen(PollStatus.closed) from error

@@ -46,14 +46,7 @@ def _moderate(
     answer: QuestionAnswer | None = None,
 ) -> QuestionRead:
     """Answer, dismiss or reopen a question, as the moderator who sent `command`."""
-    return command.run(
-        questions.moderate,
-        question_id=question_id,
-        command=verb,
-        actor=command.user,
-        viewer=command.viewer,
-        answer=answer,
-    )
+    return command.run(questions.moderate, question_id=question_id, verb=verb, answer=answer)
 
 
 @router.get(
@@ -74,12 +67,7 @@ def ask_question(
     body: QuestionCreate, command: AskCommand, resources: AppResources
 ) -> QuestionRead:
     return command.run(
-        questions.ask,
-        author=command.user,
-        viewer=command.viewer,
-        data=body,
-        rate_limiter=resources.rate_limiter,
-        status_code=201,
+        questions.ask, data=body, rate_limiter=resources.rate_limiter, status_code=201
     )
 
 
@@ -91,12 +79,7 @@ def ask_question(
 def upvote_question(
     question_id: uuid.UUID, command: AskCommand, resources: AppResources
 ) -> QuestionRead:
-    return command.run(
-        questions.vote,
-        question_id=question_id,
-        viewer=command.viewer,
-        rate_limiter=resources.rate_limiter,
-    )
+    return command.run(questions.vote, question_id=question_id, rate_limiter=resources.rate_limiter)
 
 
 @router.delete(
@@ -108,11 +91,7 @@ def remove_question_vote(
     question_id: uuid.UUID, access: Ask, db: DbSession, resources: AppResources
 ) -> QuestionRead:
     return questions.unvote(
-        db,
-        session=access.session,
-        question_id=question_id,
-        viewer=access.viewer,
-        rate_limiter=resources.rate_limiter,
+        db, act=access.act(), question_id=question_id, rate_limiter=resources.rate_limiter
     )
 
 

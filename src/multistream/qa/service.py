@@ -24,12 +24,13 @@ from multistream.db.base import new_id, utcnow
 from multistream.db.rows import as_schema
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
-from multistream.eventlog.domain import NewEvent, Viewer
+from multistream.eventlog.domain import Viewer
 from multistream.qa import domain
 from multistream.qa.models import Question, QuestionStatus, QuestionVote
 from multistream.qa.schemas import QuestionAnswer, QuestionCreate, QuestionList, QuestionRead
 from multistream.ratelimit import RateKind, RateLimiter
 from multistream.sessions import domain as sessions
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession
 
 # --- reading ----------------------------------------------------------------------------------
@@ -139,16 +140,8 @@ def read(
 # --- changing ---------------------------------------------------------------------------------
 
 
-def ask(
-    db: Session,
-    *,
-    session: LiveSession,
-    author: User,
-    viewer: Viewer,
-    data: QuestionCreate,
-    rate_limiter: RateLimiter,
-    idempotency_key: str | None = None,
-) -> QuestionRead:
+def ask(db: Session, *, act: Act, data: QuestionCreate, rate_limiter: RateLimiter) -> QuestionRead:
+    session, author = act.session, act.actor
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.questions, session_id=session.id, user_id=author.id)
     locked = eventlog.lock(db, session_id=session.id)
@@ -167,15 +160,13 @@ def ask(
         answered_at=None,
         created_at=utcnow(),
     )
-    eventlog.record(
+    act.record(
         db,
-        session_id=session.id,
-        events=domain.decide_ask(question, author_id=author.id, author_name=author.display_name),
+        domain.decide_ask(question, author_id=author.id, author_name=author.display_name),
         # The envelope's actor would name the author of an anonymous question.
-        actor_id=None if data.anonymous else author.id,
-        idempotency_key=idempotency_key,
+        anonymous=data.anonymous,
     )
-    return read(db, session=session, question_id=question.id, viewer=viewer)
+    return read(db, session=session, question_id=question.id, viewer=act.viewer)
 
 
 def _locked_question(
@@ -218,16 +209,11 @@ author's name, whether the caller has voted), built once."""
 
 
 def vote(
-    db: Session,
-    *,
-    session: LiveSession,
-    question_id: uuid.UUID,
-    viewer: Viewer,
-    rate_limiter: RateLimiter,
-    idempotency_key: str | None = None,
+    db: Session, *, act: Act, question_id: uuid.UUID, rate_limiter: RateLimiter
 ) -> QuestionRead:
     """Upvote a question (once per person). The answer is built from what was read under
     the log's lock and what the vote changed: no read after it."""
+    session, viewer = act.session, act.viewer
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
     locked = eventlog.lock(db, session_id=session.id)
@@ -242,14 +228,7 @@ def vote(
         question.status, question_id=question.id, voter_id=viewer.user_id, voted=voted
     )
     if events:
-        eventlog.record(
-            db,
-            session_id=session.id,
-            events=events,
-            actor_id=viewer.user_id,
-            idempotency_key=idempotency_key,
-            locked=locked,
-        )
+        act.record(db, events, locked=locked)
         marks.touch(db, session_id=session.id, kind=marks.Kind.upvotes, ref=question.id)
         # The projection added the upvote to this very row (one more than read under the
         # lock); told so rather than read again.
@@ -258,13 +237,9 @@ def vote(
 
 
 def unvote(
-    db: Session,
-    *,
-    session: LiveSession,
-    question_id: uuid.UUID,
-    viewer: Viewer,
-    rate_limiter: RateLimiter,
+    db: Session, *, act: Act, question_id: uuid.UUID, rate_limiter: RateLimiter
 ) -> QuestionRead:
+    session, viewer = act.session, act.viewer
     sessions.require_class_open(session.status)
     rate_limiter.hit(RateKind.votes, session_id=session.id, user_id=viewer.user_id)
     question = _locked_question(db, session=session, question_id=question_id, viewer=viewer)
@@ -273,48 +248,30 @@ def unvote(
         voter_id=viewer.user_id,
         voted=_voted(db, question=question, viewer=viewer),
     )
-    _record_votes(db, session=session, question=question, viewer=viewer, events=events, key=None)
-    return read(db, session=session, question_id=question.id, viewer=viewer)
-
-
-def _record_votes(
-    db: Session,
-    *,
-    session: LiveSession,
-    question: Question,
-    viewer: Viewer,
-    events: list[NewEvent],
-    key: str | None,
-) -> None:
     if events:
-        eventlog.record(
-            db, session_id=session.id, events=events, actor_id=viewer.user_id, idempotency_key=key
-        )
+        act.record(db, events)
         marks.touch(db, session_id=session.id, kind=marks.Kind.upvotes, ref=question.id)
+    return read(db, session=session, question_id=question.id, viewer=viewer)
 
 
 def moderate(
     db: Session,
     *,
-    session: LiveSession,
+    act: Act,
     question_id: uuid.UUID,
-    command: domain.Command,
-    actor: User,
-    viewer: Viewer,
+    verb: domain.Command,
     answer: QuestionAnswer | None = None,
-    idempotency_key: str | None = None,
 ) -> QuestionRead:
     """Answer (with an optional written answer), dismiss or reopen a question."""
+    session, viewer = act.session, act.viewer
     question = _locked_question(db, session=session, question_id=question_id, viewer=viewer)
     answer_text = answer.text if answer is not None else None
     events = [
         domain.decide_moderation(
-            question.status, command, question_id=question.id, answer_text=answer_text, now=utcnow()
+            question.status, verb, question_id=question.id, answer_text=answer_text, now=utcnow()
         )
     ]
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
+    act.record(db, events)
     return read(db, session=session, question_id=question.id, viewer=viewer)
 
 

@@ -101,9 +101,7 @@ def start_session(
     going_live = access.session.status is SessionStatus.scheduled
     if going_live:
         media = rooms.ensure_room(resources.settings, sessions.room_name(access.session))
-    started = sessions.start(
-        db, session=access.session, actor=access.user, media=media, idempotency_key=idem.event_key
-    )
+    started = sessions.start(db, act=access.act(idem.event_key), media=media)
     if going_live:
         recording = recordings.begin(db, session=access.session, settings=resources.settings)
         if recording is not None:
@@ -155,7 +153,7 @@ def join_session(
     responses=problems.answers({409: "invalid-transition"}),
 )
 def cancel_session(command: ScheduleCommand) -> SessionRead:
-    return command.run(sessions.cancel, actor=command.user)
+    return command.run(sessions.cancel)
 
 
 @router.get("/sessions/{session_id}/events", summary="The class's event log after a seq")

@@ -30,6 +30,7 @@ from multistream.pipeline import runs as pipeline_runs
 from multistream.ratelimit import RateKind, RateLimiter
 from multistream.recording import service as recordings
 from multistream.sessions import domain, state
+from multistream.sessions.act import Act
 from multistream.sessions.models import (
     AttendanceInterval,
     AttendanceSource,
@@ -143,17 +144,9 @@ def _current(session: LiveSession, key: str) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
-def start(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    media: MediaStatus,
-    idempotency_key: str | None = None,
-) -> SessionRead:
-    events = domain.decide_start(_facts(session), now=utcnow(), media=media)
-    _record(db, session, events, actor=actor, idempotency_key=idempotency_key)
-    return read(session)
+def start(db: Session, *, act: Act, media: MediaStatus) -> SessionRead:
+    act.record(db, domain.decide_start(_facts(act.session), now=utcnow(), media=media))
+    return read(act.session)
 
 
 def end(
@@ -173,12 +166,9 @@ def end(
     return read(session)
 
 
-def cancel(
-    db: Session, *, session: LiveSession, actor: User, idempotency_key: str | None = None
-) -> SessionRead:
-    events = domain.decide_cancel(_facts(session))
-    _record(db, session, events, actor=actor, idempotency_key=idempotency_key)
-    return read(session)
+def cancel(db: Session, *, act: Act) -> SessionRead:
+    act.record(db, domain.decide_cancel(_facts(act.session)))
+    return read(act.session)
 
 
 def set_media_status(db: Session, *, session: LiveSession, media: MediaStatus) -> None:

@@ -87,7 +87,7 @@ def list_scenes(access: Join, db: DbSession) -> SceneList:
     "/sessions/{session_id}/scenes", status_code=201, summary="Add a scene", responses=CLOSED
 )
 def create_scene(body: SceneCreate, command: EditCommand) -> SceneRead:
-    return command.run(studio.create_scene, actor=command.user, data=body, status_code=201)
+    return command.run(studio.create_scene, data=body, status_code=201)
 
 
 @router.patch(
@@ -96,9 +96,7 @@ def create_scene(body: SceneCreate, command: EditCommand) -> SceneRead:
     responses=CLOSED,
 )
 def update_scene(scene_id: uuid.UUID, body: SceneUpdate, access: Edit, db: DbSession) -> SceneRead:
-    return studio.update_scene(
-        db, session=access.session, actor=access.user, scene_id=scene_id, data=body
-    )
+    return studio.update_scene(db, act=access.act(), scene_id=scene_id, data=body)
 
 
 @router.delete(
@@ -108,7 +106,7 @@ def update_scene(scene_id: uuid.UUID, body: SceneUpdate, access: Edit, db: DbSes
     responses=CLOSED,
 )
 def delete_scene(scene_id: uuid.UUID, access: Edit, db: DbSession) -> Response:
-    studio.delete_scene(db, session=access.session, actor=access.user, scene_id=scene_id)
+    studio.delete_scene(db, act=access.act(), scene_id=scene_id)
     return Response(status_code=204)
 
 
@@ -116,7 +114,7 @@ def delete_scene(scene_id: uuid.UUID, access: Edit, db: DbSession) -> Response:
     "/sessions/{session_id}/studio/activate-scene", summary="Switch scenes", responses=CLOSED
 )
 def activate_scene(body: SceneActivate, command: Control) -> StudioSnapshot:
-    return command.run(studio.activate_scene, actor=command.user, scene_id=body.scene_id)
+    return command.run(studio.activate_scene, scene_id=body.scene_id)
 
 
 @router.post(
@@ -125,7 +123,7 @@ def activate_scene(body: SceneActivate, command: Control) -> StudioSnapshot:
     responses=problems.answers({409: "invalid-transition or deck-not-ready"}),
 )
 def attach_deck(body: DeckAttach, command: Control) -> StudioSnapshot:
-    return command.run(studio.attach_deck, actor=command.user, asset_id=body.asset_id)
+    return command.run(studio.attach_deck, asset_id=body.asset_id)
 
 
 @router.post(
@@ -134,7 +132,7 @@ def attach_deck(body: DeckAttach, command: Control) -> StudioSnapshot:
     responses=problems.answers({409: "invalid-transition or no-deck"}),
 )
 def change_slide(body: SlideChange, command: Control) -> StudioSnapshot:
-    return command.run(studio.change_slide, actor=command.user, page_no=body.page_no)
+    return command.run(studio.change_slide, page_no=body.page_no)
 
 
 @router.post(
@@ -143,7 +141,7 @@ def change_slide(body: SlideChange, command: Control) -> StudioSnapshot:
     responses=CLOSED,
 )
 def set_banner(body: BannerSet, command: Control) -> StudioSnapshot:
-    return command.run(studio.set_banner, actor=command.user, text=body.text)
+    return command.run(studio.set_banner, text=body.text)
 
 
 @router.get(
@@ -156,7 +154,7 @@ def list_participants(access: Join, db: DbSession) -> ParticipantList:
 
 @router.post("/sessions/{session_id}/hands", summary="Raise your hand", responses=NOT_LIVE)
 def raise_hand(command: RaiseHandCommand) -> ParticipantRead:
-    return command.run(stage.raise_hand, user=command.user)
+    return command.run(stage.raise_hand)
 
 
 @router.delete(
@@ -167,13 +165,7 @@ def raise_hand(command: RaiseHandCommand) -> ParticipantRead:
 )
 def lower_hand(user_id: uuid.UUID, access: RaiseHand, db: DbSession) -> Response:
     may_lower_others = access.role is None or allows(access.role, Permission.hands_lower_others)
-    stage.lower_hand(
-        db,
-        session=access.session,
-        actor=access.user,
-        user_id=user_id,
-        may_lower_others=may_lower_others,
-    )
+    stage.lower_hand(db, act=access.act(), user_id=user_id, may_lower_others=may_lower_others)
     return Response(status_code=204)
 
 
@@ -188,7 +180,7 @@ def invite_to_stage(
     resources: AppResources,
     background: BackgroundTasks,
 ) -> ParticipantRead:
-    invited = command.run(stage.invite, actor=command.user, user_id=user_id)
+    invited = command.run(stage.invite, user_id=user_id)
     _sync_publish_later(background, resources, command.access.session.id, user_id)
     return invited
 
@@ -206,7 +198,7 @@ def remove_from_stage(
     resources: AppResources,
     background: BackgroundTasks,
 ) -> Response:
-    stage.remove(db, session=access.session, actor=access.user, user_id=user_id)
+    stage.remove(db, act=access.act(), user_id=user_id)
     _sync_publish_later(background, resources, access.session.id, user_id)
     return Response(status_code=204)
 

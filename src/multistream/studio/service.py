@@ -16,11 +16,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from multistream.auth.models import User
 from multistream.db.base import new_id
 from multistream.errors import NotFound
 from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import NewEvent, Viewer
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession
 from multistream.studio import domain
 from multistream.studio.models import (
@@ -91,79 +91,52 @@ def _scene(scenes: Sequence[SceneRead], scene_id: uuid.UUID) -> SceneRead:
 # --- scenes ----------------------------------------------------------------------------------
 
 
-def create_scene(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    data: SceneCreate,
-    idempotency_key: str | None = None,
-) -> SceneRead:
+def create_scene(db: Session, *, act: Act, data: SceneCreate) -> SceneRead:
+    session = act.session
     eventlog.lock(db, session_id=session.id)
     domain.require_open(session.status, "get new scenes")
     new = SceneRead(id=new_id(), session_id=session.id, position=0, **data.model_dump())
     events = domain.decide_create(_scenes(db, session.id), new)
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
+    act.record(db, events)
     return SceneRead.model_validate(events[0].payload["scene"])
 
 
-def update_scene(
-    db: Session, *, session: LiveSession, actor: User, scene_id: uuid.UUID, data: SceneUpdate
-) -> SceneRead:
+def update_scene(db: Session, *, act: Act, scene_id: uuid.UUID, data: SceneUpdate) -> SceneRead:
+    session = act.session
     eventlog.lock(db, session_id=session.id)
     scenes = _scenes(db, session.id)
     _scene(scenes, scene_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     domain.require_open(session.status, "change its scenes")
-    events = domain.decide_update(scenes, scene_id, changes)
-    eventlog.record(db, session_id=session.id, events=events, actor_id=actor.id)
+    act.record(db, domain.decide_update(scenes, scene_id, changes))
     return _scene(_scenes(db, session.id), scene_id)
 
 
-def delete_scene(db: Session, *, session: LiveSession, actor: User, scene_id: uuid.UUID) -> None:
+def delete_scene(db: Session, *, act: Act, scene_id: uuid.UUID) -> None:
+    session = act.session
     eventlog.lock(db, session_id=session.id)
     scenes = _scenes(db, session.id)
     _scene(scenes, scene_id)
     domain.require_open(session.status, "change its scenes")
-    eventlog.record(
-        db, session_id=session.id, events=domain.decide_delete(scenes, scene_id), actor_id=actor.id
-    )
+    act.record(db, domain.decide_delete(scenes, scene_id))
 
 
 # --- studio control --------------------------------------------------------------------------
 
 
-def _control(
-    db: Session,
-    session: LiveSession,
-    actor: User,
-    doing: str,
-    events: Sequence[NewEvent],
-    idempotency_key: str | None,
-) -> StudioSnapshot:
-    domain.require_open(session.status, doing)
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
-    return snapshot(db, session_id=session.id)
+def _control(db: Session, act: Act, doing: str, events: Sequence[NewEvent]) -> StudioSnapshot:
+    domain.require_open(act.session.status, doing)
+    act.record(db, events)
+    return snapshot(db, session_id=act.session.id)
 
 
-def activate_scene(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    scene_id: uuid.UUID,
-    idempotency_key: str | None = None,
-) -> StudioSnapshot:
-    eventlog.lock(db, session_id=session.id)
-    scene = _scene(_scenes(db, session.id), scene_id)
+def activate_scene(db: Session, *, act: Act, scene_id: uuid.UUID) -> StudioSnapshot:
+    eventlog.lock(db, session_id=act.session.id)
+    scene = _scene(_scenes(db, act.session.id), scene_id)
     event = NewEvent(
         "studio.scene_activated", {"scene_id": str(scene.id), "layout": scene.layout.value}
     )
-    return _control(db, session, actor, "switch scenes", [event], idempotency_key)
+    return _control(db, act, "switch scenes", [event])
 
 
 def _title(db: Session, asset_id: uuid.UUID, page_no: int) -> str | None:
@@ -171,17 +144,10 @@ def _title(db: Session, asset_id: uuid.UUID, page_no: int) -> str | None:
     return page.title if page is not None else None
 
 
-def attach_deck(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    asset_id: uuid.UUID,
-    idempotency_key: str | None = None,
-) -> StudioSnapshot:
-    eventlog.lock(db, session_id=session.id)
+def attach_deck(db: Session, *, act: Act, asset_id: uuid.UUID) -> StudioSnapshot:
+    eventlog.lock(db, session_id=act.session.id)
     asset = db.get(Asset, asset_id)
-    if asset is None or asset.course_id != session.course_id:
+    if asset is None or asset.course_id != act.session.course_id:
         raise NotFound("This deck")
     domain.require_deck(asset.filename, asset.kind, asset.status, asset.page_count)
     payload = {
@@ -192,35 +158,21 @@ def attach_deck(
         "title": _title(db, asset.id, 1),
     }
     event = NewEvent("studio.deck_attached", payload)
-    return _control(db, session, actor, "attach a deck", [event], idempotency_key)
+    return _control(db, act, "attach a deck", [event])
 
 
-def change_slide(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    page_no: int,
-    idempotency_key: str | None = None,
-) -> StudioSnapshot:
-    eventlog.lock(db, session_id=session.id)
-    state = db.get(StudioState, session.id)
+def change_slide(db: Session, *, act: Act, page_no: int) -> StudioSnapshot:
+    eventlog.lock(db, session_id=act.session.id)
+    state = db.get(StudioState, act.session.id)
     asset = db.get(Asset, state.deck_asset_id) if state and state.deck_asset_id else None
     deck = domain.Deck(asset.id, asset.page_count or 0) if asset is not None else None
     title = _title(db, asset.id, page_no) if asset is not None else None
-    domain.require_open(session.status, "change slides")
+    domain.require_open(act.session.status, "change slides")
     events = domain.decide_slide(deck, page_no, title)
-    return _control(db, session, actor, "change slides", events, idempotency_key)
+    return _control(db, act, "change slides", events)
 
 
-def set_banner(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    text: str | None,
-    idempotency_key: str | None = None,
-) -> StudioSnapshot:
-    eventlog.lock(db, session_id=session.id)
+def set_banner(db: Session, *, act: Act, text: str | None) -> StudioSnapshot:
+    eventlog.lock(db, session_id=act.session.id)
     event = NewEvent("studio.banner_set", {"text": text})
-    return _control(db, session, actor, "show a banner", [event], idempotency_key)
+    return _control(db, act, "show a banner", [event])

@@ -25,6 +25,7 @@ from multistream.eventlog import service as eventlog
 from multistream.eventlog.domain import Viewer
 from multistream.eventlog.models import SessionEvent
 from multistream.sessions import rooms
+from multistream.sessions.act import Act
 from multistream.sessions.models import LiveSession, Participant, ParticipantRole, SessionStatus
 from multistream.settings import Settings
 from multistream.studio import domain
@@ -107,24 +108,19 @@ def _facts(participant: Participant, display_name: str) -> domain.Person:
     )
 
 
-def raise_hand(
-    db: Session, *, session: LiveSession, user: User, idempotency_key: str | None = None
-) -> ParticipantRead:
-    eventlog.lock(db, session_id=session.id)
-    domain.require_live(session.status, "take raised hands")
-    participant, name = _person(db, session, user.id)
+def raise_hand(db: Session, *, act: Act) -> ParticipantRead:
+    """Raise the actor's own hand."""
+    eventlog.lock(db, session_id=act.session.id)
+    domain.require_live(act.session.status, "take raised hands")
+    participant, name = _person(db, act.session, act.actor.id)
     now = dt.datetime.now(dt.UTC)
-    events = domain.decide_raise_hand(_facts(participant, name), now=now)
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=user.id, idempotency_key=idempotency_key
-    )
+    act.record(db, domain.decide_raise_hand(_facts(participant, name), now=now))
     return _read(participant, name)
 
 
-def lower_hand(
-    db: Session, *, session: LiveSession, actor: User, user_id: uuid.UUID, may_lower_others: bool
-) -> None:
+def lower_hand(db: Session, *, act: Act, user_id: uuid.UUID, may_lower_others: bool) -> None:
     """Lower `user_id`'s hand: one's own always, another's with `hands_lower_others`."""
+    session, actor = act.session, act.actor
     eventlog.lock(db, session_id=session.id)
     domain.require_live(session.status, "take raised hands")
     if user_id != actor.id and not may_lower_others:
@@ -133,34 +129,22 @@ def lower_hand(
             "You can lower your own hand; only the host and moderators lower others' hands.",
         )
     participant, name = _person(db, session, user_id)
-    events = domain.decide_lower_hand(_facts(participant, name), by=actor.id)
-    eventlog.record(db, session_id=session.id, events=events, actor_id=actor.id)
+    act.record(db, domain.decide_lower_hand(_facts(participant, name), by=actor.id))
 
 
-def invite(
-    db: Session,
-    *,
-    session: LiveSession,
-    actor: User,
-    user_id: uuid.UUID,
-    idempotency_key: str | None = None,
-) -> ParticipantRead:
-    eventlog.lock(db, session_id=session.id)
-    domain.require_live(session.status, "bring people on stage")
-    participant, name = _person(db, session, user_id)
-    events = domain.decide_invite(_facts(participant, name), by=actor.id)
-    eventlog.record(
-        db, session_id=session.id, events=events, actor_id=actor.id, idempotency_key=idempotency_key
-    )
+def invite(db: Session, *, act: Act, user_id: uuid.UUID) -> ParticipantRead:
+    eventlog.lock(db, session_id=act.session.id)
+    domain.require_live(act.session.status, "bring people on stage")
+    participant, name = _person(db, act.session, user_id)
+    act.record(db, domain.decide_invite(_facts(participant, name), by=act.actor.id))
     return _read(participant, name)
 
 
-def remove(db: Session, *, session: LiveSession, actor: User, user_id: uuid.UUID) -> None:
-    eventlog.lock(db, session_id=session.id)
-    domain.require_live(session.status, "change the stage")
-    participant, name = _person(db, session, user_id)
-    events = domain.decide_remove(_facts(participant, name), by=actor.id)
-    eventlog.record(db, session_id=session.id, events=events, actor_id=actor.id)
+def remove(db: Session, *, act: Act, user_id: uuid.UUID) -> None:
+    eventlog.lock(db, session_id=act.session.id)
+    domain.require_live(act.session.status, "change the stage")
+    participant, name = _person(db, act.session, user_id)
+    act.record(db, domain.decide_remove(_facts(participant, name), by=act.actor.id))
 
 
 def published(db: Session, *, session: LiveSession, user_id: uuid.UUID) -> bool:

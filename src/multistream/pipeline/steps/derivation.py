@@ -89,7 +89,7 @@ def derive_replay(step: Step) -> None:
             step, ReplayArtifactKind.transcript_json, transcript
         ),
         ReplayArtifactKind.summary: put_artifact(
-            step, ReplayArtifactKind.summary, artifact_json(digest.to_json())
+            step, ReplayArtifactKind.summary, artifact_json(digest.model_dump(mode="json"))
         ),
     }
     with step.transaction() as db:
