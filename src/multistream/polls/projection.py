@@ -20,26 +20,22 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from multistream.db.rows import as_row
 from multistream.eventlog.projections import Projection, deleting, named_row
 from multistream.eventlog.schemas import EventEnvelope
-from multistream.polls.models import Poll, PollKind, PollOptionCount, PollStatus
+from multistream.polls.models import Poll, PollOptionCount, PollStatus
+from multistream.polls.schemas import PollCreated
 
 
 def _created(db: Session, event: EventEnvelope) -> None:
-    poll = event.payload["poll"]
+    poll = PollCreated.model_validate(event.payload).poll
     db.add(
-        Poll(
-            id=uuid.UUID(poll["id"]),
+        as_row(
+            Poll,
+            poll,
             session_id=event.session_id,
-            question=poll["question"],
-            kind=PollKind(poll["kind"]),
-            options=[{"id": o["id"], "text": o["text"]} for o in poll["options"]],
-            correct_option_ids=list(poll["correct_option_ids"] or []),
-            anonymous=poll["anonymous"],
-            status=PollStatus.draft,
-            results_visible=False,
-            opened_at=None,
-            closed_at=None,
+            options=[option.model_dump() for option in poll.options],
+            correct_option_ids=poll.correct_option_ids or [],
             created_by=event.actor_id,
             created_at=event.occurred_at,
         )
@@ -47,7 +43,7 @@ def _created(db: Session, event: EventEnvelope) -> None:
     db.flush()
     db.execute(
         sa.insert(PollOptionCount),
-        [{"poll_id": poll["id"], "option_id": o["id"], "votes": 0} for o in poll["options"]],
+        [{"poll_id": poll.id, "option_id": o.id, "votes": 0} for o in poll.options],
     )
 
 

@@ -16,28 +16,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from multistream.db.base import table_of
+from multistream.db.rows import as_row
 from multistream.eventlog.projections import Projection, deleting, named_row
 from multistream.eventlog.schemas import EventEnvelope
 from multistream.qa.models import Question, QuestionStatus, QuestionVote
+from multistream.qa.schemas import QuestionAsked
 
 
 def _asked(db: Session, event: EventEnvelope) -> None:
-    question = event.payload["question"]
-    db.add(
-        Question(
-            id=uuid.UUID(question["id"]),
-            session_id=event.session_id,
-            seq=event.seq,
-            author_id=uuid.UUID(question["author_id"]) if question["author_id"] else None,
-            body=question["body"],
-            anonymous=question["anonymous"],
-            status=QuestionStatus.open,
-            upvotes=0,
-            answer_text=None,
-            answered_at=None,
-            created_at=dt.datetime.fromisoformat(question["created_at"]),
-        )
-    )
+    question = QuestionAsked.model_validate(event.payload).question
+    db.add(as_row(Question, question, session_id=event.session_id, seq=event.seq))
     db.flush()
 
 
